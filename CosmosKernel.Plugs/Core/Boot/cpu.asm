@@ -1,0 +1,306 @@
+; CPU primitives that C# cannot express: port I/O, control registers, descriptor
+; tables, TLB invalidation and the interrupt entry stubs. Each is imported into C#
+; with [RuntimeImport] (see CosmosKernel.Plugs/HAL/Native.cs); System V calling
+; convention: arguments in rdi, rsi, rdx; result in rax.
+
+bits 64
+section .text
+
+%macro FUNC 1
+global %1
+%1:
+%endmacro
+
+FUNC cpu_outb
+    mov edx, edi
+    mov eax, esi
+    out dx, al
+    ret
+FUNC cpu_outw
+    mov edx, edi
+    mov eax, esi
+    out dx, ax
+    ret
+FUNC cpu_outd
+    mov edx, edi
+    mov eax, esi
+    out dx, eax
+    ret
+FUNC cpu_inb
+    mov edx, edi
+    xor eax, eax
+    in al, dx
+    ret
+FUNC cpu_inw
+    mov edx, edi
+    xor eax, eax
+    in ax, dx
+    ret
+FUNC cpu_ind
+    mov edx, edi
+    in eax, dx
+    ret
+
+FUNC cpu_read_cr0
+    mov rax, cr0
+    ret
+FUNC cpu_read_cr2
+    mov rax, cr2
+    ret
+FUNC cpu_read_cr3
+    mov rax, cr3
+    ret
+FUNC cpu_write_cr3
+    mov cr3, rdi
+    ret
+FUNC cpu_read_cr4
+    mov rax, cr4
+    ret
+FUNC cpu_write_cr4
+    mov cr4, rdi
+    ret
+FUNC cpu_read_rflags
+    pushfq
+    pop rax
+    ret
+FUNC cpu_invlpg
+    invlpg [rdi]
+    ret
+FUNC cpu_rdtsc
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    ret
+FUNC cpu_rdmsr
+    mov ecx, edi
+    rdmsr
+    shl rdx, 32
+    or rax, rdx
+    ret
+FUNC cpu_wrmsr
+    mov ecx, edi
+    mov eax, esi
+    mov rdx, rsi
+    shr rdx, 32
+    wrmsr
+    ret
+; cpu_cpuid(leaf, subleaf, uint* out4): eax, ebx, ecx, edx
+FUNC cpu_cpuid
+    push rbx
+    mov r8, rdx
+    mov eax, edi
+    mov ecx, esi
+    cpuid
+    mov [r8], eax
+    mov [r8 + 4], ebx
+    mov [r8 + 8], ecx
+    mov [r8 + 12], edx
+    pop rbx
+    ret
+FUNC cpu_halt
+    hlt
+    ret
+FUNC cpu_halt_forever
+    cli
+.loop:
+    hlt
+    jmp .loop
+FUNC cpu_disable_interrupts
+    cli
+    ret
+FUNC cpu_enable_interrupts
+    sti
+    ret
+FUNC cpu_pause
+    pause
+    ret
+FUNC cpu_read_rsp
+    lea rax, [rsp + 8]
+    ret
+FUNC cpu_read_rbp
+    mov rax, rbp
+    ret
+
+; cpu_load_gdt(ptr to 10-byte pseudo-descriptor, code selector, data selector)
+; Reloads CS with a far return and the data segments.
+FUNC cpu_load_gdt
+    lgdt [rdi]
+    mov ax, dx
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    xor eax, eax
+    mov fs, ax
+    mov gs, ax
+    pop rax                 ; return address
+    push rsi                ; new CS
+    push rax
+    retfq
+FUNC cpu_load_idt
+    lidt [rdi]
+    ret
+FUNC cpu_load_tr
+    ltr di
+    ret
+
+; Addresses the linker script defines, for the managed startup code.
+FUNC kernel_modules_start
+    lea rax, [rel __modules_start]
+    ret
+FUNC kernel_modules_end
+    lea rax, [rel __modules_end]
+    ret
+FUNC kernel_image_start
+    lea rax, [rel __kernel_start]
+    ret
+FUNC kernel_image_end
+    lea rax, [rel __kernel_end]
+    ret
+FUNC kernel_boot_stack_bottom
+    extern boot_stack_bottom
+    lea rax, [rel boot_stack_bottom]
+    ret
+extern __modules_start, __modules_end, __kernel_start, __kernel_end
+
+; Deliberate faults for the crash-report self-test.
+FUNC cpu_fault_read_qword
+    mov rax, [rdi]
+    ret
+FUNC cpu_fault_ud2
+    ud2
+    ret
+
+; ---------------------------------------------------------------------------
+; Interrupt entry. Every vector gets a stub that pushes a uniform frame
+; (see InterruptFrame in HAL/InterruptFrame.cs) and calls the C# dispatcher.
+; The SSE state is saved too: managed code uses xmm registers freely.
+
+%macro STUB_NOERR 1
+isr_stub_%1:
+    push 0
+    push %1
+    jmp isr_common
+%endmacro
+%macro STUB_ERR 1
+isr_stub_%1:
+    push %1
+    jmp isr_common
+%endmacro
+
+%assign v 0
+%rep 256
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
+    STUB_ERR v
+%else
+    STUB_NOERR v
+%endif
+%assign v v + 1
+%endrep
+
+extern interrupt_dispatch
+isr_common:
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rbx, rsp            ; rbx = frame (callee-saved)
+    and rsp, ~15
+    sub rsp, 512
+    fxsave [rsp]
+    mov rdi, rbx
+    cld
+    call interrupt_dispatch
+    fxrstor [rsp]
+    mov rsp, rbx
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    add rsp, 16             ; vector and error code
+    iretq
+
+section .rodata
+align 8
+global isr_stub_table
+isr_stub_table:
+%assign v 0
+%rep 256
+    dq isr_stub_%+v
+%assign v v + 1
+%endrep
+
+section .text
+FUNC isr_stub_table_address
+    lea rax, [rel isr_stub_table]
+    ret
+
+; Stack-protector cookie ILC's code checks around stackalloc buffers.
+section .data
+align 8
+global __security_cookie
+__security_cookie: dq 0x2B992DDFA23249D6
+
+; ---------------------------------------------------------------------------
+; Interface dispatch. A call site ILC could not devirtualize loads r11 with its
+; dispatch cell and calls the cell's stub, this one. We resolve (object type,
+; interface, slot) in C# (Internal/InterfaceDispatch.cs) and tail-jump to the
+; implementation with every argument register intact.
+section .text
+extern RhpResolveInterfaceDispatch
+global RhpInitialDynamicInterfaceDispatch
+RhpInitialDynamicInterfaceDispatch:
+    push rdi
+    push rsi
+    push rdx
+    push rcx
+    push r8
+    push r9
+    sub rsp, 8 + 8 * 16         ; xmm0-7, keeping rsp 16-byte aligned at the call
+    movdqu [rsp + 0x00], xmm0
+    movdqu [rsp + 0x10], xmm1
+    movdqu [rsp + 0x20], xmm2
+    movdqu [rsp + 0x30], xmm3
+    movdqu [rsp + 0x40], xmm4
+    movdqu [rsp + 0x50], xmm5
+    movdqu [rsp + 0x60], xmm6
+    movdqu [rsp + 0x70], xmm7
+    mov rsi, r11                ; rdi = this, rsi = dispatch cell
+    call RhpResolveInterfaceDispatch
+    movdqu xmm0, [rsp + 0x00]
+    movdqu xmm1, [rsp + 0x10]
+    movdqu xmm2, [rsp + 0x20]
+    movdqu xmm3, [rsp + 0x30]
+    movdqu xmm4, [rsp + 0x40]
+    movdqu xmm5, [rsp + 0x50]
+    movdqu xmm6, [rsp + 0x60]
+    movdqu xmm7, [rsp + 0x70]
+    add rsp, 8 + 8 * 16
+    pop r9
+    pop r8
+    pop rcx
+    pop rdx
+    pop rsi
+    pop rdi
+    jmp rax

@@ -1,0 +1,119 @@
+using System;
+using System.Runtime;
+
+namespace Internal.Runtime
+{
+    // The kernel heap behind `new`. There is no garbage collector: objects live until
+    // the kernel frees them explicitly (Free, for the few long-running paths that
+    // churn) or forever. The heap starts on an arena reserved in the kernel image's BSS
+    // and can be given more memory later (AddRegion).
+    //
+    // Allocation is a bump pointer inside the current region, plus a free list per
+    // size class for explicitly freed blocks. Each block starts with an 8-byte header
+    // holding its size, so Free knows how much it returns.
+    //
+    // Lock: none yet; the heap is only used with interrupts off or on one CPU.
+    // SMP (the user-mode issue) puts a spin lock here, below every other lock.
+    public static unsafe class KernelHeap
+    {
+        private const int HeaderSize = 8;
+        private const int SizeClasses = 64; // free lists for blocks of 16 .. 1024 bytes
+
+        private static byte* s_next;
+        private static byte* s_end;
+        private static ulong s_bytesAllocated;
+        private static ulong s_bytesFreed;
+        private static ulong s_capacity;
+        private static bool s_initialized;
+        private static void** s_freeLists; // [SizeClasses]
+
+        public static ulong BytesAllocated => s_bytesAllocated;
+        public static ulong BytesFreed => s_bytesFreed;
+        public static ulong Capacity => s_capacity;
+
+        private static void EnsureInitialized()
+        {
+            if (s_initialized)
+                return;
+            s_initialized = true;
+            AddRegion(RuntimeImports.EarlyHeap(), RuntimeImports.EarlyHeapSize());
+            s_freeLists = (void**)AllocateRaw((ulong)(SizeClasses * sizeof(void*)));
+        }
+
+        // Switch allocation to a new region (the old region's tail is abandoned).
+        public static void AddRegion(byte* start, ulong size)
+        {
+            s_next = start;
+            s_end = start + size;
+            s_capacity += size;
+        }
+
+        // Zeroed memory for runtime-internal tables; never freed.
+        public static byte* AllocateRaw(ulong size)
+        {
+            EnsureInitialized();
+            size = (size + 15) & ~15UL;
+            if (s_next + size > s_end || s_next + size < s_next)
+                RuntimePanic.Fail("kernel heap exhausted");
+            byte* block = s_next;
+            s_next += size;
+            System.Buffer.ZeroMemory(block, (nuint)size);
+            return block;
+        }
+
+        private static byte* AllocateBlock(ulong payload)
+        {
+            EnsureInitialized();
+            ulong total = (payload + HeaderSize + 15) & ~15UL;
+            ulong sizeClass = total / 16 - 1;
+            byte* block;
+            if (sizeClass < SizeClasses && s_freeLists[sizeClass] != null)
+            {
+                block = (byte*)s_freeLists[sizeClass];
+                s_freeLists[sizeClass] = *(void**)block;
+                System.Buffer.ZeroMemory(block, (nuint)total);
+            }
+            else
+            {
+                block = AllocateRaw(total);
+            }
+            *(ulong*)block = total;
+            s_bytesAllocated += total;
+            return block + HeaderSize;
+        }
+
+        public static object AllocateObject(MethodTable* type)
+        {
+            byte* memory = AllocateBlock(type->BaseSize);
+            *(MethodTable**)memory = type;
+            return System.Runtime.CompilerServices.Unsafe.AsRef<object>(&memory);
+        }
+
+        public static object AllocateArray(MethodTable* type, int length)
+        {
+            if (length < 0)
+                CompilerHelpers.ThrowHelpers.ThrowOverflowException();
+            ulong size = type->BaseSize + (ulong)type->ComponentSize * (ulong)length;
+            byte* memory = AllocateBlock(size);
+            *(MethodTable**)memory = type;
+            *(int*)(memory + sizeof(void*)) = length;
+            return System.Runtime.CompilerServices.Unsafe.AsRef<object>(&memory);
+        }
+
+        // Return an object's memory. The caller guarantees no reference to it remains.
+        public static void Free(object o)
+        {
+            if (o == null)
+                return;
+            // The local `o` holds the object's address; read it through a pointer to the local.
+            byte* block = *(byte**)System.Runtime.CompilerServices.Unsafe.AsPointer(ref o) - HeaderSize;
+            ulong total = *(ulong*)block;
+            s_bytesFreed += total;
+            ulong sizeClass = total / 16 - 1;
+            if (sizeClass >= SizeClasses)
+                return; // large blocks are not reused yet
+            *(void**)block = s_freeLists[sizeClass];
+            s_freeLists[sizeClass] = block;
+        }
+    }
+}

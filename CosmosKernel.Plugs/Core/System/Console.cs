@@ -1,0 +1,50 @@
+using System.IO;
+
+namespace System
+{
+    // Cosmos-style console: Console.WriteLine goes to whatever the HAL installed with
+    // SetOut (the screen and COM1 at once, see HAL/MirroredConsole.cs). Until then,
+    // output is dropped rather than written to hardware the Core level does not own.
+    public static class Console
+    {
+        private static TextWriter s_out;
+
+        public static TextWriter Out => s_out;
+
+        public static void SetOut(TextWriter writer) => s_out = writer;
+
+        public static void Write(char c) => s_out?.Write(c);
+        public static void Write(string s) => s_out?.Write(s);
+        public static void WriteLine() => s_out?.Write("\n");
+
+        public static void WriteLine(string s)
+        {
+            if (s_out == null)
+                return;
+            s_out.Write(s);
+            s_out.Write('\n');
+        }
+    }
+}
+
+namespace System.IO
+{
+    public abstract class TextWriter
+    {
+        public abstract void Write(char c);
+
+        public virtual void Write(string s)
+        {
+            if (s == null)
+                return;
+            for (int i = 0; i < s.Length; i++)
+                Write(s[i]);
+        }
+
+        public void WriteLine(string s)
+        {
+            Write(s);
+            Write('\n');
+        }
+    }
+}

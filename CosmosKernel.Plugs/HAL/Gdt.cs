@@ -1,0 +1,32 @@
+namespace Cosmos.HAL
+{
+    // The kernel's own GDT, replacing the boot stub's. Long mode ignores base and
+    // limit; what matters is the type, DPL and the L bit. The user segments are laid
+    // out for syscall/sysret (user data right below user code); the TSS slot is filled
+    // when user mode arrives.
+    public static unsafe class Gdt
+    {
+        public const ushort KernelCode = 0x08;
+        public const ushort KernelData = 0x10;
+        public const ushort UserData = 0x18 | 3;
+        public const ushort UserCode = 0x20 | 3;
+        public const ushort Tss = 0x28;
+
+        private const int Entries = 7; // null, kcode, kdata, udata, ucode, tss (2 slots)
+        private static ulong* s_table;
+
+        public static void Install()
+        {
+            s_table = (ulong*)Internal.Runtime.KernelHeap.AllocateRaw(Entries * 8);
+            s_table[0] = 0;
+            s_table[1] = 0x00AF9A000000FFFF; // kernel code: present, DPL0, exec/read, L
+            s_table[2] = 0x00CF92000000FFFF; // kernel data: present, DPL0, read/write
+            s_table[3] = 0x00CFF2000000FFFF; // user data: DPL3
+            s_table[4] = 0x00AFFA000000FFFF; // user code: DPL3, L
+            byte* pointer = stackalloc byte[10];
+            *(ushort*)pointer = Entries * 8 - 1;
+            *(ulong*)(pointer + 2) = (ulong)s_table;
+            Native.LoadGdt(pointer, KernelCode, KernelData);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Runtime.InteropServices;
+
+namespace Cosmos.HAL
+{
+    // The IDT: all 256 vectors enter through the assembly stubs, which call Dispatch
+    // with a uniform frame. Upper levels register handlers per vector (the crash
+    // report, later the VMM's page-fault handler and the scheduler's timer).
+    public static unsafe class Idt
+    {
+        public const int VectorCount = 256;
+        public const int ExceptionCount = 32;
+
+        private static ulong* s_table;               // 256 gates of 16 bytes
+        private static delegate*<InterruptFrame*, void>* s_handlers;
+        private static delegate*<InterruptFrame*, void> s_unhandled;
+
+        public static void Install()
+        {
+            s_table = (ulong*)Internal.Runtime.KernelHeap.AllocateRaw(VectorCount * 16);
+            s_handlers = (delegate*<InterruptFrame*, void>*)Internal.Runtime.KernelHeap.AllocateRaw(VectorCount * 8);
+            ulong* stubs = Native.InterruptStubTable();
+            for (int vector = 0; vector < VectorCount; vector++)
+                SetGate(vector, stubs[vector], dpl: 0);
+            byte* pointer = stackalloc byte[10];
+            *(ushort*)pointer = VectorCount * 16 - 1;
+            *(ulong*)(pointer + 2) = (ulong)s_table;
+            Native.LoadIdt(pointer);
+        }
+
+        // 64-bit interrupt gate: offset split over three fields, selector, type 0xE.
+        private static void SetGate(int vector, ulong handler, int dpl)
+        {
+            ulong low = (handler & 0xFFFF)
+                | ((ulong)Gdt.KernelCode << 16)
+                | ((ulong)(0x8E | (dpl << 5)) << 40)
+                | ((handler >> 16) & 0xFFFF) << 48;
+            s_table[vector * 2] = low;
+            s_table[vector * 2 + 1] = handler >> 32;
+        }
+
+        public static void SetHandler(int vector, delegate*<InterruptFrame*, void> handler) => s_handlers[vector] = handler;
+
+        // Called for a vector nobody registered (the crash report registers here).
+        public static void SetUnhandledHandler(delegate*<InterruptFrame*, void> handler) => s_unhandled = handler;
+
+        [UnmanagedCallersOnly(EntryPoint = "interrupt_dispatch")]
+        private static void Dispatch(InterruptFrame* frame)
+        {
+            delegate*<InterruptFrame*, void> handler = s_handlers[frame->Vector & 0xFF];
+            if (handler == null)
+                handler = s_unhandled;
+            if (handler == null)
+                Internal.Runtime.RuntimePanic.Fail("interrupt with no handler");
+            handler(frame);
+        }
+
+        public static string ExceptionName(ulong vector) => vector switch
+        {
+            0 => "#DE Divide Error",
+            1 => "#DB Debug",
+            2 => "NMI",
+            3 => "#BP Breakpoint",
+            4 => "#OF Overflow",
+            5 => "#BR Bound Range Exceeded",
+            6 => "#UD Invalid Opcode",
+            7 => "#NM Device Not Available",
+            8 => "#DF Double Fault",
+            9 => "Coprocessor Segment Overrun",
+            10 => "#TS Invalid TSS",
+            11 => "#NP Segment Not Present",
+            12 => "#SS Stack-Segment Fault",
+            13 => "#GP General Protection",
+            14 => "#PF Page Fault",
+            16 => "#MF x87 Floating-Point",
+            17 => "#AC Alignment Check",
+            18 => "#MC Machine Check",
+            19 => "#XM SIMD Floating-Point",
+            20 => "#VE Virtualization",
+            21 => "#CP Control Protection",
+            28 => "#HV Hypervisor Injection",
+            29 => "#VC VMM Communication",
+            30 => "#SX Security",
+            < 32 => "Reserved",
+            _ => "IRQ",
+        };
+    }
+}

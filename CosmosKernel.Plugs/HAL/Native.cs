@@ -1,0 +1,44 @@
+using System;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace Cosmos.HAL
+{
+    // CPU instructions C# cannot express, implemented in Core/Boot/cpu.asm.
+    public static unsafe class Native
+    {
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_outb")] public static extern void OutByte(ushort port, byte value);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_outw")] public static extern void OutWord(ushort port, ushort value);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_outd")] public static extern void OutDword(ushort port, uint value);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_inb")] public static extern byte InByte(ushort port);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_inw")] public static extern ushort InWord(ushort port);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_ind")] public static extern uint InDword(ushort port);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_read_cr0")] public static extern ulong ReadCr0();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_read_cr2")] public static extern ulong ReadCr2();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_read_cr3")] public static extern ulong ReadCr3();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_write_cr3")] public static extern void WriteCr3(ulong value);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_read_cr4")] public static extern ulong ReadCr4();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_write_cr4")] public static extern void WriteCr4(ulong value);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_read_rflags")] public static extern ulong ReadRflags();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_invlpg")] public static extern void InvalidatePage(ulong address);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_rdtsc")] public static extern ulong ReadTimestampCounter();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_rdmsr")] public static extern ulong ReadMsr(uint msr);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_wrmsr")] public static extern void WriteMsr(uint msr, ulong value);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_cpuid")] public static extern void CpuId(uint leaf, uint subleaf, uint* registers);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_halt")] public static extern void Halt();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_halt_forever")] public static extern void HaltForever();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_disable_interrupts")] public static extern void DisableInterrupts();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_enable_interrupts")] public static extern void EnableInterrupts();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_pause")] public static extern void Pause();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_read_rsp")] public static extern ulong ReadRsp();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_read_rbp")] public static extern ulong ReadRbp();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_load_gdt")] public static extern void LoadGdt(void* pointer, ulong codeSelector, ulong dataSelector);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_load_idt")] public static extern void LoadIdt(void* pointer);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_load_tr")] public static extern void LoadTaskRegister(ushort selector);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("isr_stub_table_address")] public static extern ulong* InterruptStubTable();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_image_start")] public static extern ulong KernelImageStart();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_image_end")] public static extern ulong KernelImageEnd();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_read_qword")] public static extern ulong FaultReadQword(ulong address);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_ud2")] public static extern void FaultInvalidOpcode();
+    }
+}

@@ -1,0 +1,30 @@
+namespace Cosmos.HAL
+{
+    // A 16550 UART. COM1 carries the console mirror and the machine-readable lines
+    // the host tests and tools read (115200 baud, 8N1).
+    public sealed class SerialPort
+    {
+        public const ushort Com1 = 0x3F8;
+        private readonly ushort _base;
+
+        public SerialPort(ushort basePort)
+        {
+            _base = basePort;
+            Native.OutByte((ushort)(_base + 1), 0x00); // no interrupts
+            Native.OutByte((ushort)(_base + 3), 0x80); // DLAB on
+            Native.OutByte((ushort)(_base + 0), 0x01); // divisor 1: 115200 baud
+            Native.OutByte((ushort)(_base + 1), 0x00);
+            Native.OutByte((ushort)(_base + 3), 0x03); // 8N1, DLAB off
+            Native.OutByte((ushort)(_base + 2), 0xC7); // FIFO on, cleared
+            Native.OutByte((ushort)(_base + 4), 0x03); // DTR | RTS
+        }
+
+        public void Write(byte value)
+        {
+            // Bounded wait: a missing UART (real hardware without COM1) must not hang boot.
+            for (int spins = 0; spins < 100000 && (Native.InByte((ushort)(_base + 5)) & 0x20) == 0; spins++)
+                Native.Pause();
+            Native.OutByte(_base, value);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System;
+using System.Runtime.InteropServices;
+using Cosmos.HAL;
+using Cosmos.System;
+using CosmosKernel.Diagnostics;
+
+namespace CosmosKernel.Boot
+{
+    // Where the boot stub (Core/Boot/boot.asm) enters C#: long mode, higher half,
+    // boot page map, SSE on, interrupts off. Bring up the runtime, then the HAL,
+    // then hand over to the Kernel.
+    public static unsafe class EntryPoint
+    {
+        [UnmanagedCallersOnly(EntryPoint = "kmain")]
+        private static void KernelMain(uint multibootMagic, uint multibootInfo)
+        {
+            Internal.Runtime.CompilerHelpers.StartupCodeHelpers.InitializeRuntime();
+
+            var serial = new SerialPort(SerialPort.Com1);
+            var screen = new VgaTextScreen(Multiboot2.PhysicalToVirtual(0xB8000));
+            Console.SetOut(new MirroredConsole(serial, screen));
+            Internal.Runtime.RuntimePanic.SetReporter(&Panic.Report);
+
+            Gdt.Install();
+            Idt.Install();
+            CrashReport.Install();
+
+            var boot = Multiboot2.Parse(multibootMagic, multibootInfo);
+            string extra = QemuFwCfg.ReadFile("opt/cosmos/cmdline");
+            var options = new KernelOptions(extra == null ? boot.CommandLine : boot.CommandLine + " " + extra);
+
+            new Kernel(boot, options).Start();
+            Panic.Halt("Kernel.Start returned");
+        }
+    }
+}

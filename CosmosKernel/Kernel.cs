@@ -1,0 +1,65 @@
+using System;
+using Cosmos.HAL;
+using CosmosKernel.Diagnostics;
+using CosmosKernel.SelfTests;
+
+namespace CosmosKernel
+{
+    // The kernel proper, in the Cosmos model: BeforeRun brings the machine up and runs
+    // the self-tests; Run idles. Options (KernelOptions):
+    //   exit           end QEMU through isa-debug-exit when done (status 0 = all passed)
+    //   selftest=pagefault | selftest=ud   deliberately crash to show the crash report
+    public sealed class Kernel : Cosmos.System.Kernel
+    {
+        public const string Version = "0.1.0";
+        public const byte ExitAllPassed = 0;
+        public const byte ExitSelfTestFailed = 1;
+
+        // The address the deliberate page fault reads: in the unmapped gap of the kernel half.
+        public const ulong DeliberateFaultAddress = 0xFFFF8F00DEAD0000;
+
+        private readonly Multiboot2 _boot;
+        private readonly Cosmos.System.KernelOptions _options;
+        private bool _allPassed = true;
+
+        public Kernel(Multiboot2 boot, Cosmos.System.KernelOptions options)
+        {
+            _boot = boot;
+            _options = options;
+        }
+
+        protected override void BeforeRun()
+        {
+            bool exitWhenDone = _options.Has("exit");
+            CrashReport.ExitQemuOnCrash = exitWhenDone;
+
+            Console.WriteLine("CosmosKernel " + Version + " booted (x86-64, NativeAOT C#)");
+            Console.WriteLine("boot: loader \"" + _boot.LoaderName + "\", command line \"" + _options.Text + "\"");
+            Console.WriteLine("boot: " + (_boot.UsableMemoryBytes / (1024 * 1024)).ToString() + " MiB usable RAM in "
+                + _boot.MemoryMap.Length.ToString() + " memory map entries");
+
+            _allPassed &= RuntimeSelfTest.Run();
+
+            string deliberate = _options.Get("selftest");
+            if (deliberate == "pagefault")
+            {
+                Console.WriteLine("selftest: reading 0x" + DeliberateFaultAddress.ToString("X16") + " to show the crash report");
+                Native.FaultReadQword(DeliberateFaultAddress);
+            }
+            else if (deliberate == "ud")
+            {
+                Console.WriteLine("selftest: executing ud2 to show the crash report");
+                Native.FaultInvalidOpcode();
+            }
+
+            Console.WriteLine(_allPassed ? "boot: all self-tests passed" : "boot: SOME SELF-TESTS FAILED");
+            if (exitWhenDone)
+                QemuDebugExit.Exit(_allPassed ? ExitAllPassed : ExitSelfTestFailed);
+        }
+
+        protected override void Run()
+        {
+            Native.Halt();
+        }
+    }
+}
