@@ -125,6 +125,12 @@ namespace CosmosKernel.SelfTests
             grid[1] = "mid";
             t.Check(grid[0] == null && grid[1] == "mid", "array of references");
 
+            long counter = 5;
+            long seen = System.Threading.Interlocked.CompareExchange(ref counter, 9, 5);
+            t.Check(seen == 5 && counter == 9, "Interlocked.CompareExchange swaps");
+            t.Check(System.Threading.Interlocked.CompareExchange(ref counter, 1, 5) == 9 && counter == 9, "Interlocked.CompareExchange keeps on mismatch");
+            t.CheckEqual(10, System.Threading.Interlocked.Increment(ref counter), "Interlocked.Increment");
+
             delegate*<int, int> twice = &Twice;
             t.CheckEqual(42, twice(21), "function pointer call");
 
