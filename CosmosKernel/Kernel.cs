@@ -9,6 +9,7 @@ namespace CosmosKernel
     // the self-tests; Run idles. Options (KernelOptions):
     //   exit           end QEMU through isa-debug-exit when done (status 0 = all passed)
     //   selftest=pagefault | selftest=ud   deliberately crash to show the crash report
+    //   selftest=hang  never finish (tests the harness's timeout)
     public sealed class Kernel : Cosmos.System.Kernel
     {
         public const string Version = "0.1.0";
@@ -45,6 +46,12 @@ namespace CosmosKernel
             {
                 Console.WriteLine("selftest: reading 0x" + DeliberateFaultAddress.ToString("X16") + " to show the crash report");
                 Native.FaultReadQword(DeliberateFaultAddress);
+            }
+            else if (deliberate == "hang")
+            {
+                // For the harness test: a boot that never ends must be stopped by its timeout.
+                Console.WriteLine("selftest: hanging on purpose");
+                Native.HaltForever();
             }
             else if (deliberate == "ud")
             {

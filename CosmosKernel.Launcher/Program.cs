@@ -1,0 +1,72 @@
+using System.CommandLine;
+using CosmosKernel.Launcher;
+
+// dotnet run --project CosmosKernel.Launcher -- <command>
+//   run         boot the ISO in QEMU (a window where there is a display, else headless)
+//   boot-time   boot several times headless and report the median time to the banner
+var smp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 1 };
+var memory = new Option<int>("--memory") { Description = "guest RAM in MiB", DefaultValueFactory = _ => 256 };
+var kernelOptions = new Option<string>("--options") { Description = "extra kernel command-line options (fw_cfg)", DefaultValueFactory = _ => "" };
+var headless = new Option<bool>("--headless") { Description = "no QEMU window; serial on this terminal; exit when the kernel is done" };
+var timeout = new Option<int>("--timeout") { Description = "seconds before a headless boot is stopped", DefaultValueFactory = _ => 300 };
+var uefi = new Option<bool>("--uefi") { Description = "boot with OVMF (UEFI) instead of BIOS" };
+var gdb = new Option<bool>("--gdb") { Description = "wait for gdb on localhost:1234 (gdb artifacts/kernel.elf -ex 'target remote :1234')" };
+var runs = new Option<int>("--runs") { Description = "number of boots", DefaultValueFactory = _ => 5 };
+
+var run = new Command("run", "Boot artifacts/CosmosKernel.iso in QEMU") { smp, memory, kernelOptions, headless, timeout, uefi, gdb };
+run.SetAction(async (parse, cancel) =>
+{
+    bool display = !parse.GetValue(headless) && Environment.GetEnvironmentVariable("DISPLAY") is { Length: > 0 };
+    string extra = parse.GetValue(kernelOptions) ?? "";
+    if (!display)
+        extra = (extra + " exit").Trim(); // headless: the kernel ends QEMU when it is done
+    var options = new QemuOptions
+    {
+        IsoPath = RepoPaths.Iso,
+        Cpus = parse.GetValue(smp),
+        MemoryMiB = parse.GetValue(memory),
+        KernelOptions = extra,
+        Display = display,
+        Timeout = display ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(parse.GetValue(timeout)),
+        UefiFirmware = parse.GetValue(uefi) ? Firmware.FindOvmf() : null,
+        WaitForGdb = parse.GetValue(gdb),
+        Echo = Console.Out,
+    };
+    Console.WriteLine($"launcher: booting {options.IsoPath} in QEMU ({options.Cpus} CPU, {options.MemoryMiB} MiB, TCG{(display ? ", window" : ", headless")}{(options.WaitForGdb ? ", waiting for gdb on :1234" : "")})");
+    BootResult result = await QemuRunner.BootAsync(options, cancel);
+    Console.WriteLine();
+    if (result.Crash is CrashReport crash)
+        Console.WriteLine(CrashExplainer.Explain(crash, KernelSymbols.Load(RepoPaths.KernelElf)));
+    if (result.TimedOut)
+    {
+        Console.WriteLine($"launcher: stopped QEMU after {options.Timeout.TotalSeconds:F0} s");
+        return 124;
+    }
+    Console.WriteLine(result.KernelStatus is int status
+        ? $"launcher: kernel exited with status {status} ({(status == 0 ? "all self-tests passed" : "failure")})"
+        : $"launcher: QEMU exited with code {result.QemuExitCode}");
+    return result.KernelStatus ?? result.QemuExitCode;
+});
+
+var bootTime = new Command("boot-time", "Median time from QEMU start to the kernel banner over several headless boots") { runs, smp };
+bootTime.SetAction(async (parse, cancel) =>
+{
+    var times = new List<double>();
+    for (int i = 0; i < parse.GetValue(runs); i++)
+    {
+        var result = await QemuRunner.BootAsync(new QemuOptions { IsoPath = RepoPaths.Iso, Cpus = parse.GetValue(smp), KernelOptions = "exit", Timeout = TimeSpan.FromMinutes(2) }, cancel);
+        if (result.TimeToBanner is not TimeSpan t)
+        {
+            Console.Error.WriteLine("no banner:\n" + result.Describe());
+            return 1;
+        }
+        times.Add(t.TotalSeconds);
+        Console.WriteLine($"boot {i + 1}: banner after {t.TotalSeconds:F2} s (QEMU ran {result.Elapsed.TotalSeconds:F2} s)");
+    }
+    times.Sort();
+    Console.WriteLine($"median time to banner: {times[times.Count / 2]:F2} s over {times.Count} boots");
+    return 0;
+});
+
+var root = new RootCommand("CosmosKernel launcher: boots the kernel ISO in QEMU") { run, bootTime };
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,46 @@
+namespace CosmosKernel.Launcher;
+
+// How to start QEMU for one boot of the ISO.
+public sealed record QemuOptions
+{
+    public required string IsoPath { get; init; }
+    public int MemoryMiB { get; init; } = 256;
+    public int Cpus { get; init; } = 1;
+    // Extra kernel options, passed through fw_cfg as "opt/cosmos/cmdline".
+    public string KernelOptions { get; init; } = "";
+    // Show the QEMU window (only where a display exists).
+    public bool Display { get; init; }
+    // Stop waiting (and kill QEMU) after this long.
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
+    // UEFI firmware (OVMF) instead of BIOS.
+    public string? UefiFirmware { get; init; }
+    // Wait for gdb on tcp::1234 before running.
+    public bool WaitForGdb { get; init; }
+    // Echo serial output to this writer as it arrives.
+    public TextWriter? Echo { get; init; }
+
+    public IReadOnlyList<string> ToArguments()
+    {
+        var args = new List<string>
+        {
+            "-cdrom", IsoPath,
+            "-m", MemoryMiB.ToString(),
+            "-smp", Cpus.ToString(),
+            "-cpu", "max",
+            "-accel", "tcg,thread=multi",
+            "-serial", "stdio",
+            "-no-reboot",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-monitor", "none",
+        };
+        if (!Display)
+            args.AddRange(["-display", "none"]);
+        if (KernelOptions.Length > 0)
+            args.AddRange(["-fw_cfg", "name=opt/cosmos/cmdline,string=" + KernelOptions.Replace(",", ",,")]);
+        if (UefiFirmware != null)
+            args.AddRange(["-drive", $"if=pflash,format=raw,readonly=on,file={UefiFirmware}"]);
+        if (WaitForGdb)
+            args.AddRange(["-s", "-S"]);
+        return args;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace CosmosKernel.Launcher;
+
+// Boots the ISO once in QEMU (TCG; no KVM needed) and collects the serial console.
+public static class QemuRunner
+{
+    public const string QemuBinary = "qemu-system-x86_64";
+
+    public static async Task<BootResult> BootAsync(QemuOptions options, CancellationToken cancel = default)
+    {
+        if (!File.Exists(options.IsoPath))
+            throw new FileNotFoundException($"ISO not found: {options.IsoPath}. Build it first: dotnet build CosmosKernel", options.IsoPath);
+        var start = new ProcessStartInfo(QemuBinary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in options.ToArguments())
+            start.ArgumentList.Add(arg);
+
+        var clock = Stopwatch.StartNew();
+        Process qemu;
+        try
+        {
+            qemu = Process.Start(start) ?? throw new InvalidOperationException("QEMU did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{QemuBinary} could not be started ({e.Message}). Install it with: ./run.sh --install-only (Debian package qemu-system-x86)", e);
+        }
+
+        var log = new StringBuilder();
+        TimeSpan? banner = null;
+        var lockObject = new object();
+        Task readSerial = Task.Run(async () =>
+        {
+            var buffer = new char[4096];
+            int read;
+            while ((read = await qemu.StandardOutput.ReadAsync(buffer, CancellationToken.None)) > 0)
+            {
+                lock (lockObject)
+                {
+                    log.Append(buffer, 0, read);
+                    if (banner == null && log.ToString().Contains(BootResult.BannerMarker))
+                        banner = clock.Elapsed;
+                    options.Echo?.Write(buffer, 0, read);
+                }
+            }
+        });
+        Task<string> readErrors = qemu.StandardError.ReadToEndAsync(CancellationToken.None);
+
+        bool timedOut = false;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+        {
+            timeout.CancelAfter(options.Timeout);
+            try
+            {
+                await qemu.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                timedOut = true;
+                qemu.Kill(entireProcessTree: true);
+                await qemu.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+        await readSerial;
+        string errors = await readErrors;
+        string serial;
+        lock (lockObject)
+            serial = StripTerminalEscapes(log.ToString());
+        if (errors.Length > 0)
+            serial += "\n[qemu stderr] " + errors;
+        return new BootResult(qemu.ExitCode, timedOut, serial, clock.Elapsed, banner);
+    }
+
+    // GRUB draws its menu on the serial terminal with VT100 escapes; keep the text.
+    public static string StripTerminalEscapes(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"\x1b\[[0-9;?]*[A-Za-z]", "");
+}

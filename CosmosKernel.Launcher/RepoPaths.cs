@@ -1,0 +1,21 @@
+namespace CosmosKernel.Launcher;
+
+// Where the build puts the kernel: artifacts/ at the repository root.
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Iso => Path.Combine(Root, "artifacts", "CosmosKernel.iso");
+    public static string KernelElf => Path.Combine(Root, "artifacts", "kernel.elf");
+
+    private static string FindRoot()
+    {
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "CosmosKernel.sln")))
+                    return dir.FullName;
+        }
+        throw new DirectoryNotFoundException("CosmosKernel.sln not found above the current directory");
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+using CosmosKernel.Launcher;
+
+namespace CosmosKernel.Tests.Boot;
+
+// The ISO boots in QEMU, prints its banner, runs its runtime self-test and reports
+// through isa-debug-exit.
+[TestFixture]
+public class BootTests
+{
+    private BootResult _boot = null!;
+
+    [OneTimeSetUp]
+    public void BootOnce() => _boot = KernelBoot.RunToExit("exit");
+
+    [Test]
+    public void PrintsTheBannerOnSerial()
+    {
+        Assert.That(_boot.Lines, Has.Some.Match(@"^CosmosKernel \d+\.\d+\.\d+ booted \(x86-64, NativeAOT C#\)$"), _boot.Describe());
+    }
+
+    [Test]
+    public void SeesGrubAndTheMemoryMap()
+    {
+        Assert.That(_boot.Lines, Has.Some.StartsWith("boot: loader \"GRUB"), _boot.Describe());
+        Match memory = _boot.Lines.Select(l => Regex.Match(l, @"^boot: (\d+) MiB usable RAM")).First(m => m.Success);
+        // QEMU was given 256 MiB; BIOS and the VGA hole take a little of it.
+        Assert.That(int.Parse(memory.Groups[1].Value), Is.InRange(200, 256));
+    }
+
+    [Test]
+    public void RuntimeSelfTestPassesEveryCheck()
+    {
+        Match summary = _boot.Lines.Select(l => Regex.Match(l, @"^selftest runtime: (\d+)/(\d+) checks passed$")).FirstOrDefault(m => m.Success)
+            ?? throw new AssertionException("no runtime self-test summary\n" + _boot.Describe());
+        int passed = int.Parse(summary.Groups[1].Value), total = int.Parse(summary.Groups[2].Value);
+        Assert.That(total, Is.GreaterThanOrEqualTo(30), "the self-test should exercise the whole feature list");
+        Assert.That(passed, Is.EqualTo(total), _boot.Describe());
+        Assert.That(_boot.Lines, Has.None.Contains("FAILED"));
+    }
+
+    [Test]
+    public void ExitsQemuWithStatusZeroWhenAllPassed()
+    {
+        Assert.That(_boot.Lines, Has.Some.EqualTo("boot: all self-tests passed"));
+        Assert.That(_boot.KernelStatus, Is.EqualTo(0), _boot.Describe());
+        Assert.That(_boot.QemuExitCode, Is.EqualTo(1), "isa-debug-exit reports (status << 1) | 1");
+    }
+}

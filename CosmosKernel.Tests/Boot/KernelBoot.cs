@@ -1,0 +1,35 @@
+using CosmosKernel.Launcher;
+
+namespace CosmosKernel.Tests.Boot;
+
+// Boots the ISO headless in QEMU (TCG) with the given kernel options. A boot that
+// does not end within the timeout fails the test with the serial log.
+public static class KernelBoot
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
+
+    public static BootResult Run(string kernelOptions, int cpus = 1, TimeSpan? timeout = null)
+    {
+        var options = new QemuOptions
+        {
+            IsoPath = RepoPaths.Iso,
+            Cpus = cpus,
+            KernelOptions = kernelOptions,
+            Timeout = timeout ?? DefaultTimeout,
+        };
+        BootResult result = QemuRunner.BootAsync(options).GetAwaiter().GetResult();
+        TestContext.Out.WriteLine(result.Describe());
+        return result;
+    }
+
+    // Boot, and fail with the serial log unless QEMU ended through isa-debug-exit.
+    public static BootResult RunToExit(string kernelOptions, int cpus = 1)
+    {
+        BootResult result = Run(kernelOptions, cpus);
+        if (result.TimedOut)
+            Assert.Fail("the kernel did not finish within " + DefaultTimeout.TotalSeconds + " s\n" + result.Describe());
+        if (result.KernelStatus == null)
+            Assert.Fail("QEMU ended without the kernel's exit status\n" + result.Describe());
+        return result;
+    }
+}

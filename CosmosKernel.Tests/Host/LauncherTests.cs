@@ -1,0 +1,64 @@
+using CosmosKernel.Launcher;
+
+namespace CosmosKernel.Tests.Host;
+
+// The host-side pieces that turn serial output into facts.
+[TestFixture]
+public class LauncherTests
+{
+    [Test]
+    public void ParsesTheKernelsCrashLine()
+    {
+        var crash = CrashReport.TryParse("CRASH vector=14 error=0x2 rip=0xFFFFFFFF80101150 cr2=0x0000000000001000 rsp=0xFFFFFFFF80124F58 bytes=488b07c3");
+        Assert.That(crash, Is.Not.Null);
+        Assert.That(crash!.Vector, Is.EqualTo(14));
+        Assert.That(crash.ErrorCode, Is.EqualTo(2));
+        Assert.That(crash.Rip, Is.EqualTo(0xFFFFFFFF80101150));
+        Assert.That(crash.Cr2, Is.EqualTo(0x1000));
+        Assert.That(crash.CodeBytes, Is.EqualTo(new byte[] { 0x48, 0x8b, 0x07, 0xc3 }));
+    }
+
+    [Test]
+    public void IgnoresOtherLines()
+    {
+        Assert.That(CrashReport.TryParse("CRASH vector=x"), Is.Null);
+        Assert.That(CrashReport.TryParse("boot: all self-tests passed"), Is.Null);
+    }
+
+    [Test]
+    public void UnavailableBytesDecodeToNothing()
+    {
+        var crash = CrashReport.TryParse("CRASH vector=13 error=0x0 rip=0x0000000000000010 cr2=0x0 rsp=0x0 bytes=unavailable");
+        Assert.That(crash!.CodeBytes, Is.Empty);
+        Assert.That(InstructionDecoder.Decode(crash.CodeBytes, crash.Rip), Is.Null);
+    }
+
+    [Test]
+    public void DecodesWithTheRipForRelativeOperands()
+    {
+        // e8 00 00 00 00 = call to the next instruction: the target depends on RIP.
+        Assert.That(InstructionDecoder.Decode([0xe8, 0, 0, 0, 0], 0x1000), Is.EqualTo("call 0000000000001005h"));
+    }
+
+    [Test]
+    public void KernelStatusComesFromIsaDebugExit()
+    {
+        Assert.That(new BootResult(7, false, "", TimeSpan.Zero, null).KernelStatus, Is.EqualTo(3));
+        Assert.That(new BootResult(1, false, "", TimeSpan.Zero, null).KernelStatus, Is.EqualTo(0));
+        Assert.That(new BootResult(0, false, "", TimeSpan.Zero, null).KernelStatus, Is.Null, "0 is a normal QEMU exit, not the device");
+        Assert.That(new BootResult(7, true, "", TimeSpan.Zero, null).KernelStatus, Is.Null, "a killed QEMU has no kernel status");
+    }
+
+    [Test]
+    public void KernelOptionsWithCommasAreEscapedForFwCfg()
+    {
+        var args = new QemuOptions { IsoPath = "x.iso", KernelOptions = "a=1,2" }.ToArguments();
+        Assert.That(args, Has.Some.EqualTo("name=opt/cosmos/cmdline,string=a=1,,2"));
+    }
+
+    [Test]
+    public void StripsGrubTerminalEscapes()
+    {
+        Assert.That(QemuRunner.StripTerminalEscapes("\u001b[2J\u001b[1;1HBooting `CosmosKernel'"), Is.EqualTo("Booting `CosmosKernel'"));
+    }
+}
