@@ -40,6 +40,7 @@ namespace CosmosKernel
                 + _boot.MemoryMap.Length.ToString() + " memory map entries");
 
             _allPassed &= RuntimeSelfTest.Run();
+            _allPassed &= MemorySelfTest.Run();
 
             string deliberate = _options.Get("selftest");
             if (deliberate == "pagefault")

@@ -38,6 +38,9 @@ namespace Cosmos.HAL
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("isr_stub_table_address")] public static extern ulong* InterruptStubTable();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_image_start")] public static extern ulong KernelImageStart();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_image_end")] public static extern ulong KernelImageEnd();
+        // Section boundaries of the image (linker.ld): text ends, then read-only data, then data and BSS.
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_text_end")] public static extern ulong KernelTextEnd();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_rodata_end")] public static extern ulong KernelReadOnlyDataEnd();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_read_qword")] public static extern ulong FaultReadQword(ulong address);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_ud2")] public static extern void FaultInvalidOpcode();
     }

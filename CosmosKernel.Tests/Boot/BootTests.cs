@@ -39,6 +39,24 @@ public class BootTests
         Assert.That(_boot.Lines, Has.None.Contains("FAILED"));
     }
 
+    [TestCase("memory", 15)]
+    public void SelfTestSuitePassesEveryCheck(string suite, int minimumChecks)
+    {
+        Match summary = _boot.Lines.Select(l => Regex.Match(l, "^selftest " + suite + @": (\d+)/(\d+) checks passed$")).FirstOrDefault(m => m.Success)
+            ?? throw new AssertionException("no " + suite + " self-test summary\n" + _boot.Describe());
+        Assert.That(int.Parse(summary.Groups[2].Value), Is.GreaterThanOrEqualTo(minimumChecks));
+        Assert.That(summary.Groups[1].Value, Is.EqualTo(summary.Groups[2].Value), _boot.Describe());
+    }
+
+    [Test]
+    public void KernelOwnsPagingAndTheFrames()
+    {
+        Match memory = _boot.Lines.Select(l => Regex.Match(l, @"^memory: (\d+) MiB in frames, (\d+) MiB free, NX (on|off)$")).FirstOrDefault(m => m.Success)
+            ?? throw new AssertionException("no memory summary\n" + _boot.Describe());
+        Assert.That(int.Parse(memory.Groups[1].Value), Is.InRange(200, 256), "the frame allocator manages the usable RAM");
+        Assert.That(memory.Groups[3].Value, Is.EqualTo("on"), "QEMU -cpu max has NX");
+    }
+
     [Test]
     public void ExitsQemuWithStatusZeroWhenAllPassed()
     {

@@ -26,6 +26,8 @@ namespace CosmosKernel.Boot
             CrashReport.Install();
 
             var boot = Multiboot2.Parse(multibootMagic, multibootInfo);
+            ulong bootInfoSize = multibootInfo == 0 ? 0 : *(uint*)Multiboot2.PhysicalToVirtual(multibootInfo);
+            Platform.KernelMemory.Initialize(boot, multibootInfo, bootInfoSize);
             string extra = QemuFwCfg.ReadFile("opt/cosmos/cmdline");
             var options = new KernelOptions(extra == null ? boot.CommandLine : boot.CommandLine + " " + extra);
 

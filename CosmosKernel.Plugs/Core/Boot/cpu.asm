@@ -160,7 +160,13 @@ FUNC kernel_boot_stack_bottom
     extern boot_stack_bottom
     lea rax, [rel boot_stack_bottom]
     ret
-extern __modules_start, __modules_end, __kernel_start, __kernel_end
+FUNC kernel_text_end
+    lea rax, [rel __text_end]
+    ret
+FUNC kernel_rodata_end
+    lea rax, [rel __rodata_end]
+    ret
+extern __modules_start, __modules_end, __kernel_start, __kernel_end, __text_end, __rodata_end
 
 ; Deliberate faults for the crash-report self-test.
 FUNC cpu_fault_read_qword

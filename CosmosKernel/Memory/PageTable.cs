@@ -1,0 +1,173 @@
+using System.Threading;
+
+namespace CosmosKernel.Memory
+{
+    // One x86-64 4-level page table (PML4 -> PDPT -> PD -> PT), kept in physical frames
+    // reached through PhysicalMemory. The kernel half (PML4 slots 256-511) is shared by
+    // every address space: its entries are copied from the kernel's table at creation
+    // and point at the same lower-level tables, which are never freed.
+    //
+    // Intermediate entries are Present|Writable|User: permissions are decided at the
+    // leaf only. Leaf updates that race with the hardware's Accessed/Dirty updates use
+    // compare-exchange. Callers hold the owning address space's lock for changes.
+    public sealed unsafe class PageTable
+    {
+        private const ulong TableFlags = Pte.Present | Pte.Writable | Pte.User;
+
+        private readonly PhysicalMemory _memory;
+        private readonly FrameAllocator _frames;
+
+        // Physical address of the PML4: the value for CR3.
+        public ulong Root { get; }
+
+        private PageTable(PhysicalMemory memory, FrameAllocator frames, ulong root)
+        {
+            _memory = memory;
+            _frames = frames;
+            Root = root;
+        }
+
+        // A new, empty table sharing the kernel half of `kernel` (if given).
+        // Null when no frame is left.
+        public static PageTable Create(PhysicalMemory memory, FrameAllocator frames, PageTable kernel)
+        {
+            ulong root = frames.Allocate(zero: true);
+            if (root == FrameAllocator.NoFrame)
+                return null;
+            if (kernel != null)
+            {
+                ulong* source = memory.MapTable(kernel.Root);
+                ulong* destination = memory.MapTable(root);
+                for (int i = Paging.FirstKernelPml4Slot; i < Paging.EntriesPerTable; i++)
+                    destination[i] = source[i];
+            }
+            return new PageTable(memory, frames, root);
+        }
+
+        // Wrap an existing table (the kernel's own, built at boot).
+        public static PageTable Adopt(PhysicalMemory memory, FrameAllocator frames, ulong root)
+            => new PageTable(memory, frames, root);
+
+        // The leaf entry for va, creating missing intermediate tables when asked.
+        // Null if a table is missing (and create is false), memory ran out, or a huge
+        // page covers va.
+        public ulong* Walk(ulong va, bool create)
+        {
+            ulong* table = _memory.MapTable(Root);
+            for (int level = 3; level > 0; level--)
+            {
+                int index = (int)((va >> (Paging.PageShift + 9 * level)) & 511);
+                ulong entry = table[index];
+                if (!Pte.IsPresent(entry))
+                {
+                    if (!create)
+                        return null;
+                    ulong frame = _frames.Allocate(zero: true);
+                    if (frame == FrameAllocator.NoFrame)
+                        return null;
+                    entry = frame | TableFlags;
+                    table[index] = entry;
+                }
+                else if ((entry & Pte.Huge) != 0)
+                {
+                    return null;
+                }
+                table = _memory.MapTable(Pte.Frame(entry));
+            }
+            return &table[Paging.PtIndex(va)];
+        }
+
+        // The leaf entry for va, or 0.
+        public ulong Get(ulong va)
+        {
+            ulong* entry = Walk(va, create: false);
+            return entry == null ? 0 : *entry;
+        }
+
+        // Map one 4 KiB page. False when a page-table frame could not be allocated.
+        public bool Map(ulong va, ulong physical, ulong flags)
+        {
+            ulong* entry = Walk(va, create: true);
+            if (entry == null)
+                return false;
+            Volatile.Write(ref *(long*)entry, (long)(physical | flags | Pte.Present));
+            return true;
+        }
+
+        // Clear the entry; returns what it held (0 if nothing was mapped).
+        public ulong Unmap(ulong va)
+        {
+            ulong* entry = Walk(va, create: false);
+            if (entry == null)
+                return 0;
+            return (ulong)Interlocked.Exchange(ref *(long*)entry, 0);
+        }
+
+        // Atomically clear and set flag bits of a present entry; returns the old entry.
+        public ulong UpdateFlags(ulong va, ulong clear, ulong set)
+        {
+            ulong* entry = Walk(va, create: false);
+            if (entry == null)
+                return 0;
+            while (true)
+            {
+                long old = Volatile.Read(ref *(long*)entry);
+                if (!Pte.IsPresent((ulong)old))
+                    return 0;
+                long updated = (long)(((ulong)old & ~clear) | set);
+                if (Interlocked.CompareExchange(ref *(long*)entry, updated, old) == old)
+                    return (ulong)old;
+            }
+        }
+
+        // Free every page-table frame of the user half (not the pages they map: those
+        // belong to the regions, which release them first). The PML4 goes too.
+        public void Destroy()
+        {
+            ulong* pml4 = _memory.MapTable(Root);
+            for (int i = 0; i < Paging.FirstKernelPml4Slot; i++)
+            {
+                if (Pte.IsPresent(pml4[i]))
+                    FreeTable(Pte.Frame(pml4[i]), level: 2);
+                pml4[i] = 0;
+            }
+            _frames.Free(Root);
+        }
+
+        // Count the page-table frames of the user half (for leak accounting).
+        public int CountUserTableFrames()
+        {
+            int count = 1;
+            ulong* pml4 = _memory.MapTable(Root);
+            for (int i = 0; i < Paging.FirstKernelPml4Slot; i++)
+                if (Pte.IsPresent(pml4[i]))
+                    count += CountTables(Pte.Frame(pml4[i]), level: 2);
+            return count;
+        }
+
+        private void FreeTable(ulong physical, int level)
+        {
+            if (level > 0)
+            {
+                ulong* table = _memory.MapTable(physical);
+                for (int i = 0; i < Paging.EntriesPerTable; i++)
+                    if (Pte.IsPresent(table[i]) && (table[i] & Pte.Huge) == 0)
+                        FreeTable(Pte.Frame(table[i]), level - 1);
+            }
+            _frames.Free(physical);
+        }
+
+        private int CountTables(ulong physical, int level)
+        {
+            int count = 1;
+            if (level > 0)
+            {
+                ulong* table = _memory.MapTable(physical);
+                for (int i = 0; i < Paging.EntriesPerTable; i++)
+                    if (Pte.IsPresent(table[i]) && (table[i] & Pte.Huge) == 0)
+                        count += CountTables(Pte.Frame(table[i]), level - 1);
+            }
+            return count;
+        }
+    }
+}
