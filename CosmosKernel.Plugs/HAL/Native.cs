@@ -41,6 +41,10 @@ namespace Cosmos.HAL
         // Section boundaries of the image (linker.ld): text ends, then read-only data, then data and BSS.
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_text_end")] public static extern ulong KernelTextEnd();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_rodata_end")] public static extern ulong KernelReadOnlyDataEnd();
+        // User-memory copy with a recovery point (Core/Boot/usercopy.asm): returns bytes not copied.
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy")] public static extern ulong UserCopy(void* destination, void* source, ulong length);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy_instruction_address")] public static extern ulong UserCopyInstructionAddress();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy_fixup_address")] public static extern ulong UserCopyFixupAddress();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_read_qword")] public static extern ulong FaultReadQword(ulong address);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_ud2")] public static extern void FaultInvalidOpcode();
     }

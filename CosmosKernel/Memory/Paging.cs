@@ -56,6 +56,8 @@ namespace CosmosKernel.Memory
         public const ulong CopyLocked = 1UL << 9;
         // Software: writable in its region but shared copy-on-write; a write fault copies.
         public const ulong CopyOnWrite = 1UL << 10;
+        // Software: a PROT_NONE page. Present is clear, the frame address is kept.
+        public const ulong ProtNone = 1UL << 11;
         public const ulong NoExecute = 1UL << 63;
 
         public const ulong AddressMask = 0x000FFFFFFFFFF000;

@@ -1,0 +1,186 @@
+using CosmosKernel.Memory;
+
+namespace CosmosKernel.Tests.Memory;
+
+// mmap / munmap / mprotect / faults / fork on the real VMM code over simulated RAM,
+// with Linux's semantics and errnos.
+[TestFixture]
+public unsafe class AddressSpaceTests : VmmTestBase
+{
+    [Test]
+    public void AnonymousMemoryIsZeroFilledOnDemand()
+    {
+        ulong address = MapAnonymous(4);
+        Assert.That(Space.Table.Get(address), Is.EqualTo(0UL), "nothing is mapped before the first touch");
+        Assert.That(Read(address + 5000), Is.EqualTo(0));
+        Assert.That(Space.DemandZeroFaults, Is.EqualTo(1), "only the touched page was faulted in");
+        Write(address + 5000, 42);
+        Assert.That(Read(address + 5000), Is.EqualTo(42));
+        AssertCleanShutdown();
+    }
+
+    [Test]
+    public void MmapRejectsBadArgumentsWithLinuxErrnos()
+    {
+        Assert.That(Space.Map(0, 0, RW, PrivateAnon, null, 0), Is.EqualTo(-Errno.EINVAL), "zero length");
+        Assert.That(Space.Map(0, 4096, RW, MapFlags.Anonymous, null, 0), Is.EqualTo(-Errno.EINVAL), "neither shared nor private");
+        Assert.That(Space.Map(0, 4096, RW, PrivateAnon | MapFlags.Shared, null, 0), Is.EqualTo(-Errno.EINVAL), "both");
+        Assert.That(Space.Map(0, 4096, RW, PrivateAnon | 0x4000000, null, 0), Is.EqualTo(-Errno.EINVAL), "unknown flag");
+        Assert.That(Space.Map(0, 4096, 0x10, PrivateAnon, null, 0), Is.EqualTo(-Errno.EINVAL), "unknown protection");
+        Assert.That(Space.Map(0x10001, 4096, RW, PrivateAnon | MapFlags.Fixed, null, 0), Is.EqualTo(-Errno.EINVAL), "unaligned fixed");
+        Assert.That(Space.Map(0x1000, 4096, RW, PrivateAnon | MapFlags.Fixed, null, 0), Is.EqualTo(-Errno.EPERM), "below the lowest mappable address");
+        Assert.That(Space.Map(0x7FFFFFFFE000, 0x10000, RW, PrivateAnon | MapFlags.Fixed, null, 0), Is.EqualTo(-Errno.ENOMEM), "past the end of user space");
+        Assert.That(Space.Map(0, ulong.MaxValue - 100, RW, PrivateAnon, null, 0), Is.EqualTo(-Errno.ENOMEM), "length overflows when rounded");
+        Assert.That(Space.Map(0, 4096, Prot.Read, MapFlags.Private, null, 0), Is.EqualTo(-Errno.EBADF), "file mapping without a file");
+        AssertCleanShutdown();
+    }
+
+    [Test]
+    public void FixedNoReplaceRefusesAnOccupiedRange()
+    {
+        ulong address = MapAnonymous(2);
+        Assert.That(Space.Map(address, 4096, RW, PrivateAnon | MapFlags.FixedNoReplace, null, 0), Is.EqualTo(-Errno.EEXIST));
+        AssertCleanShutdown();
+    }
+
+    [Test]
+    public void FixedMappingReplacesWhatWasThere()
+    {
+        ulong address = MapAnonymous(3);
+        Write(address + 4096, 7);
+        long again = Space.Map(address + 4096, 4096, RW, PrivateAnon | MapFlags.Fixed, null, 0);
+        Assert.That(again, Is.EqualTo((long)(address + 4096)));
+        Assert.That(Read(address + 4096), Is.EqualTo(0), "the old page was replaced by a fresh zero page");
+        Assert.That(Space.RegionCount, Is.EqualTo(3), "the old region was split around the new one");
+        AssertCleanShutdown();
+    }
+
+    [Test]
+    public void PartialMunmapSplitsTheRegionAndFreesFrames()
+    {
+        ulong address = MapAnonymous(3);
+        for (ulong page = 0; page < 3; page++)
+            Write(address + page * 4096, (byte)(page + 1));
+        ulong used = Machine.Frames.UsedFrames;
+        Assert.That(Space.Unmap(address + 4096, 4096), Is.EqualTo(0));
+        Assert.That(Machine.Frames.UsedFrames, Is.EqualTo(used - 1), "the middle page's frame was freed");
+        Assert.That(Space.RegionCount, Is.EqualTo(2));
+        Assert.That(Read(address), Is.EqualTo(1));
+        Assert.That(Read(address + 8192), Is.EqualTo(3));
+        Assert.That(Machine.UserRead(address + 4096, out _), Is.False, "the unmapped page faults (SIGSEGV)");
+        Assert.That(Machine.UserSegfaults, Is.EqualTo(1));
+        AssertCleanShutdown();
+    }
+
+    [Test]
+    public void MunmapRejectsBadArguments()
+    {
+        Assert.That(Space.Unmap(0x10001, 4096), Is.EqualTo(-Errno.EINVAL), "unaligned");
+        Assert.That(Space.Unmap(0x10000, 0), Is.EqualTo(-Errno.EINVAL), "zero length");
+        Assert.That(Space.Unmap(0xFFFFFFFFFFFFF000, 4096), Is.EqualTo(-Errno.EINVAL), "kernel address");
+        Assert.That(Space.Unmap(0x10000, 4096), Is.EqualTo(0), "unmapping nothing is fine");
+        AssertCleanShutdown();
+    }
+
+    [Test]
+    public void MprotectSplitsAndEnforces()
+    {
+        ulong address = MapAnonymous(3);
+        Write(address + 4096, 9);
+        Assert.That(Space.Protect(address + 4096, 4096, Prot.Read), Is.EqualTo(0));
+        Assert.That(Space.RegionCount, Is.EqualTo(3));
+        Assert.That(Read(address + 4096), Is.EqualTo(9), "still readable");
+        Assert.That(Machine.UserWrite(address + 4096, 1), Is.False, "a write to a read-only page is SIGSEGV");
+        Assert.That(Space.Protect(address + 4096, 4096, Prot.None), Is.EqualTo(0));
+        Assert.That(Machine.UserRead(address + 4096, out _), Is.False, "PROT_NONE page is unreadable");
+        Assert.That(Space.Protect(address + 4096, 4096, RW), Is.EqualTo(0));
+        Assert.That(Read(address + 4096), Is.EqualTo(9), "PROT_NONE kept the data");
+        AssertCleanShutdown();
+    }
+
+    [Test]
+    public void MprotectErrnos()
+    {
+        ulong address = MapAnonymous(1);
+        Assert.That(Space.Protect(address + 1, 4096, Prot.Read), Is.EqualTo(-Errno.EINVAL), "unaligned");
+        Assert.That(Space.Protect(address, 4096, 0x40), Is.EqualTo(-Errno.EINVAL), "unknown protection bits");
+        Assert.That(Space.Protect(address, 8192, Prot.Read), Is.EqualTo(-Errno.ENOMEM), "range not fully mapped");
+        Assert.That(Space.Protect(address, 0, Prot.Read), Is.EqualTo(0), "zero length is a no-op");
+        AssertCleanShutdown();
+    }
+
+    [Test]
+    public void WeakeningProtectionShootsDownTheTlb()
+    {
+        ulong address = MapAnonymous(1);
+        Write(address, 1); // fills the TLB with a writable entry
+        Machine.DropShootdowns = true;
+        Assert.That(Space.Protect(address, 4096, Prot.Read), Is.EqualTo(0));
+        Assert.That(Machine.UserWrite(address, 2), Is.True, "without the shootdown the stale TLB entry still allows the write");
+        Machine.DropShootdowns = false;
+        Machine.Cpus[0].InvalidateAll();
+        Assert.That(Machine.UserWrite(address, 3), Is.False, "with the TLB flushed the write is refused");
+        AssertCleanShutdown();
+    }
+
+    [Test]
+    public void FileMappingsLoadPagesOnDemand()
+    {
+        byte[] content = new byte[3 * 4096 + 100];
+        for (int i = 0; i < content.Length; i++)
+            content[i] = (byte)(i * 7);
+        fixed (byte* data = content)
+        {
+            var file = new RamdiskFile("test.bin", data, (ulong)content.Length);
+            long address = Space.Map(0, (ulong)content.Length, Prot.Read, MapFlags.Private, file, 4096);
+            Assert.That(address, Is.GreaterThan(0));
+            Assert.That(file.PagesLoaded, Is.EqualTo(0), "nothing loaded at mmap time");
+            Assert.That(Read((ulong)address + 10), Is.EqualTo(content[4096 + 10]), "offset 4096 of the file");
+            Assert.That(Read((ulong)address + 2 * 4096 + 99), Is.EqualTo(content[3 * 4096 + 99]));
+            Assert.That(Read((ulong)address + 2 * 4096 + 100), Is.EqualTo(0), "past the end of the file reads zero");
+            Assert.That(file.PagesLoaded, Is.EqualTo(2));
+            Assert.That(Space.Map(0, 4096, RW, MapFlags.Shared, file, 0), Is.EqualTo(-Errno.EACCES), "the ramdisk is read-only");
+            Assert.That(Space.Map(0, 4096, Prot.Read, MapFlags.Private, file, 100), Is.EqualTo(-Errno.EINVAL), "unaligned offset");
+        }
+        AssertCleanShutdown();
+    }
+
+    [Test]
+    public void ForkSharesPagesCopyOnWrite()
+    {
+        ulong address = MapAnonymous(2);
+        Write(address, 11);
+        Write(address + 4096, 22);
+        ulong usedBeforeFork = Machine.Frames.UsedFrames;
+        AddressSpace child = Space.CloneForFork()!;
+        Assert.That(child, Is.Not.Null);
+
+        Write(address, 12); // parent writes: gets its own copy
+        Assert.That(Space.CopyOnWriteCopies, Is.EqualTo(1));
+        Machine.Cpus[0].SwitchTo(child);
+        Assert.That(Read(address), Is.EqualTo(11), "the child still sees the value at fork time");
+        Write(address + 4096, 23); // the child writes the other page: the parent's stays
+        Machine.Cpus[0].SwitchTo(Space);
+        Assert.That(Read(address + 4096), Is.EqualTo(22));
+        Assert.That(Machine.Frames.UsedFrames, Is.GreaterThan(usedBeforeFork));
+
+        child.Destroy();
+        Write(address + 4096, 24); // last owner: takes the frame back without copying
+        Assert.That(Space.CopyOnWriteReuses, Is.EqualTo(1));
+        AssertCleanShutdown();
+    }
+
+    [Test]
+    public void SharedMappingsStaySharedAcrossFork()
+    {
+        long address = Space.Map(0, 4096, RW, MapFlags.Shared | MapFlags.Anonymous, null, 0);
+        Write((ulong)address, 1);
+        AddressSpace child = Space.CloneForFork()!;
+        Machine.Cpus[0].SwitchTo(child);
+        Write((ulong)address, 2);
+        Machine.Cpus[0].SwitchTo(Space);
+        Assert.That(Read((ulong)address), Is.EqualTo(2), "MAP_SHARED: the child's write is visible to the parent");
+        child.Destroy();
+        AssertCleanShutdown();
+    }
+}

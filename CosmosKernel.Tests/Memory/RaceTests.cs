@@ -1,0 +1,259 @@
+using CosmosKernel.Memory;
+using CosmosKernel.Memory.UserCopy;
+using CosmosKernel.Tests.Simulation;
+
+namespace CosmosKernel.Tests.Memory;
+
+// The races the VMM exists for, on the simulated 2-CPU machine, over many seeded
+// interleavings: a kernel copy on CPU 0 while a second thread of the same process on
+// CPU 1 unmaps, re-protects, forks or touches the buffer. pagelock, mmlock, extable
+// and pin must hold every invariant in every interleaving; naive must be caught.
+[TestFixture]
+public unsafe class RaceTests
+{
+    private const int Seeds = 60;
+    private const int BufferPages = 3;
+    private const ulong CopyLength = BufferPages * 4096 - 200;
+
+    public enum Attack { MunmapDuringCopyToUser, MunmapDuringCopyFromUser, MprotectReadOnlyDuringCopyToUser, MprotectNoneDuringCopyFromUser, UserWritesDuringCopyFromUser, ForkDuringCopyToUser, MunmapDuringDemandLoad }
+
+    private static readonly string[] SafeStrategies = { "pagelock", "mmlock", "extable", "pin" };
+
+    public static IEnumerable<TestCaseData> SafeCases() =>
+        from strategy in SafeStrategies
+        from attack in Enum.GetValues<Attack>()
+        select new TestCaseData(strategy, attack).SetName($"{strategy} holds every invariant: {attack}");
+
+    [TestCaseSource(nameof(SafeCases))]
+    public void SafeStrategiesHoldEveryInvariant(string strategy, Attack attack)
+    {
+        for (int seed = 1; seed <= Seeds; seed++)
+        {
+            RaceOutcome outcome = RaceOutcome.Run(strategy, attack, seed);
+            outcome.AssertInvariants();
+        }
+    }
+
+    [Test]
+    public void NaiveIsCaughtWhenTheBufferIsUnmappedDuringARead()
+    {
+        int caught = 0;
+        string? first = null;
+        for (int seed = 1; seed <= Seeds; seed++)
+        {
+            RaceOutcome outcome = RaceOutcome.Run("naive", Attack.MunmapDuringCopyToUser, seed);
+            if (outcome.KernelPanics > 0 || outcome.WritesToFreedFrames > 0)
+            {
+                caught++;
+                first ??= $"seed {seed}: {outcome.FirstPanic}";
+            }
+        }
+        TestContext.Out.WriteLine($"naive broke in {caught} of {Seeds} interleavings; first: {first}");
+        Assert.That(caught, Is.GreaterThan(0), "the simulator should find the interleaving in which naive panics");
+    }
+
+    [Test]
+    public void PageLockWithoutItsShootdownLetsAUserThreadTouchALockedPage()
+    {
+        int violations = 0;
+        for (int seed = 1; seed <= Seeds && violations == 0; seed++)
+            violations += RaceOutcome.Run("pagelock", Attack.UserWritesDuringCopyFromUser, seed, skipPageLockShootdown: true).UserAccessesToLockedPages;
+        Assert.That(violations, Is.GreaterThan(0), "a missing shootdown must be visible to the simulator");
+    }
+
+    [Test]
+    public void MunmapWithoutItsShootdownLetsACopyWriteIntoAFreedFrame()
+    {
+        int violations = 0;
+        for (int seed = 1; seed <= Seeds && violations == 0; seed++)
+            violations += RaceOutcome.Run("extable", Attack.MunmapDuringCopyToUser, seed, dropAllShootdowns: true).WritesToFreedFrames;
+        Assert.That(violations, Is.GreaterThan(0), "a missing shootdown must be visible to the simulator");
+    }
+
+    [Test]
+    public void SameSeedReplaysTheSameOutcome()
+    {
+        RaceOutcome a = RaceOutcome.Run("extable", Attack.MunmapDuringCopyToUser, 7);
+        RaceOutcome b = RaceOutcome.Run("extable", Attack.MunmapDuringCopyToUser, 7);
+        Assert.That(b.BytesNotCopied, Is.EqualTo(a.BytesNotCopied));
+        Assert.That(b.Steps, Is.EqualTo(a.Steps));
+    }
+
+    [Test]
+    public void PageLockMakesMunmapWaitSoTheCopyIsWhole()
+    {
+        int waited = 0;
+        for (int seed = 1; seed <= Seeds; seed++)
+        {
+            RaceOutcome outcome = RaceOutcome.Run("pagelock", Attack.MunmapDuringCopyToUser, seed);
+            if (outcome.PageLockWaits > 0)
+            {
+                waited++;
+                Assert.That(outcome.BytesNotCopied, Is.EqualTo(0UL), $"seed {seed}: munmap waited, so the locked window was copied whole");
+            }
+        }
+        Assert.That(waited, Is.GreaterThan(0), "some interleaving should make munmap wait for a locked page");
+    }
+}
+
+// One run of one attack under one strategy and seed, with everything the invariants need.
+public sealed unsafe class RaceOutcome
+{
+    public string Strategy = "";
+    public RaceTests.Attack Attack;
+    public int Seed;
+    public int KernelPanics;
+    public string? FirstPanic;
+    public int WritesToFreedFrames;
+    public int UserAccessesToLockedPages;
+    public ulong DoubleFrees;
+    public long FramesLeaked;
+    public ulong BytesNotCopied;
+    public bool DataMatches = true;
+    public long PageLockWaits;
+    public long Steps;
+    public string? SchedulerFailure;
+
+    public void AssertInvariants()
+    {
+        string where = $"{Strategy}, {Attack}, seed {Seed}";
+        Assert.That(SchedulerFailure, Is.Null, where + ": " + SchedulerFailure);
+        Assert.That(KernelPanics, Is.EqualTo(0), where + ": kernel panic: " + FirstPanic);
+        Assert.That(WritesToFreedFrames, Is.EqualTo(0), where + ": write into a freed frame");
+        Assert.That(UserAccessesToLockedPages, Is.EqualTo(0), where + ": user access to a locked page");
+        Assert.That(DoubleFrees, Is.EqualTo(0UL), where + ": frame freed twice");
+        Assert.That(FramesLeaked, Is.EqualTo(0), where + ": frames leaked");
+        Assert.That(DataMatches, Is.True, where + ": copied bytes differ from the source");
+    }
+
+    public static RaceOutcome Run(string strategyName, RaceTests.Attack attack, int seed, bool skipPageLockShootdown = false, bool dropAllShootdowns = false)
+    {
+        var scheduler = new DeterministicScheduler(seed);
+        using var machine = new SimulatedMachine(cpus: 2, ramMiB: 8, scheduler);
+        var outcome = new RaceOutcome { Strategy = strategyName, Attack = attack, Seed = seed };
+        CopyStrategy strategy = UserCopier.StrategyByName(strategyName)!;
+        if (strategy is PageLockStrategy pageLock)
+            pageLock.SkipShootdownForTesting = skipPageLockShootdown;
+        machine.DropShootdowns = dropAllShootdowns;
+        var copier = new UserCopier(strategy);
+        ulong usedAtStart = machine.Frames.UsedFrames;
+
+        AddressSpace space = AddressSpace.Create(machine.Vmm)!;
+        machine.Cpus[0].SwitchTo(space);
+        machine.Cpus[1].SwitchTo(space);
+
+        byte[] fileBytes = new byte[16 * 4096];
+        for (int i = 0; i < fileBytes.Length; i++)
+            fileBytes[i] = (byte)(i * 13 + 1);
+        byte[] kernelBuffer = new byte[RaceTestsLength];
+        byte[] pattern = new byte[RaceTestsLength];
+        for (int i = 0; i < pattern.Length; i++)
+            pattern[i] = (byte)(i * 7 + 3);
+        var random = new Random(seed);
+        int attackerDelay = random.Next(0, 400);
+
+        fixed (byte* fileData = fileBytes)
+        fixed (byte* kernel = kernelBuffer)
+        fixed (byte* source = pattern)
+        {
+            var file = new RamdiskFile("race.bin", fileData, (ulong)fileBytes.Length);
+            byte* kernelPtr = kernel;
+            byte* sourcePtr = source;
+            ulong buffer;
+            if (attack == RaceTests.Attack.MunmapDuringDemandLoad)
+                buffer = (ulong)space.Map(0, 4 * 4096, Prot.Read, MapFlags.Private, file, 0);
+            else
+                buffer = (ulong)space.Map(0, 4 * 4096, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous, null, 0);
+            ulong user = buffer + 100;
+            AddressSpace? child = null;
+            bool readDirection = attack is RaceTests.Attack.MunmapDuringCopyToUser or RaceTests.Attack.MprotectReadOnlyDuringCopyToUser or RaceTests.Attack.ForkDuringCopyToUser;
+
+            int copier0 = scheduler.Spawn(() =>
+            {
+                if (readDirection)
+                    outcome.BytesNotCopied = copier.CopyToUser(space, user, sourcePtr, RaceTestsLength);
+                else
+                    outcome.BytesNotCopied = copier.CopyFromUser(space, kernelPtr, user, RaceTestsLength);
+            });
+            int attacker = scheduler.Spawn(() =>
+            {
+                if (attack == RaceTests.Attack.UserWritesDuringCopyFromUser)
+                    for (ulong page = 0; page < 3; page++)
+                        machine.UserWrite(user + page * 4096, pattern[page * 4096]); // the thread has used its buffer before
+                for (int i = 0; i < attackerDelay; i++)
+                    machine.Vmm.Threads.Yield();
+                switch (attack)
+                {
+                    case RaceTests.Attack.MunmapDuringCopyToUser:
+                    case RaceTests.Attack.MunmapDuringCopyFromUser:
+                    case RaceTests.Attack.MunmapDuringDemandLoad:
+                        space.Unmap(buffer, 4 * 4096);
+                        break;
+                    case RaceTests.Attack.MprotectReadOnlyDuringCopyToUser:
+                        space.Protect(buffer, 4 * 4096, Prot.Read);
+                        break;
+                    case RaceTests.Attack.MprotectNoneDuringCopyFromUser:
+                        space.Protect(buffer, 4 * 4096, Prot.None);
+                        break;
+                    case RaceTests.Attack.UserWritesDuringCopyFromUser:
+                        for (int pass = 0; pass < 3; pass++)
+                            for (ulong i = 0; i < 3 * 4096; i += 509)
+                                machine.UserWrite(user + i, 0xAB);
+                        break;
+                    case RaceTests.Attack.ForkDuringCopyToUser:
+                        child = space.CloneForFork();
+                        break;
+                }
+            });
+            machine.Pin(copier0, 0);
+            machine.Pin(attacker, 1);
+            if (attack == RaceTests.Attack.UserWritesDuringCopyFromUser || attack == RaceTests.Attack.MunmapDuringCopyFromUser || attack == RaceTests.Attack.MprotectNoneDuringCopyFromUser)
+            {
+                // Give the buffer known contents before the race starts.
+                Prefill(space, machine, buffer, 4, user, pattern);
+            }
+            var result = scheduler.Run(maxSteps: 2_000_000);
+            outcome.SchedulerFailure = result.Failure;
+            outcome.Steps = result.Steps;
+
+            // The copied prefix must equal the source (unless user writes raced with it);
+            // a file-backed buffer holds the file's bytes from offset 100.
+            ulong copied = RaceTestsLength - outcome.BytesNotCopied;
+            if (!readDirection && attack != RaceTests.Attack.UserWritesDuringCopyFromUser)
+                for (ulong i = 0; i < copied && outcome.DataMatches; i++)
+                    outcome.DataMatches = kernel[i] == (attack == RaceTests.Attack.MunmapDuringDemandLoad ? fileBytes[100 + (int)i] : pattern[i]);
+            if (!readDirection)
+                for (ulong i = copied; i < RaceTestsLength && outcome.DataMatches; i++)
+                    outcome.DataMatches = kernel[i] == 0; // zero-filled tail
+
+            outcome.PageLockWaits = space.PageLockWaits;
+            child?.Destroy();
+            space.Destroy();
+        }
+        outcome.KernelPanics = machine.KernelPanics;
+        outcome.FirstPanic = machine.FirstPanic;
+        outcome.UserAccessesToLockedPages = machine.UserAccessesToLockedPages;
+        outcome.WritesToFreedFrames = machine.KernelWritesToFreeFrames + machine.Frames.CheckFreeFrames() + (int)machine.Frames.PoisonViolations;
+        outcome.DoubleFrees = machine.Frames.DoubleFrees;
+        outcome.FramesLeaked = (long)machine.Frames.UsedFrames - (long)usedAtStart;
+        return outcome;
+    }
+
+    private const ulong RaceTestsLength = 3 * 4096 - 200;
+
+    // Map the buffer's pages and give them known contents before the race starts
+    // (straight into the page table: no thread runs yet, so no lock is needed).
+    private static void Prefill(AddressSpace space, SimulatedMachine machine, ulong buffer, int pages, ulong user, byte[] pattern)
+    {
+        for (int p = 0; p < pages; p++)
+        {
+            ulong frame = machine.Frames.Allocate(zero: true);
+            space.Table.Map(buffer + (ulong)p * 4096, frame, Pte.User | Pte.Writable | Pte.NoExecute);
+        }
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            ulong va = user + (ulong)i;
+            *machine.Physical.Map(Pte.Frame(space.Table.Get(Paging.PageDown(va))) + (va & Paging.PageMask)) = pattern[i];
+        }
+    }
+}

@@ -1,0 +1,210 @@
+using CosmosKernel.Threading;
+
+namespace CosmosKernel.Tests.Simulation;
+
+// Runs simulated threads one at a time, switching only at scheduling points (Yield,
+// Park, thread end), and picks the next thread with a seeded random generator: the
+// same seed replays the same interleaving exactly; many seeds explore many.
+// Each simulated thread is an OS thread, but only the one holding the baton runs.
+//
+// It is the IThreadBackend of the shared locks, so FifoMutex waiters really sleep
+// here, and a lost wake-up shows as a deadlock.
+public sealed class DeterministicScheduler : IThreadBackend
+{
+    // The id reported for code running outside any simulated thread (test set-up).
+    public const int OutsideThreadId = 1_000_000;
+
+    private sealed class SimThread
+    {
+        public int Id;
+        public string Name = "";
+        public Action Body = () => { };
+        public Thread? Os;
+        public readonly SemaphoreSlim Turn = new(0);
+        public bool Finished;
+        public bool Parked;
+        public bool Permit;
+    }
+
+    private sealed class TearDown : Exception { }
+
+    [ThreadStatic] private static SimThread? t_current;
+
+    private readonly Random _random;
+    private readonly List<SimThread> _threads = new();
+    private readonly object _gate = new();
+    private readonly ManualResetEventSlim _done = new(false);
+    private readonly List<int> _trace = new();
+    private volatile bool _tornDown;
+    private long _maxSteps;
+
+    public int Seed { get; }
+    public long Steps { get; private set; }
+    public string? Failure { get; private set; }
+    public IReadOnlyList<int> Trace => _trace;
+
+    public DeterministicScheduler(int seed)
+    {
+        Seed = seed;
+        _random = new Random(seed);
+    }
+
+    public int Spawn(Action body, string? name = null)
+    {
+        var thread = new SimThread { Id = _threads.Count, Body = body, Name = name ?? "thread " + _threads.Count };
+        _threads.Add(thread);
+        return thread.Id;
+    }
+
+    public sealed record RunResult(bool Completed, string? Failure, long Steps, IReadOnlyList<int> Trace);
+
+    // Run every spawned thread to its end. Returns the failure (exception, deadlock,
+    // step limit) if the run did not complete; the seed is in the message.
+    public RunResult Run(long maxSteps = 1_000_000)
+    {
+        _maxSteps = maxSteps;
+        foreach (var thread in _threads)
+        {
+            var t = thread;
+            t.Os = new Thread(() => ThreadMain(t)) { IsBackground = true, Name = "sim " + t.Name };
+            t.Os.Start();
+        }
+        if (_threads.Count > 0)
+        {
+            SimThread first;
+            lock (_gate)
+                first = Pick()!;
+            first.Turn.Release();
+            _done.Wait();
+        }
+        foreach (var thread in _threads)
+            thread.Os?.Join();
+        return new RunResult(Failure == null, Failure, Steps, _trace.ToArray());
+    }
+
+    private void ThreadMain(SimThread thread)
+    {
+        t_current = thread;
+        try
+        {
+            thread.Turn.Wait();
+            if (_tornDown)
+                return;
+            thread.Body();
+        }
+        catch (TearDown)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            Fail($"seed {Seed}: {thread.Name} threw {e}");
+            return;
+        }
+        thread.Finished = true;
+        SwitchFrom(thread);
+    }
+
+    // ---- IThreadBackend -------------------------------------------------------------
+
+    public int CurrentThreadId => t_current?.Id ?? OutsideThreadId;
+
+    public void Yield()
+    {
+        SimThread? me = t_current;
+        if (me == null)
+            return; // set-up code outside the simulation runs alone
+        SwitchFrom(me);
+    }
+
+    public void Park()
+    {
+        SimThread me = t_current ?? throw new InvalidOperationException("Park outside a simulated thread would block the test forever");
+        lock (_gate)
+        {
+            if (me.Permit)
+            {
+                me.Permit = false;
+                return;
+            }
+            me.Parked = true;
+        }
+        SwitchFrom(me);
+    }
+
+    public void Unpark(int threadId)
+    {
+        lock (_gate)
+        {
+            SimThread target = _threads[threadId];
+            if (target.Parked)
+                target.Parked = false;
+            else
+                target.Permit = true;
+        }
+    }
+
+    // ---- the baton ----------------------------------------------------------------------
+
+    private void SwitchFrom(SimThread me)
+    {
+        SimThread? next;
+        lock (_gate)
+        {
+            if (_tornDown)
+                throw new TearDown();
+            Steps++;
+            if (Steps > _maxSteps)
+            {
+                FailLocked($"seed {Seed}: step limit {_maxSteps} exceeded (livelock?)");
+                throw new TearDown();
+            }
+            next = Pick();
+            if (next == null)
+            {
+                if (_threads.All(t => t.Finished))
+                {
+                    _done.Set();
+                    return;
+                }
+                string parked = string.Join(", ", _threads.Where(t => !t.Finished).Select(t => t.Name));
+                FailLocked($"seed {Seed}: deadlock: every unfinished thread is parked ({parked})");
+                if (me.Finished)
+                    return;
+                throw new TearDown();
+            }
+            _trace.Add(next.Id);
+        }
+        if (next == me)
+            return;
+        next.Turn.Release();
+        if (me.Finished)
+            return;
+        me.Turn.Wait();
+        if (_tornDown)
+            throw new TearDown();
+    }
+
+    private SimThread? Pick()
+    {
+        var runnable = _threads.Where(t => !t.Finished && !t.Parked).ToList();
+        return runnable.Count == 0 ? null : runnable[_random.Next(runnable.Count)];
+    }
+
+    private void Fail(string message)
+    {
+        lock (_gate)
+            FailLocked(message);
+    }
+
+    private void FailLocked(string message)
+    {
+        if (_tornDown)
+            return;
+        Failure = message;
+        _tornDown = true;
+        foreach (var thread in _threads)
+            thread.Turn.Release();
+        _done.Set();
+    }
+}

@@ -1,0 +1,28 @@
+using CosmosKernel.Memory;
+
+namespace CosmosKernel.Tests.Simulation;
+
+// One simulated CPU: the address space it runs (CR3) and a TLB that keeps every
+// translation it filled until it is invalidated, with the permissions it had then.
+// That is what makes a missing TLB shootdown visible.
+public sealed class SimulatedCpu
+{
+    public readonly int Id;
+    public AddressSpace? Space;
+    private readonly Dictionary<ulong, ulong> _tlb = new(); // page -> PTE at fill time
+
+    public SimulatedCpu(int id) => Id = id;
+
+    public int TlbEntries => _tlb.Count;
+
+    public void SwitchTo(AddressSpace? space)
+    {
+        Space = space;
+        _tlb.Clear(); // a CR3 write without PCID flushes non-global entries
+    }
+
+    public bool TryGetTlb(ulong page, out ulong pte) => _tlb.TryGetValue(page, out pte);
+    public void Fill(ulong page, ulong pte) => _tlb[page] = pte;
+    public void Invalidate(ulong page) => _tlb.Remove(page);
+    public void InvalidateAll() => _tlb.Clear();
+}

@@ -1,0 +1,198 @@
+using System.Runtime.InteropServices;
+using CosmosKernel.Memory;
+using CosmosKernel.Threading;
+
+namespace CosmosKernel.Tests.Simulation;
+
+// A machine for the VMM to run on, on the host: simulated physical memory (a native
+// buffer), the real FrameAllocator and PageTable code over it, N CPUs with their own
+// TLBs and an MMU that walks the real page tables, and the invariant checks the race
+// tests assert: writes into freed frames, user accesses to copy-locked pages, kernel
+// faults no one handled.
+public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserMemoryAccess
+{
+    public const ulong FirstFrame = 0x100000; // frames below 1 MiB stay unused, as on a PC
+
+    private readonly byte* _ram;
+    public readonly ulong RamSize;
+    public readonly PhysicalMemory Physical;
+    public readonly FrameAllocator Frames;
+    public readonly PageTable KernelTable;
+    public readonly Vmm Vmm;
+    public readonly SimulatedCpu[] Cpus;
+    private readonly IThreadBackend _threads;
+    private readonly Dictionary<int, SimulatedCpu> _cpuOfThread = new();
+    private readonly object _sync = new();
+
+    // Invariant evidence.
+    public int UserAccessesToLockedPages;
+    public int KernelWritesToFreeFrames;
+    public int KernelPanics;
+    public string? FirstPanic;
+    public int UserSegfaults;
+    public long Shootdowns;
+
+    // Test hook: drop every TLB shootdown (to prove the checks can see that class of bug).
+    public bool DropShootdowns;
+
+    public SimulatedMachine(int cpus, ulong ramMiB, IThreadBackend threads)
+    {
+        RamSize = ramMiB << 20;
+        _ram = (byte*)NativeMemory.AlignedAlloc((nuint)RamSize, 4096);
+        NativeMemory.Clear(_ram, (nuint)RamSize);
+        _threads = threads;
+        Physical = new PhysicalMemory(_ram);
+        Frames = new FrameAllocator(Physical, RamSize);
+        Frames.AddFreeRange(FirstFrame, RamSize - FirstFrame);
+        KernelTable = PageTable.Create(Physical, Frames, null)!;
+        Cpus = new SimulatedCpu[cpus];
+        for (int i = 0; i < cpus; i++)
+            Cpus[i] = new SimulatedCpu(i);
+        Vmm = new Vmm(Physical, Frames, KernelTable, this, threads, this);
+    }
+
+    public void Dispose() => NativeMemory.AlignedFree(_ram);
+
+    // ---- which CPU a simulated thread runs on ------------------------------------------
+
+    public void Pin(int threadId, int cpu)
+    {
+        lock (_sync)
+            _cpuOfThread[threadId] = Cpus[cpu];
+    }
+
+    public SimulatedCpu CurrentCpu
+    {
+        get
+        {
+            lock (_sync)
+                return _cpuOfThread.TryGetValue(_threads.CurrentThreadId, out var cpu) ? cpu : Cpus[0];
+        }
+    }
+
+    // ---- ITlbShootdown -------------------------------------------------------------------
+
+    public void InvalidatePage(AddressSpace space, ulong virtualAddress)
+    {
+        Shootdowns++;
+        if (DropShootdowns)
+            return;
+        foreach (var cpu in Cpus)
+            if (cpu.Space == space)
+                cpu.Invalidate(Paging.PageDown(virtualAddress));
+    }
+
+    public void InvalidateAll(AddressSpace space)
+    {
+        Shootdowns++;
+        if (DropShootdowns)
+            return;
+        foreach (var cpu in Cpus)
+            if (cpu.Space == space)
+                cpu.InvalidateAll();
+    }
+
+    // ---- the MMU ----------------------------------------------------------------------------
+
+    public enum Translation { Ok, NotPresent, Protection }
+
+    // Translate as the CPU would: TLB first, else walk the page tables and fill the TLB.
+    public Translation Translate(SimulatedCpu cpu, ulong va, Access access, bool userMode, out ulong physical)
+    {
+        physical = 0;
+        AddressSpace space = cpu.Space ?? throw new InvalidOperationException("CPU " + cpu.Id + " runs no address space");
+        ulong page = Paging.PageDown(va);
+        if (!cpu.TryGetTlb(page, out ulong pte))
+        {
+            pte = space.Table.Get(page);
+            if (!Pte.IsPresent(pte))
+                return Translation.NotPresent;
+            cpu.Fill(page, pte);
+        }
+        if (userMode && (pte & Pte.User) == 0)
+            return Translation.Protection;
+        if (access == Access.Write && (pte & Pte.Writable) == 0)
+            return Translation.Protection; // CR0.WP: the kernel honours read-only pages too
+        physical = Pte.Frame(pte) + (va & Paging.PageMask);
+        if (userMode && (space.Table.Get(page) & Pte.CopyLocked) != 0)
+            UserAccessesToLockedPages++; // allowed only by a stale TLB entry
+        return Translation.Ok;
+    }
+
+    // ---- user-mode accesses (a simulated user thread touching its memory) ------------
+
+    // Read or write one byte as user code does: faults go to the VMM, which resolves
+    // them, makes us wait for a copy-locked page, or kills the thread (SIGSEGV).
+    public bool UserAccess(ulong va, Access access, ref byte value)
+    {
+        SimulatedCpu cpu = CurrentCpu;
+        while (true)
+        {
+            _threads.Yield();
+            if (Translate(cpu, va, access, userMode: true, out ulong physical) == Translation.Ok)
+            {
+                if (access == Access.Write)
+                    *Physical.Map(physical) = value;
+                else
+                    value = *Physical.Map(physical);
+                return true;
+            }
+            cpu.Invalidate(Paging.PageDown(va)); // a faulting access drops its TLB entry
+            FaultResult result = cpu.Space!.HandleFault(va, access, userMode: true);
+            if (result == FaultResult.BadAddress || result == FaultResult.OutOfMemory)
+            {
+                UserSegfaults++;
+                return false;
+            }
+        }
+    }
+
+    public bool UserWrite(ulong va, byte value) => UserAccess(va, Access.Write, ref value);
+
+    public bool UserRead(ulong va, out byte value)
+    {
+        value = 0;
+        return UserAccess(va, Access.Read, ref value);
+    }
+
+    // ---- IUserMemoryAccess: the kernel copying through the MMU ------------------------------
+
+    public ulong CopyFromUser(AddressSpace space, byte* to, ulong from, ulong length, bool recover)
+        => KernelCopy(space, from, to, length, Access.Read, recover);
+
+    public ulong CopyToUser(AddressSpace space, ulong to, byte* from, ulong length, bool recover)
+        => KernelCopy(space, to, from, length, Access.Write, recover);
+
+    private ulong KernelCopy(AddressSpace space, ulong user, byte* kernel, ulong length, Access access, bool recover)
+    {
+        SimulatedCpu cpu = CurrentCpu;
+        if (cpu.Space != space)
+            throw new InvalidOperationException("kernel copy for an address space the CPU does not run");
+        for (ulong i = 0; i < length; i++)
+        {
+            if ((i & 63) == 0)
+                _threads.Yield();
+            ulong va = user + i;
+            ulong physical;
+            while (Translate(cpu, va, access, userMode: false, out physical) != Translation.Ok)
+            {
+                cpu.Invalidate(Paging.PageDown(va));
+                FaultResult result = space.HandleFault(va, access, userMode: false);
+                if (result == FaultResult.Resolved || result == FaultResult.WaitedForPageLock)
+                    continue;
+                if (recover)
+                    return length - i;
+                KernelPanics++;
+                FirstPanic ??= "kernel-mode " + (access == Access.Write ? "write" : "read") + " fault at 0x" + va.ToString("x") + " (" + result + ") with no recovery";
+                return length - i;
+            }
+            if (!Frames.IsAllocated(Paging.PageDown(physical)))
+                KernelWritesToFreeFrames += access == Access.Write ? 1 : 0;
+            if (access == Access.Write)
+                *Physical.Map(physical) = kernel[i];
+            else
+                kernel[i] = *Physical.Map(physical);
+        }
+        return 0;
+    }
+}

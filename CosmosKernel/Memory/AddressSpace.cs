@@ -1,0 +1,423 @@
+using CosmosKernel.Threading;
+
+namespace CosmosKernel.Memory
+{
+    // A process's address space: its regions, its page table (sharing the kernel half)
+    // and its locks. Implements mmap, munmap, mprotect, fork's copy-on-write clone and
+    // page-fault resolution with Linux semantics and errnos.
+    //
+    // Locks, in the order they are taken (outermost first):
+    //   1. PageLocks: per page, FIFO; several only in ascending address order.
+    //   2. MmLock: a FIFO mutex guarding _regions, the user half of Table, and the
+    //      counters below. munmap, mprotect and fork drop it while they wait for a
+    //      page lock, then retake it and look again.
+    //   3. leaf locks: FrameAllocator, PageLockTable's slot table.
+    // TLB entries are shot down (Vmm.Tlb) after every PTE is weakened and before the
+    // frame it pointed to is freed.
+    public sealed unsafe class AddressSpace
+    {
+        public readonly int Id;
+        public readonly PageTable Table;
+        public readonly FifoMutex MmLock;
+        public readonly PageLockTable PageLocks;
+        private readonly Vmm _vmm;
+        private readonly RegionSet _regions = new RegionSet();
+
+        // Guarded by MmLock.
+        public long DemandZeroFaults;
+        public long FileLoadFaults;
+        public long CopyOnWriteCopies;
+        public long CopyOnWriteReuses;
+        public long PageLockWaits;
+
+        private AddressSpace(Vmm vmm, PageTable table)
+        {
+            _vmm = vmm;
+            Id = vmm.NextSpaceId();
+            Table = table;
+            MmLock = new FifoMutex(vmm.Threads, vmm.MaxWaitersPerLock, "mm lock");
+            PageLocks = new PageLockTable(vmm.Threads, vmm.PageLockSlots, vmm.MaxWaitersPerLock);
+        }
+
+        public Vmm Vmm => _vmm;
+
+        // Null when no frame is left for the page table.
+        public static AddressSpace Create(Vmm vmm)
+        {
+            PageTable table = PageTable.Create(vmm.Physical, vmm.Frames, vmm.KernelTable);
+            return table == null ? null : new AddressSpace(vmm, table);
+        }
+
+        public int RegionCount => _regions.Count;
+
+        // ---- mmap ------------------------------------------------------------------
+
+        // Returns the mapped address, or a negative errno.
+        public long Map(ulong address, ulong length, int protection, int flags, RamdiskFile file, ulong fileOffset)
+        {
+            if (length == 0 || (flags & ~MapFlags.Known) != 0 || (protection & ~Prot.All) != 0)
+                return -Errno.EINVAL;
+            bool shared = (flags & MapFlags.Shared) != 0;
+            if (shared == ((flags & MapFlags.Private) != 0))
+                return -Errno.EINVAL; // exactly one of MAP_SHARED, MAP_PRIVATE
+            bool anonymous = (flags & MapFlags.Anonymous) != 0;
+            if (anonymous)
+            {
+                file = null;
+                fileOffset = 0;
+            }
+            else
+            {
+                if (file == null)
+                    return -Errno.EBADF;
+                if (!Paging.IsPageAligned(fileOffset))
+                    return -Errno.EINVAL;
+                if (shared && (protection & Prot.Write) != 0)
+                    return -Errno.EACCES; // ramdisk files are read-only
+            }
+            ulong size = Paging.PageUp(length);
+            if (size == 0 || size > Paging.UserSpaceEnd)
+                return -Errno.ENOMEM;
+            bool fixedAddress = (flags & (MapFlags.Fixed | MapFlags.FixedNoReplace)) != 0;
+            if (fixedAddress)
+            {
+                if (!Paging.IsPageAligned(address))
+                    return -Errno.EINVAL;
+                if (address + size < address || address + size > Paging.UserSpaceEnd)
+                    return -Errno.ENOMEM;
+                if (address < Paging.UserSpaceStart)
+                    return -Errno.EPERM;
+            }
+
+            MmLock.Lock();
+            ulong start;
+            if (fixedAddress)
+            {
+                if ((flags & MapFlags.FixedNoReplace) != 0 && _regions.Overlaps(address, address + size))
+                {
+                    MmLock.Unlock();
+                    return -Errno.EEXIST;
+                }
+                UnmapLocked(address, address + size);
+                start = address;
+            }
+            else
+            {
+                ulong hint = Paging.PageDown(address);
+                start = _regions.FindGap(hint, size, Paging.UserSpaceStart, Paging.UserSpaceEnd);
+                if (start == 0 && hint != 0)
+                    start = _regions.FindGap(Paging.UserSpaceStart, size, Paging.UserSpaceStart, Paging.UserSpaceEnd);
+                if (start == 0)
+                {
+                    MmLock.Unlock();
+                    return -Errno.ENOMEM;
+                }
+            }
+            _regions.Insert(new Region(start, start + size, protection, shared, file, fileOffset));
+            MmLock.Unlock();
+            return (long)start;
+        }
+
+        // ---- munmap ----------------------------------------------------------------
+
+        public int Unmap(ulong address, ulong length)
+        {
+            if (!Paging.IsPageAligned(address) || length == 0)
+                return -Errno.EINVAL;
+            ulong size = Paging.PageUp(length);
+            if (size == 0 || address + size < address || address + size > Paging.UserSpaceEnd)
+                return -Errno.EINVAL;
+            MmLock.Lock();
+            UnmapLocked(address, address + size);
+            MmLock.Unlock();
+            return 0;
+        }
+
+        // Called with MmLock held; may drop and retake it while waiting for page locks.
+        private void UnmapLocked(ulong start, ulong end)
+        {
+            WaitForCopyLockedPages(start, end);
+            if (!_regions.Overlaps(start, end))
+                return;
+            _regions.SplitAround(start, end);
+            int index = _regions.IndexOfFirstEndingAfter(start);
+            while (index < _regions.Count && _regions[index].Start < end)
+            {
+                Region region = _regions[index];
+                ReleasePages(region.Start, region.End);
+                _regions.RemoveAt(index);
+            }
+        }
+
+        // Unmap every page in [start, end): clear the PTE, shoot the TLB entry down,
+        // then free the frame (in that order: no CPU may still reach a freed frame).
+        private void ReleasePages(ulong start, ulong end)
+        {
+            for (ulong page = start; page < end; page += Paging.PageSize)
+            {
+                ulong old = Table.Unmap(page);
+                if (old == 0)
+                    continue;
+                if (Pte.IsPresent(old))
+                    _vmm.Tlb.InvalidatePage(this, page);
+                _vmm.Frames.Free(Pte.Frame(old));
+            }
+        }
+
+        // Wait (dropping MmLock) until no page in [start, end) is locked by a user copy.
+        // Called with MmLock held; returns with it held and the range free of copy locks.
+        private void WaitForCopyLockedPages(ulong start, ulong end)
+        {
+            while (true)
+            {
+                ulong locked = FindCopyLockedPage(start, end);
+                if (locked == 0)
+                    return;
+                PageLockWaits++;
+                MmLock.Unlock();
+                PageLocks.WaitUntilUnlocked(locked);
+                MmLock.Lock();
+            }
+        }
+
+        private ulong FindCopyLockedPage(ulong start, ulong end)
+        {
+            int index = _regions.IndexOfFirstEndingAfter(start);
+            for (; index < _regions.Count && _regions[index].Start < end; index++)
+            {
+                Region region = _regions[index];
+                ulong from = region.Start > start ? region.Start : start;
+                ulong to = region.End < end ? region.End : end;
+                for (ulong page = from; page < to; page += Paging.PageSize)
+                    if ((Table.Get(page) & Pte.CopyLocked) != 0)
+                        return page;
+            }
+            return 0;
+        }
+
+        // ---- mprotect --------------------------------------------------------------
+
+        public int Protect(ulong address, ulong length, int protection)
+        {
+            if (!Paging.IsPageAligned(address) || (protection & ~Prot.All) != 0)
+                return -Errno.EINVAL;
+            if (length == 0)
+                return 0;
+            ulong size = Paging.PageUp(length);
+            if (size == 0 || address + size < address || address + size > Paging.UserSpaceEnd)
+                return -Errno.ENOMEM;
+            ulong end = address + size;
+            MmLock.Lock();
+            WaitForCopyLockedPages(address, end);
+            if (!_regions.FullyMapped(address, end))
+            {
+                MmLock.Unlock();
+                return -Errno.ENOMEM;
+            }
+            for (int i = _regions.IndexOfFirstEndingAfter(address); i < _regions.Count && _regions[i].Start < end; i++)
+            {
+                Region region = _regions[i];
+                if (region.Shared && region.File != null && (protection & Prot.Write) != 0)
+                {
+                    MmLock.Unlock();
+                    return -Errno.EACCES;
+                }
+            }
+            _regions.SplitAround(address, end);
+            for (int i = _regions.IndexOfFirstEndingAfter(address); i < _regions.Count && _regions[i].Start < end; i++)
+            {
+                Region region = _regions[i];
+                region.Protection = protection;
+                for (ulong page = region.Start; page < region.End; page += Paging.PageSize)
+                    ReprotectPage(region, page);
+            }
+            MmLock.Unlock();
+            return 0;
+        }
+
+        // Bring a mapped page's PTE in line with its region's protection. PROT_NONE
+        // keeps the frame but clears Present (the frame stays in the entry, marked
+        // ProtNone). Any change that removes a permission is shot down.
+        private void ReprotectPage(Region region, ulong page)
+        {
+            ulong* entry = Table.Walk(page, create: false);
+            if (entry == null || *entry == 0)
+                return;
+            ulong old = *entry;
+            ulong frame = Pte.Frame(old);
+            bool copyOnWrite = (old & Pte.CopyOnWrite) != 0;
+            ulong updated;
+            if (region.Protection == Prot.None)
+                updated = frame | Pte.ProtNone | (old & Pte.CopyOnWrite);
+            else
+            {
+                bool writable = (region.Protection & Prot.Write) != 0 && !copyOnWrite;
+                updated = frame | Pte.Present | region.PteFlags(writable) | (old & Pte.CopyOnWrite);
+            }
+            *entry = updated;
+            if (Pte.IsPresent(old) && updated != old)
+                _vmm.Tlb.InvalidatePage(this, page);
+        }
+
+        // ---- page faults -------------------------------------------------------------
+
+        // Resolve a fault at va. Must be called without MmLock (and, for user mode,
+        // without any page lock). Kernel-mode faults come from user copies.
+        public FaultResult HandleFault(ulong va, Access access, bool userMode)
+        {
+            MmLock.Lock();
+            FaultResult result = HandleFaultLocked(va, access, userMode);
+            MmLock.Unlock();
+            if (result == FaultResult.WaitedForPageLock)
+            {
+                // The page is locked by a copy: wait for the unlock, then retry.
+                PageLocks.WaitUntilUnlocked(Paging.PageDown(va));
+            }
+            return result;
+        }
+
+        // With MmLock held: make the page at va present with the access allowed.
+        // Returns WaitedForPageLock (without waiting) when a user access hits a
+        // copy-locked page; HandleFault does the waiting after dropping MmLock.
+        public FaultResult HandleFaultLocked(ulong va, Access access, bool userMode)
+        {
+            if (va >= Paging.UserSpaceEnd)
+                return FaultResult.BadAddress;
+            Region region = _regions.Find(va);
+            if (region == null || !region.Allows(access))
+                return FaultResult.BadAddress;
+            ulong page = Paging.PageDown(va);
+            ulong* entry = Table.Walk(page, create: true);
+            if (entry == null)
+                return FaultResult.OutOfMemory;
+            ulong pte = *entry;
+            if (userMode && (pte & Pte.CopyLocked) != 0)
+            {
+                PageLockWaits++;
+                return FaultResult.WaitedForPageLock;
+            }
+            if (!Pte.IsPresent(pte))
+                return MapNewPage(region, page, entry);
+            if (access == Access.Write && (pte & Pte.Writable) == 0)
+            {
+                if ((pte & Pte.CopyOnWrite) == 0)
+                    return FaultResult.BadAddress;
+                return BreakCopyOnWrite(region, page, entry, pte);
+            }
+            // Already as needed: the fault came from a stale TLB entry of this CPU.
+            return FaultResult.Resolved;
+        }
+
+        private FaultResult MapNewPage(Region region, ulong page, ulong* entry)
+        {
+            bool fromFile = region.File != null;
+            ulong frame = _vmm.Frames.Allocate(zero: !fromFile);
+            if (frame == FrameAllocator.NoFrame)
+                return FaultResult.OutOfMemory;
+            if (fromFile)
+            {
+                region.File.LoadPage(region.FileOffset + (page - region.Start), _vmm.Physical.Map(frame));
+                FileLoadFaults++;
+            }
+            else
+            {
+                DemandZeroFaults++;
+            }
+            bool writable = (region.Protection & Prot.Write) != 0;
+            System.Threading.Volatile.Write(ref *(long*)entry, (long)(frame | Pte.Present | region.PteFlags(writable)));
+            return FaultResult.Resolved;
+        }
+
+        // A write to a copy-on-write page: the last owner takes the frame back as
+        // writable; otherwise the page gets a private copy and the old frame loses
+        // one reference.
+        private FaultResult BreakCopyOnWrite(Region region, ulong page, ulong* entry, ulong pte)
+        {
+            ulong frame = Pte.Frame(pte);
+            ulong writableEntry = Pte.Present | region.PteFlags(writable: true);
+            if (_vmm.Frames.ReferenceCount(frame) == 1)
+            {
+                System.Threading.Volatile.Write(ref *(long*)entry, (long)(frame | writableEntry));
+                CopyOnWriteReuses++;
+                return FaultResult.Resolved;
+            }
+            ulong copy = _vmm.Frames.Allocate(zero: false);
+            if (copy == FrameAllocator.NoFrame)
+                return FaultResult.OutOfMemory;
+            _vmm.Physical.Copy(copy, frame, Paging.PageSize);
+            System.Threading.Volatile.Write(ref *(long*)entry, (long)(copy | writableEntry));
+            _vmm.Tlb.InvalidatePage(this, page);
+            _vmm.Frames.Free(frame);
+            CopyOnWriteCopies++;
+            return FaultResult.Resolved;
+        }
+
+        // The region at va, for callers holding MmLock.
+        public Region FindRegionLocked(ulong va) => _regions.Find(va);
+
+        // ---- fork ----------------------------------------------------------------------
+
+        // A copy of this address space for fork: shared regions share frames; private
+        // pages become read-only copy-on-write in both. Null when out of memory.
+        public AddressSpace CloneForFork()
+        {
+            AddressSpace child = Create(_vmm);
+            if (child == null)
+                return null;
+            MmLock.Lock();
+            WaitForCopyLockedPages(Paging.UserSpaceStart, Paging.UserSpaceEnd);
+            bool ok = true;
+            for (int i = 0; i < _regions.Count && ok; i++)
+            {
+                Region region = _regions[i];
+                child._regions.Insert(region.Clone());
+                for (ulong page = region.Start; page < region.End && ok; page += Paging.PageSize)
+                    ok = ClonePage(child, region, page);
+            }
+            MmLock.Unlock();
+            if (!ok)
+            {
+                child.Destroy();
+                return null;
+            }
+            return child;
+        }
+
+        private bool ClonePage(AddressSpace child, Region region, ulong page)
+        {
+            ulong* entry = Table.Walk(page, create: false);
+            if (entry == null || *entry == 0)
+                return true;
+            ulong pte = *entry;
+            if (!region.Shared && (pte & Pte.Writable) != 0)
+            {
+                pte = (pte & ~Pte.Writable) | Pte.CopyOnWrite;
+                *entry = pte;
+                _vmm.Tlb.InvalidatePage(this, page);
+            }
+            ulong* childEntry = child.Table.Walk(page, create: true);
+            if (childEntry == null)
+                return false;
+            *childEntry = pte;
+            _vmm.Frames.AddReference(Pte.Frame(pte));
+            return true;
+        }
+
+        // ---- teardown ---------------------------------------------------------------
+
+        // Unmap everything and free the page table. The space must not be in use.
+        public void Destroy()
+        {
+            MmLock.Lock();
+            while (_regions.Count > 0)
+            {
+                Region region = _regions[_regions.Count - 1];
+                ReleasePages(region.Start, region.End);
+                _regions.RemoveAt(_regions.Count - 1);
+            }
+            MmLock.Unlock();
+            _vmm.Tlb.InvalidateAll(this);
+            Table.Destroy();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace CosmosKernel.Memory
+{
+    // The one interface through which the VMM invalidates TLB entries. It is called
+    // after every change that weakens a PTE (user bit cleared, unmapped, write
+    // removed, frame replaced) and before the old frame can be reused. One CPU:
+    // `invlpg`. Several CPUs: IPIs to exactly the CPUs that may cache the address
+    // space. The simulated machine keeps one TLB per CPU, so a missing call is a
+    // visible bug there.
+    public interface ITlbShootdown
+    {
+        void InvalidatePage(AddressSpace space, ulong virtualAddress);
+        void InvalidateAll(AddressSpace space);
+    }
+}

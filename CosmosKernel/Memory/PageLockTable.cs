@@ -1,0 +1,122 @@
+using CosmosKernel.Threading;
+
+namespace CosmosKernel.Memory
+{
+    // Per-page locks of one address space, keyed by page address, each with a FIFO
+    // wait queue (a FifoMutex from a fixed pool). The pagelock copy strategy holds a
+    // page's lock while the page's user bit is cleared; munmap, mprotect and fork
+    // wait on it before changing that page, and a user thread that faults on the
+    // page waits on it and retries.
+    //
+    // Lock order: page locks are taken before the address space's MmLock, and one
+    // thread takes several only in ascending address order. _lock (a leaf spin lock)
+    // guards the slot table only, never while blocking.
+    public sealed class PageLockTable
+    {
+        private readonly IThreadBackend _threads;
+        private const ulong FreeSlot = ulong.MaxValue; // never a page address
+        private readonly ulong[] _pages;      // page address per slot, FreeSlot when unused
+        private readonly int[] _users;        // holders + waiters per slot
+        private readonly FifoMutex[] _mutexes;
+        private int _lock;
+
+        public long Acquisitions;
+
+        public PageLockTable(IThreadBackend threads, int slots, int maxWaitersPerPage)
+        {
+            _threads = threads;
+            _pages = new ulong[slots];
+            _users = new int[slots];
+            _mutexes = new FifoMutex[slots];
+            for (int i = 0; i < slots; i++)
+            {
+                _pages[i] = FreeSlot;
+                _mutexes[i] = new FifoMutex(threads, maxWaitersPerPage, "page lock");
+            }
+        }
+
+        // Take the lock of `page`, waiting in FIFO order behind earlier holders.
+        public void Lock(ulong page)
+        {
+            int slot = Join(page);
+            _mutexes[slot].Lock();
+            Acquisitions++;
+        }
+
+        public void Unlock(ulong page)
+        {
+            int slot = SlotOf(page);
+            if (slot < 0)
+                KernelAssert.Fail("page lock: unlock of a page that is not locked");
+            _mutexes[slot].Unlock();
+            Leave(slot);
+        }
+
+        // Wait until whoever holds `page` now (and whoever queued before us) is done.
+        public void WaitUntilUnlocked(ulong page)
+        {
+            int slot = Join(page);
+            _mutexes[slot].Lock();
+            _mutexes[slot].Unlock();
+            Leave(slot);
+        }
+
+        // Find or claim the slot for page and count ourselves in it. When every slot is
+        // busy, yield until one frees (the pool bounds pages locked at once).
+        private int Join(ulong page)
+        {
+            while (true)
+            {
+                Acquire();
+                int free = -1;
+                for (int i = 0; i < _pages.Length; i++)
+                {
+                    if (_pages[i] == page)
+                    {
+                        _users[i]++;
+                        Release();
+                        return i;
+                    }
+                    if (free < 0 && _pages[i] == FreeSlot)
+                        free = i;
+                }
+                if (free >= 0)
+                {
+                    _pages[free] = page;
+                    _users[free] = 1;
+                    Release();
+                    return free;
+                }
+                Release();
+                _threads.Yield();
+            }
+        }
+
+        private void Leave(int slot)
+        {
+            Acquire();
+            if (--_users[slot] == 0)
+                _pages[slot] = FreeSlot;
+            Release();
+        }
+
+        private int SlotOf(ulong page)
+        {
+            Acquire();
+            int found = -1;
+            for (int i = 0; i < _pages.Length; i++)
+                if (_pages[i] == page)
+                    found = i;
+            Release();
+            return found;
+        }
+
+        private void Acquire()
+        {
+            while (System.Threading.Interlocked.CompareExchange(ref _lock, 1, 0) != 0)
+                _threads.Yield();
+        }
+
+        private void Release() => System.Threading.Volatile.Write(ref _lock, 0);
+    }
+}

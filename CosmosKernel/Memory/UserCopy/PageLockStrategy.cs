@@ -1,0 +1,97 @@
+namespace CosmosKernel.Memory.UserCopy
+{
+    // The default. Lock each page of the buffer (ascending addresses, FIFO per page);
+    // for each, under MmLock: check the region allows the access, fault the page in
+    // (demand zero, file load, copy-on-write) *before* copying, and clear its user
+    // bit (marking it CopyLocked) with a TLB shootdown, so no user thread can touch
+    // it. Then copy with no lock but the page locks, restore the user bits and
+    // unlock. munmap, mprotect and fork of a locked page wait for the unlock; a user
+    // thread that touches a locked page faults, sleeps on the page's queue, and
+    // resumes with the copy's data. The copy is whole or stops at the first page
+    // that is not mapped with the access allowed.
+    //
+    // Pages are locked in windows of at most WindowPages, so one copy never holds
+    // more than that many page locks.
+    public sealed unsafe class PageLockStrategy : CopyStrategy
+    {
+        public const int WindowPages = 16;
+
+        // Test hook: skip the shootdown after clearing the user bit, to show that the
+        // simulator catches a user access to a locked page through a stale TLB entry.
+        public bool SkipShootdownForTesting;
+
+        public override string Name => "pagelock";
+
+        public override ulong CopyFromUser(AddressSpace space, byte* to, ulong from, ulong length)
+            => Copy(space, from, to, length, Access.Read);
+
+        public override ulong CopyToUser(AddressSpace space, ulong to, byte* from, ulong length)
+            => Copy(space, to, from, length, Access.Write);
+
+        private ulong Copy(AddressSpace space, ulong user, byte* kernel, ulong length, Access access)
+        {
+            ulong done = 0;
+            ulong end = user + length;
+            while (done < length)
+            {
+                ulong windowStart = Paging.PageDown(user + done);
+                ulong windowEnd = windowStart + WindowPages * Paging.PageSize;
+                if (windowEnd > Paging.PageUp(end) || windowEnd < windowStart)
+                    windowEnd = Paging.PageUp(end);
+
+                ulong lockedEnd = LockPages(space, windowStart, windowEnd, access);
+                ulong copyEnd = lockedEnd < end ? lockedEnd : end;
+                ulong chunk = copyEnd > user + done ? copyEnd - (user + done) : 0;
+                ulong notCopied = 0;
+                if (chunk > 0)
+                {
+                    notCopied = access == Access.Write
+                        ? space.Vmm.UserMemory.CopyToUser(space, user + done, kernel + done, chunk, recover: false)
+                        : space.Vmm.UserMemory.CopyFromUser(space, kernel + done, user + done, chunk, recover: false);
+                }
+                UnlockPages(space, windowStart, lockedEnd);
+                done += chunk - notCopied;
+                if (lockedEnd < windowEnd || notCopied != 0)
+                    break;
+            }
+            return length - done;
+        }
+
+        // Lock [start, end) page by page; returns where locking stopped (end when all
+        // pages are locked, else the first page that is not mapped with `access`).
+        private ulong LockPages(AddressSpace space, ulong start, ulong end, Access access)
+        {
+            for (ulong page = start; page < end; page += Paging.PageSize)
+            {
+                space.PageLocks.Lock(page);
+                space.MmLock.Lock();
+                bool ready = FaultInLocked(space, page, access);
+                if (ready)
+                {
+                    space.Table.UpdateFlags(page, clear: Pte.User, set: Pte.CopyLocked);
+                    if (!SkipShootdownForTesting)
+                        space.Vmm.Tlb.InvalidatePage(space, page);
+                }
+                space.MmLock.Unlock();
+                if (!ready)
+                {
+                    space.PageLocks.Unlock(page);
+                    return page;
+                }
+                space.Vmm.Threads.Yield();
+            }
+            return end;
+        }
+
+        // Give the pages back: the user bit returns (a strengthening, so no shootdown),
+        // then the page lock wakes the next waiter in FIFO order.
+        private static void UnlockPages(AddressSpace space, ulong start, ulong end)
+        {
+            for (ulong page = start; page < end; page += Paging.PageSize)
+            {
+                space.Table.UpdateFlags(page, clear: Pte.CopyLocked, set: Pte.User);
+                space.PageLocks.Unlock(page);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+namespace CosmosKernel.Threading
+{
+    // A fair, blocking mutex. Threads that find it held queue in arrival order and
+    // sleep (Park); Unlock hands ownership directly to the first waiter, so nobody
+    // barges in and wake-up order equals arrival order. Not reentrant.
+    //
+    // _guard (a leaf spin lock) guards _owner, _waiters and the statistics; it is
+    // never held while parking.
+    public sealed class FifoMutex
+    {
+        public const int NoOwner = -1;
+
+        private readonly IThreadBackend _threads;
+        private readonly SpinLock _guard;
+        private readonly WaitQueue _waiters;
+        private readonly string _name;
+        private int _owner = NoOwner;
+
+        public long Acquisitions;
+        public long ContendedAcquisitions;
+
+        public FifoMutex(IThreadBackend threads, int maxWaiters, string name)
+        {
+            _threads = threads;
+            _guard = new SpinLock(threads);
+            _waiters = new WaitQueue(maxWaiters);
+            _name = name;
+        }
+
+        public bool IsLocked => _owner != NoOwner;
+        public int OwnerThreadId => _owner;
+        public int WaiterCount => _waiters.Count;
+
+        public void Lock()
+        {
+            int me = _threads.CurrentThreadId;
+            _guard.Acquire();
+            if (_owner == me)
+            {
+                _guard.Release();
+                KernelAssert.Fail(_name + ": locked twice by thread " + me.ToString() + " (not reentrant)");
+            }
+            Acquisitions++;
+            if (_owner == NoOwner)
+            {
+                _owner = me;
+                _guard.Release();
+                return;
+            }
+            ContendedAcquisitions++;
+            _waiters.Enqueue(me);
+            _guard.Release();
+            // Sleep until Unlock hands us the mutex. A stray permit may wake us early:
+            // check ownership and sleep again.
+            while (true)
+            {
+                _threads.Park();
+                _guard.Acquire();
+                bool mine = _owner == me;
+                _guard.Release();
+                if (mine)
+                    return;
+            }
+        }
+
+        public bool TryLock()
+        {
+            int me = _threads.CurrentThreadId;
+            _guard.Acquire();
+            bool taken = _owner == NoOwner;
+            if (taken)
+            {
+                _owner = me;
+                Acquisitions++;
+            }
+            _guard.Release();
+            return taken;
+        }
+
+        public void Unlock()
+        {
+            int me = _threads.CurrentThreadId;
+            _guard.Acquire();
+            if (_owner != me)
+            {
+                int owner = _owner;
+                _guard.Release();
+                KernelAssert.Fail(_name + ": unlocked by thread " + me.ToString() + ", owner is " + owner.ToString());
+            }
+            if (_waiters.Count == 0)
+            {
+                _owner = NoOwner;
+                _guard.Release();
+                return;
+            }
+            int next = _waiters.Dequeue();
+            _owner = next; // direct handoff: FIFO, no barging
+            _guard.Release();
+            _threads.Unpark(next);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace CosmosKernel.Threading
+{
+    // What the kernel's blocking locks need from whoever runs threads: the running
+    // thread's id, a way to sleep until woken, and a scheduling point. The kernel's
+    // scheduler implements it (KernelThreadBackend until the SMP issue brings threads);
+    // on the host the deterministic scheduler of the tests does.
+    public interface IThreadBackend
+    {
+        // A small non-negative number identifying the running thread.
+        int CurrentThreadId { get; }
+
+        // Sleep until Unpark(CurrentThreadId). Permit semantics: an Unpark that came
+        // first makes the next Park return at once (at most one permit is kept), so a
+        // wake-up between "decide to sleep" and "sleep" is never lost.
+        void Park();
+
+        void Unpark(int threadId);
+
+        // A point where another thread may run.
+        void Yield();
+    }
+}
