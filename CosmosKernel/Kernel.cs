@@ -10,7 +10,9 @@ namespace CosmosKernel
     //   exit           end QEMU through isa-debug-exit when done (status 0 = all passed)
     //   selftest=pagefault | selftest=ud   deliberately crash to show the crash report
     //   selftest=hang  never finish (tests the harness's timeout)
-    public sealed class Kernel : Cosmos.System.Kernel
+    //   selftest=naive-fault   a naive user copy from an unmapped buffer: kernel panic
+    //   strategy=pagelock|mmlock|extable|pin|naive   the user-copy strategy
+    public sealed unsafe class Kernel : Cosmos.System.Kernel
     {
         public const string Version = "0.1.0";
         public const byte ExitAllPassed = 0;
@@ -18,6 +20,10 @@ namespace CosmosKernel
 
         // The address the deliberate page fault reads: in the unmapped gap of the kernel half.
         public const ulong DeliberateFaultAddress = 0xFFFF8F00DEAD0000;
+
+        // The VMM on the real machine, and the user-copy strategy chosen at boot.
+        public static Memory.Vmm Vmm { get; private set; }
+        public static Memory.UserCopy.UserCopier UserCopy { get; private set; }
 
         private readonly Multiboot2 _boot;
         private readonly Cosmos.System.KernelOptions _options;
@@ -42,6 +48,20 @@ namespace CosmosKernel
             _allPassed &= RuntimeSelfTest.Run();
             _allPassed &= MemorySelfTest.Run();
 
+            Vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
+                new Platform.KernelTlbShootdown(), new Threading.KernelThreadBackend(), new Platform.KernelUserMemoryAccess());
+            Platform.UserPageFaults.Install();
+            string strategyName = _options.Get("strategy") ?? "pagelock";
+            Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(strategyName);
+            if (strategy == null)
+            {
+                Console.WriteLine("vmm: unknown strategy \"" + strategyName + "\" (choose pagelock, mmlock, extable, pin or naive); using pagelock");
+                strategy = new Memory.UserCopy.PageLockStrategy();
+            }
+            UserCopy = new Memory.UserCopy.UserCopier(strategy);
+            Console.WriteLine("vmm: user-copy strategy " + strategy.Name);
+            _allPassed &= VmmSelfTest.Run(Vmm);
+
             string deliberate = _options.Get("selftest");
             if (deliberate == "pagefault")
             {
@@ -53,6 +73,16 @@ namespace CosmosKernel
                 // For the harness test: a boot that never ends must be stopped by its timeout.
                 Console.WriteLine("selftest: hanging on purpose");
                 Native.HaltForever();
+            }
+            else if (deliberate == "naive-fault")
+            {
+                // The naive strategy against an unmapped user buffer: the fault has no
+                // recovery, so the kernel stops with a crash report (what the race lab shows).
+                Memory.AddressSpace space = Memory.AddressSpace.Create(Vmm);
+                Native.WriteCr3(space.Table.Root);
+                byte* buffer = stackalloc byte[16];
+                Console.WriteLine("selftest: naive copy_from_user from unmapped 0x10000000");
+                new Memory.UserCopy.UserCopier(new Memory.UserCopy.NaiveStrategy()).CopyFromUser(space, buffer, 0x10000000, 16);
             }
             else if (deliberate == "ud")
             {

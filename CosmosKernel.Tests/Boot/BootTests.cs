@@ -40,6 +40,7 @@ public class BootTests
     }
 
     [TestCase("memory", 15)]
+    [TestCase("vmm", 50)]
     public void SelfTestSuitePassesEveryCheck(string suite, int minimumChecks)
     {
         Match summary = _boot.Lines.Select(l => Regex.Match(l, "^selftest " + suite + @": (\d+)/(\d+) checks passed$")).FirstOrDefault(m => m.Success)
@@ -58,10 +59,43 @@ public class BootTests
     }
 
     [Test]
+    public void DefaultUserCopyStrategyIsPageLock()
+    {
+        Assert.That(_boot.Lines, Has.Some.EqualTo("vmm: user-copy strategy pagelock"));
+    }
+
+    [Test]
     public void ExitsQemuWithStatusZeroWhenAllPassed()
     {
         Assert.That(_boot.Lines, Has.Some.EqualTo("boot: all self-tests passed"));
         Assert.That(_boot.KernelStatus, Is.EqualTo(0), _boot.Describe());
         Assert.That(_boot.QemuExitCode, Is.EqualTo(1), "isa-debug-exit reports (status << 1) | 1");
+    }
+}
+
+// The strategy chosen on the kernel command line is the one in use, and the VMM
+// self-test (real page tables, real page faults) passes under each.
+[TestFixture]
+public class StrategyBootTests
+{
+    [TestCase("mmlock")]
+    [TestCase("extable")]
+    [TestCase("pin")]
+    [TestCase("naive")]
+    public void VmmSelfTestPassesUnder(string strategy)
+    {
+        BootResult boot = KernelBoot.RunToExit("exit strategy=" + strategy);
+        Assert.That(boot.Lines, Has.Some.EqualTo("vmm: user-copy strategy " + strategy), boot.Describe());
+        Assert.That(boot.Lines, Has.Some.Match(@"^selftest vmm: (\d+)/\1 checks passed$"), boot.Describe());
+        Assert.That(boot.KernelStatus, Is.EqualTo(0), boot.Describe());
+    }
+
+    [Test]
+    public void AnUnknownStrategyIsReportedAndTheDefaultUsed()
+    {
+        BootResult boot = KernelBoot.RunToExit("exit strategy=bogus");
+        Assert.That(boot.Lines, Has.Some.StartsWith("vmm: unknown strategy \"bogus\""));
+        Assert.That(boot.Lines, Has.Some.EqualTo("vmm: user-copy strategy pagelock"));
+        Assert.That(boot.KernelStatus, Is.EqualTo(0), boot.Describe());
     }
 }

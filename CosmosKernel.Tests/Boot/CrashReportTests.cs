@@ -30,6 +30,20 @@ public class CrashReportTests
     }
 
     [Test]
+    public void NaiveCopyFromAnUnmappedBufferIsAKernelCrash()
+    {
+        BootResult boot = KernelBoot.RunToExit("exit selftest=naive-fault");
+        CrashReport crash = boot.Crash ?? throw new AssertionException("no CRASH line\n" + boot.Describe());
+        Assert.That(crash.Vector, Is.EqualTo(14));
+        Assert.That(crash.Cr2, Is.EqualTo(0x10000000UL), "the unmapped user buffer");
+        Assert.That(boot.Lines, Has.Some.Contains("kernel-mode fault on user address 0x10000000 with no recovery"));
+        Assert.That(InstructionDecoder.Decode(crash.CodeBytes, crash.Rip), Is.EqualTo("rep movsb [rdi],[rsi]"));
+        KernelSymbols symbols = KernelSymbols.Load(RepoPaths.KernelElf)!;
+        Assert.That(symbols.Describe(crash.Rip), Does.StartWith("cpu_user_copy_instruction+0x"));
+        Assert.That(boot.KernelStatus, Is.EqualTo(CrashStatus));
+    }
+
+    [Test]
     public void InvalidOpcodeIsReportedAsUd()
     {
         BootResult boot = KernelBoot.RunToExit("exit selftest=ud");

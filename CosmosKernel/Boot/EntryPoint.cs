@@ -20,6 +20,7 @@ namespace CosmosKernel.Boot
             var screen = new VgaTextScreen(Multiboot2.PhysicalToVirtual(0xB8000));
             Console.SetOut(new MirroredConsole(serial, screen));
             Internal.Runtime.RuntimePanic.SetReporter(&Panic.Report);
+            Threading.KernelAssert.SetHandler(&Panic.Report);
 
             Gdt.Install();
             Idt.Install();
