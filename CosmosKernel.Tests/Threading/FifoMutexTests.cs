@@ -1,0 +1,182 @@
+using CosmosKernel.Tests.Simulation;
+using CosmosKernel.Threading;
+
+namespace CosmosKernel.Tests.Threading;
+
+// The kernel's FIFO mutex (the same source the kernel compiles) under the
+// deterministic scheduler: fairness, mutual exclusion, no lost wake-up.
+[TestFixture]
+public class FifoMutexTests
+{
+    private const int Seeds = 200;
+
+    [Test]
+    public void WakeUpOrderEqualsArrivalOrder()
+    {
+        for (int seed = 1; seed <= Seeds; seed++)
+        {
+            var scheduler = new DeterministicScheduler(seed);
+            var mutex = new FifoMutex(scheduler, 16, "test");
+            var arrivals = new List<int>();
+            var acquisitions = new List<int>();
+            bool holderDone = false;
+            scheduler.Spawn(() =>
+            {
+                mutex.Lock();
+                // Hold the mutex until every other thread has queued.
+                while (mutex.WaiterCount < 4)
+                    scheduler.Yield();
+                holderDone = true;
+                mutex.Unlock();
+            }, "holder");
+            for (int i = 0; i < 4; i++)
+            {
+                scheduler.Spawn(() =>
+                {
+                    while (!mutex.IsLocked)
+                        scheduler.Yield();
+                    // Record arrival and queue with no scheduling point in between.
+                    arrivals.Add(scheduler.CurrentThreadId);
+                    mutex.Lock();
+                    acquisitions.Add(scheduler.CurrentThreadId);
+                    scheduler.Yield();
+                    mutex.Unlock();
+                });
+            }
+            var result = scheduler.Run();
+            Assert.That(result.Failure, Is.Null);
+            Assert.That(holderDone, Is.True);
+            Assert.That(acquisitions, Is.EqualTo(arrivals), $"seed {seed}: acquisition order must equal arrival order");
+        }
+    }
+
+    [Test]
+    public void MutualExclusionAndNoLostWakeUp()
+    {
+        for (int seed = 1; seed <= Seeds; seed++)
+        {
+            var scheduler = new DeterministicScheduler(seed);
+            var mutex = new FifoMutex(scheduler, 8, "counter");
+            int counter = 0;
+            int inside = 0;
+            int maxInside = 0;
+            for (int t = 0; t < 4; t++)
+            {
+                scheduler.Spawn(() =>
+                {
+                    for (int i = 0; i < 20; i++)
+                    {
+                        mutex.Lock();
+                        inside++;
+                        maxInside = Math.Max(maxInside, inside);
+                        int read = counter;
+                        scheduler.Yield(); // a preemption inside the critical section
+                        counter = read + 1;
+                        inside--;
+                        mutex.Unlock();
+                        scheduler.Yield();
+                    }
+                });
+            }
+            var result = scheduler.Run();
+            Assert.That(result.Failure, Is.Null, "a lost wake-up shows as a deadlock");
+            Assert.That(counter, Is.EqualTo(80), $"seed {seed}: increments lost");
+            Assert.That(maxInside, Is.EqualTo(1), $"seed {seed}: two threads inside the mutex");
+            Assert.That(mutex.IsLocked, Is.False);
+        }
+    }
+
+    [Test]
+    public void ContendedWaitersSleepInsteadOfSpinning()
+    {
+        var scheduler = new DeterministicScheduler(3);
+        var mutex = new FifoMutex(scheduler, 8, "sleepy");
+        scheduler.Spawn(() =>
+        {
+            mutex.Lock();
+            for (int i = 0; i < 1000; i++)
+                scheduler.Yield();
+            mutex.Unlock();
+        });
+        scheduler.Spawn(() =>
+        {
+            while (!mutex.IsLocked)
+                scheduler.Yield();
+            mutex.Lock();
+            mutex.Unlock();
+        });
+        var result = scheduler.Run();
+        Assert.That(result.Failure, Is.Null);
+        // While parked, the waiter takes no turns: the holder's 1000 yields are almost
+        // all the steps there are.
+        Assert.That(result.Steps, Is.LessThan(1100));
+        Assert.That(mutex.ContendedAcquisitions, Is.EqualTo(1));
+    }
+
+    // A mutex that forgets to wake its waiter: the explored interleavings must catch it.
+    private sealed class ForgetfulBackend(DeterministicScheduler inner) : IThreadBackend
+    {
+        public int CurrentThreadId => inner.CurrentThreadId;
+        public void Park() => inner.Park();
+        public void Unpark(int threadId) { } // the bug
+        public void Yield() => inner.Yield();
+    }
+
+    [Test]
+    public void ALostWakeUpIsCaughtAsADeadlock()
+    {
+        int caught = 0;
+        for (int seed = 1; seed <= 50; seed++)
+        {
+            var scheduler = new DeterministicScheduler(seed);
+            var mutex = new FifoMutex(new ForgetfulBackend(scheduler), 8, "broken");
+            for (int t = 0; t < 2; t++)
+                scheduler.Spawn(() =>
+                {
+                    for (int i = 0; i < 5; i++)
+                    {
+                        mutex.Lock();
+                        scheduler.Yield();
+                        mutex.Unlock();
+                    }
+                });
+            var result = scheduler.Run();
+            if (result.Failure != null && result.Failure.Contains("deadlock"))
+                caught++;
+        }
+        Assert.That(caught, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void UnlockByANonOwnerFailsClearly()
+    {
+        var scheduler = new DeterministicScheduler(1);
+        var mutex = new FifoMutex(scheduler, 4, "owned");
+        scheduler.Spawn(() => mutex.Lock(), "owner");
+        var result = scheduler.Run();
+        Assert.That(result.Failure, Is.Null);
+        var ex = Assert.Throws<InvalidOperationException>(() => mutex.Unlock());
+        Assert.That(ex!.Message, Does.Contain("owned: unlocked by thread"));
+    }
+
+    [Test]
+    public void WaitQueueOverflowFailsClearly()
+    {
+        var queue = new WaitQueue(2);
+        queue.Enqueue(1);
+        queue.Enqueue(2);
+        var ex = Assert.Throws<InvalidOperationException>(() => queue.Enqueue(3));
+        Assert.That(ex!.Message, Does.Contain("wait queue full"));
+        Assert.That(queue.Dequeue(), Is.EqualTo(1), "FIFO");
+    }
+
+    [Test]
+    public void KernelBackendRefusesToBlockForeverWithoutAScheduler()
+    {
+        var backend = new KernelThreadBackend();
+        backend.Unpark(0);
+        Assert.DoesNotThrow(() => backend.Park(), "a pending permit is consumed");
+        var ex = Assert.Throws<InvalidOperationException>(() => backend.Park());
+        Assert.That(ex!.Message, Does.Contain("would block forever: no scheduler yet"));
+    }
+}
