@@ -36,6 +36,17 @@ public unsafe class AddressSpaceTests : VmmTestBase
     }
 
     [Test]
+    public void AHintIsUsedWhenFreeAndSkippedWhenNot()
+    {
+        const ulong hint = 0x50000000;
+        Assert.That(Space.Map(hint, 8192, RW, PrivateAnon, null, 0), Is.EqualTo((long)hint), "a free hint is honoured");
+        long second = Space.Map(hint, 4096, RW, PrivateAnon, null, 0);
+        Assert.That(second, Is.GreaterThanOrEqualTo((long)(hint + 8192)), "an occupied hint moves to the next gap");
+        Assert.That(Space.Map(hint + 1, 4096, RW, PrivateAnon, null, 0) % 4096, Is.EqualTo(0), "unaligned hints are rounded");
+        AssertCleanShutdown();
+    }
+
+    [Test]
     public void FixedNoReplaceRefusesAnOccupiedRange()
     {
         ulong address = MapAnonymous(2);

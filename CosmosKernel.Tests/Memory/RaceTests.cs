@@ -70,6 +70,56 @@ public unsafe class RaceTests
         Assert.That(violations, Is.GreaterThan(0), "a missing shootdown must be visible to the simulator");
     }
 
+    // Scenario 7: a user thread touches a page the kernel holds locked (pagelock): it
+    // sleeps on the page's queue and, when it resumes, sees the data the copy wrote.
+    [Test]
+    public void AUserThreadOnALockedPageSleepsAndResumesWithTheCopiedData()
+    {
+        int waitedAndSawData = 0;
+        for (int seed = 1; seed <= Seeds; seed++)
+        {
+            var scheduler = new DeterministicScheduler(seed);
+            using var machine = new SimulatedMachine(cpus: 2, ramMiB: 8, scheduler);
+            var copier = new UserCopier(new PageLockStrategy());
+            AddressSpace space = AddressSpace.Create(machine.Vmm)!;
+            machine.Cpus[0].SwitchTo(space);
+            machine.Cpus[1].SwitchTo(space);
+            ulong buffer = (ulong)space.Map(0, 2 * 4096, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous, null, 0);
+            byte[] data = Enumerable.Range(0, 6000).Select(i => (byte)(i % 200 + 1)).ToArray();
+            byte seen = 0;
+            long waitsBefore = 0, waitsAfter = 0;
+            bool lockedWhenTouched = false;
+            int delay = new Random(seed).Next(0, 60);
+            fixed (byte* source = data)
+            {
+                byte* s = source;
+                int copyThread = scheduler.Spawn(() => copier.CopyToUser(space, buffer, s, 6000));
+                int userThread = scheduler.Spawn(() =>
+                {
+                    for (int i = 0; i < delay; i++)
+                        scheduler.Yield();
+                    lockedWhenTouched = (space.Table.Get(buffer + 4096) & Pte.CopyLocked) != 0;
+                    waitsBefore = space.PageLockWaits;
+                    machine.UserRead(buffer + 5000, out seen);
+                    waitsAfter = space.PageLockWaits;
+                });
+                machine.Pin(copyThread, 0);
+                machine.Pin(userThread, 1);
+                Assert.That(scheduler.Run().Failure, Is.Null);
+            }
+            Assert.That(machine.UserAccessesToLockedPages, Is.EqualTo(0), $"seed {seed}");
+            if (lockedWhenTouched)
+            {
+                Assert.That(waitsAfter, Is.GreaterThan(waitsBefore), $"seed {seed}: the user thread must wait on the locked page");
+                Assert.That(seen, Is.EqualTo(data[5000]), $"seed {seed}: after waiting it sees the copied byte");
+                waitedAndSawData++;
+            }
+            space.Destroy();
+        }
+        Assert.That(waitedAndSawData, Is.GreaterThan(0), "some interleaving should have the user thread hit the locked page");
+        TestContext.Out.WriteLine($"the user thread hit a locked page in {waitedAndSawData} of {Seeds} interleavings");
+    }
+
     [Test]
     public void SameSeedReplaysTheSameOutcome()
     {
