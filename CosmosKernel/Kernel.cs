@@ -12,6 +12,7 @@ namespace CosmosKernel
     //   selftest=hang  never finish (tests the harness's timeout)
     //   selftest=naive-fault   a naive user copy from an unmapped buffer: kernel panic
     //   strategy=pagelock|mmlock|extable|pin|naive   the user-copy strategy
+    //   run=hello,hostile,...   the user programs (GRUB modules) to run, in order (default hello)
     public sealed unsafe class Kernel : Cosmos.System.Kernel
     {
         public const string Version = "0.1.0";
@@ -91,8 +92,45 @@ namespace CosmosKernel
             }
 
             Console.WriteLine(_allPassed ? "boot: all self-tests passed" : "boot: SOME SELF-TESTS FAILED");
+
+            Syscalls.SyscallTable.Install();
+            RunPrograms(_options.Get("run") ?? "hello");
             if (exitWhenDone)
                 QemuDebugExit.Exit(_allPassed ? ExitAllPassed : ExitSelfTestFailed);
+        }
+
+        // Run the named GRUB modules (comma-separated) one after another in ring 3.
+        private void RunPrograms(string names)
+        {
+            int start = 0;
+            while (start < names.Length)
+            {
+                int comma = names.IndexOf(',', start);
+                int end = comma < 0 ? names.Length : comma;
+                string name = names.Substring(start, end - start);
+                start = end + 1;
+                if (name.Length == 0)
+                    continue;
+                bool found = false;
+                for (int i = 0; i < _boot.Modules.Length && !found; i++)
+                {
+                    if (_boot.Modules[i].Name != name)
+                        continue;
+                    found = true;
+                    Console.WriteLine("init: running " + name);
+                    Processes.ProgramRunner.Run(_boot.Modules[i], UserCopy, Vmm);
+                }
+                if (!found)
+                    Console.WriteLine("init: no program named \"" + name + "\" (GRUB modules: " + ModuleNames() + ")");
+            }
+        }
+
+        private string ModuleNames()
+        {
+            string list = "";
+            for (int i = 0; i < _boot.Modules.Length; i++)
+                list = list + (i == 0 ? "" : ", ") + _boot.Modules[i].Name;
+            return list.Length == 0 ? "none" : list;
         }
 
         protected override void Run()

@@ -2,8 +2,7 @@ namespace Cosmos.HAL
 {
     // The kernel's own GDT, replacing the boot stub's. Long mode ignores base and
     // limit; what matters is the type, DPL and the L bit. The user segments are laid
-    // out for syscall/sysret (user data right below user code); the TSS slot is filled
-    // when user mode arrives.
+    // out for syscall/sysret (user data right below user code); UserMode fills the TSS.
     public static unsafe class Gdt
     {
         public const ushort KernelCode = 0x08;
@@ -27,6 +26,18 @@ namespace Cosmos.HAL
             *(ushort*)pointer = Entries * 8 - 1;
             *(ulong*)(pointer + 2) = (ulong)s_table;
             Native.LoadGdt(pointer, KernelCode, KernelData);
+        }
+
+        // A 64-bit TSS descriptor takes two slots: base, limit, type 0x89 (available).
+        public static void InstallTss(ulong tss, uint limit)
+        {
+            s_table[5] = (limit & 0xFFFF)
+                | (tss & 0xFFFFFF) << 16
+                | 0x89UL << 40
+                | (ulong)((limit >> 16) & 0xF) << 48
+                | ((tss >> 24) & 0xFF) << 56;
+            s_table[6] = tss >> 32;
+            Native.LoadTaskRegister(Tss);
         }
     }
 }

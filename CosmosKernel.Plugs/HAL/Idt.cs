@@ -38,6 +38,12 @@ namespace Cosmos.HAL
             s_table[vector * 2 + 1] = handler >> 32;
         }
 
+        // Run this vector on interrupt stack `ist` (1-7) of the TSS.
+        public static void SetInterruptStack(int vector, int ist)
+        {
+            s_table[vector * 2] = (s_table[vector * 2] & ~(7UL << 32)) | ((ulong)ist << 32);
+        }
+
         public static void SetHandler(int vector, delegate*<InterruptFrame*, void> handler) => s_handlers[vector] = handler;
 
         // Called for a vector nobody registered (the crash report registers here).

@@ -8,7 +8,7 @@ namespace Cosmos.HAL
         public const uint BootMagic = 0x36D76289;
         public const ulong DirectMapBase = 0xFFFF800000000000;
 
-        private const uint TagEnd = 0, TagCommandLine = 1, TagLoaderName = 2, TagMemoryMap = 6, TagFramebuffer = 8;
+        private const uint TagEnd = 0, TagCommandLine = 1, TagLoaderName = 2, TagModule = 3, TagMemoryMap = 6, TagFramebuffer = 8;
 
         public struct MemoryRegion
         {
@@ -17,7 +17,17 @@ namespace Cosmos.HAL
             public uint Type; // 1 = usable RAM
         }
 
+        // A file GRUB loaded next to the kernel (module2 in grub.cfg): physical range and
+        // the name given after the path.
+        public struct Module
+        {
+            public ulong Start;
+            public ulong End;
+            public string Name;
+        }
+
         public string CommandLine = "";
+        public Module[] Modules = new Module[0];
         public string LoaderName = "";
         public MemoryRegion[] MemoryMap = new MemoryRegion[0];
         public ulong FramebufferAddress;
@@ -44,6 +54,8 @@ namespace Cosmos.HAL
                     info.CommandLine = ReadCString(tag + 8);
                 else if (type == TagLoaderName)
                     info.LoaderName = ReadCString(tag + 8);
+                else if (type == TagModule)
+                    info.AddModule(*(uint*)(tag + 8), *(uint*)(tag + 12), ReadCString(tag + 16));
                 else if (type == TagMemoryMap)
                     info.ParseMemoryMap(tag, size);
                 else if (type == TagFramebuffer)
@@ -58,6 +70,15 @@ namespace Cosmos.HAL
                 tag += (size + 7) & ~7u;
             }
             return info;
+        }
+
+        private void AddModule(uint start, uint end, string name)
+        {
+            var grown = new Module[Modules.Length + 1];
+            for (int i = 0; i < Modules.Length; i++)
+                grown[i] = Modules[i];
+            grown[Modules.Length] = new Module { Start = start, End = end, Name = name };
+            Modules = grown;
         }
 
         private void ParseMemoryMap(byte* tag, uint size)

@@ -45,6 +45,11 @@ namespace Cosmos.HAL
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy")] public static extern ulong UserCopy(void* destination, void* source, ulong length);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy_instruction_address")] public static extern ulong UserCopyInstructionAddress();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy_fixup_address")] public static extern ulong UserCopyFixupAddress();
+        // Ring 3 (Core/Boot/usermode.asm).
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_enter_user")] public static extern long EnterUser(ulong rip, ulong rsp, ulong rflags);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_return_to_kernel")] public static extern void ReturnToKernel(long status);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_syscall_entry_address")] public static extern ulong SyscallEntryAddress();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_set_syscall_stack")] public static extern void SetSyscallStack(ulong top);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_read_qword")] public static extern ulong FaultReadQword(ulong address);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_ud2")] public static extern void FaultInvalidOpcode();
     }

@@ -24,7 +24,9 @@ namespace CosmosKernel.Boot
 
             Gdt.Install();
             Idt.Install();
+            Pic.RemapAndMaskAll();
             CrashReport.Install();
+            Processes.UserFaults.Install();
 
             var boot = Multiboot2.Parse(multibootMagic, multibootInfo);
             ulong bootInfoSize = multibootInfo == 0 ? 0 : *(uint*)Multiboot2.PhysicalToVirtual(multibootInfo);

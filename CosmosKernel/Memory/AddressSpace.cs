@@ -55,11 +55,16 @@ namespace CosmosKernel.Memory
         // Returns the mapped address, or a negative errno.
         public long Map(ulong address, ulong length, int protection, int flags, RamdiskFile file, ulong fileOffset)
         {
-            if (length == 0 || (flags & ~MapFlags.Known) != 0 || (protection & ~Prot.All) != 0)
+            if (length == 0 || (protection & ~Prot.All) != 0)
                 return -Errno.EINVAL;
-            bool shared = (flags & MapFlags.Shared) != 0;
-            if (shared == ((flags & MapFlags.Private) != 0))
-                return -Errno.EINVAL; // exactly one of MAP_SHARED, MAP_PRIVATE
+            // As Linux: the type is MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE; other
+            // unknown flags are ignored, except under MAP_SHARED_VALIDATE.
+            int type = flags & MapFlags.TypeMask;
+            if (type == MapFlags.SharedValidate && (flags & ~MapFlags.Known) != 0)
+                return -Errno.EOPNOTSUPP;
+            if (type == 0)
+                return -Errno.EINVAL;
+            bool shared = type != MapFlags.Private;
             bool anonymous = (flags & MapFlags.Anonymous) != 0;
             if (anonymous)
             {

@@ -16,6 +16,7 @@ namespace CosmosKernel.Memory
         public const int EINVAL = 22;
         public const int EOVERFLOW = 75;
         public const int ENOSYS = 38;
+        public const int EOPNOTSUPP = 95;
     }
 
     // mmap / mprotect protection bits and mmap flags (Linux values).
@@ -32,10 +33,12 @@ namespace CosmosKernel.Memory
     {
         public const int Shared = 0x01;
         public const int Private = 0x02;
+        public const int SharedValidate = 0x03;
+        public const int TypeMask = 0x03;
         public const int Fixed = 0x10;
         public const int Anonymous = 0x20;
         public const int FixedNoReplace = 0x100000;
-        public const int Known = Shared | Private | Fixed | Anonymous | FixedNoReplace;
+        public const int Known = TypeMask | Fixed | Anonymous | FixedNoReplace;
     }
 
     // What a memory access wants.

@@ -6,7 +6,7 @@ namespace CosmosKernel.Platform
 {
     // Takes physical memory and paging over from the boot stub:
     //  - a frame allocator fed by the Multiboot2 memory map, minus the first MiB, the
-    //    kernel image and the boot information;
+    //    kernel image, the boot information and the GRUB modules (user programs);
     //  - the kernel's own page table: the direct map of physical memory (2 MiB pages,
     //    no execute) and the kernel image in 4 KiB pages with per-section permissions
     //    (text read-only and executable, read-only data, data and BSS writable, both
@@ -46,6 +46,8 @@ namespace CosmosKernel.Platform
                 Native.KernelImageEnd() - Native.KernelImageStart());
             if (bootInfoPhysical != 0)
                 Frames.Reserve(bootInfoPhysical, bootInfoSize);
+            for (int i = 0; i < boot.Modules.Length; i++)
+                Frames.Reserve(boot.Modules[i].Start, boot.Modules[i].End - boot.Modules[i].Start);
 
             uint* registers = stackalloc uint[4];
             Native.CpuId(0x80000001, 0, registers);

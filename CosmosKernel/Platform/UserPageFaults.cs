@@ -4,9 +4,9 @@ using CosmosKernel.Memory;
 
 namespace CosmosKernel.Platform
 {
-    // The page-fault handler (vector 14) for faults on user addresses while the kernel
-    // copies to or from user memory. A fault elsewhere is a kernel bug and gets a crash
-    // report. Until ring 3 exists, only the user-copy instruction touches user memory.
+    // The page-fault handler (vector 14): faults of user programs (resolved by the VMM or
+    // SIGSEGV), and faults on user addresses while the kernel copies to or from user
+    // memory. Any other kernel-mode fault is a kernel bug and gets a crash report.
     //
     // One CPU: the copy in progress is a static. The SMP issue makes it per CPU.
     public static unsafe class UserPageFaults
@@ -40,9 +40,32 @@ namespace CosmosKernel.Platform
             s_space = null;
         }
 
+        // A fault in user code: demand paging and copy-on-write are resolved; a copy-locked
+        // page makes the program wait and retry; anything else is SIGSEGV.
+        private static void HandleUserFault(InterruptFrame* frame, ulong address)
+        {
+            Processes.Process process = Processes.ProgramRunner.Current;
+            Access access = (frame->ErrorCode & 16) != 0 ? Access.Execute : (frame->ErrorCode & 2) != 0 ? Access.Write : Access.Read;
+            FaultResult result = process.Space.HandleFault(address, access, userMode: true);
+            if (result == FaultResult.Resolved || result == FaultResult.WaitedForPageLock)
+            {
+                ResolvedFaults++;
+                return;
+            }
+            string what = (frame->ErrorCode & 1) != 0 ? "protection violation" : "not mapped";
+            string kind = access == Access.Execute ? "execute" : access == Access.Write ? "write" : "read";
+            Processes.ProgramRunner.Kill(Processes.ProgramRunner.SignalSegv, frame,
+                "SIGSEGV: " + kind + " of 0x" + address.ToString("X") + " (" + (result == FaultResult.OutOfMemory ? "out of memory" : what) + ")");
+        }
+
         private static void Handle(InterruptFrame* frame)
         {
             ulong address = Native.ReadCr2();
+            if (frame->FromUserMode)
+            {
+                HandleUserFault(frame, address);
+                return;
+            }
             bool inUserCopy = !frame->FromUserMode && s_copying && frame->Rip == s_copyInstruction;
             if (!inUserCopy || address >= Paging.UserSpaceEnd)
             {

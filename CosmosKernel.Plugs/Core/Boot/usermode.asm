@@ -1,0 +1,128 @@
+; Ring 3: entering user mode, the syscall entry, and the way back to the kernel.
+;
+; One CPU and one user program at a time for now: the kernel calls
+; cpu_enter_user(rip, rsp); the program runs until a syscall or a fault handler
+; calls cpu_return_to_kernel(status), which resumes the kernel right after that
+; cpu_enter_user call with the status as its result (a setjmp/longjmp pair).
+; The scheduler of the SMP issue replaces this with real context switches.
+bits 64
+section .text
+
+USER_DATA equ 0x18 | 3
+USER_CODE equ 0x20 | 3
+
+global cpu_enter_user
+cpu_enter_user:                     ; rdi = user rip, rsi = user rsp, rdx = rflags
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    mov [rel user_return_rsp], rsp
+    push USER_DATA                  ; ss
+    push rsi                        ; rsp
+    push rdx                        ; rflags
+    push USER_CODE                  ; cs
+    push rdi                        ; rip
+    ; No kernel value may reach user mode.
+    xor eax, eax
+    xor ebx, ebx
+    xor ecx, ecx
+    xor edx, edx
+    xor esi, esi
+    xor edi, edi
+    xor ebp, ebp
+    xor r8d, r8d
+    xor r9d, r9d
+    xor r10d, r10d
+    xor r11d, r11d
+    xor r12d, r12d
+    xor r13d, r13d
+    xor r14d, r14d
+    xor r15d, r15d
+    pxor xmm0, xmm0
+    pxor xmm1, xmm1
+    pxor xmm2, xmm2
+    pxor xmm3, xmm3
+    pxor xmm4, xmm4
+    pxor xmm5, xmm5
+    pxor xmm6, xmm6
+    pxor xmm7, xmm7
+    iretq
+
+global cpu_return_to_kernel
+cpu_return_to_kernel:               ; rdi = status; abandons the current kernel stack
+    mov rax, rdi
+    mov rsp, [rel user_return_rsp]
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    ret
+
+; syscall: rcx = user rip, r11 = user rflags, rax = number, args in rdi rsi rdx r10 r8 r9.
+; Builds a SyscallFrame (HAL/SyscallFrame.cs) on the kernel stack and calls C#.
+extern syscall_dispatch
+global cpu_syscall_entry
+cpu_syscall_entry:
+    mov [rel syscall_user_rsp], rsp
+    mov rsp, [rel syscall_kernel_stack_top]
+    push qword [rel syscall_user_rsp]
+    push rcx
+    push r11
+    push rax
+    push rdi
+    push rsi
+    push rdx
+    push r10
+    push r8
+    push r9
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rbx, rsp
+    and rsp, ~15
+    sub rsp, 512
+    fxsave [rsp]
+    mov rdi, rbx
+    cld
+    call syscall_dispatch
+    fxrstor [rsp]
+    mov rsp, rbx
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    pop r9
+    pop r8
+    pop r10
+    pop rdx
+    pop rsi
+    pop rdi
+    pop rax
+    pop r11
+    pop rcx
+    pop rsp
+    o64 sysret
+
+global cpu_syscall_entry_address, cpu_set_syscall_stack
+cpu_syscall_entry_address:
+    lea rax, [rel cpu_syscall_entry]
+    ret
+cpu_set_syscall_stack:
+    mov [rel syscall_kernel_stack_top], rdi
+    ret
+
+section .data
+align 8
+user_return_rsp:          dq 0
+syscall_user_rsp:         dq 0
+syscall_kernel_stack_top: dq 0

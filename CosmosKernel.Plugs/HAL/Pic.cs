@@ -1,0 +1,22 @@
+namespace Cosmos.HAL
+{
+    // The legacy 8259 interrupt controllers. Their default vectors (8-15) collide with
+    // CPU exceptions, so they are remapped to 32-47 and every line is masked: the
+    // kernel uses no legacy IRQs (the local APIC timer comes with the SMP issue).
+    public static class Pic
+    {
+        public static void RemapAndMaskAll()
+        {
+            Native.OutByte(0x20, 0x11); // ICW1: init, expect ICW4
+            Native.OutByte(0xA0, 0x11);
+            Native.OutByte(0x21, 32);   // ICW2: master vectors 32-39
+            Native.OutByte(0xA1, 40);   //       slave vectors 40-47
+            Native.OutByte(0x21, 4);    // ICW3: slave on IRQ2
+            Native.OutByte(0xA1, 2);
+            Native.OutByte(0x21, 1);    // ICW4: 8086 mode
+            Native.OutByte(0xA1, 1);
+            Native.OutByte(0x21, 0xFF); // mask everything
+            Native.OutByte(0xA1, 0xFF);
+        }
+    }
+}

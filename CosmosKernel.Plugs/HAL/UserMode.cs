@@ -1,0 +1,57 @@
+using System.Runtime.InteropServices;
+
+namespace Cosmos.HAL
+{
+    // The CPU side of ring 3: the TSS (the stack the CPU switches to when user code is
+    // interrupted), the syscall MSRs, and the syscall hook the kernel installs.
+    public static unsafe class UserMode
+    {
+        private const uint MsrEfer = 0xC0000080;
+        private const uint MsrStar = 0xC0000081;
+        private const uint MsrLstar = 0xC0000082;
+        private const uint MsrFmask = 0xC0000084;
+        public const uint MsrFsBase = 0xC0000100;
+
+        private const ulong EferSyscallEnable = 1;
+        // Cleared on syscall entry: TF, IF, DF, AC.
+        private const ulong SyscallFlagMask = 0x100 | 0x200 | 0x400 | 0x40000;
+
+        public const int KernelStackSize = 64 * 1024;
+
+        private static byte* s_tss;
+        private static delegate*<SyscallFrame*, void> s_handler;
+
+        public static ulong KernelStackTop { get; private set; }
+
+        // Set up the TSS and syscall/sysret. The kernel stack serves syscalls and
+        // interrupts from ring 3 (one CPU, one user thread at a time for now).
+        public static void Initialize(delegate*<SyscallFrame*, void> syscallHandler)
+        {
+            s_handler = syscallHandler;
+            byte* stack = Internal.Runtime.KernelHeap.AllocateRaw(KernelStackSize);
+            KernelStackTop = (ulong)(stack + KernelStackSize);
+            s_tss = Internal.Runtime.KernelHeap.AllocateRaw(104);
+            *(ulong*)(s_tss + 4) = KernelStackTop;          // RSP0
+            byte* doubleFaultStack = Internal.Runtime.KernelHeap.AllocateRaw(16 * 1024);
+            *(ulong*)(s_tss + 36) = (ulong)(doubleFaultStack + 16 * 1024); // IST1
+            *(ushort*)(s_tss + 102) = 104;                  // no I/O permission bitmap
+            Gdt.InstallTss((ulong)s_tss, 103);
+            Idt.SetInterruptStack(8, 1); // a double fault (say, a kernel stack overflow) gets a fresh stack
+
+            Native.SetSyscallStack(KernelStackTop);
+            Native.WriteMsr(MsrEfer, Native.ReadMsr(MsrEfer) | EferSyscallEnable);
+            // sysret loads CS = STAR[63:48] + 16 and SS = STAR[63:48] + 8 (user code 0x20, data 0x18).
+            Native.WriteMsr(MsrStar, ((ulong)(Gdt.UserData & ~3) - 8) << 48 | (ulong)Gdt.KernelCode << 32);
+            Native.WriteMsr(MsrLstar, Native.SyscallEntryAddress());
+            Native.WriteMsr(MsrFmask, SyscallFlagMask);
+        }
+
+        [UnmanagedCallersOnly(EntryPoint = "syscall_dispatch")]
+        private static void Dispatch(SyscallFrame* frame)
+        {
+            if (s_handler == null)
+                Internal.Runtime.RuntimePanic.Fail("syscall with no handler");
+            s_handler(frame);
+        }
+    }
+}

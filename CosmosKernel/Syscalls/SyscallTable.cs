@@ -1,0 +1,177 @@
+using System;
+using Cosmos.HAL;
+using CosmosKernel.Memory;
+using CosmosKernel.Processes;
+
+namespace CosmosKernel.Syscalls
+{
+    // The syscall dispatcher: Linux's numbers, registers and negative errnos. Every
+    // pointer from user space goes through the user-copy routines (so the strategy
+    // chosen at boot is the one that runs); every argument is checked; nothing a
+    // program passes can panic the kernel.
+    public static unsafe class SyscallTable
+    {
+        private const int ArchSetFs = 0x1002, ArchGetFs = 0x1003;
+        private const int WriteChunk = 256;
+
+        public static long Calls;
+
+        public static void Install() => UserMode.Initialize(&Dispatch);
+
+        private static void Dispatch(SyscallFrame* frame)
+        {
+            Calls++;
+            frame->Rax = (ulong)Handle(frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
+        }
+
+        private static long Handle(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
+        {
+            Process process = ProgramRunner.Current;
+            if (process == null)
+                return -Errno.EPERM;
+            switch (number)
+            {
+                case SyscallNumbers.Write: return Write(process, a0, a1, a2);
+                case SyscallNumbers.Read: return Read(a0, a2);
+                case SyscallNumbers.Mmap: return Mmap(process, a0, a1, a2, a3, a4, a5);
+                case SyscallNumbers.Munmap: return process.Space.Unmap(a0, a1);
+                case SyscallNumbers.Mprotect: return process.Space.Protect(a0, a1, (int)a2 == (long)a2 ? (int)a2 : -1);
+                case SyscallNumbers.Brk: return Brk(process, a0);
+                case SyscallNumbers.Exit:
+                case SyscallNumbers.ExitGroup:
+                    ProgramRunner.Exit((int)a0);
+                    return 0;
+                case SyscallNumbers.Getpid: return process.Pid;
+                case SyscallNumbers.Gettid: return process.Pid;
+                case SyscallNumbers.SchedYield: return 0;
+                case SyscallNumbers.Uname: return Uname(process, a0);
+                case SyscallNumbers.ArchPrctl: return ArchPrctl(process, a0, a1);
+                case SyscallNumbers.CosmosVmmInfo: return VmmInfo(process, a0);
+                default: return -Errno.ENOSYS;
+            }
+        }
+
+        private static long Write(Process process, ulong fd, ulong buffer, ulong count)
+        {
+            if (fd != 1 && fd != 2)
+                return -Errno.EBADF;
+            if (count > 0x7FFFF000)
+                count = 0x7FFFF000; // Linux's MAX_RW_COUNT
+            byte* chunk = stackalloc byte[WriteChunk];
+            char* text = stackalloc char[WriteChunk];
+            ulong done = 0;
+            while (done < count)
+            {
+                ulong length = count - done < WriteChunk ? count - done : WriteChunk;
+                ulong notCopied = Kernel.UserCopy.CopyFromUser(process.Space, chunk, buffer + done, length);
+                ulong copied = length - notCopied;
+                for (ulong i = 0; i < copied; i++)
+                    text[i] = chunk[i] < 128 ? (char)chunk[i] : '?';
+                Console.Write(new string(text, 0, (int)copied));
+                done += copied;
+                if (notCopied != 0)
+                    return done > 0 ? (long)done : -Errno.EFAULT;
+            }
+            return (long)done;
+        }
+
+        // There is no input device yet: stdin is at end of file.
+        private static long Read(ulong fd, ulong count) => fd == 0 ? 0 : -Errno.EBADF;
+
+        private static long Mmap(Process process, ulong address, ulong length, ulong protection, ulong flags, ulong fd, ulong offset)
+        {
+            if (protection > int.MaxValue || flags > int.MaxValue)
+                return -Errno.EINVAL;
+            if (((int)flags & MapFlags.Anonymous) == 0)
+                return -Errno.EBADF; // no file descriptors for files yet
+            return process.Space.Map(address, length, (int)protection, (int)flags, null, offset);
+        }
+
+        // brk(0) returns the current break; a new break inside [start, start + limit)
+        // maps or unmaps whole pages; anything else leaves the break as it was (Linux).
+        private static long Brk(Process process, ulong requested)
+        {
+            if (requested < process.BrkStart || requested > process.BrkStart + Process.BrkLimit)
+                return (long)process.Brk;
+            ulong oldEnd = Paging.PageUp(process.Brk);
+            ulong newEnd = Paging.PageUp(requested);
+            if (newEnd > oldEnd)
+            {
+                long mapped = process.Space.Map(oldEnd, newEnd - oldEnd, Prot.Read | Prot.Write,
+                    MapFlags.Private | MapFlags.Anonymous | MapFlags.FixedNoReplace, null, 0);
+                if (mapped < 0)
+                    return (long)process.Brk;
+            }
+            else if (newEnd < oldEnd)
+            {
+                process.Space.Unmap(newEnd, oldEnd - newEnd);
+            }
+            process.Brk = requested;
+            return (long)requested;
+        }
+
+        // struct utsname: six fields of 65 bytes.
+        private static long Uname(Process process, ulong buffer)
+        {
+            const int Field = 65;
+            byte* uts = stackalloc byte[Field * 6];
+            for (int i = 0; i < Field * 6; i++)
+                uts[i] = 0;
+            Put(uts + 0 * Field, "CosmosKernel");
+            Put(uts + 1 * Field, "cosmos");
+            Put(uts + 2 * Field, Kernel.Version);
+            Put(uts + 3 * Field, "#1 NativeAOT C#");
+            Put(uts + 4 * Field, "x86_64");
+            Put(uts + 5 * Field, "(none)");
+            return Kernel.UserCopy.CopyToUser(process.Space, buffer, uts, Field * 6) == 0 ? 0 : -Errno.EFAULT;
+        }
+
+        private static void Put(byte* field, string text)
+        {
+            for (int i = 0; i < text.Length && i < 64; i++)
+                field[i] = (byte)text[i];
+        }
+
+        private static long ArchPrctl(Process process, ulong code, ulong address)
+        {
+            if (code == ArchSetFs)
+            {
+                if (address >= Paging.UserSpaceEnd)
+                    return -Errno.EPERM;
+                process.FsBase = address;
+                Native.WriteMsr(UserMode.MsrFsBase, address);
+                return 0;
+            }
+            if (code == ArchGetFs)
+            {
+                ulong value = process.FsBase;
+                return Kernel.UserCopy.CopyToUser(process.Space, address, (byte*)&value, 8) == 0 ? 0 : -Errno.EFAULT;
+            }
+            return -Errno.EINVAL;
+        }
+
+        // struct cosmos_vmm_info { char strategy[16]; u64 frames_free, frames_used,
+        //   demand_zero_faults, file_load_faults, cow_copies, page_lock_waits,
+        //   poison_violations, double_frees; }  (80 bytes)
+        public const int VmmInfoSize = 16 + 8 * 8;
+
+        private static long VmmInfo(Process process, ulong buffer)
+        {
+            byte* info = stackalloc byte[VmmInfoSize];
+            for (int i = 0; i < VmmInfoSize; i++)
+                info[i] = 0;
+            Put(info, Kernel.UserCopy.Strategy.Name);
+            ulong* counters = (ulong*)(info + 16);
+            FrameAllocator frames = Kernel.Vmm.Frames;
+            counters[0] = frames.FreeFrames;
+            counters[1] = frames.UsedFrames;
+            counters[2] = (ulong)process.Space.DemandZeroFaults;
+            counters[3] = (ulong)process.Space.FileLoadFaults;
+            counters[4] = (ulong)process.Space.CopyOnWriteCopies;
+            counters[5] = (ulong)process.Space.PageLockWaits;
+            counters[6] = frames.PoisonViolations;
+            counters[7] = frames.DoubleFrees;
+            return Kernel.UserCopy.CopyToUser(process.Space, buffer, info, VmmInfoSize) == 0 ? 0 : -Errno.EFAULT;
+        }
+    }
+}
