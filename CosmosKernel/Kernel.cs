@@ -11,6 +11,7 @@ namespace CosmosKernel
     //   selftest=pagefault | selftest=ud   deliberately crash to show the crash report
     //   selftest=hang  never finish (tests the harness's timeout)
     //   selftest=naive-fault   a naive user copy from an unmapped buffer: kernel panic
+    //   selftest=smap  a direct kernel read of user memory: SMAP makes it fault
     //   strategy=pagelock|mmlock|extable|pin|naive   the user-copy strategy
     //   run=hello,hostile,...   the user programs (GRUB modules) to run, in order (default hello)
     public sealed unsafe class Kernel : Cosmos.System.Kernel
@@ -46,6 +47,7 @@ namespace CosmosKernel
             Console.WriteLine("boot: " + (_boot.UsableMemoryBytes / (1024 * 1024)).ToString() + " MiB usable RAM in "
                 + _boot.MemoryMap.Length.ToString() + " memory map entries");
 
+            Console.WriteLine("cpu: SMEP " + (CpuProtections.Smep ? "on" : "off (not supported)") + ", SMAP " + (CpuProtections.Smap ? "on" : "off (not supported)"));
             _allPassed &= RuntimeSelfTest.Run();
             _allPassed &= MemorySelfTest.Run();
 
@@ -84,6 +86,20 @@ namespace CosmosKernel
                 byte* buffer = stackalloc byte[16];
                 Console.WriteLine("selftest: naive copy_from_user from unmapped 0x10000000");
                 new Memory.UserCopy.UserCopier(new Memory.UserCopy.NaiveStrategy()).CopyFromUser(space, buffer, 0x10000000, 16);
+            }
+            else if (deliberate == "smap")
+            {
+                // A kernel read of a mapped user page outside the user-copy routine:
+                // with SMAP on, a protection-violation page fault.
+                Memory.AddressSpace space = Memory.AddressSpace.Create(Vmm);
+                Native.WriteCr3(space.Table.Root);
+                long page = space.Map(0x20000000, 4096, Memory.Prot.Read | Memory.Prot.Write,
+                    Memory.MapFlags.Private | Memory.MapFlags.Anonymous | Memory.MapFlags.Fixed, null, 0);
+                byte one = 1;
+                UserCopy.CopyToUser(space, (ulong)page, &one, 1);
+                Console.WriteLine("selftest: the kernel reads user memory at 0x20000000 directly");
+                Native.FaultReadQword((ulong)page);
+                Console.WriteLine("selftest: SMAP did not stop a direct kernel read of user memory");
             }
             else if (deliberate == "ud")
             {

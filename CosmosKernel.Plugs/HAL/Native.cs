@@ -45,6 +45,7 @@ namespace Cosmos.HAL
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy")] public static extern ulong UserCopy(void* destination, void* source, ulong length);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy_instruction_address")] public static extern ulong UserCopyInstructionAddress();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy_fixup_address")] public static extern ulong UserCopyFixupAddress();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_set_smap_enabled")] public static extern void SetSmapEnabled(bool enabled);
         // Ring 3 (Core/Boot/usermode.asm).
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_enter_user")] public static extern long EnterUser(ulong rip, ulong rsp, ulong rflags);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_return_to_kernel")] public static extern void ReturnToKernel(long status);

@@ -59,6 +59,12 @@ public class BootTests
     }
 
     [Test]
+    public void SmepAndSmapAreOnWhereTheCpuHasThem()
+    {
+        Assert.That(_boot.Lines, Has.Some.EqualTo("cpu: SMEP on, SMAP on"), "QEMU -cpu max has both");
+    }
+
+    [Test]
     public void DefaultUserCopyStrategyIsPageLock()
     {
         Assert.That(_boot.Lines, Has.Some.EqualTo("vmm: user-copy strategy pagelock"));

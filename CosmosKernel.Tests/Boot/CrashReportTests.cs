@@ -44,6 +44,18 @@ public class CrashReportTests
     }
 
     [Test]
+    public void SmapStopsADirectKernelReadOfUserMemory()
+    {
+        BootResult boot = KernelBoot.RunToExit("exit selftest=smap");
+        CrashReport crash = boot.Crash ?? throw new AssertionException("no CRASH line\n" + boot.Describe());
+        Assert.That(crash.Vector, Is.EqualTo(14));
+        Assert.That(crash.Cr2, Is.EqualTo(0x20000000UL));
+        Assert.That(crash.ErrorCode & 1, Is.EqualTo(1UL), "a protection violation: the page is mapped and present");
+        Assert.That(boot.Lines, Has.None.Contains("SMAP did not stop"));
+        Assert.That(boot.KernelStatus, Is.EqualTo(CrashStatus));
+    }
+
+    [Test]
     public void InvalidOpcodeIsReportedAsUd()
     {
         BootResult boot = KernelBoot.RunToExit("exit selftest=ud");

@@ -25,6 +25,7 @@ namespace CosmosKernel.Boot
             Gdt.Install();
             Idt.Install();
             Pic.RemapAndMaskAll();
+            CpuProtections.Enable();
             CrashReport.Install();
             Processes.UserFaults.Install();
 

@@ -204,6 +204,7 @@ isr_stub_%1:
 %endrep
 
 extern interrupt_dispatch
+extern cpu_smap_enabled
 isr_common:
     push rax
     push rbx
@@ -226,6 +227,10 @@ isr_common:
     fxsave [rsp]
     mov rdi, rbx
     cld
+    cmp byte [rel cpu_smap_enabled], 0
+    je .no_smap
+    clac                    ; a handler must not inherit a user copy's AC (iretq restores it)
+.no_smap:
     call interrupt_dispatch
     fxrstor [rsp]
     mov rsp, rbx

@@ -7,15 +7,25 @@
 bits 64
 section .text
 
-global cpu_user_copy, cpu_user_copy_instruction, cpu_user_copy_fixup
+; With SMAP on (CR4.SMAP, see HAL/CpuProtections.cs) the kernel may touch user pages
+; only with RFLAGS.AC set: stac before the copy, clac after, on both exits.
+global cpu_user_copy, cpu_user_copy_instruction, cpu_user_copy_fixup, cpu_smap_enabled
 cpu_user_copy:
     mov rcx, rdx
+    cmp byte [rel cpu_smap_enabled], 0
+    je cpu_user_copy_instruction
+    stac
 cpu_user_copy_instruction:
     rep movsb
     xor eax, eax
-    ret
+    jmp user_copy_done
 cpu_user_copy_fixup:
     mov rax, rcx
+user_copy_done:
+    cmp byte [rel cpu_smap_enabled], 0
+    je .return
+    clac
+.return:
     ret
 
 global cpu_user_copy_instruction_address, cpu_user_copy_fixup_address
@@ -25,3 +35,11 @@ cpu_user_copy_instruction_address:
 cpu_user_copy_fixup_address:
     lea rax, [rel cpu_user_copy_fixup]
     ret
+
+global cpu_set_smap_enabled
+cpu_set_smap_enabled:
+    mov [rel cpu_smap_enabled], dil
+    ret
+
+section .data
+cpu_smap_enabled: db 0
