@@ -16,7 +16,7 @@ namespace Cosmos.HAL
 
         public static void Install()
         {
-            s_table = (ulong*)Internal.Runtime.KernelHeap.AllocateRaw(Entries * 8);
+            s_table = (ulong*)Internal.Runtime.RuntimeHeap.AllocateRaw(Entries * 8);
             s_table[0] = 0;
             s_table[1] = 0x00AF9A000000FFFF; // kernel code: present, DPL0, exec/read, L
             s_table[2] = 0x00CF92000000FFFF; // kernel data: present, DPL0, read/write

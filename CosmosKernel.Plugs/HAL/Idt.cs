@@ -16,8 +16,8 @@ namespace Cosmos.HAL
 
         public static void Install()
         {
-            s_table = (ulong*)Internal.Runtime.KernelHeap.AllocateRaw(VectorCount * 16);
-            s_handlers = (delegate*<InterruptFrame*, void>*)Internal.Runtime.KernelHeap.AllocateRaw(VectorCount * 8);
+            s_table = (ulong*)Internal.Runtime.RuntimeHeap.AllocateRaw(VectorCount * 16);
+            s_handlers = (delegate*<InterruptFrame*, void>*)Internal.Runtime.RuntimeHeap.AllocateRaw(VectorCount * 8);
             ulong* stubs = Native.InterruptStubTable();
             for (int vector = 0; vector < VectorCount; vector++)
                 SetGate(vector, stubs[vector], dpl: 0);

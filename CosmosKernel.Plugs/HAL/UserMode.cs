@@ -28,11 +28,11 @@ namespace Cosmos.HAL
         public static void Initialize(delegate*<SyscallFrame*, void> syscallHandler)
         {
             s_handler = syscallHandler;
-            byte* stack = Internal.Runtime.KernelHeap.AllocateRaw(KernelStackSize);
+            byte* stack = Internal.Runtime.RuntimeHeap.AllocateRaw(KernelStackSize);
             KernelStackTop = (ulong)(stack + KernelStackSize);
-            s_tss = Internal.Runtime.KernelHeap.AllocateRaw(104);
+            s_tss = Internal.Runtime.RuntimeHeap.AllocateRaw(104);
             *(ulong*)(s_tss + 4) = KernelStackTop;          // RSP0
-            byte* doubleFaultStack = Internal.Runtime.KernelHeap.AllocateRaw(16 * 1024);
+            byte* doubleFaultStack = Internal.Runtime.RuntimeHeap.AllocateRaw(16 * 1024);
             *(ulong*)(s_tss + 36) = (ulong)(doubleFaultStack + 16 * 1024); // IST1
             *(ushort*)(s_tss + 102) = 104;                  // no I/O permission bitmap
             Gdt.InstallTss((ulong)s_tss, 103);

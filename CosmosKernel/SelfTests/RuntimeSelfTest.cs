@@ -138,10 +138,10 @@ namespace CosmosKernel.SelfTests
             span[2] = 7;
             t.CheckEqual(7, span[2], "span over stackalloc");
 
-            ulong before = Internal.Runtime.KernelHeap.BytesAllocated;
+            ulong before = Internal.Runtime.RuntimeHeap.BytesAllocated;
             var scratch = new byte[64];
-            t.Check(Internal.Runtime.KernelHeap.BytesAllocated > before, "heap counts allocations");
-            Internal.Runtime.KernelHeap.Free(scratch);
+            t.Check(Internal.Runtime.RuntimeHeap.BytesAllocated > before, "heap counts allocations");
+            Internal.Runtime.RuntimeHeap.Free(scratch);
             var reused = new byte[64];
             t.Check(reused[0] == 0 && reused.Length == 64, "freed block reused zeroed");
 

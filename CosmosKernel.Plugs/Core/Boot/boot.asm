@@ -206,16 +206,16 @@ boot_stack_bottom:
     resb BOOT_STACK_SIZE
 boot_stack_top:
 
-; The kernel heap's first arena (Core/Internal/KernelHeap.cs).
+; The kernel heap's first arena (Core/Internal/RuntimeHeap.cs).
 EARLY_HEAP_SIZE equ 16 * 1024 * 1024
 section .bss
 alignb 4096
 early_heap: resb EARLY_HEAP_SIZE
 section .text
-global kernel_early_heap, kernel_early_heap_size
-kernel_early_heap:
+global runtime_heap_arena, runtime_heap_arena_size
+runtime_heap_arena:
     lea rax, [rel early_heap]
     ret
-kernel_early_heap_size:
+runtime_heap_arena_size:
     mov rax, EARLY_HEAP_SIZE
     ret

@@ -105,6 +105,29 @@ FUNC cpu_halt_forever
 .loop:
     hlt
     jmp .loop
+
+; The Core runtime's native needs (Core/Internal/RuntimeImports.cs), kernel side.
+FUNC runtime_halt
+    jmp cpu_halt_forever
+
+; runtime_debug_write(byte* text, ulong length): polled COM1, no HAL needed.
+FUNC runtime_debug_write
+.next:
+    test rsi, rsi
+    jz .done
+    mov dx, 0x3FD
+.wait:
+    in al, dx
+    test al, 0x20
+    jz .wait
+    mov dx, 0x3F8
+    mov al, [rdi]
+    out dx, al
+    inc rdi
+    dec rsi
+    jmp .next
+.done:
+    ret
 FUNC cpu_disable_interrupts
     cli
     ret
@@ -144,10 +167,10 @@ FUNC cpu_load_tr
     ret
 
 ; Addresses the linker script defines, for the managed startup code.
-FUNC kernel_modules_start
+FUNC runtime_modules_start
     lea rax, [rel __modules_start]
     ret
-FUNC kernel_modules_end
+FUNC runtime_modules_end
     lea rax, [rel __modules_end]
     ret
 FUNC kernel_image_start

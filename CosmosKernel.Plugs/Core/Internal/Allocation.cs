@@ -8,22 +8,22 @@ namespace Internal.Runtime
     internal static unsafe class AllocationHelpers
     {
         [RuntimeExport("RhpNewFast")]
-        private static object RhpNewFast(MethodTable* type) => KernelHeap.AllocateObject(type);
+        private static object RhpNewFast(MethodTable* type) => RuntimeHeap.AllocateObject(type);
 
         [RuntimeExport("RhpNewFinalizable")]
-        private static object RhpNewFinalizable(MethodTable* type) => KernelHeap.AllocateObject(type);
+        private static object RhpNewFinalizable(MethodTable* type) => RuntimeHeap.AllocateObject(type);
 
         [RuntimeExport("RhpNewArray")]
-        private static object RhpNewArray(MethodTable* type, int length) => KernelHeap.AllocateArray(type, length);
+        private static object RhpNewArray(MethodTable* type, int length) => RuntimeHeap.AllocateArray(type, length);
 
         [RuntimeExport("RhpNewArrayFast")]
-        private static object RhpNewArrayFast(MethodTable* type, int length) => KernelHeap.AllocateArray(type, length);
+        private static object RhpNewArrayFast(MethodTable* type, int length) => RuntimeHeap.AllocateArray(type, length);
 
         [RuntimeExport("RhpNewPtrArrayFast")]
-        private static object RhpNewPtrArrayFast(MethodTable* type, int length) => KernelHeap.AllocateArray(type, length);
+        private static object RhpNewPtrArrayFast(MethodTable* type, int length) => RuntimeHeap.AllocateArray(type, length);
 
         [RuntimeExport("RhNewString")]
-        private static object RhNewString(MethodTable* type, int length) => KernelHeap.AllocateArray(type, length);
+        private static object RhNewString(MethodTable* type, int length) => RuntimeHeap.AllocateArray(type, length);
 
         [RuntimeExport("RhpAssignRef")]
         private static void RhpAssignRef(void** destination, void* value) => *destination = value;

@@ -12,7 +12,7 @@ namespace System.Runtime
         [RuntimeExport("RhBox")]
         public static object RhBox(MethodTable* type, ref byte data)
         {
-            object box = KernelHeap.AllocateObject(type);
+            object box = RuntimeHeap.AllocateObject(type);
             Buffer.Memmove(ref RawData(box), ref data, ValueSize(type));
             return box;
         }

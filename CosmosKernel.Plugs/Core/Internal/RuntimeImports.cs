@@ -4,39 +4,41 @@ using System.Runtime.CompilerServices;
 
 namespace Internal.Runtime
 {
-    // The few native (assembly) entry points the Core level needs, and the managed
-    // allocation entry used by corelib code.
+    // The few native entry points the Core level needs. Each home provides them in
+    // assembly: the kernel (Core/Boot/cpu.asm, boot.asm) and the user runtime
+    // (CosmosKernel.Userland/Runtime/crt0.asm).
     internal static unsafe class RuntimeImports
     {
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_outb")]
-        internal static extern void OutByte(ushort port, byte value);
+        // Last-resort output: the kernel writes to COM1, a user program to stderr.
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_debug_write")]
+        internal static extern void DebugWrite(byte* text, ulong length);
 
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_inb")]
-        internal static extern byte InByte(ushort port);
+        // Stop for good: the kernel halts the CPU, a user program exits with status 134.
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_halt")]
+        internal static extern void Halt();
 
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_halt_forever")]
-        internal static extern void HaltForever();
-
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_modules_start")]
+        // The `__modules` section ILC fills with the ReadyToRun headers.
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_modules_start")]
         internal static extern IntPtr ModulesStart();
 
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_modules_end")]
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_modules_end")]
         internal static extern IntPtr ModulesEnd();
 
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_early_heap")]
-        internal static extern byte* EarlyHeap();
+        // The heap's first arena (a BSS area of the image).
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_heap_arena")]
+        internal static extern byte* HeapArena();
 
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_early_heap_size")]
-        internal static extern ulong EarlyHeapSize();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_heap_arena_size")]
+        internal static extern ulong HeapArenaSize();
 
-        internal static object NewObject(MethodTable* type) => KernelHeap.AllocateObject(type);
+        internal static object NewObject(MethodTable* type) => RuntimeHeap.AllocateObject(type);
 
-        internal static object NewArray(MethodTable* type, int length) => KernelHeap.AllocateArray(type, length);
+        internal static object NewArray(MethodTable* type, int length) => RuntimeHeap.AllocateArray(type, length);
     }
 
     // Last-resort failure path of the runtime. Core code cannot call the HAL console
-    // (lower levels never call upward), so the HAL installs a reporter at start-up;
-    // before that, or if the reporter itself fails, the message goes raw to COM1.
+    // (lower levels never call upward), so the kernel installs a reporter at start-up;
+    // before that, or if the reporter itself fails, the message goes to DebugWrite.
     public static unsafe class RuntimePanic
     {
         private static delegate*<string, void> s_reporter;
@@ -55,17 +57,20 @@ namespace Internal.Runtime
             WriteRaw("\r\nPANIC: ");
             WriteRaw(message);
             WriteRaw("\r\n");
-            RuntimeImports.HaltForever();
+            RuntimeImports.Halt();
         }
 
         internal static void WriteRaw(string s)
         {
             if (s == null)
                 return;
-            for (int i = 0; i < s.Length; i++)
+            byte* bytes = stackalloc byte[64];
+            for (int start = 0; start < s.Length; start += 64)
             {
-                while ((RuntimeImports.InByte(0x3FD) & 0x20) == 0) { }
-                RuntimeImports.OutByte(0x3F8, (byte)s[i]);
+                int count = s.Length - start < 64 ? s.Length - start : 64;
+                for (int i = 0; i < count; i++)
+                    bytes[i] = (byte)s[start + i];
+                RuntimeImports.DebugWrite(bytes, (ulong)count);
             }
         }
     }

@@ -3,10 +3,11 @@ using System.Runtime;
 
 namespace Internal.Runtime
 {
-    // The kernel heap behind `new`. There is no garbage collector: objects live until
-    // the kernel frees them explicitly (Free, for the few long-running paths that
-    // churn) or forever. The heap starts on an arena reserved in the kernel image's BSS
-    // and can be given more memory later (AddRegion).
+    // The heap behind `new`, in the kernel and in user programs alike. There is no
+    // garbage collector: objects live until freed explicitly (Free, for the few
+    // long-running paths that churn) or forever. The heap starts on an arena reserved
+    // in the image's BSS (RuntimeImports.HeapArena) and can be given more memory later
+    // (AddRegion).
     //
     // Allocation is a bump pointer inside the current region, plus a free list per
     // size class for explicitly freed blocks. Each block starts with an 8-byte header
@@ -14,7 +15,7 @@ namespace Internal.Runtime
     //
     // Lock: none yet; the heap is only used with interrupts off or on one CPU.
     // SMP (the user-mode issue) puts a spin lock here, below every other lock.
-    public static unsafe class KernelHeap
+    public static unsafe class RuntimeHeap
     {
         private const int HeaderSize = 8;
         private const int SizeClasses = 64; // free lists for blocks of 16 .. 1024 bytes
@@ -36,7 +37,7 @@ namespace Internal.Runtime
             if (s_initialized)
                 return;
             s_initialized = true;
-            AddRegion(RuntimeImports.EarlyHeap(), RuntimeImports.EarlyHeapSize());
+            AddRegion(RuntimeImports.HeapArena(), RuntimeImports.HeapArenaSize());
             s_freeLists = (void**)AllocateRaw((ulong)(SizeClasses * sizeof(void*)));
         }
 
