@@ -12,14 +12,23 @@ public class UserModeTests
     private BootResult _boot = null!;
 
     [OneTimeSetUp]
-    public void BootWithAllPrograms() => _boot = KernelBoot.RunToExit("exit run=hello,hostile,segv,kernelread,hello");
+    public void BootWithAllPrograms() => _boot = KernelBoot.RunToExit("exit run=hello,asmhello,hostile,segv,kernelread,hello");
 
     [Test]
-    public void HelloRunsInRing3WithItsArgvAndExitsWithZero()
+    public void CSharpHelloRunsInRing3AndUsesTheMemorySyscalls()
     {
-        Assert.That(_boot.Lines, Has.Some.EqualTo("hello from ring 3, argv[0] = hello"), _boot.Describe());
-        Assert.That(_boot.Lines, Has.Some.EqualTo("hello: bss page faulted in on demand, exiting with 0"));
+        Assert.That(_boot.Lines, Has.Some.EqualTo("Hello from C# in ring 3! (pid 1, argv[0] = hello)"), _boot.Describe());
+        Assert.That(_boot.Lines, Has.Some.EqualTo("hello: running on CosmosKernel 0.1.0 (x86_64), user-copy strategy pagelock"));
+        Assert.That(_boot.Lines, Has.Some.Match(@"^hello: mmap'd a page at 0x[0-9a-f]+, wrote and summed it \(522240\), made it read-only, unmapped it$"));
         Assert.That(_boot.Lines, Has.Some.EqualTo("process 1 (hello) exited with status 0"));
+    }
+
+    [Test]
+    public void AnAssemblyProgramGetsItsArgvAndDemandZeroBss()
+    {
+        Assert.That(_boot.Lines, Has.Some.EqualTo("asmhello: hello from ring 3, argv[0] = asmhello"), _boot.Describe());
+        Assert.That(_boot.Lines, Has.Some.EqualTo("asmhello: bss page faulted in on demand, exiting with 0"));
+        Assert.That(_boot.Lines, Has.Some.EqualTo("process 2 (asmhello) exited with status 0"));
     }
 
     [Test]
@@ -30,28 +39,28 @@ public class UserModeTests
         Assert.That(int.Parse(summary.Groups[2].Value), Is.GreaterThanOrEqualTo(30));
         Assert.That(summary.Groups[1].Value, Is.EqualTo(summary.Groups[2].Value), _boot.Describe());
         Assert.That(_boot.Lines, Has.None.StartsWith("hostile: FAILED"));
-        Assert.That(_boot.Lines, Has.Some.EqualTo("process 2 (hostile) exited with status 0"));
+        Assert.That(_boot.Lines, Has.Some.EqualTo("process 3 (hostile) exited with status 0"));
     }
 
     [Test]
     public void ANullDereferenceKillsTheProgramNotTheKernel()
     {
-        Assert.That(_boot.Lines, Has.Some.Match(@"^process 3 \(segv\): SIGSEGV: read of 0x0 \(not mapped\) at rip 0x[0-9A-F]+"), _boot.Describe());
-        Assert.That(_boot.Lines, Has.Some.Match(@"^KILLED pid=3 name=segv signal=11 .* cr2=0x0000000000000000$"));
+        Assert.That(_boot.Lines, Has.Some.Match(@"^process 4 \(segv\): SIGSEGV: read of 0x0 \(not mapped\) at rip 0x[0-9A-F]+"), _boot.Describe());
+        Assert.That(_boot.Lines, Has.Some.Match(@"^KILLED pid=4 name=segv signal=11 .* cr2=0x0000000000000000$"));
         Assert.That(_boot.Lines, Has.None.Contains("still alive"));
     }
 
     [Test]
     public void ReadingKernelMemoryFromRing3IsAProtectionViolation()
     {
-        Assert.That(_boot.Lines, Has.Some.Match(@"^process 4 \(kernelread\): SIGSEGV: read of 0xFFFFFFFF80101000 \(protection violation\)"), _boot.Describe());
+        Assert.That(_boot.Lines, Has.Some.Match(@"^process 5 \(kernelread\): SIGSEGV: read of 0xFFFFFFFF80101000 \(protection violation\)"), _boot.Describe());
         Assert.That(_boot.Lines, Has.None.Contains("read kernel memory (this must not happen)"));
     }
 
     [Test]
     public void TheKernelGoesOnAfterKilledProgramsAndRunsTheNext()
     {
-        Assert.That(_boot.Lines, Has.Some.EqualTo("process 5 (hello) exited with status 0"), "the last program runs after two were killed");
+        Assert.That(_boot.Lines, Has.Some.EqualTo("process 6 (hello) exited with status 0"), "the last program runs after two were killed");
         Assert.That(_boot.Crash, Is.Null, "no kernel crash");
         Assert.That(_boot.KernelStatus, Is.EqualTo(0), _boot.Describe());
     }
@@ -60,7 +69,7 @@ public class UserModeTests
     public void AnUnknownProgramNameIsReported()
     {
         BootResult boot = KernelBoot.RunToExit("exit run=nosuchprogram");
-        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, hostile, segv, kernelread)"));
+        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, asmhello, hostile, segv, kernelread)"));
         Assert.That(boot.KernelStatus, Is.EqualTo(0));
     }
 }

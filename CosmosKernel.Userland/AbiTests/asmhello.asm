@@ -1,11 +1,11 @@
-; hello: prints from ring 3, reads its own argv[0] and pid, exits with status 0.
+; asmhello: prints from ring 3 and its own argv[0], touches a .bss page, exits with 0.
 %include "syscall.inc"
 bits 64
 section .text
 global _start
 _start:
     PRINT greeting
-    ; argv[0] is at [rsp + 8]; print it (the loader put "hello" there)
+    ; argv[0] is at [rsp + 8]; print it (the kernel put the module name there)
     mov rsi, [rsp + 8]
     xor edx, edx
 .length:
@@ -28,9 +28,9 @@ _start:
     EXIT 1
 
 section .rodata
-STRING greeting, "hello from ring 3, argv[0] = "
+STRING greeting, "asmhello: hello from ring 3, argv[0] = "
 STRING newline, 10
-STRING done, "hello: bss page faulted in on demand, exiting with 0", 10
+STRING done, "asmhello: bss page faulted in on demand, exiting with 0", 10
 
 section .bss
 alignb 4096

@@ -1,0 +1,18 @@
+using System;
+
+namespace CosmosKernel.Userland.Programs
+{
+    // The programs in cosmos.elf, by the name GRUB gives each module (argv[0]).
+    // To add one: write a class with `public static int Main(string[] args)` in this
+    // folder, add it here, and add a module2 line to grub.cfg (docs/userland.md).
+    public static class ProgramTable
+    {
+        public static int Run(string name, string[] args)
+        {
+            if (name == "hello")
+                return Hello.Main(args);
+            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello)");
+            return 127;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace CosmosKernel.Userland.Runtime
+{
+    // Typed wrappers with Linux's names and meanings (results are -errno on failure).
+    public static unsafe class Sys
+    {
+        public const int ProtRead = 1, ProtWrite = 2, ProtExec = 4;
+        public const int MapPrivate = 0x02, MapFixed = 0x10, MapAnonymous = 0x20;
+
+        public static long Write(int fd, byte* buffer, ulong count) => Syscall.Invoke(Syscall.Write, (ulong)fd, (ulong)buffer, count);
+        public static long GetPid() => Syscall.Invoke(Syscall.Getpid);
+
+        public static long Mmap(ulong address, ulong length, int protection, int flags)
+            => Syscall.Invoke(Syscall.Mmap, address, length, (ulong)protection, (ulong)flags, unchecked((ulong)-1), 0);
+
+        public static long Munmap(ulong address, ulong length) => Syscall.Invoke(Syscall.Munmap, address, length);
+        public static long Mprotect(ulong address, ulong length, int protection) => Syscall.Invoke(Syscall.Mprotect, address, length, (ulong)protection);
+
+        public static void Exit(int status)
+        {
+            Syscall.Invoke(Syscall.ExitGroup, (ulong)status);
+        }
+
+        // struct utsname field `index` (0 sysname .. 4 machine), or null.
+        public static string UnameField(int index)
+        {
+            byte* buffer = stackalloc byte[65 * 6];
+            if (Syscall.Invoke(Syscall.Uname, (ulong)buffer) != 0)
+                return null;
+            return CString(buffer + 65 * index, 65);
+        }
+
+        // The user-copy strategy the kernel booted with (cosmos_vmm_info).
+        public static string CopyStrategy()
+        {
+            byte* info = stackalloc byte[80];
+            return Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)info) == 0 ? CString(info, 16) : null;
+        }
+
+        public static string CString(byte* text, int max)
+        {
+            int length = 0;
+            while (length < max && text[length] != 0)
+                length++;
+            char* chars = stackalloc char[length + 1];
+            for (int i = 0; i < length; i++)
+                chars[i] = (char)text[i];
+            return new string(chars, 0, length);
+        }
+    }
+}

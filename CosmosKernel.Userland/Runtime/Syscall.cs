@@ -1,0 +1,22 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace CosmosKernel.Userland.Runtime
+{
+    // The raw Linux x86-64 syscall (crt0.asm) and the numbers the programs use.
+    // Results are the kernel's: a negative value is -errno.
+    public static class Syscall
+    {
+        public const ulong Read = 0, Write = 1, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12;
+        public const ulong SchedYield = 24, Getpid = 39, Exit = 60, Uname = 63, ArchPrctl = 158, Gettid = 186, ExitGroup = 231;
+        public const ulong CosmosVmmInfo = 1024;
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_syscall")]
+        public static extern long Invoke(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5);
+
+        public static long Invoke(ulong number) => Invoke(number, 0, 0, 0, 0, 0, 0);
+        public static long Invoke(ulong number, ulong a0) => Invoke(number, a0, 0, 0, 0, 0, 0);
+        public static long Invoke(ulong number, ulong a0, ulong a1) => Invoke(number, a0, a1, 0, 0, 0, 0);
+        public static long Invoke(ulong number, ulong a0, ulong a1, ulong a2) => Invoke(number, a0, a1, a2, 0, 0, 0);
+    }
+}

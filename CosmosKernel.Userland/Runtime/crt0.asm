@@ -1,0 +1,73 @@
+; Start-up code of the C# user programs, and the Core runtime's native needs in
+; user mode (Core/Internal/RuntimeImports.cs): output goes to stderr, halting is
+; exit_group(134), the heap arena is this image's BSS.
+bits 64
+
+SYS_write equ 1
+SYS_exit_group equ 231
+HEAP_ARENA_SIZE equ 4 * 1024 * 1024
+
+section .text
+extern cosmos_user_main
+global _start
+_start:
+    xor ebp, ebp
+    mov rdi, rsp                ; the Linux initial stack: argc, argv, envp, auxv
+    and rsp, ~15
+    call cosmos_user_main       ; returns the exit status
+    mov edi, eax
+    mov eax, SYS_exit_group
+    syscall
+    ud2
+
+; long cosmos_syscall(nr, a0, a1, a2, a3, a4, a5): System V arguments to the
+; syscall registers (rax; rdi, rsi, rdx, r10, r8, r9).
+global cosmos_syscall
+cosmos_syscall:
+    mov rax, rdi
+    mov rdi, rsi
+    mov rsi, rdx
+    mov rdx, rcx
+    mov r10, r8
+    mov r8, r9
+    mov r9, [rsp + 8]
+    syscall
+    ret
+
+global runtime_debug_write
+runtime_debug_write:            ; (text, length) -> write(2, text, length)
+    mov rdx, rsi
+    mov rsi, rdi
+    mov edi, 2
+    mov eax, SYS_write
+    syscall
+    ret
+
+global runtime_halt
+runtime_halt:
+    mov edi, 134
+    mov eax, SYS_exit_group
+    syscall
+    ud2
+
+; ld defines __start_/__stop_ for the orphan section __modules.
+extern __start___modules, __stop___modules
+global runtime_modules_start, runtime_modules_end
+runtime_modules_start:
+    lea rax, [rel __start___modules]
+    ret
+runtime_modules_end:
+    lea rax, [rel __stop___modules]
+    ret
+
+global runtime_heap_arena, runtime_heap_arena_size
+runtime_heap_arena:
+    lea rax, [rel heap_arena]
+    ret
+runtime_heap_arena_size:
+    mov rax, HEAP_ARENA_SIZE
+    ret
+
+section .bss
+alignb 4096
+heap_arena: resb HEAP_ARENA_SIZE    ; pages cost frames only once touched (demand zero)
