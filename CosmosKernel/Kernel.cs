@@ -25,6 +25,7 @@ namespace CosmosKernel
 
         // The VMM on the real machine, and the user-copy strategy chosen at boot.
         public static Memory.Vmm Vmm { get; private set; }
+        public static Scheduling.Scheduler Scheduler { get; private set; }
         public static Memory.UserCopy.UserCopier UserCopy { get; private set; }
 
         private readonly Multiboot2 _boot;
@@ -51,8 +52,9 @@ namespace CosmosKernel
             _allPassed &= RuntimeSelfTest.Run();
             _allPassed &= MemorySelfTest.Run();
 
+            Scheduler = new Scheduling.Scheduler();
             Vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
-                new Platform.KernelTlbShootdown(), new Threading.KernelThreadBackend(), new Platform.KernelUserMemoryAccess());
+                new Platform.KernelTlbShootdown(), Scheduler, new Platform.KernelUserMemoryAccess());
             Platform.UserPageFaults.Install();
             string strategyName = _options.Get("strategy") ?? "pagelock";
             Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(strategyName);
@@ -64,6 +66,7 @@ namespace CosmosKernel
             UserCopy = new Memory.UserCopy.UserCopier(strategy);
             Console.WriteLine("vmm: user-copy strategy " + strategy.Name);
             _allPassed &= VmmSelfTest.Run(Vmm);
+            _allPassed &= ThreadsSelfTest.Run(Scheduler, Vmm);
 
             string deliberate = _options.Get("selftest");
             if (deliberate == "pagefault")

@@ -46,6 +46,9 @@ namespace Cosmos.HAL
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy_instruction_address")] public static extern ulong UserCopyInstructionAddress();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy_fixup_address")] public static extern ulong UserCopyFixupAddress();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_set_smap_enabled")] public static extern void SetSmapEnabled(bool enabled);
+        // Kernel threads (Core/Boot/threads.asm).
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_switch_context")] public static extern void SwitchContext(ulong* saveRsp, ulong newRsp);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_thread_start_address")] public static extern ulong ThreadStartAddress();
         // Ring 3 (Core/Boot/usermode.asm).
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_enter_user")] public static extern long EnterUser(ulong rip, ulong rsp, ulong rflags);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_return_to_kernel")] public static extern void ReturnToKernel(long status);

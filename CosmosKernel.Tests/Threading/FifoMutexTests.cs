@@ -169,14 +169,4 @@ public class FifoMutexTests
         Assert.That(ex!.Message, Does.Contain("wait queue full"));
         Assert.That(queue.Dequeue(), Is.EqualTo(1), "FIFO");
     }
-
-    [Test]
-    public void KernelBackendRefusesToBlockForeverWithoutAScheduler()
-    {
-        var backend = new KernelThreadBackend();
-        backend.Unpark(0);
-        Assert.DoesNotThrow(() => backend.Park(), "a pending permit is consumed");
-        var ex = Assert.Throws<InvalidOperationException>(() => backend.Park());
-        Assert.That(ex!.Message, Does.Contain("would block forever: no scheduler yet"));
-    }
 }

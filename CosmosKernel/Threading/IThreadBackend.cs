@@ -2,7 +2,7 @@ namespace CosmosKernel.Threading
 {
     // What the kernel's blocking locks need from whoever runs threads: the running
     // thread's id, a way to sleep until woken, and a scheduling point. The kernel's
-    // scheduler implements it (KernelThreadBackend until the SMP issue brings threads);
+    // scheduler implements it (Scheduling/Scheduler.cs);
     // on the host the deterministic scheduler of the tests does.
     public interface IThreadBackend
     {

@@ -1,0 +1,40 @@
+; Kernel thread switching. A thread not running is just its stack: the callee-saved
+; registers pushed by cpu_switch_context and a return address. SSE registers are
+; caller-saved in the System V ABI, so a switch at a call boundary need not save them
+; (interrupt entry saves them itself).
+bits 64
+section .text
+
+; void cpu_switch_context(ulong* saveRsp, ulong newRsp)
+global cpu_switch_context
+cpu_switch_context:
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    mov [rdi], rsp
+    mov rsp, rsi
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    ret
+
+; First code of a new thread: the initial frame built by the scheduler holds the entry
+; point in r12 and its argument in r13. When the entry returns, the thread exits.
+extern scheduler_thread_exit
+global cpu_thread_start
+cpu_thread_start:
+    mov rdi, r13
+    call r12
+    call scheduler_thread_exit
+    ud2
+
+global cpu_thread_start_address
+cpu_thread_start_address:
+    lea rax, [rel cpu_thread_start]
+    ret

@@ -1,0 +1,23 @@
+namespace CosmosKernel.Scheduling
+{
+    // A kernel thread: a stack and the stack pointer it was switched out with.
+    // Owned by the Scheduler, which alone changes State, SavedRsp and Permit.
+    public sealed unsafe class KernelThread
+    {
+        public enum ThreadState { Ready, Running, Blocked, Dead }
+
+        public readonly int Id;
+        public readonly string Name;
+        public ThreadState State;
+        public ulong SavedRsp;
+        public byte* Stack;        // null for the boot thread, which runs on the boot stack
+        public bool Permit;        // Unpark came before Park (IThreadBackend semantics)
+        public int Joiner = -1;    // thread waiting in Join, or -1
+
+        public KernelThread(int id, string name)
+        {
+            Id = id;
+            Name = name;
+        }
+    }
+}
