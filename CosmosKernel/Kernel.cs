@@ -52,6 +52,7 @@ namespace CosmosKernel
             _allPassed &= RuntimeSelfTest.Run();
             _allPassed &= MemorySelfTest.Run();
 
+            Syscalls.SyscallTable.Install(); // the TSS and syscall MSRs, before any thread switch
             Scheduler = new Scheduling.Scheduler();
             Vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
                 new Platform.KernelTlbShootdown(), Scheduler, new Platform.KernelUserMemoryAccess());
@@ -112,7 +113,6 @@ namespace CosmosKernel
 
             Console.WriteLine(_allPassed ? "boot: all self-tests passed" : "boot: SOME SELF-TESTS FAILED");
 
-            Syscalls.SyscallTable.Install();
             RunPrograms(_options.Get("run") ?? "hello");
             if (exitWhenDone)
                 QemuDebugExit.Exit(_allPassed ? ExitAllPassed : ExitSelfTestFailed);
@@ -137,7 +137,7 @@ namespace CosmosKernel
                         continue;
                     found = true;
                     Console.WriteLine("init: running " + name);
-                    Processes.ProgramRunner.Run(_boot.Modules[i], UserCopy, Vmm);
+                    Processes.ProgramRunner.Run(_boot.Modules[i], UserCopy, Vmm, Scheduler);
                 }
                 if (!found)
                     Console.WriteLine("init: no program named \"" + name + "\" (GRUB modules: " + ModuleNames() + ")");

@@ -16,34 +16,34 @@ namespace Cosmos.HAL
         // Cleared on syscall entry: TF, IF, DF, AC.
         private const ulong SyscallFlagMask = 0x100 | 0x200 | 0x400 | 0x40000;
 
-        public const int KernelStackSize = 64 * 1024;
-
         private static byte* s_tss;
         private static delegate*<SyscallFrame*, void> s_handler;
 
-        public static ulong KernelStackTop { get; private set; }
-
-        // Set up the TSS and syscall/sysret. The kernel stack serves syscalls and
-        // interrupts from ring 3 (one CPU, one user thread at a time for now).
+        // Set up the TSS and syscall/sysret. Which kernel stack syscalls and interrupts
+        // from ring 3 use is the running thread's (SetKernelStack, on every switch).
         public static void Initialize(delegate*<SyscallFrame*, void> syscallHandler)
         {
             s_handler = syscallHandler;
-            byte* stack = Internal.Runtime.RuntimeHeap.AllocateRaw(KernelStackSize);
-            KernelStackTop = (ulong)(stack + KernelStackSize);
             s_tss = Internal.Runtime.RuntimeHeap.AllocateRaw(104);
-            *(ulong*)(s_tss + 4) = KernelStackTop;          // RSP0
             byte* doubleFaultStack = Internal.Runtime.RuntimeHeap.AllocateRaw(16 * 1024);
             *(ulong*)(s_tss + 36) = (ulong)(doubleFaultStack + 16 * 1024); // IST1
             *(ushort*)(s_tss + 102) = 104;                  // no I/O permission bitmap
             Gdt.InstallTss((ulong)s_tss, 103);
             Idt.SetInterruptStack(8, 1); // a double fault (say, a kernel stack overflow) gets a fresh stack
 
-            Native.SetSyscallStack(KernelStackTop);
             Native.WriteMsr(MsrEfer, Native.ReadMsr(MsrEfer) | EferSyscallEnable);
             // sysret loads CS = STAR[63:48] + 16 and SS = STAR[63:48] + 8 (user code 0x20, data 0x18).
             Native.WriteMsr(MsrStar, ((ulong)(Gdt.UserData & ~3) - 8) << 48 | (ulong)Gdt.KernelCode << 32);
             Native.WriteMsr(MsrLstar, Native.SyscallEntryAddress());
             Native.WriteMsr(MsrFmask, SyscallFlagMask);
+        }
+
+        // The stack the CPU switches to when the running thread leaves ring 3 (RSP0) and
+        // the one the syscall entry loads.
+        public static void SetKernelStack(ulong top)
+        {
+            *(ulong*)(s_tss + 4) = top;
+            Native.SetSyscallStack(top);
         }
 
         [UnmanagedCallersOnly(EntryPoint = "syscall_dispatch")]

@@ -3,7 +3,8 @@ using CosmosKernel.Memory;
 namespace CosmosKernel.Processes
 {
     // A user program: its address space and what the syscalls need to know about it.
-    // One thread per process for now (the user-mode issue's scheduler adds threads).
+    // Its threads are kernel threads (Scheduling/KernelThread) that entered ring 3; one
+    // per process for now (clone comes with the user-mode issue).
     public sealed class Process
     {
         public const ulong BrkLimit = 64UL << 20; // the heap may grow to 64 MiB
@@ -13,7 +14,6 @@ namespace CosmosKernel.Processes
         public readonly AddressSpace Space;
         public ulong BrkStart;
         public ulong Brk;
-        public ulong FsBase;
 
         // How it ended: an exit status, or killed by a signal.
         public int ExitStatus;

@@ -14,6 +14,13 @@ namespace CosmosKernel.Scheduling
         public bool Permit;        // Unpark came before Park (IThreadBackend semantics)
         public int Joiner = -1;    // thread waiting in Join, or -1
 
+        // For user threads (null Process for kernel threads):
+        public Processes.Process Process;
+        public ulong AddressSpaceRoot; // CR3 to load when switching in; 0 keeps the current one
+        public ulong FsBase;           // user TLS base (arch_prctl), saved and restored on switches
+        public ulong UserEntry, UserStack;
+        public ulong KernelStackTop => Stack == null ? 0 : (ulong)(Stack + Scheduler.StackSize);
+
         public KernelThread(int id, string name)
         {
             Id = id;

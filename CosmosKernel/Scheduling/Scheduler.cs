@@ -9,8 +9,9 @@ namespace CosmosKernel.Scheduling
     // when they yield, park (block) or exit: the same scheduling points the VMM's shared
     // code offers the host simulator, so the FIFO locks really sleep here and the
     // interleavings are the ones the simulator explores. It is the kernel's
-    // IThreadBackend. Timer preemption, user threads and several CPUs come with the
-    // user-mode issue.
+    // IThreadBackend. A user thread is a kernel thread that entered ring 3; switching
+    // to it loads its address space, TLS base and kernel entry stack. Timer preemption
+    // and several CPUs come with the user-mode issue.
     //
     // Interrupts stay off in the kernel, so on one CPU nothing else touches the run
     // queue: no lock needed yet.
@@ -36,6 +37,8 @@ namespace CosmosKernel.Scheduling
         }
 
         public KernelThread Current => _current;
+
+        public KernelThread Thread(int id) => _threads[id];
 
         // ---- IThreadBackend ---------------------------------------------------------
 
@@ -125,7 +128,8 @@ namespace CosmosKernel.Scheduling
         [UnmanagedCallersOnly(EntryPoint = "scheduler_thread_exit")]
         private static void ThreadExit() => s_instance.ExitCurrent();
 
-        private void ExitCurrent()
+        // End the running thread (from its entry's return, exit(), or a fatal fault).
+        public void ExitCurrent()
         {
             KernelThread me = _current;
             me.State = KernelThread.ThreadState.Dead;
@@ -144,6 +148,15 @@ namespace CosmosKernel.Scheduling
             next.State = KernelThread.ThreadState.Running;
             _current = next;
             Switches++;
+            // The next thread's address space, user TLS base and ring-3 entry stack.
+            if (previous.Process != null)
+                previous.FsBase = Native.ReadMsr(UserMode.MsrFsBase);
+            if (next.Process != null)
+                Native.WriteMsr(UserMode.MsrFsBase, next.FsBase);
+            if (next.AddressSpaceRoot != 0 && Native.ReadCr3() != next.AddressSpaceRoot)
+                Native.WriteCr3(next.AddressSpaceRoot);
+            if (next.Stack != null)
+                UserMode.SetKernelStack(next.KernelStackTop);
             if (previous.State == KernelThread.ThreadState.Dead)
             {
                 ulong discard; // nobody resumes a dead thread

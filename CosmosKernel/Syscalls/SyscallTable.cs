@@ -138,13 +138,12 @@ namespace CosmosKernel.Syscalls
             {
                 if (address >= Paging.UserSpaceEnd)
                     return -Errno.EPERM;
-                process.FsBase = address;
-                Native.WriteMsr(UserMode.MsrFsBase, address);
+                Native.WriteMsr(UserMode.MsrFsBase, address); // per thread: the scheduler saves it on switches
                 return 0;
             }
             if (code == ArchGetFs)
             {
-                ulong value = process.FsBase;
+                ulong value = Native.ReadMsr(UserMode.MsrFsBase);
                 return Kernel.UserCopy.CopyToUser(process.Space, address, (byte*)&value, 8) == 0 ? 0 : -Errno.EFAULT;
             }
             return -Errno.EINVAL;

@@ -1,10 +1,9 @@
-; Ring 3: entering user mode, the syscall entry, and the way back to the kernel.
+; Ring 3: entering user mode and the syscall entry.
 ;
-; One CPU and one user program at a time for now: the kernel calls
-; cpu_enter_user(rip, rsp); the program runs until a syscall or a fault handler
-; calls cpu_return_to_kernel(status), which resumes the kernel right after that
-; cpu_enter_user call with the status as its result (a setjmp/longjmp pair).
-; The scheduler of the SMP issue replaces this with real context switches.
+; A user thread is a kernel thread that entered ring 3 with cpu_enter_user and never
+; returns to the kernel code that called it: syscalls and interrupts come in on its
+; kernel stack (TSS.RSP0 and syscall_kernel_stack_top, switched by the scheduler),
+; and when the thread ends, the scheduler drops that stack.
 bits 64
 section .text
 
@@ -12,14 +11,7 @@ USER_DATA equ 0x18 | 3
 USER_CODE equ 0x20 | 3
 
 global cpu_enter_user
-cpu_enter_user:                     ; rdi = user rip, rsi = user rsp, rdx = rflags
-    push rbx
-    push rbp
-    push r12
-    push r13
-    push r14
-    push r15
-    mov [rel user_return_rsp], rsp
+cpu_enter_user:                     ; rdi = user rip, rsi = user rsp, rdx = rflags; no return
     push USER_DATA                  ; ss
     push rsi                        ; rsp
     push rdx                        ; rflags
@@ -50,18 +42,6 @@ cpu_enter_user:                     ; rdi = user rip, rsi = user rsp, rdx = rfla
     pxor xmm6, xmm6
     pxor xmm7, xmm7
     iretq
-
-global cpu_return_to_kernel
-cpu_return_to_kernel:               ; rdi = status; abandons the current kernel stack
-    mov rax, rdi
-    mov rsp, [rel user_return_rsp]
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop rbp
-    pop rbx
-    ret
 
 ; syscall: rcx = user rip, r11 = user rflags, rax = number, args in rdi rsi rdx r10 r8 r9.
 ; Builds a SyscallFrame (HAL/SyscallFrame.cs) on the kernel stack and calls C#.
@@ -123,6 +103,5 @@ cpu_set_syscall_stack:
 
 section .data
 align 8
-user_return_rsp:          dq 0
 syscall_user_rsp:         dq 0
 syscall_kernel_stack_top: dq 0
