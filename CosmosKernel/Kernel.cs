@@ -113,6 +113,11 @@ namespace CosmosKernel
 
             Console.WriteLine(_allPassed ? "boot: all self-tests passed" : "boot: SOME SELF-TESTS FAILED");
 
+            Pit.CalibrateTsc();
+            Console.WriteLine("timer: TSC at " + (Pit.TscPerSecond / 1000000).ToString() + " MHz, scheduler tick " + Scheduling.Scheduler.TickHz.ToString() + " Hz");
+            Processes.ProgramRunner.Initialize(Scheduler);
+            Processes.Futexes.Initialize(Scheduler);
+            Scheduler.StartTimer();
             RunPrograms(_options.Get("run") ?? "hello");
             if (exitWhenDone)
                 QemuDebugExit.Exit(_allPassed ? ExitAllPassed : ExitSelfTestFailed);
@@ -137,7 +142,7 @@ namespace CosmosKernel
                         continue;
                     found = true;
                     Console.WriteLine("init: running " + name);
-                    Processes.ProgramRunner.Run(_boot.Modules[i], UserCopy, Vmm, Scheduler);
+                    Processes.ProgramRunner.Run(_boot.Modules[i], UserCopy, Vmm);
                 }
                 if (!found)
                     Console.WriteLine("init: no program named \"" + name + "\" (GRUB modules: " + ModuleNames() + ")");

@@ -1,8 +1,9 @@
 namespace Cosmos.HAL
 {
     // The legacy 8259 interrupt controllers. Their default vectors (8-15) collide with
-    // CPU exceptions, so they are remapped to 32-47 and every line is masked: the
-    // kernel uses no legacy IRQs (the local APIC timer comes with the SMP issue).
+    // CPU exceptions, so they are remapped to 32-47 and every line starts masked; the
+    // PIT's IRQ 0 is unmasked for the scheduler tick (the local APIC timer replaces it
+    // with the SMP issue).
     public static class Pic
     {
         public static void RemapAndMaskAll()
@@ -17,6 +18,19 @@ namespace Cosmos.HAL
             Native.OutByte(0xA1, 1);
             Native.OutByte(0x21, 0xFF); // mask everything
             Native.OutByte(0xA1, 0xFF);
+        }
+
+        public static void Unmask(int irq)
+        {
+            ushort port = irq < 8 ? (ushort)0x21 : (ushort)0xA1;
+            Native.OutByte(port, (byte)(Native.InByte(port) & ~(1 << (irq & 7))));
+        }
+
+        public static void EndOfInterrupt(int irq)
+        {
+            if (irq >= 8)
+                Native.OutByte(0xA0, 0x20);
+            Native.OutByte(0x20, 0x20);
         }
     }
 }

@@ -12,7 +12,7 @@ public class UserModeTests
     private BootResult _boot = null!;
 
     [OneTimeSetUp]
-    public void BootWithAllPrograms() => _boot = KernelBoot.RunToExit("exit run=hello,asmhello,hostile,segv,kernelread,hello");
+    public void BootWithAllPrograms() => _boot = KernelBoot.RunToExit("exit run=hello,asmhello,hostile,segv,kernelread,hello,threads");
 
     [Test]
     public void CSharpHelloRunsInRing3AndUsesTheMemorySyscalls()
@@ -66,10 +66,21 @@ public class UserModeTests
     }
 
     [Test]
+    public void ThreadsOfOneProcessShareMemoryUnderAFutexMutexAndSleep()
+    {
+        Assert.That(_boot.Lines, Has.Some.EqualTo("threads: pid 7, main thread tid 7"), _boot.Describe());
+        Assert.That(_boot.Lines, Has.Some.EqualTo("threads: 4 threads added 80000 (expected 80000), thread ids distinct"));
+        Match sleep = _boot.Lines.Select(l => Regex.Match(l, @"^threads: nanosleep\(50 ms\) returned 0 after (\d+) ms$")).FirstOrDefault(m => m.Success)
+            ?? throw new AssertionException("no nanosleep line\n" + _boot.Describe());
+        Assert.That(int.Parse(sleep.Groups[1].Value), Is.GreaterThanOrEqualTo(50), "nanosleep sleeps at least the time asked");
+        Assert.That(_boot.Lines, Has.Some.EqualTo("process 7 (threads) exited with status 0"));
+    }
+
+    [Test]
     public void AnUnknownProgramNameIsReported()
     {
         BootResult boot = KernelBoot.RunToExit("exit run=nosuchprogram");
-        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, asmhello, hostile, segv, kernelread)"));
+        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, threads, asmhello, hostile, segv, kernelread)"));
         Assert.That(boot.KernelStatus, Is.EqualTo(0));
     }
 }

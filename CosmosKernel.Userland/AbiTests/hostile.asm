@@ -13,6 +13,7 @@ bits 64
 %define EINVAL 22
 %define ENOSYS 38
 %define EOPNOTSUPP 95
+%define EAGAIN 11
 
 ; EXPECT expected, nr, a0, a1, a2, a3, a4, a5
 %macro EXPECT 8
@@ -33,6 +34,7 @@ section .text
 global _start
 _start:
     ; frames in use before (after touching our own buffers once)
+    mov byte [rel buffer], 0
     mov rax, SYS_cosmos_vmm_info
     lea rdi, [rel info_before]
     syscall
@@ -79,6 +81,21 @@ _start:
     EXPECT -EPERM, SYS_arch_prctl, 0x1002, 0xFFFF800000000000, 0, 0, 0, 0
     EXPECT -EFAULT, SYS_arch_prctl, 0x1003, 0, 0, 0, 0, 0
     EXPECT -EFAULT, SYS_cosmos_vmm_info, 0xFFFF800000000000, 0, 0, 0, 0, 0
+    ; clock_gettime, nanosleep, futex, clone
+    EXPECT -EINVAL, 228, 99, r13, 0, 0, 0, 0                             ; unknown clock
+    EXPECT -EFAULT, 228, 1, 0, 0, 0, 0, 0                                ; NULL timespec
+    EXPECT -EFAULT, 228, 1, 0xFFFFFFFF80100000, 0, 0, 0, 0               ; kernel timespec
+    EXPECT -EFAULT, 35, 0, 0, 0, 0, 0, 0                                 ; nanosleep(NULL)
+    lea r14, [rel bad_timespec]
+    EXPECT -EINVAL, 35, r14, 0, 0, 0, 0, 0                               ; tv_nsec >= 1e9
+    EXPECT -EFAULT, 202, 0, 0, 0, 0, 0, 0                                ; futex wait on NULL
+    lea r14, [rel buffer + 2]
+    EXPECT -EINVAL, 202, r14, 0, 0, 0, 0, 0                              ; unaligned futex word
+    EXPECT -EAGAIN, 202, r13, 0, 1, 0, 0, 0                              ; value differs: no sleep
+    EXPECT -ENOSYS, 202, r13, 99, 0, 0, 0, 0                             ; unknown futex operation
+    EXPECT -EINVAL, 56, 0x10000, r13, 0, 0, 0, 0                         ; CLONE_THREAD without CLONE_VM
+    EXPECT -ENOSYS, 56, 17, 0, 0, 0, 0, 0                                ; fork-like clone: not yet
+    EXPECT -EINVAL, 56, 0x10900, 0, 0, 0, 0, 0                           ; thread without a stack
     ; unknown syscall numbers
     EXPECT -ENOSYS, 9999, 0, 0, 0, 0, 0, 0
     EXPECT -ENOSYS, -1, 0, 0, 0, 0, 0, 0
@@ -158,6 +175,7 @@ STRING failed_prefix, "hostile: FAILED check at hostile.asm line "
 STRING failed_suffix, 10
 
 section .data
+bad_timespec: dq 0, 2000000000
 passed: dd 0
 total: dd 0
 

@@ -11,7 +11,9 @@ namespace CosmosKernel.Userland.Programs
         {
             if (name == "hello")
                 return Hello.Main(args);
-            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello)");
+            if (name == "threads")
+                return Threads.Main(args);
+            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads)");
             return 127;
         }
     }

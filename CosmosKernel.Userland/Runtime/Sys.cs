@@ -8,6 +8,28 @@ namespace CosmosKernel.Userland.Runtime
 
         public static long Write(int fd, byte* buffer, ulong count) => Syscall.Invoke(Syscall.Write, (ulong)fd, (ulong)buffer, count);
         public static long GetPid() => Syscall.Invoke(Syscall.Getpid);
+        public static long GetTid() => Syscall.Invoke(Syscall.Gettid);
+        public static void Yield() => Syscall.Invoke(Syscall.SchedYield);
+
+        public const int FutexWaitPrivate = 128, FutexWakePrivate = 129;
+        public static long FutexWait(int* word, int expected) => Syscall.Invoke(Syscall.Futex, (ulong)word, FutexWaitPrivate, (ulong)(uint)expected);
+        public static long FutexWake(int* word, int count) => Syscall.Invoke(Syscall.Futex, (ulong)word, FutexWakePrivate, (ulong)count);
+
+        // CLOCK_MONOTONIC in nanoseconds, or a negative errno.
+        public static long MonotonicNanoseconds()
+        {
+            long* timespec = stackalloc long[2];
+            long result = Syscall.Invoke(Syscall.ClockGettime, 1, (ulong)timespec);
+            return result < 0 ? result : timespec[0] * 1000000000 + timespec[1];
+        }
+
+        public static long SleepNanoseconds(long nanoseconds)
+        {
+            long* timespec = stackalloc long[2];
+            timespec[0] = nanoseconds / 1000000000;
+            timespec[1] = nanoseconds % 1000000000;
+            return Syscall.Invoke(Syscall.Nanosleep, (ulong)timespec, 0);
+        }
 
         public static long Mmap(ulong address, ulong length, int protection, int flags)
             => Syscall.Invoke(Syscall.Mmap, address, length, (ulong)protection, (ulong)flags, unchecked((ulong)-1), 0);

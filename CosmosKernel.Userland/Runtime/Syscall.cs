@@ -8,7 +8,8 @@ namespace CosmosKernel.Userland.Runtime
     public static class Syscall
     {
         public const ulong Read = 0, Write = 1, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12;
-        public const ulong SchedYield = 24, Getpid = 39, Exit = 60, Uname = 63, ArchPrctl = 158, Gettid = 186, ExitGroup = 231;
+        public const ulong SchedYield = 24, Nanosleep = 35, Getpid = 39, Exit = 60, Uname = 63, ArchPrctl = 158, Gettid = 186;
+        public const ulong Futex = 202, ClockGettime = 228, ExitGroup = 231;
         public const ulong CosmosVmmInfo = 1024;
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_syscall")]
@@ -18,5 +19,10 @@ namespace CosmosKernel.Userland.Runtime
         public static long Invoke(ulong number, ulong a0) => Invoke(number, a0, 0, 0, 0, 0, 0);
         public static long Invoke(ulong number, ulong a0, ulong a1) => Invoke(number, a0, a1, 0, 0, 0, 0);
         public static long Invoke(ulong number, ulong a0, ulong a1, ulong a2) => Invoke(number, a0, a1, a2, 0, 0, 0);
+
+        // clone for a thread running entry(argument) on stackTop (crt0.asm).
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_clone_thread")]
+        public static extern unsafe long CloneThread(ulong flags, ulong stackTop, int* parentTid, int* childTid, ulong tls,
+            delegate*<ulong, void> entry, ulong argument);
     }
 }

@@ -4,6 +4,9 @@
 bits 64
 
 SYS_write equ 1
+SYS_sched_yield equ 24
+SYS_clone equ 56
+SYS_exit equ 60
 SYS_exit_group equ 231
 HEAP_ARENA_SIZE equ 4 * 1024 * 1024
 
@@ -31,6 +34,36 @@ cosmos_syscall:
     mov r10, r8
     mov r8, r9
     mov r9, [rsp + 8]
+    syscall
+    ret
+
+; long cosmos_clone_thread(flags, stack_top, parent_tid, child_tid, tls, fn, arg)
+; A thread that runs fn(arg) on stack_top, then exit(0). As glibc's clone, fn and
+; arg travel on the new stack: the child starts with only rip, rsp and rax = 0.
+global cosmos_clone_thread
+cosmos_clone_thread:
+    mov rax, [rsp + 8]              ; arg
+    sub rsi, 16
+    mov [rsi], r9                   ; fn
+    mov [rsi + 8], rax
+    mov r10, rcx                    ; child_tid
+    mov eax, SYS_clone
+    syscall
+    test rax, rax
+    jnz .parent                     ; the parent gets the tid (or -errno)
+    pop rax                         ; the child: fn
+    pop rdi                         ;            arg
+    call rax
+    xor edi, edi
+    mov eax, SYS_exit               ; this thread only
+    syscall
+    ud2
+.parent:
+    ret
+
+global runtime_yield
+runtime_yield:
+    mov eax, SYS_sched_yield
     syscall
     ret
 

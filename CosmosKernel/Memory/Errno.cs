@@ -17,6 +17,7 @@ namespace CosmosKernel.Memory
         public const int EOVERFLOW = 75;
         public const int ENOSYS = 38;
         public const int EOPNOTSUPP = 95;
+        public const int ETIMEDOUT = 110;
     }
 
     // mmap / mprotect protection bits and mmap flags (Linux values).

@@ -5,26 +5,34 @@ using CosmosKernel.Scheduling;
 
 namespace CosmosKernel.Processes
 {
-    // Starts user programs shipped as GRUB modules: load the ELF into a fresh address
-    // space, build the Linux initial stack, and run the program's main thread, a kernel
-    // thread that enters ring 3. The caller waits for it (one program at a time until
-    // there is a process table with wait4).
+    // Starts user programs shipped as GRUB modules and manages their threads: load the
+    // ELF into a fresh address space, build the Linux initial stack, and start the
+    // main thread (a kernel thread that enters ring 3); clone adds threads. The caller
+    // of Run waits until every thread of the program has ended (one program at a time
+    // until there is a process table with wait4).
     public static unsafe class ProgramRunner
     {
         public const int SignalSegv = 11, SignalIll = 4, SignalFpe = 8, SignalBus = 7;
-        private const ulong UserRflags = 0x202; // IF set; all IRQs are masked for now
+        private const ulong UserRflags = 0x202; // interrupts on in ring 3: the timer preempts
+        private const int ThreadIdBase = 1000;  // tids of threads other than the main one
 
         private static int s_nextPid = 1;
         private static Scheduler s_scheduler;
 
-        // The process of the running thread, or null in a kernel thread.
+        // The process and thread running now (null process in a kernel thread).
         public static Process Current => s_scheduler?.Current.Process;
+        public static KernelThread CurrentThread => s_scheduler.Current;
+
+        public static void Initialize(Scheduler scheduler)
+        {
+            s_scheduler = scheduler;
+            scheduler.ReturningToUser = &EndThreadIfProcessExiting;
+        }
 
         // Returns the exit status (0-255), 128 + signal when killed, or -1 if it did not
         // start (the reason is printed).
-        public static int Run(Multiboot2.Module module, Memory.UserCopy.UserCopier copier, Vmm vmm, Scheduler scheduler)
+        public static int Run(Multiboot2.Module module, Memory.UserCopy.UserCopier copier, Vmm vmm)
         {
-            s_scheduler = scheduler;
             var file = new RamdiskFile(module.Name, (byte*)Multiboot2.PhysicalToVirtual(module.Start), module.End - module.Start);
             AddressSpace space = AddressSpace.Create(vmm);
             if (space == null)
@@ -39,28 +47,18 @@ namespace CosmosKernel.Processes
                 ? UserStack.Build(space, copier, image, new[] { module.Name }, new[] { "HOME=/", "TERM=cosmos" }, Native.ReadTimestampCounter())
                 : 0;
             Native.WriteCr3(previousCr3);
-            if (image.Error != null || rsp == 0)
+            var process = new Process(s_nextPid++, module.Name, space);
+            process.BrkStart = process.Brk = image.End;
+            if (image.Error != null || rsp == 0 || StartThread(process, image.Entry, rsp, 0) == null)
             {
-                Console.WriteLine("exec " + module.Name + ": " + (image.Error ?? "could not build the initial stack"));
+                Console.WriteLine("exec " + module.Name + ": " + (image.Error ?? (rsp == 0 ? "could not build the initial stack" : "no free thread")));
                 space.Destroy();
                 return -1;
             }
 
-            var process = new Process(s_nextPid++, module.Name, space);
-            process.BrkStart = process.Brk = image.End;
-            int tid = scheduler.Spawn(&EnterUserMode, 0, module.Name);
-            if (tid < 0)
-            {
-                Console.WriteLine("exec " + module.Name + ": no free thread");
-                space.Destroy();
-                return -1;
-            }
-            KernelThread thread = scheduler.Thread(tid);
-            thread.Process = process;
-            thread.AddressSpaceRoot = space.Table.Root;
-            thread.UserEntry = image.Entry;
-            thread.UserStack = rsp;
-            scheduler.Join(tid);
+            process.Waiter = s_scheduler.Current.Id;
+            while (process.LiveThreads > 0)
+                s_scheduler.Park();
 
             Native.WriteCr3(vmm.KernelTable.Root);
             space.Destroy();
@@ -71,6 +69,31 @@ namespace CosmosKernel.Processes
             return process.KilledBySignal != 0 ? 128 + process.KilledBySignal : process.ExitStatus;
         }
 
+        // A new thread of `process` entering ring 3 at entry with stack rsp and TLS
+        // base fs (its Tid is the pid for the first thread), or null.
+        public static KernelThread StartThread(Process process, ulong entry, ulong rsp, ulong fs)
+        {
+            int slot = -1;
+            for (int i = 0; i < process.ThreadIds.Length && slot < 0; i++)
+                if (process.ThreadIds[i] < 0)
+                    slot = i;
+            if (slot < 0)
+                return null;
+            int id = s_scheduler.Spawn(&EnterUserMode, 0, process.Name);
+            if (id < 0)
+                return null;
+            KernelThread thread = s_scheduler.Thread(id);
+            thread.Process = process;
+            thread.AddressSpaceRoot = process.Space.Table.Root;
+            thread.UserEntry = entry;
+            thread.UserStack = rsp;
+            thread.FsBase = fs;
+            thread.Tid = process.LiveThreads == 0 ? process.Pid : ThreadIdBase + id;
+            process.ThreadIds[slot] = id;
+            process.LiveThreads++;
+            return thread;
+        }
+
         // A user thread's kernel side: drop to ring 3 at its entry point, for good.
         private static void EnterUserMode(ulong unused)
         {
@@ -78,11 +101,23 @@ namespace CosmosKernel.Processes
             Native.EnterUser(me.UserEntry, me.UserStack, UserRflags);
         }
 
-        // End the current program with an exit status (exit, exit_group).
-        public static void Exit(int status)
+        // exit: end the calling thread; the last one ends the process.
+        public static void ExitThread(int status)
         {
-            Current.ExitStatus = status & 0xFF;
-            s_scheduler.ExitCurrent();
+            Process process = Current;
+            if (process.LiveThreads == 1 && !process.Exiting)
+                process.ExitStatus = status & 0xFF;
+            EndCurrentThread();
+        }
+
+        // exit_group: end every thread of the process.
+        public static void ExitGroup(int status)
+        {
+            Process process = Current;
+            if (!process.Exiting)
+                process.ExitStatus = status & 0xFF;
+            BeginProcessExit(process);
+            EndCurrentThread();
         }
 
         // Kill the current program after a fault it caused (SIGSEGV and friends), with a
@@ -90,11 +125,55 @@ namespace CosmosKernel.Processes
         public static void Kill(int signal, InterruptFrame* frame, string reason)
         {
             Process process = Current;
-            process.KilledBySignal = signal;
             Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + "): " + reason
                 + " at rip 0x" + frame->Rip.ToString("X") + ", rsp 0x" + frame->Rsp.ToString("X"));
             Console.WriteLine("KILLED pid=" + process.Pid.ToString() + " name=" + process.Name + " signal=" + signal.ToString()
                 + " rip=0x" + frame->Rip.ToString("X16") + " cr2=0x" + Native.ReadCr2().ToString("X16"));
+            if (!process.Exiting)
+                process.KilledBySignal = signal;
+            BeginProcessExit(process);
+            EndCurrentThread();
+        }
+
+        // Called on the way back to ring 3 (syscall return, preemption).
+        public static void EndThreadIfProcessExiting()
+        {
+            Process process = Current;
+            if (process != null && process.Exiting)
+                EndCurrentThread();
+        }
+
+        // Mark the process as ending and wake its sleeping threads so they notice.
+        private static void BeginProcessExit(Process process)
+        {
+            process.Exiting = true;
+            for (int i = 0; i < process.ThreadIds.Length; i++)
+            {
+                int id = process.ThreadIds[i];
+                if (id >= 0 && id != s_scheduler.Current.Id)
+                {
+                    Futexes.Cancel(id);
+                    s_scheduler.Wake(id);
+                }
+            }
+        }
+
+        private static void EndCurrentThread()
+        {
+            KernelThread me = s_scheduler.Current;
+            Process process = me.Process;
+            if (me.ClearChildTid != 0 && !process.Exiting)
+            {
+                // CLONE_CHILD_CLEARTID: tell a joining thread we are gone.
+                int zero = 0;
+                Kernel.UserCopy.CopyToUser(process.Space, me.ClearChildTid, (byte*)&zero, 4);
+                Futexes.Wake(process.Space, me.ClearChildTid, 1);
+            }
+            for (int i = 0; i < process.ThreadIds.Length; i++)
+                if (process.ThreadIds[i] == me.Id)
+                    process.ThreadIds[i] = -1;
+            if (--process.LiveThreads == 0 && process.Waiter >= 0)
+                s_scheduler.Unpark(process.Waiter);
             s_scheduler.ExitCurrent();
         }
     }

@@ -19,6 +19,8 @@ namespace CosmosKernel.Scheduling
         public ulong AddressSpaceRoot; // CR3 to load when switching in; 0 keeps the current one
         public ulong FsBase;           // user TLS base (arch_prctl), saved and restored on switches
         public ulong UserEntry, UserStack;
+        public int Tid;                // the thread id user space sees (gettid)
+        public ulong ClearChildTid;    // CLONE_CHILD_CLEARTID: zeroed and futex-woken at exit
         public ulong KernelStackTop => Stack == null ? 0 : (ulong)(Stack + Scheduler.StackSize);
 
         public KernelThread(int id, string name)

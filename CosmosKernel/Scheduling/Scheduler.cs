@@ -10,8 +10,9 @@ namespace CosmosKernel.Scheduling
     // code offers the host simulator, so the FIFO locks really sleep here and the
     // interleavings are the ones the simulator explores. It is the kernel's
     // IThreadBackend. A user thread is a kernel thread that entered ring 3; switching
-    // to it loads its address space, TLS base and kernel entry stack. Timer preemption
-    // and several CPUs come with the user-mode issue.
+    // to it loads its address space, TLS base and kernel entry stack. The PIT's tick
+    // wakes sleepers and preempts user code; the kernel itself runs with interrupts off
+    // and switches only at its scheduling points. Several CPUs come with the SMP work.
     //
     // Interrupts stay off in the kernel, so on one CPU nothing else touches the run
     // queue: no lock needed yet.
@@ -28,6 +29,12 @@ namespace CosmosKernel.Scheduling
         private KernelThread _current;
 
         public long Switches;
+        public long Preemptions;
+
+        // The timer: TickHz ticks a second once StartTimer ran; sleeping threads wake at a tick.
+        public const int TickHz = 100;
+        public ulong Ticks;
+        private readonly ulong[] _wakeTick = new ulong[MaxThreads]; // 0 = not sleeping
 
         public Scheduler()
         {
@@ -78,6 +85,77 @@ namespace CosmosKernel.Scheduling
             {
                 thread.Permit = true;
             }
+        }
+
+        // ---- the timer: sleeping and preemption ----------------------------------------
+
+        public void StartTimer()
+        {
+            Idt.SetHandler(Pit.Vector, &OnTimer);
+            Pit.StartPeriodic(TickHz);
+        }
+
+        private static void OnTimer(InterruptFrame* frame)
+        {
+            Pit.EndOfInterrupt();
+            s_instance.Tick(frame);
+        }
+
+        // Wake the threads whose time came. A tick that interrupted user code preempts
+        // it (the kernel runs with interrupts off, so kernel code is never preempted).
+        private void Tick(InterruptFrame* frame)
+        {
+            Ticks++;
+            for (int i = 0; i < MaxThreads; i++)
+            {
+                if (_wakeTick[i] != 0 && _wakeTick[i] <= Ticks)
+                {
+                    _wakeTick[i] = 0;
+                    Unpark(i);
+                }
+            }
+            if (frame->FromUserMode && _readyCount > 0)
+            {
+                Preemptions++;
+                Yield();
+                if (ReturningToUser != null)
+                    ReturningToUser();
+            }
+        }
+
+        // Called before a preempted user thread goes back to ring 3 (the process layer
+        // ends threads of an exiting process here).
+        public delegate*<void> ReturningToUser;
+
+        // Sleep for at least `ticks` whole timer ticks (or until Wake): one more than
+        // asked, because the current tick is already partly over.
+        public void Sleep(ulong ticks)
+        {
+            ulong wake = Ticks + ticks + 1;
+            while (Ticks < wake && _wakeTick[_current.Id] != ulong.MaxValue)
+            {
+                _wakeTick[_current.Id] = wake;
+                Park();
+            }
+            _wakeTick[_current.Id] = 0;
+        }
+
+        // End a sleep early (an exiting process wakes its threads).
+        public void Wake(int threadId)
+        {
+            if (_wakeTick[threadId] != 0)
+            {
+                _wakeTick[threadId] = ulong.MaxValue;
+                Unpark(threadId);
+            }
+        }
+
+        private bool AnyoneSleeping()
+        {
+            for (int i = 0; i < MaxThreads; i++)
+                if (_wakeTick[i] != 0 && _threads[i] != null && _threads[i].State == KernelThread.ThreadState.Blocked)
+                    return true;
+            return false;
         }
 
         // ---- threads ------------------------------------------------------------------
@@ -140,12 +218,21 @@ namespace CosmosKernel.Scheduling
 
         private void SwitchToNext()
         {
+            // Nobody ready: wait for the timer to wake a sleeper (interrupts on only here).
+            while (_readyCount == 0 && AnyoneSleeping())
+            {
+                Native.EnableInterrupts();
+                Native.Halt();
+                Native.DisableInterrupts();
+            }
             if (_readyCount == 0)
                 Panic.Report("scheduler: every thread is blocked (a lost wake-up or a deadlock); current thread "
                     + _current.Id.ToString() + " (" + _current.Name + ")");
             KernelThread next = _threads[Dequeue()];
             KernelThread previous = _current;
             next.State = KernelThread.ThreadState.Running;
+            if (next == previous)
+                return; // woken while idling in its own SwitchToNext: keep running
             _current = next;
             Switches++;
             // The next thread's address space, user TLS base and ring-3 entry stack.

@@ -21,10 +21,11 @@ namespace CosmosKernel.Syscalls
         private static void Dispatch(SyscallFrame* frame)
         {
             Calls++;
-            frame->Rax = (ulong)Handle(frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
+            frame->Rax = (ulong)Handle(frame, frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
+            ProgramRunner.EndThreadIfProcessExiting();
         }
 
-        private static long Handle(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
+        private static long Handle(SyscallFrame* frame, ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
         {
             Process process = ProgramRunner.Current;
             if (process == null)
@@ -38,17 +39,122 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Mprotect: return process.Space.Protect(a0, a1, (int)a2 == (long)a2 ? (int)a2 : -1);
                 case SyscallNumbers.Brk: return Brk(process, a0);
                 case SyscallNumbers.Exit:
+                    ProgramRunner.ExitThread((int)a0);
+                    return 0;
                 case SyscallNumbers.ExitGroup:
-                    ProgramRunner.Exit((int)a0);
+                    ProgramRunner.ExitGroup((int)a0);
                     return 0;
                 case SyscallNumbers.Getpid: return process.Pid;
-                case SyscallNumbers.Gettid: return process.Pid;
-                case SyscallNumbers.SchedYield: return 0;
+                case SyscallNumbers.Gettid: return ProgramRunner.CurrentThread.Tid;
+                case SyscallNumbers.SchedYield:
+                    Kernel.Scheduler.Yield();
+                    return 0;
+                case SyscallNumbers.Clone: return Clone(process, frame, a0, a1, a2, a3, a4);
+                case SyscallNumbers.Futex: return Futex(process, a0, a1, a2, a3);
+                case SyscallNumbers.ClockGettime: return ClockGettime(process, a0, a1);
+                case SyscallNumbers.Nanosleep: return Nanosleep(process, a0);
                 case SyscallNumbers.Uname: return Uname(process, a0);
                 case SyscallNumbers.ArchPrctl: return ArchPrctl(process, a0, a1);
                 case SyscallNumbers.CosmosVmmInfo: return VmmInfo(process, a0);
                 default: return -Errno.ENOSYS;
             }
+        }
+
+        // clone for threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND, as pthreads use it):
+        // the child starts after the syscall on `stack` with rax = 0 and its other
+        // registers zero (a clone stub keeps what it needs on the new stack, as glibc's
+        // does). A new process (fork semantics) is not supported yet: ENOSYS.
+        private const ulong CloneVm = 0x100, CloneSighand = 0x800, CloneThread = 0x10000, CloneSetTls = 0x80000;
+        private const ulong CloneParentSetTid = 0x100000, CloneChildClearTid = 0x200000, CloneChildSetTid = 0x1000000;
+        private const ulong CloneKnown = CloneVm | 0x200 /* FS */ | 0x400 /* FILES */ | CloneSighand | CloneThread | 0x40000 /* SYSVSEM */
+            | CloneSetTls | CloneParentSetTid | CloneChildClearTid | CloneChildSetTid;
+
+        private static long Clone(Process process, SyscallFrame* frame, ulong flags, ulong stack, ulong parentTid, ulong childTid, ulong tls)
+        {
+            if ((flags & (CloneVm | CloneThread | CloneSighand)) != (CloneVm | CloneThread | CloneSighand))
+                return (flags & CloneThread) != 0 ? -Errno.EINVAL : -Errno.ENOSYS;
+            if ((flags & ~(CloneKnown | 0xFF)) != 0)
+                return -Errno.EINVAL;
+            if (stack == 0 || !Memory.UserCopy.UserCopier.RangeIsUser(stack - 8, 8))
+                return -Errno.EINVAL;
+            if ((flags & CloneSetTls) != 0 && tls >= Paging.UserSpaceEnd)
+                return -Errno.EPERM;
+            ulong fs = (flags & CloneSetTls) != 0 ? tls : Native.ReadMsr(UserMode.MsrFsBase);
+            Scheduling.KernelThread child = ProgramRunner.StartThread(process, frame->Rcx, stack, fs);
+            if (child == null)
+                return -Errno.EAGAIN;
+            int tid = child.Tid;
+            if ((flags & CloneParentSetTid) != 0)
+                Kernel.UserCopy.CopyToUser(process.Space, parentTid, (byte*)&tid, 4);
+            if ((flags & CloneChildSetTid) != 0)
+                Kernel.UserCopy.CopyToUser(process.Space, childTid, (byte*)&tid, 4);
+            if ((flags & CloneChildClearTid) != 0)
+                child.ClearChildTid = childTid;
+            return tid;
+        }
+
+        private const int FutexWait = 0, FutexWake = 1, FutexPrivate = 128, FutexClockRealtime = 256;
+
+        private static long Futex(Process process, ulong address, ulong operation, ulong value, ulong timeout)
+        {
+            int op = (int)(operation & ~(ulong)(FutexPrivate | FutexClockRealtime));
+            if (operation > 0xFFFF)
+                return -Errno.ENOSYS;
+            if (op == FutexWait)
+            {
+                ulong ticks = 0;
+                if (timeout != 0)
+                {
+                    long nanoseconds = ReadTimespec(process, timeout);
+                    if (nanoseconds < 0)
+                        return nanoseconds;
+                    ticks = NanosecondsToTicks((ulong)nanoseconds);
+                }
+                return Futexes.Wait(process.Space, address, (int)value, ticks);
+            }
+            if (op == FutexWake)
+                return Futexes.Wake(process.Space, address, value > int.MaxValue ? int.MaxValue : (int)value);
+            return -Errno.ENOSYS;
+        }
+
+        // CLOCK_REALTIME (there is no RTC reading yet: it counts from boot, like the
+        // monotonic clocks), CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_BOOTTIME.
+        private static long ClockGettime(Process process, ulong clock, ulong timespec)
+        {
+            if (clock != 0 && clock != 1 && clock != 4 && clock != 7)
+                return -Errno.EINVAL;
+            ulong perSecond = Pit.TscPerSecond == 0 ? 1000000000 : Pit.TscPerSecond;
+            ulong tsc = Native.ReadTimestampCounter();
+            ulong* value = stackalloc ulong[2];
+            value[0] = tsc / perSecond;
+            value[1] = (tsc % perSecond) * 1000000000 / perSecond;
+            return Kernel.UserCopy.CopyToUser(process.Space, timespec, (byte*)value, 16) == 0 ? 0 : -Errno.EFAULT;
+        }
+
+        private static long Nanosleep(Process process, ulong request)
+        {
+            long nanoseconds = ReadTimespec(process, request);
+            if (nanoseconds < 0)
+                return nanoseconds;
+            Kernel.Scheduler.Sleep(NanosecondsToTicks((ulong)nanoseconds));
+            return process.Exiting ? -Errno.EINTR : 0;
+        }
+
+        // A struct timespec as nanoseconds, or -EFAULT / -EINVAL.
+        private static long ReadTimespec(Process process, ulong address)
+        {
+            long* value = stackalloc long[2];
+            if (Kernel.UserCopy.CopyFromUser(process.Space, (byte*)value, address, 16) != 0)
+                return -Errno.EFAULT;
+            if (value[0] < 0 || value[1] < 0 || value[1] >= 1000000000 || value[0] > 1000000000)
+                return -Errno.EINVAL;
+            return value[0] * 1000000000 + value[1];
+        }
+
+        private static ulong NanosecondsToTicks(ulong nanoseconds)
+        {
+            const ulong TickNanoseconds = 1000000000 / Scheduling.Scheduler.TickHz;
+            return (nanoseconds + TickNanoseconds - 1) / TickNanoseconds;
         }
 
         private static long Write(Process process, ulong fd, ulong buffer, ulong count)

@@ -290,3 +290,11 @@ FUNC isr_stub_table_address
     lea rax, [rel isr_stub_table]
     ret
 
+
+section .text
+; The Core runtime's lock back-off: the kernel's runtime locks are never contended
+; (interrupts off, one CPU), so there is nothing to wait for.
+global runtime_yield
+runtime_yield:
+    pause
+    ret

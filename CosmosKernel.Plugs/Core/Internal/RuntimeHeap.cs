@@ -13,8 +13,10 @@ namespace Internal.Runtime
     // size class for explicitly freed blocks. Each block starts with an 8-byte header
     // holding its size, so Free knows how much it returns.
     //
-    // Lock: none yet; the heap is only used with interrupts off or on one CPU.
-    // SMP (the user-mode issue) puts a spin lock here, below every other lock.
+    // Lock: s_lock, a spin lock that yields while contended, guards the arena pointers,
+    // the free lists and the counters: user programs' threads are preempted at any
+    // instruction. It is a leaf: nothing else is locked while it is held. (The kernel
+    // runs with interrupts off on one CPU, so it never finds it contended.)
     public static unsafe class RuntimeHeap
     {
         private const int HeaderSize = 8;
@@ -27,6 +29,15 @@ namespace Internal.Runtime
         private static ulong s_capacity;
         private static bool s_initialized;
         private static void** s_freeLists; // [SizeClasses]
+        private static int s_lock;
+
+        private static void Lock()
+        {
+            while (System.Threading.Interlocked.CompareExchange(ref s_lock, 1, 0) != 0)
+                RuntimeImports.Yield();
+        }
+
+        private static void Unlock() => System.Threading.Volatile.Write(ref s_lock, 0);
 
         public static ulong BytesAllocated => s_bytesAllocated;
         public static ulong BytesFreed => s_bytesFreed;
@@ -38,7 +49,7 @@ namespace Internal.Runtime
                 return;
             s_initialized = true;
             AddRegion(RuntimeImports.HeapArena(), RuntimeImports.HeapArenaSize());
-            s_freeLists = (void**)AllocateRaw((ulong)(SizeClasses * sizeof(void*)));
+            s_freeLists = (void**)AllocateRawLocked((ulong)(SizeClasses * sizeof(void*)));
         }
 
         // Switch allocation to a new region (the old region's tail is abandoned).
@@ -52,6 +63,14 @@ namespace Internal.Runtime
         // Zeroed memory for runtime-internal tables; never freed.
         public static byte* AllocateRaw(ulong size)
         {
+            Lock();
+            byte* block = AllocateRawLocked(size);
+            Unlock();
+            return block;
+        }
+
+        private static byte* AllocateRawLocked(ulong size)
+        {
             EnsureInitialized();
             size = (size + 15) & ~15UL;
             if (s_next + size > s_end || s_next + size < s_next)
@@ -63,6 +82,14 @@ namespace Internal.Runtime
         }
 
         private static byte* AllocateBlock(ulong payload)
+        {
+            Lock();
+            byte* block = AllocateBlockLocked(payload);
+            Unlock();
+            return block;
+        }
+
+        private static byte* AllocateBlockLocked(ulong payload)
         {
             EnsureInitialized();
             ulong total = (payload + HeaderSize + 15) & ~15UL;
@@ -76,7 +103,7 @@ namespace Internal.Runtime
             }
             else
             {
-                block = AllocateRaw(total);
+                block = AllocateRawLocked(total);
             }
             *(ulong*)block = total;
             s_bytesAllocated += total;
@@ -109,12 +136,15 @@ namespace Internal.Runtime
             // The local `o` holds the object's address; read it through a pointer to the local.
             byte* block = *(byte**)System.Runtime.CompilerServices.Unsafe.AsPointer(ref o) - HeaderSize;
             ulong total = *(ulong*)block;
+            Lock();
             s_bytesFreed += total;
             ulong sizeClass = total / 16 - 1;
-            if (sizeClass >= SizeClasses)
-                return; // large blocks are not reused yet
-            *(void**)block = s_freeLists[sizeClass];
-            s_freeLists[sizeClass] = block;
+            if (sizeClass < SizeClasses) // large blocks are not reused yet
+            {
+                *(void**)block = s_freeLists[sizeClass];
+                s_freeLists[sizeClass] = block;
+            }
+            Unlock();
         }
     }
 }

@@ -17,6 +17,11 @@ namespace Internal.Runtime
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_halt")]
         internal static extern void Halt();
 
+        // Let another thread run while waiting for a lock: nothing in the kernel (its
+        // runtime locks are never contended), sched_yield in a user program.
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_yield")]
+        internal static extern void Yield();
+
         // The `__modules` section ILC fills with the ReadyToRun headers.
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_modules_start")]
         internal static extern IntPtr ModulesStart();

@@ -1,0 +1,87 @@
+using System.Threading;
+
+namespace CosmosKernel.Userland.Runtime
+{
+    // A thread of this process: clone with its own mmap'd stack. Join waits on the
+    // thread-id word the kernel clears (and futex-wakes) when the thread ends
+    // (CLONE_CHILD_CLEARTID), as pthread_join does.
+    public sealed unsafe class UserThread
+    {
+        public const ulong StackSize = 64 * 1024;
+        private const ulong CloneFlags = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 // VM FS FILES SIGHAND THREAD SYSVSEM
+            | 0x100000 | 0x200000;                                                       // PARENT_SETTID CHILD_CLEARTID
+
+        private readonly ulong _stack;
+        private readonly int* _tidWord; // at the bottom of the stack mapping
+
+        public int Tid { get; }
+
+        private UserThread(ulong stack, int tid)
+        {
+            _stack = stack;
+            _tidWord = (int*)stack;
+            Tid = tid;
+        }
+
+        // Null (with the errno printed) when the stack or the thread cannot be had.
+        public static UserThread Start(delegate*<ulong, void> entry, ulong argument)
+        {
+            long stack = Sys.Mmap(0, StackSize, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            if (stack < 0)
+                return null;
+            int* tidWord = (int*)stack;
+            long tid = Syscall.CloneThread(CloneFlags, (ulong)stack + StackSize, tidWord, tidWord, 0, entry, argument);
+            if (tid < 0)
+            {
+                Sys.Munmap((ulong)stack, StackSize);
+                return null;
+            }
+            return new UserThread((ulong)stack, (int)tid);
+        }
+
+        public void Join()
+        {
+            while (true)
+            {
+                int tid = Volatile.Read(ref *_tidWord);
+                if (tid == 0)
+                    break;
+                Sys.FutexWait(_tidWord, tid);
+            }
+            Sys.Munmap(_stack, StackSize);
+        }
+    }
+
+    // A mutex on a futex word (0 free, 1 locked, 2 locked with waiters): no syscall
+    // when uncontended; waiters sleep in the kernel.
+    public sealed unsafe class FutexMutex
+    {
+        private int _state;
+
+        public void Lock()
+        {
+            fixed (int* state = &_state) // objects never move: there is no GC
+            {
+                int seen = Interlocked.CompareExchange(ref *state, 1, 0);
+                if (seen == 0)
+                    return;
+                if (seen != 2)
+                    seen = Interlocked.Exchange(ref *state, 2);
+                while (seen != 0)
+                {
+                    Sys.FutexWait(state, 2);
+                    seen = Interlocked.Exchange(ref *state, 2);
+                }
+            }
+        }
+
+        public void Unlock()
+        {
+            fixed (int* state = &_state)
+            {
+                if (Interlocked.Exchange(ref *state, 0) == 2)
+                    Sys.FutexWake(state, 1);
+            }
+        }
+    }
+}
