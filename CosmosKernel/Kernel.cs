@@ -26,6 +26,8 @@ namespace CosmosKernel
         // The VMM on the real machine, and the user-copy strategy chosen at boot.
         public static Memory.Vmm Vmm { get; private set; }
         public static Scheduling.Scheduler Scheduler { get; private set; }
+        // The GRUB modules: the programs user space can start (cosmos_spawn).
+        public static Multiboot2.Module[] Modules { get; private set; }
         public static Memory.UserCopy.UserCopier UserCopy { get; private set; }
 
         private readonly Multiboot2 _boot;
@@ -115,7 +117,8 @@ namespace CosmosKernel
 
             Pit.CalibrateTsc();
             Console.WriteLine("timer: TSC at " + (Pit.TscPerSecond / 1000000).ToString() + " MHz, scheduler tick " + Scheduling.Scheduler.TickHz.ToString() + " Hz");
-            Processes.ProgramRunner.Initialize(Scheduler);
+            Processes.ProgramRunner.Initialize(Scheduler, Vmm, UserCopy);
+            Modules = _boot.Modules;
             Processes.Futexes.Initialize(Scheduler);
             Scheduler.StartTimer();
             RunPrograms(_options.Get("run") ?? "hello");
@@ -142,7 +145,9 @@ namespace CosmosKernel
                         continue;
                     found = true;
                     Console.WriteLine("init: running " + name);
-                    Processes.ProgramRunner.Run(_boot.Modules[i], UserCopy, Vmm);
+                    Processes.Process process = Processes.ProgramRunner.Spawn(_boot.Modules[i], 0);
+                    if (process != null)
+                        Processes.ProgramRunner.WaitAndReap(process);
                 }
                 if (!found)
                     Console.WriteLine("init: no program named \"" + name + "\" (GRUB modules: " + ModuleNames() + ")");

@@ -14,6 +14,8 @@ bits 64
 %define ENOSYS 38
 %define EOPNOTSUPP 95
 %define EAGAIN 11
+%define ECHILD 10
+%define ENOENT 2
 
 ; EXPECT expected, nr, a0, a1, a2, a3, a4, a5
 %macro EXPECT 8
@@ -96,6 +98,12 @@ _start:
     EXPECT -EINVAL, 56, 0x10000, r13, 0, 0, 0, 0                         ; CLONE_THREAD without CLONE_VM
     EXPECT -ENOSYS, 56, 17, 0, 0, 0, 0, 0                                ; fork-like clone: not yet
     EXPECT -EINVAL, 56, 0x10900, 0, 0, 0, 0, 0                           ; thread without a stack
+    ; wait4, cosmos_spawn
+    EXPECT -ECHILD, 61, -1, 0, 0, 0, 0, 0                                ; no children
+    EXPECT -EINVAL, 61, -1, 0, 0x40000000, 0, 0, 0                       ; unknown option
+    EXPECT -EFAULT, 1025, 0, 0, 0, 0, 0, 0                               ; spawn(NULL)
+    lea r14, [rel no_such_program]
+    EXPECT -ENOENT, 1025, r14, 0, 0, 0, 0, 0                             ; no such program
     ; unknown syscall numbers
     EXPECT -ENOSYS, 9999, 0, 0, 0, 0, 0, 0
     EXPECT -ENOSYS, -1, 0, 0, 0, 0, 0, 0
@@ -176,6 +184,7 @@ STRING failed_suffix, 10
 
 section .data
 bad_timespec: dq 0, 2000000000
+no_such_program: db "nosuchprogram", 0
 passed: dd 0
 total: dd 0
 

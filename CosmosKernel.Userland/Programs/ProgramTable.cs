@@ -13,7 +13,11 @@ namespace CosmosKernel.Userland.Programs
                 return Hello.Main(args);
             if (name == "threads")
                 return Threads.Main(args);
-            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads)");
+            if (name == "init")
+                return Init.Main(args);
+            if (name == "forktest")
+                return ForkTest.Main(args);
+            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest)");
             return 127;
         }
     }

@@ -9,6 +9,31 @@ namespace CosmosKernel.Userland.Runtime
         public static long Write(int fd, byte* buffer, ulong count) => Syscall.Invoke(Syscall.Write, (ulong)fd, (ulong)buffer, count);
         public static long GetPid() => Syscall.Invoke(Syscall.Getpid);
         public static long GetTid() => Syscall.Invoke(Syscall.Gettid);
+        public static long Fork() => Syscall.Invoke(Syscall.Fork);
+
+        // wait4(pid, &status, 0, NULL): the pid reaped (status filled), or -errno.
+        public static long Wait(long pid, out int status)
+        {
+            int word = 0;
+            long result = Syscall.Invoke(Syscall.Wait4, (ulong)pid, (ulong)&word, 0);
+            status = word;
+            return result;
+        }
+
+        // Start the program (GRUB module) `name` as a child process (cosmos_spawn).
+        public static long Spawn(string name)
+        {
+            byte* text = stackalloc byte[name.Length + 1];
+            for (int i = 0; i < name.Length; i++)
+                text[i] = (byte)name[i];
+            text[name.Length] = 0;
+            return Syscall.Invoke(Syscall.CosmosSpawn, (ulong)text);
+        }
+
+        // Linux's wait status encoding.
+        public static bool Exited(int status) => (status & 0x7F) == 0;
+        public static int ExitCode(int status) => (status >> 8) & 0xFF;
+        public static int TermSignal(int status) => status & 0x7F;
         public static void Yield() => Syscall.Invoke(Syscall.SchedYield);
 
         public const int FutexWaitPrivate = 128, FutexWakePrivate = 129;

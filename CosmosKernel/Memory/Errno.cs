@@ -5,8 +5,10 @@ namespace CosmosKernel.Memory
     {
         public const int EPERM = 1;
         public const int ENOENT = 2;
+        public const int ESRCH = 3;
         public const int EINTR = 4;
         public const int EBADF = 9;
+        public const int ECHILD = 10;
         public const int EAGAIN = 11;
         public const int ENOMEM = 12;
         public const int EACCES = 13;
@@ -14,6 +16,7 @@ namespace CosmosKernel.Memory
         public const int EEXIST = 17;
         public const int ENODEV = 19;
         public const int EINVAL = 22;
+        public const int ENAMETOOLONG = 36;
         public const int EOVERFLOW = 75;
         public const int ENOSYS = 38;
         public const int EOPNOTSUPP = 95;

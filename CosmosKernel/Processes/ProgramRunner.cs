@@ -5,73 +5,92 @@ using CosmosKernel.Scheduling;
 
 namespace CosmosKernel.Processes
 {
-    // Starts user programs shipped as GRUB modules and manages their threads: load the
-    // ELF into a fresh address space, build the Linux initial stack, and start the
-    // main thread (a kernel thread that enters ring 3); clone adds threads. The caller
-    // of Run waits until every thread of the program has ended (one program at a time
-    // until there is a process table with wait4).
+    // Processes and their threads: exec of a GRUB module (ELF into a fresh address
+    // space, the Linux initial stack, a main thread that enters ring 3), fork, clone
+    // threads, exit, and the end of a process (its address space goes, it becomes a
+    // zombie until its parent reaps it with wait4).
     public static unsafe class ProgramRunner
     {
         public const int SignalSegv = 11, SignalIll = 4, SignalFpe = 8, SignalBus = 7;
         private const ulong UserRflags = 0x202; // interrupts on in ring 3: the timer preempts
         private const int ThreadIdBase = 1000;  // tids of threads other than the main one
 
-        private static int s_nextPid = 1;
         private static Scheduler s_scheduler;
+        private static Vmm s_vmm;
+        private static Memory.UserCopy.UserCopier s_copier;
 
         // The process and thread running now (null process in a kernel thread).
         public static Process Current => s_scheduler?.Current.Process;
         public static KernelThread CurrentThread => s_scheduler.Current;
 
-        public static void Initialize(Scheduler scheduler)
+        public static void Initialize(Scheduler scheduler, Vmm vmm, Memory.UserCopy.UserCopier copier)
         {
             s_scheduler = scheduler;
+            s_vmm = vmm;
+            s_copier = copier;
             scheduler.ReturningToUser = &EndThreadIfProcessExiting;
         }
 
-        // Returns the exit status (0-255), 128 + signal when killed, or -1 if it did not
-        // start (the reason is printed).
-        public static int Run(Multiboot2.Module module, Memory.UserCopy.UserCopier copier, Vmm vmm)
+        // ---- starting programs ---------------------------------------------------------
+
+        // Start a GRUB module as a new process with the given parent (0: the kernel).
+        // Null when it could not start (the reason is printed).
+        public static Process Spawn(Multiboot2.Module module, int parentPid)
         {
             var file = new RamdiskFile(module.Name, (byte*)Multiboot2.PhysicalToVirtual(module.Start), module.End - module.Start);
-            AddressSpace space = AddressSpace.Create(vmm);
+            AddressSpace space = AddressSpace.Create(s_vmm);
             if (space == null)
             {
                 Console.WriteLine("exec " + module.Name + ": out of memory");
-                return -1;
+                return null;
             }
+            // Copies into the new space need it loaded, across any switch on the way.
             ulong previousCr3 = Native.ReadCr3();
-            Native.WriteCr3(space.Table.Root);
-            ElfImage image = ElfImage.Load(file, space, copier);
+            ulong previousRoot = s_scheduler.SwitchAddressSpace(space.Table.Root);
+            ElfImage image = ElfImage.Load(file, space, s_copier);
             ulong rsp = image.Error == null
-                ? UserStack.Build(space, copier, image, new[] { module.Name }, new[] { "HOME=/", "TERM=cosmos" }, Native.ReadTimestampCounter())
+                ? UserStack.Build(space, s_copier, image, new[] { module.Name }, new[] { "HOME=/", "TERM=cosmos" }, Native.ReadTimestampCounter())
                 : 0;
-            Native.WriteCr3(previousCr3);
-            var process = new Process(s_nextPid++, module.Name, space);
+            s_scheduler.SwitchAddressSpace(previousRoot);
+            Native.WriteCr3(previousRoot != 0 ? previousRoot : previousCr3);
+            var process = new Process(ProcessTable.NextPid(), parentPid, module.Name, space);
             process.BrkStart = process.Brk = image.End;
-            if (image.Error != null || rsp == 0 || StartThread(process, image.Entry, rsp, 0) == null)
+            string error = image.Error ?? (rsp == 0 ? "could not build the initial stack" : null);
+            if (error == null && !ProcessTable.Add(process))
+                error = "process table full";
+            if (error == null && StartThread(process, &EnterUserMode, image.Entry, rsp, 0) == null)
             {
-                Console.WriteLine("exec " + module.Name + ": " + (image.Error ?? (rsp == 0 ? "could not build the initial stack" : "no free thread")));
-                space.Destroy();
-                return -1;
+                ProcessTable.Remove(process);
+                error = "no free thread";
             }
-
-            process.Waiter = s_scheduler.Current.Id;
-            while (process.LiveThreads > 0)
-                s_scheduler.Park();
-
-            Native.WriteCr3(vmm.KernelTable.Root);
-            space.Destroy();
-            if (process.KilledBySignal != 0)
-                Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + ") killed by signal " + process.KilledBySignal.ToString());
-            else
-                Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + ") exited with status " + process.ExitStatus.ToString());
-            return process.KilledBySignal != 0 ? 128 + process.KilledBySignal : process.ExitStatus;
+            if (error != null)
+            {
+                Console.WriteLine("exec " + module.Name + ": " + error);
+                space.Destroy();
+                return null;
+            }
+            return process;
         }
 
-        // A new thread of `process` entering ring 3 at entry with stack rsp and TLS
-        // base fs (its Tid is the pid for the first thread), or null.
-        public static KernelThread StartThread(Process process, ulong entry, ulong rsp, ulong fs)
+        // Wait (in a kernel thread) until a process started by the kernel has ended,
+        // reap it, and return its wait status.
+        public static int WaitAndReap(Process process)
+        {
+            while (process.State != Process.ProcessState.Zombie)
+            {
+                process.ExitWaiter = s_scheduler.Current.Id;
+                s_scheduler.Park();
+            }
+            ProcessTable.Remove(process);
+            return process.WaitStatus;
+        }
+
+        // ---- threads ---------------------------------------------------------------------
+
+        // A new thread of `process` that runs `kernelEntry` (which enters ring 3 at
+        // entry with stack rsp) with TLS base fs. Its Tid is the pid for the first
+        // thread. Null when no thread is free.
+        public static KernelThread StartThread(Process process, delegate*<ulong, void> kernelEntry, ulong entry, ulong rsp, ulong fs)
         {
             int slot = -1;
             for (int i = 0; i < process.ThreadIds.Length && slot < 0; i++)
@@ -79,7 +98,7 @@ namespace CosmosKernel.Processes
                     slot = i;
             if (slot < 0)
                 return null;
-            int id = s_scheduler.Spawn(&EnterUserMode, 0, process.Name);
+            int id = s_scheduler.Spawn(kernelEntry, 0, process.Name);
             if (id < 0)
                 return null;
             KernelThread thread = s_scheduler.Thread(id);
@@ -94,12 +113,93 @@ namespace CosmosKernel.Processes
             return thread;
         }
 
-        // A user thread's kernel side: drop to ring 3 at its entry point, for good.
-        private static void EnterUserMode(ulong unused)
+        // Kernel entry of a new user thread: drop to ring 3 at its entry point, for good.
+        public static void EnterUserMode(ulong unused)
         {
             KernelThread me = s_scheduler.Current;
             Native.EnterUser(me.UserEntry, me.UserStack, UserRflags);
         }
+
+        // ---- fork ----------------------------------------------------------------------------
+
+        // The registers a forked child returns to ring 3 with (the parent's, rax = 0).
+        private sealed class ForkedRegisters
+        {
+            public SyscallFrame Frame;
+        }
+
+        // fork: a copy-on-write copy of the calling process whose one thread returns from
+        // the same syscall with 0. Returns the child's pid or -errno.
+        public static long Fork(SyscallFrame* frame)
+        {
+            Process parent = Current;
+            AddressSpace space = parent.Space.CloneForFork();
+            if (space == null)
+                return -Errno.ENOMEM;
+            var child = new Process(ProcessTable.NextPid(), parent.Pid, parent.Name, space);
+            child.BrkStart = parent.BrkStart;
+            child.Brk = parent.Brk;
+            if (!ProcessTable.Add(child))
+            {
+                space.Destroy();
+                return -Errno.EAGAIN;
+            }
+            KernelThread thread = StartThread(child, &ResumeForkedChild, 0, 0, Native.ReadMsr(UserMode.MsrFsBase));
+            if (thread == null)
+            {
+                ProcessTable.Remove(child);
+                space.Destroy();
+                return -Errno.EAGAIN;
+            }
+            var registers = new ForkedRegisters { Frame = *frame };
+            registers.Frame.Rax = 0;
+            thread.ForkedRegisters = registers;
+            return child.Pid;
+        }
+
+        private static void ResumeForkedChild(ulong unused)
+        {
+            KernelThread me = s_scheduler.Current;
+            var registers = (ForkedRegisters)me.ForkedRegisters;
+            SyscallFrame frame = registers.Frame; // onto this stack; the heap copy goes
+            me.ForkedRegisters = null;
+            Internal.Runtime.RuntimeHeap.Free(registers);
+            Native.ResumeUser(&frame);
+        }
+
+        // ---- wait4 ---------------------------------------------------------------------------
+
+        private const int WaitNoHang = 1;
+
+        public static long Wait(int pid, ulong statusAddress, int options)
+        {
+            Process me = Current;
+            if ((options & ~WaitNoHang) != 0)
+                return -Errno.EINVAL;
+            while (true)
+            {
+                Process zombie = ProcessTable.FindChild(me.Pid, pid, zombieOnly: true);
+                if (zombie != null)
+                {
+                    int status = zombie.WaitStatus;
+                    if (statusAddress != 0 && s_copier.CopyToUser(me.Space, statusAddress, (byte*)&status, 4) != 0)
+                        return -Errno.EFAULT;
+                    ProcessTable.Remove(zombie);
+                    return zombie.Pid;
+                }
+                if (ProcessTable.FindChild(me.Pid, pid, zombieOnly: false) == null)
+                    return -Errno.ECHILD;
+                if ((options & WaitNoHang) != 0)
+                    return 0;
+                me.ChildWaiter = s_scheduler.Current.Id;
+                s_scheduler.Park();
+                me.ChildWaiter = -1;
+                if (me.Exiting)
+                    return -Errno.EINTR;
+            }
+        }
+
+        // ---- exit -------------------------------------------------------------------------------
 
         // exit: end the calling thread; the last one ends the process.
         public static void ExitThread(int status)
@@ -121,7 +221,7 @@ namespace CosmosKernel.Processes
         }
 
         // Kill the current program after a fault it caused (SIGSEGV and friends), with a
-        // report; the kernel and the next programs go on.
+        // report; the kernel and the other programs go on.
         public static void Kill(int signal, InterruptFrame* frame, string reason)
         {
             Process process = Current;
@@ -154,6 +254,7 @@ namespace CosmosKernel.Processes
                 {
                     Futexes.Cancel(id);
                     s_scheduler.Wake(id);
+                    s_scheduler.Unpark(id);
                 }
             }
         }
@@ -166,15 +267,45 @@ namespace CosmosKernel.Processes
             {
                 // CLONE_CHILD_CLEARTID: tell a joining thread we are gone.
                 int zero = 0;
-                Kernel.UserCopy.CopyToUser(process.Space, me.ClearChildTid, (byte*)&zero, 4);
+                s_copier.CopyToUser(process.Space, me.ClearChildTid, (byte*)&zero, 4);
                 Futexes.Wake(process.Space, me.ClearChildTid, 1);
             }
             for (int i = 0; i < process.ThreadIds.Length; i++)
                 if (process.ThreadIds[i] == me.Id)
                     process.ThreadIds[i] = -1;
-            if (--process.LiveThreads == 0 && process.Waiter >= 0)
-                s_scheduler.Unpark(process.Waiter);
+            if (--process.LiveThreads == 0)
+                EndProcess(process);
             s_scheduler.ExitCurrent();
+        }
+
+        // The last thread is ending: free the address space (from the kernel's page
+        // table; this thread runs on its kernel stack), report, become a zombie, and
+        // wake whoever waits. Children are orphaned; zombie children are dropped.
+        private static void EndProcess(Process process)
+        {
+            s_scheduler.SwitchAddressSpace(s_vmm.KernelTable.Root);
+            process.Space.Destroy();
+            if (process.KilledBySignal != 0)
+                Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + ") killed by signal " + process.KilledBySignal.ToString());
+            else
+                Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + ") exited with status " + process.ExitStatus.ToString());
+            while (true)
+            {
+                Process child = ProcessTable.FindChild(process.Pid, -1, zombieOnly: false);
+                if (child == null)
+                    break;
+                child.ParentPid = 0;
+                if (child.State == Process.ProcessState.Zombie && child.ExitWaiter < 0)
+                    ProcessTable.Remove(child);
+            }
+            process.State = Process.ProcessState.Zombie;
+            if (process.ExitWaiter >= 0)
+                s_scheduler.Unpark(process.ExitWaiter);
+            Process parent = process.ParentPid == 0 ? null : ProcessTable.Find(process.ParentPid);
+            if (parent != null && parent.ChildWaiter >= 0)
+                s_scheduler.Unpark(parent.ChildWaiter);
+            if (parent == null && process.ExitWaiter < 0)
+                ProcessTable.Remove(process); // nobody will reap it
         }
     }
 }

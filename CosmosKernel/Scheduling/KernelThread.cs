@@ -21,6 +21,7 @@ namespace CosmosKernel.Scheduling
         public ulong UserEntry, UserStack;
         public int Tid;                // the thread id user space sees (gettid)
         public ulong ClearChildTid;    // CLONE_CHILD_CLEARTID: zeroed and futex-woken at exit
+        public object ForkedRegisters; // a forked child's first return to ring 3 (Processes/ProgramRunner)
         public ulong KernelStackTop => Stack == null ? 0 : (ulong)(Stack + Scheduler.StackSize);
 
         public KernelThread(int id, string name)

@@ -47,6 +47,18 @@ namespace CosmosKernel.Scheduling
 
         public KernelThread Thread(int id) => _threads[id];
 
+        // Run the current thread in the address space with page-table root `root` (0:
+        // whatever is loaded) from now on, including after switches; returns the
+        // previous root, for SwitchAddressSpace(previous) to go back.
+        public ulong SwitchAddressSpace(ulong root)
+        {
+            ulong previous = _current.AddressSpaceRoot;
+            _current.AddressSpaceRoot = root;
+            if (root != 0 && Native.ReadCr3() != root)
+                Native.WriteCr3(root);
+            return previous;
+        }
+
         // ---- IThreadBackend ---------------------------------------------------------
 
         public int CurrentThreadId => _current.Id;

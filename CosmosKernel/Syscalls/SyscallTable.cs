@@ -50,6 +50,12 @@ namespace CosmosKernel.Syscalls
                     Kernel.Scheduler.Yield();
                     return 0;
                 case SyscallNumbers.Clone: return Clone(process, frame, a0, a1, a2, a3, a4);
+                case SyscallNumbers.Fork: return ProgramRunner.Fork(frame);
+                case SyscallNumbers.Wait4:
+                    if (a3 != 0)
+                        return -Errno.EINVAL; // no rusage
+                    return ProgramRunner.Wait((int)a0, a1, a2 > int.MaxValue ? -1 : (int)a2);
+                case SyscallNumbers.CosmosSpawn: return Spawn(process, a0);
                 case SyscallNumbers.Futex: return Futex(process, a0, a1, a2, a3);
                 case SyscallNumbers.ClockGettime: return ClockGettime(process, a0, a1);
                 case SyscallNumbers.Nanosleep: return Nanosleep(process, a0);
@@ -60,10 +66,35 @@ namespace CosmosKernel.Syscalls
             }
         }
 
+        // cosmos_spawn(const char* name): start the GRUB module `name` as a child process
+        // (the project's stand-in for fork + exec until there is a file system).
+        private static long Spawn(Process process, ulong nameAddress)
+        {
+            byte* name = stackalloc byte[64];
+            long length = Kernel.UserCopy.StrncpyFromUser(process.Space, name, nameAddress, 64);
+            if (length < 0)
+                return length;
+            if (length == 64)
+                return -Errno.ENAMETOOLONG;
+            Multiboot2.Module[] modules = Kernel.Modules;
+            for (int i = 0; i < modules.Length; i++)
+            {
+                string candidate = modules[i].Name;
+                bool same = candidate.Length == length;
+                for (int c = 0; same && c < length; c++)
+                    same = candidate[c] == name[c];
+                if (!same)
+                    continue;
+                Process child = ProgramRunner.Spawn(modules[i], process.Pid);
+                return child == null ? -Errno.EAGAIN : child.Pid;
+            }
+            return -Errno.ENOENT;
+        }
+
         // clone for threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND, as pthreads use it):
         // the child starts after the syscall on `stack` with rax = 0 and its other
         // registers zero (a clone stub keeps what it needs on the new stack, as glibc's
-        // does). A new process (fork semantics) is not supported yet: ENOSYS.
+        // does). A clone that makes a new process: use fork (clone answers ENOSYS).
         private const ulong CloneVm = 0x100, CloneSighand = 0x800, CloneThread = 0x10000, CloneSetTls = 0x80000;
         private const ulong CloneParentSetTid = 0x100000, CloneChildClearTid = 0x200000, CloneChildSetTid = 0x1000000;
         private const ulong CloneKnown = CloneVm | 0x200 /* FS */ | 0x400 /* FILES */ | CloneSighand | CloneThread | 0x40000 /* SYSVSEM */
@@ -80,7 +111,7 @@ namespace CosmosKernel.Syscalls
             if ((flags & CloneSetTls) != 0 && tls >= Paging.UserSpaceEnd)
                 return -Errno.EPERM;
             ulong fs = (flags & CloneSetTls) != 0 ? tls : Native.ReadMsr(UserMode.MsrFsBase);
-            Scheduling.KernelThread child = ProgramRunner.StartThread(process, frame->Rcx, stack, fs);
+            Scheduling.KernelThread child = ProgramRunner.StartThread(process, &ProgramRunner.EnterUserMode, frame->Rcx, stack, fs);
             if (child == null)
                 return -Errno.EAGAIN;
             int tid = child.Tid;

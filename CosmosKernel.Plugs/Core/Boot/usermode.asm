@@ -75,6 +75,7 @@ cpu_syscall_entry:
     call syscall_dispatch
     fxrstor [rsp]
     mov rsp, rbx
+syscall_return:                     ; rsp = a SyscallFrame: restore it and return to ring 3
     pop r15
     pop r14
     pop r13
@@ -92,6 +93,14 @@ cpu_syscall_entry:
     pop rcx
     pop rsp
     o64 sysret
+
+; void cpu_resume_user(SyscallFrame* frame): return to ring 3 as if from a syscall,
+; with the registers in `frame` (a forked child's first return, with rax = 0).
+global cpu_resume_user
+cpu_resume_user:
+    mov rsp, rdi
+    pxor xmm0, xmm0
+    jmp syscall_return
 
 global cpu_syscall_entry_address, cpu_set_syscall_stack
 cpu_syscall_entry_address:
