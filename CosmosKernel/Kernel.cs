@@ -13,7 +13,7 @@ namespace CosmosKernel
     //   selftest=naive-fault   a naive user copy from an unmapped buffer: kernel panic
     //   selftest=smap  a direct kernel read of user memory: SMAP makes it fault
     //   strategy=pagelock|mmlock|extable|pin|naive   the user-copy strategy
-    //   run=hello,hostile,...   the user programs (GRUB modules) to run, in order (default hello)
+    //   run=hello,hostile,...   the user programs (GRUB modules) to run, in order (default init)
     public sealed unsafe class Kernel : Cosmos.System.Kernel
     {
         public const string Version = "0.1.0";
@@ -121,7 +121,7 @@ namespace CosmosKernel
             Modules = _boot.Modules;
             Processes.Futexes.Initialize(Scheduler);
             Scheduler.StartTimer();
-            RunPrograms(_options.Get("run") ?? "hello");
+            RunPrograms(_options.Get("run") ?? "init"); // init starts the others
             if (exitWhenDone)
                 QemuDebugExit.Exit(_allPassed ? ExitAllPassed : ExitSelfTestFailed);
         }
