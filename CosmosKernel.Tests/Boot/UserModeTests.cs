@@ -80,13 +80,14 @@ public class UserModeTests
     public void InitRunsProgramsSideBySideAndReapsThemWithWait4()
     {
         BootResult boot = KernelBoot.RunToExit("exit run=init");
-        Assert.That(boot.Lines, Has.Some.EqualTo("init: pid 1, starting 4 programs"), boot.Describe());
-        foreach (string program in new[] { "hello", "threads", "forktest", "segv" })
+        Assert.That(boot.Lines, Has.Some.EqualTo("init: pid 1, starting 5 programs"), boot.Describe());
+        foreach (string program in new[] { "hello", "threads", "forktest", "pipes", "segv" })
             Assert.That(boot.Lines, Has.Some.Match("^init: started " + program + " as pid \\d+$"));
         Assert.That(boot.Lines, Has.Some.Match(@"^forktest: child \d+ exited with 42; parent memory unchanged \(copy-on-write\)$"), "fork gives the child a copy-on-write copy");
         Assert.That(boot.Lines, Has.Some.Match(@"^init: pid \d+ was killed by signal 11$"), "wait4 reports the SIGSEGV of segv");
-        Assert.That(boot.Lines.Count(l => Regex.IsMatch(l, @"^init: pid \d+ exited with status 0$")), Is.EqualTo(3));
-        Assert.That(boot.Lines, Has.Some.EqualTo("init: reaped 4 of 4 children"));
+        Assert.That(boot.Lines, Has.Some.Match(@"^pipes: sent 102400 bytes through a 16 KiB pipe to child \d+, which read them all in order$"), "a pipe between a parent and its forked child");
+        Assert.That(boot.Lines.Count(l => Regex.IsMatch(l, @"^init: pid \d+ exited with status 0$")), Is.EqualTo(4));
+        Assert.That(boot.Lines, Has.Some.EqualTo("init: reaped 5 of 5 children"));
         Assert.That(boot.Lines, Has.Some.EqualTo("process 1 (init) exited with status 0"));
         Assert.That(boot.KernelStatus, Is.EqualTo(0), boot.Describe());
     }
@@ -95,7 +96,7 @@ public class UserModeTests
     public void AnUnknownProgramNameIsReported()
     {
         BootResult boot = KernelBoot.RunToExit("exit run=nosuchprogram");
-        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, threads, init, forktest, asmhello, hostile, segv, kernelread)"));
+        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, threads, init, forktest, pipes, asmhello, hostile, segv, kernelread)"));
         Assert.That(boot.KernelStatus, Is.EqualTo(0));
     }
 }

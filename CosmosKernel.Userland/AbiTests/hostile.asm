@@ -98,6 +98,11 @@ _start:
     EXPECT -EINVAL, 56, 0x10000, r13, 0, 0, 0, 0                         ; CLONE_THREAD without CLONE_VM
     EXPECT -ENOSYS, 56, 17, 0, 0, 0, 0, 0                                ; fork-like clone: not yet
     EXPECT -EINVAL, 56, 0x10900, 0, 0, 0, 0, 0                           ; thread without a stack
+    ; read, close, pipe
+    EXPECT -EBADF, 0, 99, r13, 1, 0, 0, 0                                ; read from an unknown fd
+    EXPECT -EBADF, 3, 99, 0, 0, 0, 0, 0                                  ; close an unknown fd
+    EXPECT -EFAULT, 22, 0, 0, 0, 0, 0, 0                                 ; pipe(NULL)
+    EXPECT -EINVAL, 293, r13, 0x4000, 0, 0, 0, 0                         ; pipe2 with an unknown flag
     ; wait4, cosmos_spawn
     EXPECT -ECHILD, 61, -1, 0, 0, 0, 0, 0                                ; no children
     EXPECT -EINVAL, 61, -1, 0, 0x40000000, 0, 0, 0                       ; unknown option

@@ -7,7 +7,7 @@ namespace CosmosKernel.Userland.Programs
     // side, preempted by the timer) and reaps them with wait4, reporting how each ended.
     public static class Init
     {
-        private static readonly string[] s_programs = { "hello", "threads", "forktest", "segv" };
+        private static readonly string[] s_programs = { "hello", "threads", "forktest", "pipes", "segv" };
 
         public static int Main(string[] args)
         {

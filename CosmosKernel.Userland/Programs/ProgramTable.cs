@@ -17,7 +17,9 @@ namespace CosmosKernel.Userland.Programs
                 return Init.Main(args);
             if (name == "forktest")
                 return ForkTest.Main(args);
-            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest)");
+            if (name == "pipes")
+                return Pipes.Main(args);
+            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes)");
             return 127;
         }
     }

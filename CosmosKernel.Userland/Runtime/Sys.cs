@@ -7,6 +7,11 @@ namespace CosmosKernel.Userland.Runtime
         public const int MapPrivate = 0x02, MapFixed = 0x10, MapAnonymous = 0x20;
 
         public static long Write(int fd, byte* buffer, ulong count) => Syscall.Invoke(Syscall.Write, (ulong)fd, (ulong)buffer, count);
+        public static long Read(int fd, byte* buffer, ulong count) => Syscall.Invoke(Syscall.Read, (ulong)fd, (ulong)buffer, count);
+        public static long Close(int fd) => Syscall.Invoke(Syscall.Close, (ulong)fd);
+
+        // pipe(2): fds[0] reads, fds[1] writes.
+        public static long Pipe(int* fds) => Syscall.Invoke(Syscall.Pipe, (ulong)fds);
         public static long GetPid() => Syscall.Invoke(Syscall.Getpid);
         public static long GetTid() => Syscall.Invoke(Syscall.Gettid);
         public static long Fork() => Syscall.Invoke(Syscall.Fork);

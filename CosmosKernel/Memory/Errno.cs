@@ -16,6 +16,8 @@ namespace CosmosKernel.Memory
         public const int EEXIST = 17;
         public const int ENODEV = 19;
         public const int EINVAL = 22;
+        public const int EMFILE = 24;
+        public const int EPIPE = 32;
         public const int ENAMETOOLONG = 36;
         public const int EOVERFLOW = 75;
         public const int ENOSYS = 38;

@@ -34,6 +34,10 @@ namespace CosmosKernel.Processes
         public int ExitWaiter = -1;
         public int ChildWaiter = -1;
 
+        // Open files by descriptor (null: free).
+        public const int MaxFiles = 32;
+        public readonly OpenFile[] Files = new OpenFile[MaxFiles];
+
         public Process(int pid, int parentPid, string name, AddressSpace space)
         {
             Pid = pid;
@@ -42,6 +46,56 @@ namespace CosmosKernel.Processes
             Space = space;
             for (int i = 0; i < ThreadIds.Length; i++)
                 ThreadIds[i] = -1;
+        }
+
+        // stdin, stdout and stderr on the console (a new program).
+        public void OpenConsole()
+        {
+            var console = new ConsoleFile { References = 3 };
+            Files[0] = Files[1] = Files[2] = console;
+        }
+
+        // The same open files as `parent` (fork).
+        public void InheritFiles(Process parent)
+        {
+            for (int fd = 0; fd < MaxFiles; fd++)
+            {
+                Files[fd] = parent.Files[fd];
+                if (Files[fd] != null)
+                    Files[fd].References++;
+            }
+        }
+
+        public OpenFile File(ulong fd) => fd < MaxFiles ? Files[fd] : null;
+
+        // The lowest free descriptor for `file`, or -1.
+        public int AddFile(OpenFile file)
+        {
+            for (int fd = 0; fd < MaxFiles; fd++)
+            {
+                if (Files[fd] == null)
+                {
+                    Files[fd] = file;
+                    return fd;
+                }
+            }
+            return -1;
+        }
+
+        public bool Close(ulong fd)
+        {
+            OpenFile file = File(fd);
+            if (file == null)
+                return false;
+            Files[fd] = null;
+            file.Release();
+            return true;
+        }
+
+        public void CloseAll()
+        {
+            for (ulong fd = 0; fd < MaxFiles; fd++)
+                Close(fd);
         }
 
         // The status word wait4 reports (Linux's encoding).

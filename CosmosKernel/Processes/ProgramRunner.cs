@@ -55,6 +55,7 @@ namespace CosmosKernel.Processes
             Native.WriteCr3(previousRoot != 0 ? previousRoot : previousCr3);
             var process = new Process(ProcessTable.NextPid(), parentPid, module.Name, space);
             process.BrkStart = process.Brk = image.End;
+            process.OpenConsole();
             string error = image.Error ?? (rsp == 0 ? "could not build the initial stack" : null);
             if (error == null && !ProcessTable.Add(process))
                 error = "process table full";
@@ -66,6 +67,7 @@ namespace CosmosKernel.Processes
             if (error != null)
             {
                 Console.WriteLine("exec " + module.Name + ": " + error);
+                process.CloseAll();
                 space.Destroy();
                 return null;
             }
@@ -139,8 +141,10 @@ namespace CosmosKernel.Processes
             var child = new Process(ProcessTable.NextPid(), parent.Pid, parent.Name, space);
             child.BrkStart = parent.BrkStart;
             child.Brk = parent.Brk;
+            child.InheritFiles(parent);
             if (!ProcessTable.Add(child))
             {
+                child.CloseAll();
                 space.Destroy();
                 return -Errno.EAGAIN;
             }
@@ -148,6 +152,7 @@ namespace CosmosKernel.Processes
             if (thread == null)
             {
                 ProcessTable.Remove(child);
+                child.CloseAll();
                 space.Destroy();
                 return -Errno.EAGAIN;
             }
@@ -283,6 +288,7 @@ namespace CosmosKernel.Processes
         // wake whoever waits. Children are orphaned; zombie children are dropped.
         private static void EndProcess(Process process)
         {
+            process.CloseAll(); // before the address space: a pipe end may wake a reader
             s_scheduler.SwitchAddressSpace(s_vmm.KernelTable.Root);
             process.Space.Destroy();
             if (process.KilledBySignal != 0)

@@ -12,7 +12,6 @@ namespace CosmosKernel.Syscalls
     public static unsafe class SyscallTable
     {
         private const int ArchSetFs = 0x1002, ArchGetFs = 0x1003;
-        private const int WriteChunk = 256;
 
         public static long Calls;
 
@@ -33,7 +32,10 @@ namespace CosmosKernel.Syscalls
             switch (number)
             {
                 case SyscallNumbers.Write: return Write(process, a0, a1, a2);
-                case SyscallNumbers.Read: return Read(a0, a2);
+                case SyscallNumbers.Read: return Read(process, a0, a1, a2);
+                case SyscallNumbers.Close: return process.Close(a0) ? 0 : -Errno.EBADF;
+                case SyscallNumbers.Pipe: return Pipe(process, a0, 0);
+                case SyscallNumbers.Pipe2: return Pipe(process, a0, a1);
                 case SyscallNumbers.Mmap: return Mmap(process, a0, a1, a2, a3, a4, a5);
                 case SyscallNumbers.Munmap: return process.Space.Unmap(a0, a1);
                 case SyscallNumbers.Mprotect: return process.Space.Protect(a0, a1, (int)a2 == (long)a2 ? (int)a2 : -1);
@@ -190,30 +192,50 @@ namespace CosmosKernel.Syscalls
 
         private static long Write(Process process, ulong fd, ulong buffer, ulong count)
         {
-            if (fd != 1 && fd != 2)
+            OpenFile file = process.File(fd);
+            if (file == null)
                 return -Errno.EBADF;
-            if (count > 0x7FFFF000)
-                count = 0x7FFFF000; // Linux's MAX_RW_COUNT
-            byte* chunk = stackalloc byte[WriteChunk];
-            char* text = stackalloc char[WriteChunk];
-            ulong done = 0;
-            while (done < count)
-            {
-                ulong length = count - done < WriteChunk ? count - done : WriteChunk;
-                ulong notCopied = Kernel.UserCopy.CopyFromUser(process.Space, chunk, buffer + done, length);
-                ulong copied = length - notCopied;
-                for (ulong i = 0; i < copied; i++)
-                    text[i] = chunk[i] < 128 ? (char)chunk[i] : '?';
-                Console.Write(new string(text, 0, (int)copied));
-                done += copied;
-                if (notCopied != 0)
-                    return done > 0 ? (long)done : -Errno.EFAULT;
-            }
-            return (long)done;
+            return file.Write(process, buffer, count > MaxIo ? MaxIo : count);
         }
 
-        // There is no input device yet: stdin is at end of file.
-        private static long Read(ulong fd, ulong count) => fd == 0 ? 0 : -Errno.EBADF;
+        private static long Read(Process process, ulong fd, ulong buffer, ulong count)
+        {
+            OpenFile file = process.File(fd);
+            if (file == null)
+                return -Errno.EBADF;
+            return file.Read(process, buffer, count > MaxIo ? MaxIo : count);
+        }
+
+        private const ulong MaxIo = 0x7FFFF000; // Linux's MAX_RW_COUNT
+        private const ulong PipeCloexec = 0x80000, PipeNonblock = 0x800;
+
+        // pipe / pipe2: two descriptors, [0] the read end, [1] the write end.
+        private static long Pipe(Process process, ulong fds, ulong flags)
+        {
+            if ((flags & ~PipeCloexec) != 0)
+                return -Errno.EINVAL; // O_NONBLOCK and O_DIRECT are not supported
+            var pipe = new Processes.Pipe();
+            var reader = new PipeEnd(pipe, writer: false);
+            var writer = new PipeEnd(pipe, writer: true);
+            int readFd = process.AddFile(reader);
+            int writeFd = readFd < 0 ? -1 : process.AddFile(writer);
+            if (writeFd < 0)
+            {
+                if (readFd >= 0)
+                    process.Close((ulong)readFd);
+                return -Errno.EMFILE;
+            }
+            int* pair = stackalloc int[2];
+            pair[0] = readFd;
+            pair[1] = writeFd;
+            if (Kernel.UserCopy.CopyToUser(process.Space, fds, (byte*)pair, 8) != 0)
+            {
+                process.Close((ulong)readFd);
+                process.Close((ulong)writeFd);
+                return -Errno.EFAULT;
+            }
+            return 0;
+        }
 
         private static long Mmap(Process process, ulong address, ulong length, ulong protection, ulong flags, ulong fd, ulong offset)
         {

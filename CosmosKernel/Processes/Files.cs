@@ -1,0 +1,180 @@
+using System;
+using CosmosKernel.Memory;
+using CosmosKernel.Scheduling;
+
+namespace CosmosKernel.Processes
+{
+    // What a file descriptor refers to. Reference-counted: fork shares open files,
+    // close drops a reference. Read and write move bytes between user memory and the
+    // file only through the user-copy routines (the strategy chosen at boot).
+    // Guarded like the scheduler: the kernel runs with interrupts off on one CPU.
+    public abstract unsafe class OpenFile
+    {
+        public int References = 1;
+
+        // Bytes read or written, or -errno.
+        public abstract long Read(Process process, ulong buffer, ulong count);
+        public abstract long Write(Process process, ulong buffer, ulong count);
+        protected virtual void Closed() { }
+
+        public void Release()
+        {
+            if (--References == 0)
+                Closed();
+        }
+    }
+
+    // The console: fds 0, 1, 2. Writes go to the screen and COM1; there is no input
+    // device yet, so reads are at end of file.
+    public sealed unsafe class ConsoleFile : OpenFile
+    {
+        private const int Chunk = 256;
+
+        public override long Read(Process process, ulong buffer, ulong count) => 0;
+
+        public override long Write(Process process, ulong buffer, ulong count)
+        {
+            byte* chunk = stackalloc byte[Chunk];
+            char* text = stackalloc char[Chunk];
+            ulong done = 0;
+            while (done < count)
+            {
+                ulong length = count - done < Chunk ? count - done : Chunk;
+                ulong notCopied = Kernel.UserCopy.CopyFromUser(process.Space, chunk, buffer + done, length);
+                ulong copied = length - notCopied;
+                for (ulong i = 0; i < copied; i++)
+                    text[i] = chunk[i] < 128 ? (char)chunk[i] : '?';
+                Console.Write(new string(text, 0, (int)copied));
+                done += copied;
+                if (notCopied != 0)
+                    return done > 0 ? (long)done : -Errno.EFAULT;
+            }
+            return (long)done;
+        }
+    }
+
+    // A pipe: a ring buffer with a read end and a write end. A reader of an empty pipe
+    // sleeps until data or the last writer closes (then 0, end of file); a writer of a
+    // full pipe sleeps until there is room or the last reader closes (then EPIPE).
+    public sealed unsafe class Pipe
+    {
+        public const int Capacity = 16 * 1024;
+
+        private readonly byte[] _buffer = new byte[Capacity];
+        private int _head;                 // next byte to read
+        private int _count;                // bytes in the buffer
+        public int Readers = 1, Writers = 1;
+        private readonly int[] _waiters = new int[Scheduler.MaxThreads];
+        private int _waiterCount;
+
+        public long Read(Process process, ulong buffer, ulong count)
+        {
+            while (_count == 0)
+            {
+                if (Writers == 0)
+                    return 0;
+                if (process.Exiting)
+                    return -Errno.EINTR;
+                Sleep();
+            }
+            ulong done = 0;
+            while (done < count && _count > 0)
+            {
+                int contiguous = _head + _count <= Capacity ? _count : Capacity - _head;
+                ulong chunk = count - done < (ulong)contiguous ? count - done : (ulong)contiguous;
+                ulong notCopied;
+                fixed (byte* data = &_buffer[_head])
+                    notCopied = Kernel.UserCopy.CopyToUser(process.Space, buffer + done, data, chunk);
+                ulong copied = chunk - notCopied;
+                _head = (_head + (int)copied) % Capacity;
+                _count -= (int)copied;
+                done += copied;
+                if (notCopied != 0)
+                    break;
+            }
+            WakeAll();
+            return done > 0 ? (long)done : -Errno.EFAULT;
+        }
+
+        public long Write(Process process, ulong buffer, ulong count)
+        {
+            ulong done = 0;
+            while (done < count)
+            {
+                if (Readers == 0)
+                    return done > 0 ? (long)done : -Errno.EPIPE;
+                if (_count == Capacity)
+                {
+                    if (process.Exiting)
+                        return done > 0 ? (long)done : -Errno.EINTR;
+                    WakeAll();
+                    Sleep();
+                    continue;
+                }
+                int tail = (_head + _count) % Capacity;
+                int contiguous = tail >= _head ? Capacity - tail : _head - tail;
+                if (contiguous > Capacity - _count)
+                    contiguous = Capacity - _count;
+                ulong chunk = count - done < (ulong)contiguous ? count - done : (ulong)contiguous;
+                ulong notCopied;
+                fixed (byte* data = &_buffer[tail])
+                    notCopied = Kernel.UserCopy.CopyFromUser(process.Space, data, buffer + done, chunk);
+                ulong copied = chunk - notCopied;
+                _count += (int)copied;
+                done += copied;
+                if (notCopied != 0)
+                {
+                    WakeAll();
+                    return done > 0 ? (long)done : -Errno.EFAULT;
+                }
+            }
+            WakeAll();
+            return (long)done;
+        }
+
+        public void CloseEnd(bool writer)
+        {
+            if (writer)
+                Writers--;
+            else
+                Readers--;
+            WakeAll();
+        }
+
+        // Sleep until the other end did something (WakeAll), or the process is ending.
+        private void Sleep()
+        {
+            Scheduler scheduler = Kernel.Scheduler;
+            _waiters[_waiterCount++] = scheduler.Current.Id;
+            scheduler.Park();
+        }
+
+        private void WakeAll()
+        {
+            Scheduler scheduler = Kernel.Scheduler;
+            for (int i = 0; i < _waiterCount; i++)
+                scheduler.Unpark(_waiters[i]);
+            _waiterCount = 0;
+        }
+    }
+
+    public sealed class PipeEnd : OpenFile
+    {
+        private readonly Pipe _pipe;
+        private readonly bool _writer;
+
+        public PipeEnd(Pipe pipe, bool writer)
+        {
+            _pipe = pipe;
+            _writer = writer;
+        }
+
+        public override long Read(Process process, ulong buffer, ulong count)
+            => _writer ? -Errno.EBADF : _pipe.Read(process, buffer, count);
+
+        public override long Write(Process process, ulong buffer, ulong count)
+            => _writer ? _pipe.Write(process, buffer, count) : -Errno.EBADF;
+
+        protected override void Closed() => _pipe.CloseEnd(_writer);
+    }
+}
