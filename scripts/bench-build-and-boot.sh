@@ -8,7 +8,8 @@ boots=${1:-7}
 ./scripts/install-deps.sh >/dev/null
 dotnet build CosmosKernel.Launcher -c Release -v quiet -nologo >/dev/null
 
-rm -rf CosmosKernel/bin CosmosKernel/obj CosmosKernel.Plugs/bin CosmosKernel.Plugs/obj artifacts
+rm -rf CosmosKernel/bin CosmosKernel/obj CosmosKernel.Plugs/bin CosmosKernel.Plugs/obj CosmosKernel.Plugs/Core/bin CosmosKernel.Plugs/Core/obj \
+    CosmosKernel.Userland/bin CosmosKernel.Userland/obj artifacts
 start=$(date +%s.%N)
 dotnet build CosmosKernel -c Release -v quiet -nologo >/dev/null
 end=$(date +%s.%N)
@@ -20,7 +21,7 @@ text=$(size -A artifacts/kernel.elf | awk '$1 == ".text" { print $2 }')
 
 echo "| measure | value |"
 echo "|---|---|"
-printf "| clean build to ISO (dotnet build CosmosKernel -c Release, after deleting bin/obj/artifacts) | %.1f s |\n" "$build"
+printf "| clean build to ISO (dotnet build CosmosKernel -c Release after deleting bin, obj and artifacts: kernel, corelib, HAL, user programs) | %.1f s |\n" "$build"
 printf "| ISO size | %.1f MiB (%d bytes) |\n" "$(echo "$iso / 1048576" | bc -l)" "$iso"
 printf "| kernel.elf size (with symbols) / .text | %d KiB / %d KiB |\n" $((elf / 1024)) $((text / 1024))
 dotnet run --project CosmosKernel.Launcher -c Release --no-build -- boot-time --runs "$boots" | tee /dev/stderr | \
