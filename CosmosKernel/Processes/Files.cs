@@ -35,16 +35,14 @@ namespace CosmosKernel.Processes
         public override long Write(Process process, ulong buffer, ulong count)
         {
             byte* chunk = stackalloc byte[Chunk];
-            char* text = stackalloc char[Chunk];
             ulong done = 0;
             while (done < count)
             {
                 ulong length = count - done < Chunk ? count - done : Chunk;
                 ulong notCopied = Kernel.UserCopy.CopyFromUser(process.Space, chunk, buffer + done, length);
                 ulong copied = length - notCopied;
-                for (ulong i = 0; i < copied; i++)
-                    text[i] = chunk[i] < 128 ? (char)chunk[i] : '?';
-                Console.Write(new string(text, 0, (int)copied));
+                for (ulong i = 0; i < copied; i++) // no string: nothing to allocate per write
+                    Console.Write(chunk[i] < 128 ? (char)chunk[i] : '?');
                 done += copied;
                 if (notCopied != 0)
                     return done > 0 ? (long)done : -Errno.EFAULT;

@@ -144,6 +144,13 @@ namespace CosmosKernel.SelfTests
             Internal.Runtime.RuntimeHeap.Free(scratch);
             var reused = new byte[64];
             t.Check(reused[0] == 0 && reused.Length == 64, "freed block reused zeroed");
+            var large = new byte[5000];
+            large[4999] = 9;
+            Internal.Runtime.RuntimeHeap.Free(large);
+            ulong unusedBefore = Internal.Runtime.RuntimeHeap.UnusedArenaBytes;
+            var again = new byte[4000];
+            t.Check(Internal.Runtime.RuntimeHeap.UnusedArenaBytes == unusedBefore && again[3999] == 0 && again.Length == 4000,
+                "a freed large block is reused, zeroed");
 
             t.PrintSummary();
             return t.AllPassed;

@@ -30,6 +30,27 @@ namespace Internal.Runtime
         private static bool s_initialized;
         private static void** s_freeLists; // [SizeClasses]
         private static int s_lock;
+        private static void* s_largeBlocks; // freed blocks above the size classes
+
+        // The first freed large block of at least `total` bytes, unlinked, or null.
+        private static byte* TakeLargeBlock(ulong total)
+        {
+            fixed (void** head = &s_largeBlocks) // a static: it never moves
+            {
+                void** link = head;
+                while (*link != null)
+                {
+                    byte* block = (byte*)*link;
+                    if (*(ulong*)block >= total)
+                    {
+                        *link = ((void**)block)[1];
+                        return block;
+                    }
+                    link = &((void**)block)[1];
+                }
+            }
+            return null;
+        }
 
         private static void Lock()
         {
@@ -42,6 +63,8 @@ namespace Internal.Runtime
         public static ulong BytesAllocated => s_bytesAllocated;
         public static ulong BytesFreed => s_bytesFreed;
         public static ulong Capacity => s_capacity;
+        // Bytes of the current arena never handed out yet.
+        public static ulong UnusedArenaBytes => (ulong)(s_end - s_next);
 
         private static void EnsureInitialized()
         {
@@ -101,6 +124,11 @@ namespace Internal.Runtime
                 s_freeLists[sizeClass] = *(void**)block;
                 System.Buffer.ZeroMemory(block, (nuint)total);
             }
+            else if (sizeClass >= SizeClasses && (block = TakeLargeBlock(total)) != null)
+            {
+                total = *(ulong*)block; // a reused large block keeps its own size
+                System.Buffer.ZeroMemory(block, (nuint)total);
+            }
             else
             {
                 block = AllocateRawLocked(total);
@@ -139,10 +167,17 @@ namespace Internal.Runtime
             Lock();
             s_bytesFreed += total;
             ulong sizeClass = total / 16 - 1;
-            if (sizeClass < SizeClasses) // large blocks are not reused yet
+            if (sizeClass < SizeClasses)
             {
                 *(void**)block = s_freeLists[sizeClass];
                 s_freeLists[sizeClass] = block;
+            }
+            else
+            {
+                // Large blocks: one list, reused first fit (whole, not split). The size
+                // stays in the header word; the link goes in the next one.
+                ((void**)block)[1] = s_largeBlocks;
+                s_largeBlocks = block;
             }
             Unlock();
         }
