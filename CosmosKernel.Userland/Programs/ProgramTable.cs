@@ -19,7 +19,9 @@ namespace CosmosKernel.Userland.Programs
                 return ForkTest.Main(args);
             if (name == "pipes")
                 return Pipes.Main(args);
-            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes)");
+            if (name == "racelab")
+                return RaceLab.Main(args);
+            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes, racelab)");
             return 127;
         }
     }

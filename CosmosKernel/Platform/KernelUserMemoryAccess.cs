@@ -7,24 +7,40 @@ namespace CosmosKernel.Platform
     // loaded in CR3 (Native.UserCopy). Page faults on the way reach
     // UserPageFaults.Handle, which resolves them through the VMM or, for a
     // recoverable copy, ends the copy at the fault.
+    //
+    // A long copy is a scheduling point at every page boundary (as Linux's copies may
+    // sleep and reschedule): the kernel never preempts itself, so this is where the
+    // process's other threads get to run, and to unmap or re-protect the buffer, in
+    // the middle of a copy, even on one CPU.
     public sealed unsafe class KernelUserMemoryAccess : IUserMemoryAccess
     {
         public ulong CopyFromUser(AddressSpace space, byte* to, ulong from, ulong length, bool recover)
-            => Copy(space, to, (byte*)from, length, recover);
+            => Copy(space, to, (byte*)from, length, recover, user: from);
 
         public ulong CopyToUser(AddressSpace space, ulong to, byte* from, ulong length, bool recover)
-            => Copy(space, (byte*)to, from, length, recover);
+            => Copy(space, (byte*)to, from, length, recover, user: to);
 
-        private static ulong Copy(AddressSpace space, byte* to, byte* from, ulong length, bool recover)
+        private static ulong Copy(AddressSpace space, byte* to, byte* from, ulong length, bool recover, ulong user)
         {
-            if (length == 0)
-                return 0;
-            if (Native.ReadCr3() != space.Table.Root)
-                Diagnostics.Panic.Report("user copy for an address space that is not loaded in CR3");
-            UserPageFaults.BeginCopy(space, recover);
-            ulong notCopied = Native.UserCopy(to, from, length);
-            UserPageFaults.EndCopy();
-            return notCopied;
+            ulong done = 0;
+            while (done < length)
+            {
+                // Up to the end of the user page (so each chunk touches one user page).
+                ulong chunk = Paging.PageSize - ((user + done) & Paging.PageMask);
+                if (chunk > length - done)
+                    chunk = length - done;
+                if (done > 0)
+                    space.Vmm.Threads.Yield();
+                if (Native.ReadCr3() != space.Table.Root)
+                    Diagnostics.Panic.Report("user copy for an address space that is not loaded in CR3");
+                UserPageFaults.BeginCopy(space, recover);
+                ulong notCopied = Native.UserCopy(to + done, from + done, chunk);
+                UserPageFaults.EndCopy();
+                done += chunk - notCopied;
+                if (notCopied != 0)
+                    break;
+            }
+            return length - done;
         }
     }
 }

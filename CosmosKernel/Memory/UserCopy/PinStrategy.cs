@@ -1,13 +1,16 @@
 namespace CosmosKernel.Memory.UserCopy
 {
     // Pin, then copy through the kernel's own mapping (as Linux's pin_user_pages):
-    // for each page, under MmLock, fault it in and take a reference on its frame;
-    // copy through the direct map of physical memory without MmLock; drop the
-    // reference. No PTE changes and no shootdowns. A concurrent munmap proceeds at
-    // once; the frame lives until the copy drops its reference, so no byte lands in
-    // a freed frame (bytes written after the unmap are simply no longer visible).
+    // under MmLock, fault in every page of a window and take a reference on its frame;
+    // without MmLock, copy through the direct map of physical memory; then drop the
+    // references. No PTE changes and no shootdowns. A concurrent munmap proceeds at
+    // once; the frames live until the copy drops them, so no byte lands in a freed
+    // frame (bytes written after the unmap are simply no longer visible to anyone).
+    // Windows of at most WindowPages pages bound the frames one copy holds.
     public sealed unsafe class PinStrategy : CopyStrategy
     {
+        public const int WindowPages = 16;
+
         public override string Name => "pin";
 
         public override ulong CopyFromUser(AddressSpace space, byte* to, ulong from, ulong length)
@@ -18,37 +21,57 @@ namespace CosmosKernel.Memory.UserCopy
 
         private static ulong Copy(AddressSpace space, ulong user, byte* kernel, ulong length, Access access)
         {
+            ulong* frames = stackalloc ulong[WindowPages];
             ulong done = 0;
             while (done < length)
             {
-                ulong address = user + done;
-                ulong page = Paging.PageDown(address);
-                ulong chunk = page + Paging.PageSize - address;
-                if (chunk > length - done)
-                    chunk = length - done;
-
-                space.MmLock.Lock();
-                bool ready = FaultInLocked(space, page, access);
-                ulong frame = ready ? Pte.Frame(space.Table.Get(page)) : 0;
-                if (ready)
-                    space.Vmm.Frames.AddReference(frame);
-                space.MmLock.Unlock();
-                if (!ready)
+                ulong windowStart = Paging.PageDown(user + done);
+                int pinned = Pin(space, windowStart, user + length, access, frames);
+                if (pinned == 0)
                     break;
-
-                byte* physical = space.Vmm.Physical.Map(frame + (address - page));
-                space.Vmm.Threads.Yield();
-                if (access == Access.Write)
-                    CopyBytes(physical, kernel + done, chunk, space);
-                else
-                    CopyBytes(kernel + done, physical, chunk, space);
-                space.Vmm.Frames.Free(frame);
-                done += chunk;
+                // Copy the pinned pages, page by page, through the direct map.
+                ulong windowEnd = windowStart + (ulong)pinned * Paging.PageSize;
+                while (done < length && user + done < windowEnd)
+                {
+                    ulong address = user + done;
+                    ulong page = Paging.PageDown(address);
+                    ulong chunk = page + Paging.PageSize - address;
+                    if (chunk > length - done)
+                        chunk = length - done;
+                    byte* physical = space.Vmm.Physical.Map(frames[(page - windowStart) / Paging.PageSize] + (address - page));
+                    if (access == Access.Write)
+                        CopyBytes(physical, kernel + done, chunk, space);
+                    else
+                        CopyBytes(kernel + done, physical, chunk, space);
+                    done += chunk;
+                }
+                for (int i = 0; i < pinned; i++)
+                    space.Vmm.Frames.Free(frames[i]); // drop our reference
+                if (pinned < WindowPages && done < length)
+                    break; // the window stopped at a page that is not mapped with `access`
             }
             return length - done;
         }
 
-        // Byte copy with scheduling points, so the simulator can interleave a munmap.
+        // Fault in and take a reference on up to WindowPages pages from `start` (stopping
+        // before `end` or at the first page that is not mapped with `access`).
+        private static int Pin(AddressSpace space, ulong start, ulong end, Access access, ulong* frames)
+        {
+            int pinned = 0;
+            space.MmLock.Lock();
+            for (ulong page = start; pinned < WindowPages && page < end; page += Paging.PageSize)
+            {
+                if (!FaultInLocked(space, page, access))
+                    break;
+                frames[pinned] = Pte.Frame(space.Table.Get(page));
+                space.Vmm.Frames.AddReference(frames[pinned]);
+                pinned++;
+            }
+            space.MmLock.Unlock();
+            return pinned;
+        }
+
+        // Byte copy with scheduling points, where a concurrent munmap may run.
         private static void CopyBytes(byte* to, byte* from, ulong length, AddressSpace space)
         {
             for (ulong i = 0; i < length; i++)
