@@ -84,7 +84,7 @@ namespace CosmosKernel.Userland.Runtime
         // The user-copy strategy the kernel booted with (cosmos_vmm_info).
         public static string CopyStrategy()
         {
-            byte* info = stackalloc byte[80];
+            byte* info = stackalloc byte[88];
             return Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)info) == 0 ? CString(info, 16) : null;
         }
 

@@ -310,8 +310,8 @@ namespace CosmosKernel.Syscalls
 
         // struct cosmos_vmm_info { char strategy[16]; u64 frames_free, frames_used,
         //   demand_zero_faults, file_load_faults, cow_copies, page_lock_waits,
-        //   poison_violations, double_frees; }  (80 bytes)
-        public const int VmmInfoSize = 16 + 8 * 8;
+        //   poison_violations, double_frees, mm_lock_waits; }  (88 bytes)
+        public const int VmmInfoSize = 16 + 9 * 8;
 
         private static long VmmInfo(Process process, ulong buffer)
         {
@@ -329,6 +329,7 @@ namespace CosmosKernel.Syscalls
             counters[5] = (ulong)process.Space.PageLockWaits;
             counters[6] = frames.PoisonViolations;
             counters[7] = frames.DoubleFrees;
+            counters[8] = (ulong)process.Space.MmLock.ContendedAcquisitions;
             return Kernel.UserCopy.CopyToUser(process.Space, buffer, info, VmmInfoSize) == 0 ? 0 : -Errno.EFAULT;
         }
     }
