@@ -117,6 +117,8 @@ namespace CosmosKernel
 
             Pit.CalibrateTsc();
             Console.WriteLine("timer: TSC at " + (Pit.TscPerSecond / 1000000).ToString() + " MHz, scheduler tick " + Scheduling.Scheduler.TickHz.ToString() + " Hz");
+            int cpus = Platform.ApplicationProcessors.StartAll(_boot.AcpiRsdp, &ParkCpu);
+            Console.WriteLine("smp: " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs") + " online");
             Processes.ProgramRunner.Initialize(Scheduler, Vmm, UserCopy);
             Modules = _boot.Modules;
             Processes.Futexes.Initialize(Scheduler);
@@ -161,6 +163,8 @@ namespace CosmosKernel
                 list = list + (i == 0 ? "" : ", ") + _boot.Modules[i].Name;
             return list.Length == 0 ? "none" : list;
         }
+
+        private static void ParkCpu(int cpu) => Native.HaltForever();
 
         protected override void Run()
         {

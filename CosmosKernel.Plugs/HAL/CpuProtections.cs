@@ -29,5 +29,16 @@ namespace Cosmos.HAL
             Native.SetSmapEnabled(Smap); // before CR4: the copy routine must use stac from now on
             Native.WriteCr4(cr4);
         }
+
+        // The same bits on an application processor (Enable ran on the boot CPU).
+        public static void EnableOnThisCpu()
+        {
+            ulong cr4 = Native.ReadCr4();
+            if (Smep)
+                cr4 |= Cr4Smep;
+            if (Smap)
+                cr4 |= Cr4Smap;
+            Native.WriteCr4(cr4);
+        }
     }
 }

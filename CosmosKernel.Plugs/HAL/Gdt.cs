@@ -9,10 +9,12 @@ namespace Cosmos.HAL
         public const ushort KernelData = 0x10;
         public const ushort UserData = 0x18 | 3;
         public const ushort UserCode = 0x20 | 3;
-        public const ushort Tss = 0x28;
+        public const int MaxCpus = 16;
 
-        private const int Entries = 7; // null, kcode, kdata, udata, ucode, tss (2 slots)
+        private const int Entries = 5 + 2 * MaxCpus; // null, kcode, kdata, udata, ucode, a TSS (2 slots) per CPU
         private static ulong* s_table;
+
+        public static ushort TssSelector(int cpu) => (ushort)(0x28 + 16 * cpu);
 
         public static void Install()
         {
@@ -22,6 +24,14 @@ namespace Cosmos.HAL
             s_table[2] = 0x00CF92000000FFFF; // kernel data: present, DPL0, read/write
             s_table[3] = 0x00CFF2000000FFFF; // user data: DPL3
             s_table[4] = 0x00AFFA000000FFFF; // user code: DPL3, L
+            for (int i = 5; i < Entries; i++)
+                s_table[i] = 0;
+            LoadOnThisCpu();
+        }
+
+        // An application processor loads the same table.
+        public static void LoadOnThisCpu()
+        {
             byte* pointer = stackalloc byte[10];
             *(ushort*)pointer = Entries * 8 - 1;
             *(ulong*)(pointer + 2) = (ulong)s_table;
@@ -29,15 +39,16 @@ namespace Cosmos.HAL
         }
 
         // A 64-bit TSS descriptor takes two slots: base, limit, type 0x89 (available).
-        public static void InstallTss(ulong tss, uint limit)
+        public static void InstallTss(int cpu, ulong tss, uint limit)
         {
-            s_table[5] = (limit & 0xFFFF)
+            int slot = TssSelector(cpu) / 8;
+            s_table[slot] = (limit & 0xFFFF)
                 | (tss & 0xFFFFFF) << 16
                 | 0x89UL << 40
                 | (ulong)((limit >> 16) & 0xF) << 48
                 | ((tss >> 24) & 0xFF) << 56;
-            s_table[6] = tss >> 32;
-            Native.LoadTaskRegister(Tss);
+            s_table[slot + 1] = tss >> 32;
+            Native.LoadTaskRegister(TssSelector(cpu));
         }
     }
 }

@@ -21,6 +21,12 @@ namespace Cosmos.HAL
             ulong* stubs = Native.InterruptStubTable();
             for (int vector = 0; vector < VectorCount; vector++)
                 SetGate(vector, stubs[vector], dpl: 0);
+            LoadOnThisCpu();
+        }
+
+        // Every CPU uses the same table and handlers.
+        public static void LoadOnThisCpu()
+        {
             byte* pointer = stackalloc byte[10];
             *(ushort*)pointer = VectorCount * 16 - 1;
             *(ulong*)(pointer + 2) = (ulong)s_table;

@@ -8,7 +8,8 @@ namespace Cosmos.HAL
         public const uint BootMagic = 0x36D76289;
         public const ulong DirectMapBase = 0xFFFF800000000000;
 
-        private const uint TagEnd = 0, TagCommandLine = 1, TagLoaderName = 2, TagModule = 3, TagMemoryMap = 6, TagFramebuffer = 8;
+        private const uint TagEnd = 0, TagCommandLine = 1, TagLoaderName = 2, TagModule = 3, TagMemoryMap = 6, TagFramebuffer = 8,
+            TagAcpiOldRsdp = 14, TagAcpiNewRsdp = 15;
 
         public struct MemoryRegion
         {
@@ -33,6 +34,8 @@ namespace Cosmos.HAL
         public ulong FramebufferAddress;
         public uint FramebufferWidth, FramebufferHeight, FramebufferPitch;
         public byte FramebufferBpp, FramebufferType; // type 2 = EGA text
+        // The loader's copy of the ACPI RSDP (virtual address; 0 if it gave none).
+        public ulong AcpiRsdp;
 
         public static ulong PhysicalToVirtual(ulong physical) => physical + DirectMapBase;
 
@@ -58,6 +61,8 @@ namespace Cosmos.HAL
                     info.AddModule(*(uint*)(tag + 8), *(uint*)(tag + 12), ReadCString(tag + 16));
                 else if (type == TagMemoryMap)
                     info.ParseMemoryMap(tag, size);
+                else if (type == TagAcpiNewRsdp || (type == TagAcpiOldRsdp && info.AcpiRsdp == 0))
+                    info.AcpiRsdp = (ulong)(tag + 8);
                 else if (type == TagFramebuffer)
                 {
                     info.FramebufferAddress = *(ulong*)(tag + 8);

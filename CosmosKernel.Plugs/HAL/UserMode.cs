@@ -28,7 +28,7 @@ namespace Cosmos.HAL
             byte* doubleFaultStack = Internal.Runtime.RuntimeHeap.AllocateRaw(16 * 1024);
             *(ulong*)(s_tss + 36) = (ulong)(doubleFaultStack + 16 * 1024); // IST1
             *(ushort*)(s_tss + 102) = 104;                  // no I/O permission bitmap
-            Gdt.InstallTss((ulong)s_tss, 103);
+            Gdt.InstallTss(0, (ulong)s_tss, 103);
             Idt.SetInterruptStack(8, 1); // a double fault (say, a kernel stack overflow) gets a fresh stack
 
             Native.WriteMsr(MsrEfer, Native.ReadMsr(MsrEfer) | EferSyscallEnable);

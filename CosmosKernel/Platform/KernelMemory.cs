@@ -57,6 +57,21 @@ namespace CosmosKernel.Platform
             Native.WriteCr3(KernelTable.Root);
         }
 
+        // The direct-map address of a device's registers (the local APIC), with caching
+        // off for the 2 MiB page that holds them: device registers must not be cached.
+        public static ulong MapDevice(ulong physical)
+        {
+            if (physical >= MaxPhysical)
+                Diagnostics.Panic.Report("device registers above 4 GiB (0x" + physical.ToString("X") + ") are not mapped");
+            ulong virtualAddress = Paging.DirectMapBase + physical;
+            ulong* pml4 = Physical.MapTable(KernelTable.Root);
+            ulong* pdpt = Physical.MapTable(Pte.Frame(pml4[Paging.Pml4Index(virtualAddress)]));
+            ulong* pd = Physical.MapTable(Pte.Frame(pdpt[Paging.PdptIndex(virtualAddress)]));
+            pd[Paging.PdIndex(virtualAddress)] |= Pte.CacheDisable | Pte.WriteThrough;
+            Native.InvalidatePage(virtualAddress);
+            return virtualAddress;
+        }
+
         private static PageTable BuildKernelTable()
         {
             PageTable table = PageTable.Create(Physical, Frames, kernel: null);

@@ -298,3 +298,12 @@ global runtime_yield
 runtime_yield:
     pause
     ret
+
+; Memory-mapped device registers (the local APIC): one 32-bit access each, never
+; merged, cached in a register or reordered by the compiler.
+FUNC cpu_mmio_read32
+    mov eax, [rdi]
+    ret
+FUNC cpu_mmio_write32
+    mov [rdi], esi
+    ret

@@ -1,0 +1,135 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Threading;
+using Cosmos.HAL;
+using CosmosKernel.Memory;
+
+namespace CosmosKernel.Platform
+{
+    // Starting the other CPUs. The ACPI MADT lists them by local APIC id; each gets
+    // INIT, then a start-up IPI that points it at the real-mode trampoline
+    // (Core/Boot/smp.asm), which brings it to long mode on the kernel page table and
+    // calls ApMain here. One CPU at a time: the trampoline's data block is shared.
+    public static unsafe class ApplicationProcessors
+    {
+        public const ulong TrampolinePhysical = 0x8000; // in the first MiB, never handed out
+        public const int StackSize = 64 * 1024;
+
+        // The trampoline's data block (offsets in smp.asm).
+        private const int DataCr3 = 8, DataCr4 = 16, DataCr0 = 24, DataEfer = 32, DataStack = 40, DataEntry = 48, DataCpu = 56;
+        private const uint MsrEfer = 0xC0000080;
+        private const ulong EferLongModeActive = 1UL << 10;
+        private const ulong Cr4Smep = 1UL << 20, Cr4Smap = 1UL << 21, Cr4Pcide = 1UL << 17;
+
+        // CPUs online, the boot CPU included; index = the CPU's number.
+        public static int OnlineCount { get; private set; } = 1;
+        public static readonly uint[] ApicIds = new uint[Gdt.MaxCpus];
+
+        // Set by the starting AP once it runs C# (read by the boot CPU while it waits).
+        private static int s_reported;
+        private static delegate*<int, void> s_run;
+
+        // Start every usable CPU the MADT lists; each then calls run(cpu) and never returns.
+        // Returns the number of CPUs online.
+        public static int StartAll(ulong acpiRsdp, delegate*<int, void> run)
+        {
+            if (!Acpi.ReadMadt(acpiRsdp))
+            {
+                Console.WriteLine("smp: no ACPI MADT; running on one CPU");
+                return OnlineCount;
+            }
+            LocalApic.Initialize(KernelMemory.MapDevice(Acpi.LocalApicPhysical));
+            LocalApic.EnableOnThisCpu();
+            ApicIds[0] = LocalApic.Id;
+            s_run = run;
+
+            byte* trampoline = (byte*)Multiboot2.PhysicalToVirtual(TrampolinePhysical);
+            byte* code = Native.SmpTrampolineStart();
+            int size = Native.SmpTrampolineSize();
+            for (int i = 0; i < size; i++)
+                trampoline[i] = code[i];
+            // The AP runs the trampoline at its physical address with paging on: map that page.
+            if (!KernelMemory.KernelTable.Map(TrampolinePhysical, TrampolinePhysical, Pte.Writable))
+                Diagnostics.Panic.Report("smp: out of memory mapping the trampoline");
+            *(ulong*)(trampoline + DataCr3) = KernelMemory.KernelTable.Root;
+            *(ulong*)(trampoline + DataCr4) = Native.ReadCr4() & ~(Cr4Smep | Cr4Smap | Cr4Pcide); // SMEP/SMAP come back in C#
+            *(ulong*)(trampoline + DataCr0) = Native.ReadCr0();
+            *(ulong*)(trampoline + DataEfer) = Native.ReadMsr(MsrEfer) & ~EferLongModeActive;
+            *(ulong*)(trampoline + DataEntry) = Native.SmpApEntryAddress();
+
+            Acpi.Processor[] processors = Acpi.Processors;
+            for (int i = 0; i < processors.Length; i++)
+            {
+                if (!processors[i].Usable || processors[i].ApicId == ApicIds[0])
+                    continue;
+                if (OnlineCount == Gdt.MaxCpus)
+                {
+                    Console.WriteLine("smp: more than " + Gdt.MaxCpus.ToString() + " CPUs; the rest stay off");
+                    break;
+                }
+                if (!Start(trampoline, processors[i].ApicId, OnlineCount))
+                {
+                    Console.WriteLine("smp: the CPU with APIC id " + processors[i].ApicId.ToString() + " did not start");
+                    continue;
+                }
+                ApicIds[OnlineCount] = processors[i].ApicId;
+                OnlineCount++;
+            }
+            KernelMemory.KernelTable.Unmap(TrampolinePhysical);
+            Native.InvalidatePage(TrampolinePhysical);
+            return OnlineCount;
+        }
+
+        // INIT, wait 10 ms, start-up IPI, and a second one if the CPU is not up after
+        // 1 ms (Intel's MP start-up sequence); give it 500 ms in all.
+        private static bool Start(byte* trampoline, uint apicId, int cpu)
+        {
+            byte* stack = Internal.Runtime.RuntimeHeap.AllocateRaw(StackSize);
+            *(ulong*)(trampoline + DataStack) = (ulong)(stack + StackSize);
+            *(ulong*)(trampoline + DataCpu) = (ulong)cpu;
+            Volatile.Write(ref s_reported, 0);
+            uint page = (uint)(TrampolinePhysical >> 12);
+            LocalApic.SendInit(apicId);
+            Delay(10_000);
+            LocalApic.SendStartup(apicId, page);
+            if (WaitForReport(1_000))
+                return true;
+            LocalApic.SendStartup(apicId, page);
+            return WaitForReport(500_000);
+        }
+
+        private static bool WaitForReport(ulong microseconds)
+        {
+            ulong end = Native.ReadTimestampCounter() + Pit.TscPerSecond / 1_000_000 * microseconds;
+            while (Native.ReadTimestampCounter() < end)
+            {
+                if (Volatile.Read(ref s_reported) != 0)
+                    return true;
+                Native.Pause();
+            }
+            return Volatile.Read(ref s_reported) != 0;
+        }
+
+        private static void Delay(ulong microseconds)
+        {
+            ulong end = Native.ReadTimestampCounter() + Pit.TscPerSecond / 1_000_000 * microseconds;
+            while (Native.ReadTimestampCounter() < end)
+                Native.Pause();
+        }
+
+        // An AP's first C#: the boot CPU's descriptor tables and protections, its own
+        // local APIC; then report and hand over to the scheduler. It must not allocate
+        // or print before it is in the scheduler: the boot CPU owns the kernel meanwhile.
+        [UnmanagedCallersOnly(EntryPoint = "ap_main")]
+        private static void ApMain(int cpu)
+        {
+            Gdt.LoadOnThisCpu();
+            Idt.LoadOnThisCpu();
+            CpuProtections.EnableOnThisCpu();
+            LocalApic.EnableOnThisCpu();
+            Volatile.Write(ref s_reported, 1);
+            s_run(cpu);
+            Diagnostics.Panic.Halt("an application processor left the scheduler");
+        }
+    }
+}
