@@ -57,7 +57,7 @@ namespace CosmosKernel
             Syscalls.SyscallTable.Install(); // the TSS and syscall MSRs, before any thread switch
             Scheduler = new Scheduling.Scheduler();
             Vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
-                new Platform.KernelTlbShootdown(), Scheduler, new Platform.KernelUserMemoryAccess());
+                new Platform.KernelTlbShootdown(Scheduler), Scheduler, new Platform.KernelUserMemoryAccess());
             Platform.UserPageFaults.Install();
             string strategyName = _options.Get("strategy") ?? "pagelock";
             Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(strategyName);
@@ -117,7 +117,10 @@ namespace CosmosKernel
 
             Pit.CalibrateTsc();
             Console.WriteLine("timer: TSC at " + (Pit.TscPerSecond / 1000000).ToString() + " MHz, scheduler tick " + Scheduling.Scheduler.TickHz.ToString() + " Hz");
-            int cpus = Platform.ApplicationProcessors.StartAll(_boot.AcpiRsdp, &ParkCpu);
+            // The other CPUs start now but enter the scheduler only when this one first
+            // lets go of the kernel lock (when init runs).
+            int cpus = Platform.ApplicationProcessors.StartAll(_boot.AcpiRsdp, &JoinScheduler);
+            Scheduler.PrepareOtherCpus();
             Console.WriteLine("smp: " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs") + " online");
             Processes.ProgramRunner.Initialize(Scheduler, Vmm, UserCopy);
             Modules = _boot.Modules;
@@ -164,11 +167,16 @@ namespace CosmosKernel
             return list.Length == 0 ? "none" : list;
         }
 
-        private static void ParkCpu(int cpu) => Native.HaltForever();
+        private static void JoinScheduler(int cpu)
+        {
+            Scheduling.KernelLock.Acquire();
+            Scheduler.RunOnThisCpu(cpu);
+        }
 
+        // Nothing left for the boot thread: sleep (its CPU runs other threads meanwhile).
         protected override void Run()
         {
-            Native.Halt();
+            Scheduler.Sleep(Scheduling.Scheduler.TickHz);
         }
     }
 }

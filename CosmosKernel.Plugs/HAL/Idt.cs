@@ -13,11 +13,18 @@ namespace Cosmos.HAL
         private static ulong* s_table;               // 256 gates of 16 bytes
         private static delegate*<InterruptFrame*, void>* s_handlers;
         private static delegate*<InterruptFrame*, void> s_unhandled;
+        private static bool* s_lockFree;             // per vector: the handler runs outside the kernel lock
 
         public static void Install()
         {
             s_table = (ulong*)Internal.Runtime.RuntimeHeap.AllocateRaw(VectorCount * 16);
             s_handlers = (delegate*<InterruptFrame*, void>*)Internal.Runtime.RuntimeHeap.AllocateRaw(VectorCount * 8);
+            s_lockFree = (bool*)Internal.Runtime.RuntimeHeap.AllocateRaw(VectorCount);
+            for (int vector = 0; vector < VectorCount; vector++)
+            {
+                s_handlers[vector] = null;
+                s_lockFree[vector] = false;
+            }
             ulong* stubs = Native.InterruptStubTable();
             for (int vector = 0; vector < VectorCount; vector++)
                 SetGate(vector, stubs[vector], dpl: 0);
@@ -52,6 +59,15 @@ namespace Cosmos.HAL
 
         public static void SetHandler(int vector, delegate*<InterruptFrame*, void> handler) => s_handlers[vector] = handler;
 
+        // A handler that touches no kernel state beyond its own atomics (TLB shootdown,
+        // wake-up IPIs): it runs without the kernel lock, even when it interrupts ring 3,
+        // so a CPU waiting for that lock can still answer it.
+        public static void SetLockFreeHandler(int vector, delegate*<InterruptFrame*, void> handler)
+        {
+            s_lockFree[vector] = true;
+            s_handlers[vector] = handler;
+        }
+
         // Called for a vector nobody registered (the crash report registers here).
         public static void SetUnhandledHandler(delegate*<InterruptFrame*, void> handler) => s_unhandled = handler;
 
@@ -63,7 +79,15 @@ namespace Cosmos.HAL
                 handler = s_unhandled;
             if (handler == null)
                 Internal.Runtime.RuntimePanic.Fail("interrupt with no handler");
+            // Ring 3 interrupted: the handler runs as kernel code, under the kernel lock.
+            // (Interrupted kernel code either holds the lock already or is waiting for
+            // it with interrupts on; handlers that can arrive then only count ticks.)
+            bool enter = frame->FromUserMode && !s_lockFree[frame->Vector & 0xFF];
+            if (enter)
+                UserMode.EnterKernel();
             handler(frame);
+            if (enter)
+                UserMode.LeaveKernel();
         }
 
         public static string ExceptionName(ulong vector) => vector switch

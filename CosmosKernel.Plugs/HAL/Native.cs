@@ -30,6 +30,8 @@ namespace Cosmos.HAL
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("smp_trampoline_start")] public static extern byte* SmpTrampolineStart();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("smp_trampoline_size")] public static extern int SmpTrampolineSize();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("smp_ap_entry_address")] public static extern ulong SmpApEntryAddress();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_read_gs_self")] public static extern ulong ReadGsSelf();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_wait_for_interrupt")] public static extern void WaitForInterrupt();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_halt")] public static extern void Halt();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_halt_forever")] public static extern void HaltForever();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_disable_interrupts")] public static extern void DisableInterrupts();
@@ -58,7 +60,6 @@ namespace Cosmos.HAL
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_enter_user")] public static extern void EnterUser(ulong rip, ulong rsp, ulong rflags);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_resume_user")] public static extern void ResumeUser(SyscallFrame* frame);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_syscall_entry_address")] public static extern ulong SyscallEntryAddress();
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_set_syscall_stack")] public static extern void SetSyscallStack(ulong top);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_read_qword")] public static extern ulong FaultReadQword(ulong address);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_ud2")] public static extern void FaultInvalidOpcode();
     }

@@ -16,21 +16,25 @@ namespace Cosmos.HAL
         // Cleared on syscall entry: TF, IF, DF, AC.
         private const ulong SyscallFlagMask = 0x100 | 0x200 | 0x400 | 0x40000;
 
-        private static byte* s_tss;
         private static delegate*<SyscallFrame*, void> s_handler;
+        private static delegate*<void> s_enterKernel, s_leaveKernel;
 
-        // Set up the TSS and syscall/sysret. Which kernel stack syscalls and interrupts
-        // from ring 3 use is the running thread's (SetKernelStack, on every switch).
-        public static void Initialize(delegate*<SyscallFrame*, void> syscallHandler)
+        // Set up syscall/sysret on the boot CPU. Which kernel stack syscalls and
+        // interrupts from ring 3 use is the running thread's (Cpu.SetKernelStack, on
+        // every switch). `enterKernel` and `leaveKernel` run around every syscall and
+        // every interrupt from ring 3 that is not lock-free (the kernel lock).
+        public static void Initialize(delegate*<SyscallFrame*, void> syscallHandler, delegate*<void> enterKernel, delegate*<void> leaveKernel)
         {
             s_handler = syscallHandler;
-            s_tss = Internal.Runtime.RuntimeHeap.AllocateRaw(104);
-            byte* doubleFaultStack = Internal.Runtime.RuntimeHeap.AllocateRaw(16 * 1024);
-            *(ulong*)(s_tss + 36) = (ulong)(doubleFaultStack + 16 * 1024); // IST1
-            *(ushort*)(s_tss + 102) = 104;                  // no I/O permission bitmap
-            Gdt.InstallTss(0, (ulong)s_tss, 103);
+            s_enterKernel = enterKernel;
+            s_leaveKernel = leaveKernel;
             Idt.SetInterruptStack(8, 1); // a double fault (say, a kernel stack overflow) gets a fresh stack
+            InitializeOnThisCpu();
+        }
 
+        // The syscall MSRs are per CPU: every application processor sets them too.
+        public static void InitializeOnThisCpu()
+        {
             Native.WriteMsr(MsrEfer, Native.ReadMsr(MsrEfer) | EferSyscallEnable);
             // sysret loads CS = STAR[63:48] + 16 and SS = STAR[63:48] + 8 (user code 0x20, data 0x18).
             Native.WriteMsr(MsrStar, ((ulong)(Gdt.UserData & ~3) - 8) << 48 | (ulong)Gdt.KernelCode << 32);
@@ -38,12 +42,16 @@ namespace Cosmos.HAL
             Native.WriteMsr(MsrFmask, SyscallFlagMask);
         }
 
-        // The stack the CPU switches to when the running thread leaves ring 3 (RSP0) and
-        // the one the syscall entry loads.
-        public static void SetKernelStack(ulong top)
+        public static void EnterKernel()
         {
-            *(ulong*)(s_tss + 4) = top;
-            Native.SetSyscallStack(top);
+            if (s_enterKernel != null)
+                s_enterKernel();
+        }
+
+        public static void LeaveKernel()
+        {
+            if (s_leaveKernel != null)
+                s_leaveKernel();
         }
 
         [UnmanagedCallersOnly(EntryPoint = "syscall_dispatch")]
@@ -51,7 +59,9 @@ namespace Cosmos.HAL
         {
             if (s_handler == null)
                 Internal.Runtime.RuntimePanic.Fail("syscall with no handler");
+            EnterKernel();
             s_handler(frame);
+            LeaveKernel();
         }
     }
 }

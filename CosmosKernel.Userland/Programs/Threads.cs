@@ -14,6 +14,7 @@ namespace CosmosKernel.Userland.Programs
         private static FutexMutex s_mutex;
         private static long s_counter;
         private static long[] s_tids;
+        private static int s_cpusSeen; // bit n: a worker ran on CPU n
 
         public static int Main(string[] args)
         {
@@ -44,6 +45,12 @@ namespace CosmosKernel.Userland.Programs
             Console.WriteLine("threads: " + Workers.ToString() + " threads added " + s_counter.ToString() + " (expected "
                 + (Workers * Increments).ToString() + "), thread ids " + (distinct ? "distinct" : "NOT distinct"));
 
+            int cpus = 0;
+            for (int bit = 0; bit < 32; bit++)
+                if ((s_cpusSeen & (1 << bit)) != 0)
+                    cpus++;
+            Console.WriteLine("threads: the workers ran on " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs"));
+
             long before = Sys.MonotonicNanoseconds();
             long slept = Sys.SleepNanoseconds(50 * 1000000);
             long elapsed = Sys.MonotonicNanoseconds() - before;
@@ -63,6 +70,12 @@ namespace CosmosKernel.Userland.Programs
                 if ((i & 1023) == 0)
                     Sys.Yield(); // a switch inside the critical section, on purpose
                 s_counter = value + 1;
+                if ((i & 255) == 0)
+                {
+                    long cpu = Sys.GetCpu();
+                    if (cpu >= 0 && cpu < 32)
+                        s_cpusSeen |= 1 << (int)cpu; // under the mutex
+                }
                 s_mutex.Unlock();
             }
         }

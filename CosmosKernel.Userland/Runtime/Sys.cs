@@ -13,6 +13,14 @@ namespace CosmosKernel.Userland.Runtime
         // pipe(2): fds[0] reads, fds[1] writes.
         public static long Pipe(int* fds) => Syscall.Invoke(Syscall.Pipe, (ulong)fds);
         public static long GetPid() => Syscall.Invoke(Syscall.Getpid);
+
+        // The CPU this thread runs on (it may move right after), or -errno.
+        public static long GetCpu()
+        {
+            uint cpu;
+            long result = Syscall.Invoke(Syscall.Getcpu, (ulong)&cpu, 0, 0);
+            return result < 0 ? result : cpu;
+        }
         public static long GetTid() => Syscall.Invoke(Syscall.Gettid);
         public static long Fork() => Syscall.Invoke(Syscall.Fork);
 

@@ -24,6 +24,9 @@ namespace CosmosKernel.Boot
 
             Gdt.Install();
             Idt.Install();
+            Cpu.Prepare(0, apicId: 0);      // the boot CPU's GS block and TSS (APIC id known with SMP)
+            Cpu.Activate(0);
+            Scheduling.KernelLock.Acquire(); // the boot CPU runs the kernel from here on
             Pic.RemapAndMaskAll();
             CpuProtections.Enable();
             CrashReport.Install();

@@ -41,6 +41,7 @@ namespace CosmosKernel.Platform
             LocalApic.Initialize(KernelMemory.MapDevice(Acpi.LocalApicPhysical));
             LocalApic.EnableOnThisCpu();
             ApicIds[0] = LocalApic.Id;
+            Cpu.Block(0)->ApicId = ApicIds[0];
             s_run = run;
 
             byte* trampoline = (byte*)Multiboot2.PhysicalToVirtual(TrampolinePhysical);
@@ -84,6 +85,7 @@ namespace CosmosKernel.Platform
         // 1 ms (Intel's MP start-up sequence); give it 500 ms in all.
         private static bool Start(byte* trampoline, uint apicId, int cpu)
         {
+            Cpu.Prepare(cpu, apicId);
             byte* stack = Internal.Runtime.RuntimeHeap.AllocateRaw(StackSize);
             *(ulong*)(trampoline + DataStack) = (ulong)(stack + StackSize);
             *(ulong*)(trampoline + DataCpu) = (ulong)cpu;
@@ -118,13 +120,15 @@ namespace CosmosKernel.Platform
         }
 
         // An AP's first C#: the boot CPU's descriptor tables and protections, its own
-        // local APIC; then report and hand over to the scheduler. It must not allocate
-        // or print before it is in the scheduler: the boot CPU owns the kernel meanwhile.
+        // GS block, TSS, syscall MSRs and local APIC; then report and hand over to the
+        // scheduler. It must not allocate or print before it holds the kernel lock.
         [UnmanagedCallersOnly(EntryPoint = "ap_main")]
         private static void ApMain(int cpu)
         {
             Gdt.LoadOnThisCpu();
+            Cpu.Activate(cpu); // after the GDT load, which clears GS
             Idt.LoadOnThisCpu();
+            UserMode.InitializeOnThisCpu();
             CpuProtections.EnableOnThisCpu();
             LocalApic.EnableOnThisCpu();
             Volatile.Write(ref s_reported, 1);

@@ -1,22 +1,43 @@
+using System.Threading;
 using Cosmos.HAL;
 using CosmosKernel.Memory;
+using CosmosKernel.Scheduling;
 
 namespace CosmosKernel.Platform
 {
-    // TLB shootdown on the one CPU that runs now: invalidate locally, and only when
-    // the address space is the one loaded in CR3 (another space's entries were
-    // flushed by the CR3 write that left it; global pages are kernel-only). The SMP
-    // issue adds IPIs to the other CPUs that may cache the space, behind this same
-    // interface.
-    public sealed class KernelTlbShootdown : ITlbShootdown
+    // TLB shootdown: invalidate on this CPU, then IPI exactly the other CPUs that run
+    // with the address space's page tables loaded (Scheduler.MayCache: a CPU that
+    // switched CR3 away flushed that space's entries; global pages are kernel-only),
+    // and wait until each has invalidated. Only then may the caller reuse the frame.
+    //
+    // The caller holds the kernel lock, so there is one shootdown at a time and no CPU
+    // changes CR3 meanwhile; the targets answer without that lock (lock-free handler),
+    // also while they wait for it, since they wait with interrupts on.
+    public sealed unsafe class KernelTlbShootdown : ITlbShootdown
     {
+        public const int Vector = 0xF0; // above every other vector's priority class (Scheduler's vectors)
+        private const ulong AllPages = ulong.MaxValue;
+
+        private static ulong s_address;     // the page to invalidate, or AllPages
+        private static int s_unanswered;    // targets that have not invalidated yet
+
+        private readonly Scheduler _scheduler;
+
         public long Invalidations;
+        public long InterruptsSent;
+
+        public KernelTlbShootdown(Scheduler scheduler)
+        {
+            _scheduler = scheduler;
+            Idt.SetLockFreeHandler(Vector, &OnShootdown);
+        }
 
         public void InvalidatePage(AddressSpace space, ulong virtualAddress)
         {
             Invalidations++;
             if (Native.ReadCr3() == space.Table.Root)
                 Native.InvalidatePage(virtualAddress);
+            ShootOthers(space, virtualAddress);
         }
 
         public void InvalidateAll(AddressSpace space)
@@ -25,6 +46,41 @@ namespace CosmosKernel.Platform
             ulong cr3 = Native.ReadCr3();
             if (cr3 == space.Table.Root)
                 Native.WriteCr3(cr3);
+            ShootOthers(space, AllPages);
+        }
+
+        private void ShootOthers(AddressSpace space, ulong address)
+        {
+            int me = Cpu.CurrentIndex;
+            int targets = 0;
+            for (int cpu = 0; cpu < _scheduler.CpuCount; cpu++)
+                if (cpu != me && _scheduler.MayCache(cpu, space.Table.Root))
+                    targets++;
+            if (targets == 0)
+                return;
+            s_address = address;
+            Volatile.Write(ref s_unanswered, targets);
+            for (int cpu = 0; cpu < _scheduler.CpuCount; cpu++)
+            {
+                if (cpu != me && _scheduler.MayCache(cpu, space.Table.Root))
+                {
+                    LocalApic.SendInterrupt(Cpu.Block(cpu)->ApicId, Vector);
+                    InterruptsSent++;
+                }
+            }
+            while (Volatile.Read(ref s_unanswered) != 0)
+                Native.Pause();
+        }
+
+        private static void OnShootdown(InterruptFrame* frame)
+        {
+            ulong address = s_address;
+            if (address == AllPages)
+                Native.WriteCr3(Native.ReadCr3());
+            else
+                Native.InvalidatePage(address);
+            LocalApic.EndOfInterrupt();
+            Interlocked.Decrement(ref s_unanswered);
         }
     }
 }

@@ -119,6 +119,7 @@ namespace CosmosKernel.Processes
         public static void EnterUserMode(ulong unused)
         {
             KernelThread me = s_scheduler.Current;
+            KernelLock.Release(); // leaving the kernel (interrupts stay off until iretq)
             Native.EnterUser(me.UserEntry, me.UserStack, UserRflags);
         }
 
@@ -169,6 +170,7 @@ namespace CosmosKernel.Processes
             SyscallFrame frame = registers.Frame; // onto this stack; the heap copy goes
             me.ForkedRegisters = null;
             Internal.Runtime.RuntimeHeap.Free(registers);
+            KernelLock.Release();
             Native.ResumeUser(&frame);
         }
 
@@ -290,6 +292,10 @@ namespace CosmosKernel.Processes
         {
             process.CloseAll(); // before the address space: a pipe end may wake a reader
             s_scheduler.SwitchAddressSpace(s_vmm.KernelTable.Root);
+            for (int cpu = 0; cpu < s_scheduler.CpuCount; cpu++)
+                if (s_scheduler.MayCache(cpu, process.Space.Table.Root))
+                    Diagnostics.Panic.Report("exit of pid " + process.Pid.ToString() + ": CPU " + cpu.ToString()
+                        + " still runs on its page tables");
             process.Space.Destroy();
             if (process.KilledBySignal != 0)
                 Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + ") killed by signal " + process.KilledBySignal.ToString());

@@ -13,10 +13,11 @@ namespace CosmosKernel.Scheduling
         public byte* Stack;        // null for the boot thread, which runs on the boot stack
         public bool Permit;        // Unpark came before Park (IThreadBackend semantics)
         public int Joiner = -1;    // thread waiting in Join, or -1
+        public bool IsIdle;        // a CPU's idle thread: never queued, runs when nothing else can
 
         // For user threads (null Process for kernel threads):
         public Processes.Process Process;
-        public ulong AddressSpaceRoot; // CR3 to load when switching in; 0 keeps the current one
+        public ulong AddressSpaceRoot; // CR3 to load when switching in; 0: the kernel page table
         public ulong FsBase;           // user TLS base (arch_prctl), saved and restored on switches
         public ulong UserEntry, UserStack;
         public int Tid;                // the thread id user space sees (gettid)

@@ -1,32 +1,51 @@
 using System.Runtime.InteropServices;
+using System.Threading;
 using Cosmos.HAL;
 using CosmosKernel.Diagnostics;
 using CosmosKernel.Threading;
 
 namespace CosmosKernel.Scheduling
 {
-    // A cooperative, FIFO scheduler of kernel threads on one CPU. Threads switch only
-    // when they yield, park (block) or exit: the same scheduling points the VMM's shared
-    // code offers the host simulator, so the FIFO locks really sleep here and the
+    // A FIFO scheduler of kernel threads over every CPU. Kernel code switches only at
+    // its scheduling points (yield, park, exit): the same points the VMM's shared code
+    // offers the host simulator, so the FIFO locks really sleep here and the kernel's
     // interleavings are the ones the simulator explores. It is the kernel's
     // IThreadBackend. A user thread is a kernel thread that entered ring 3; switching
-    // to it loads its address space, TLS base and kernel entry stack. The PIT's tick
-    // wakes sleepers and preempts user code; the kernel itself runs with interrupts off
-    // and switches only at its scheduling points. Several CPUs come with the SMP work.
+    // to it loads its address space, TLS base and kernel entry stack. Timer ticks (the
+    // PIT on CPU 0, the local APIC timer on the others) preempt ring 3 only.
     //
-    // Interrupts stay off in the kernel, so on one CPU nothing else touches the run
-    // queue: no lock needed yet.
+    // Several CPUs: one run queue, shared. Every field here is guarded by the kernel
+    // lock (KernelLock), which a CPU holds whenever it runs kernel code; the only
+    // exception is _pendingTicks, which timer interrupts bump atomically while a CPU
+    // may be waiting for the lock. Every CPU has an idle thread that it runs when the
+    // queue is empty; it gives up the kernel lock and halts until an interrupt.
     public sealed unsafe class Scheduler : IThreadBackend
     {
         public const int MaxThreads = 64;
         public const int StackSize = 64 * 1024;
+        // Local APIC vectors. A CPU waits for the kernel lock inside its timer handler,
+        // with the timer's vector still in service, and the APIC holds back vectors of
+        // the same or a lower priority class (vector / 16) until then: the IPIs that
+        // must get through meanwhile (wake-up here, TLB shootdown) have higher classes.
+        public const int ApicTimerVector = 0x40;
+        public const int RescheduleVector = 0xE0; // "the run queue has work": wakes an idle CPU
 
         private static Scheduler s_instance;
 
         private readonly KernelThread[] _threads = new KernelThread[MaxThreads];
         private readonly int[] _readyQueue = new int[MaxThreads];
         private int _readyHead, _readyCount;
-        private KernelThread _current;
+
+        // Per CPU (index = Cpu.CurrentIndex):
+        private readonly KernelThread[] _running = new KernelThread[Gdt.MaxCpus];
+        private readonly KernelThread[] _idle = new KernelThread[Gdt.MaxCpus];
+        private readonly bool[] _halted = new bool[Gdt.MaxCpus];      // idle, halted without the kernel lock
+        private readonly ulong[] _loadedRoot = new ulong[Gdt.MaxCpus]; // CR3 the CPU runs with
+        private int _cpuCount = 1;
+        // The kernel's page table: what threads without an address space of their own
+        // (kernel threads, idle threads) run on. So a CPU never keeps the page tables of
+        // a process it no longer runs, which the process's exit frees.
+        private readonly ulong _kernelRoot;
 
         public long Switches;
         public long Preemptions;
@@ -34,52 +53,83 @@ namespace CosmosKernel.Scheduling
         // The timer: TickHz ticks a second once StartTimer ran; sleeping threads wake at a tick.
         public const int TickHz = 100;
         public ulong Ticks;
+        private long _pendingTicks; // CPU 0's timer interrupts not yet counted into Ticks
         private readonly ulong[] _wakeTick = new ulong[MaxThreads]; // 0 = not sleeping
+        private uint _apicTimerCount; // local APIC timer count for one tick (measured at StartTimer)
 
         public Scheduler()
         {
             s_instance = this;
-            _current = new KernelThread(0, "boot") { State = KernelThread.ThreadState.Running };
-            _threads[0] = _current;
+            var boot = new KernelThread(0, "boot") { State = KernelThread.ThreadState.Running };
+            _threads[0] = boot;
+            _running[0] = boot;
+            _kernelRoot = Native.ReadCr3();
+            _loadedRoot[0] = _kernelRoot;
+            _idle[0] = NewThread(&IdleEntry, 0, "idle 0");
+            _idle[0].IsIdle = true;
         }
 
-        public KernelThread Current => _current;
+        public KernelThread Current => _running[Cpu.CurrentIndex];
 
         public KernelThread Thread(int id) => _threads[id];
+
+        public int CpuCount => _cpuCount;
+
+        // Whether CPU `cpu` runs with page-table root `root` loaded, so its TLB may hold
+        // that address space's entries (a CR3 write flushed the ones it left).
+        public bool MayCache(int cpu, ulong root) => cpu < _cpuCount && _idle[cpu] != null && _loadedRoot[cpu] == root;
 
         // Run the current thread in the address space with page-table root `root` (0:
         // whatever is loaded) from now on, including after switches; returns the
         // previous root, for SwitchAddressSpace(previous) to go back.
         public ulong SwitchAddressSpace(ulong root)
         {
-            ulong previous = _current.AddressSpaceRoot;
-            _current.AddressSpaceRoot = root;
-            if (root != 0 && Native.ReadCr3() != root)
-                Native.WriteCr3(root);
+            KernelThread current = Current;
+            ulong previous = current.AddressSpaceRoot;
+            current.AddressSpaceRoot = root;
+            if (root != 0)
+                LoadRoot(root);
             return previous;
+        }
+
+        private void LoadRoot(ulong root)
+        {
+            int cpu = Cpu.CurrentIndex;
+            if (Native.ReadCr3() != root)
+                Native.WriteCr3(root);
+            _loadedRoot[cpu] = root;
         }
 
         // ---- IThreadBackend ---------------------------------------------------------
 
-        public int CurrentThreadId => _current.Id;
+        public int CurrentThreadId => Current.Id;
 
+        // A scheduling point: other CPUs waiting for the kernel get it now (in order),
+        // then the threads ready on the queue run before this one continues.
         public void Yield()
         {
+            KernelLock.Release();
+            KernelLock.Acquire();
             if (_readyCount == 0)
                 return;
-            _current.State = KernelThread.ThreadState.Ready;
-            Enqueue(_current.Id);
+            KernelThread current = Current;
+            if (current != _idle[Cpu.CurrentIndex])
+            {
+                current.State = KernelThread.ThreadState.Ready;
+                Enqueue(current.Id);
+            }
             SwitchToNext();
         }
 
         public void Park()
         {
-            if (_current.Permit)
+            KernelThread current = Current;
+            if (current.Permit)
             {
-                _current.Permit = false;
+                current.Permit = false;
                 return;
             }
-            _current.State = KernelThread.ThreadState.Blocked;
+            current.State = KernelThread.ThreadState.Blocked;
             SwitchToNext();
         }
 
@@ -103,53 +153,78 @@ namespace CosmosKernel.Scheduling
 
         public void StartTimer()
         {
-            Idt.SetHandler(Pit.Vector, &OnTimer);
+            Idt.SetHandler(Pit.Vector, &OnPitTick);
             Pit.StartPeriodic(TickHz);
         }
 
-        private static void OnTimer(InterruptFrame* frame)
+        // CPU 0 keeps time with the PIT; the PIT also preempts ring 3 there.
+        private static void OnPitTick(InterruptFrame* frame)
         {
             Pit.EndOfInterrupt();
-            s_instance.Tick(frame);
+            Interlocked.Increment(ref s_instance._pendingTicks);
+            if (frame->FromUserMode)
+                s_instance.PreemptUser();
         }
 
-        // Wake the threads whose time came. A tick that interrupted user code preempts
-        // it (the kernel runs with interrupts off, so kernel code is never preempted).
-        private void Tick(InterruptFrame* frame)
+        // The other CPUs preempt ring 3 with their local APIC timers.
+        private static void OnApicTick(InterruptFrame* frame)
         {
-            Ticks++;
-            for (int i = 0; i < MaxThreads; i++)
-            {
-                if (_wakeTick[i] != 0 && _wakeTick[i] <= Ticks)
-                {
-                    _wakeTick[i] = 0;
-                    Unpark(i);
-                }
-            }
-            if (frame->FromUserMode && _readyCount > 0)
+            LocalApic.EndOfInterrupt();
+            if (frame->FromUserMode)
+                s_instance.PreemptUser();
+        }
+
+        private static void OnReschedule(InterruptFrame* frame) => LocalApic.EndOfInterrupt();
+
+        // The tick interrupted ring 3, so this CPU holds the kernel lock (Idt took it):
+        // count the ticks, wake sleepers, and let a ready thread have the CPU.
+        private void PreemptUser()
+        {
+            CountTicks();
+            if (_readyCount > 0)
             {
                 Preemptions++;
                 Yield();
-                if (ReturningToUser != null)
-                    ReturningToUser();
             }
+            if (ReturningToUser != null)
+                ReturningToUser();
         }
 
         // Called before a preempted user thread goes back to ring 3 (the process layer
         // ends threads of an exiting process here).
         public delegate*<void> ReturningToUser;
 
+        // Fold the timer interrupts into Ticks and wake the threads whose time came.
+        private void CountTicks()
+        {
+            long pending = Interlocked.Exchange(ref _pendingTicks, 0);
+            if (pending == 0)
+                return;
+            Ticks += (ulong)pending;
+            for (int i = 0; i < MaxThreads; i++)
+            {
+                if (_wakeTick[i] != 0 && _wakeTick[i] != ulong.MaxValue && _wakeTick[i] <= Ticks)
+                {
+                    _wakeTick[i] = ulong.MaxValue;
+                    Unpark(i);
+                }
+            }
+        }
+
         // Sleep for at least `ticks` whole timer ticks (or until Wake): one more than
         // asked, because the current tick is already partly over.
         public void Sleep(ulong ticks)
         {
+            int me = Current.Id;
+            CountTicks();
             ulong wake = Ticks + ticks + 1;
-            while (Ticks < wake && _wakeTick[_current.Id] != ulong.MaxValue)
+            _wakeTick[me] = wake;
+            while (_wakeTick[me] != ulong.MaxValue)
             {
-                _wakeTick[_current.Id] = wake;
                 Park();
+                CountTicks();
             }
-            _wakeTick[_current.Id] = 0;
+            _wakeTick[me] = 0;
         }
 
         // End a sleep early (an exiting process wakes its threads).
@@ -170,19 +245,103 @@ namespace CosmosKernel.Scheduling
             return false;
         }
 
+        // ---- CPUs ---------------------------------------------------------------------
+
+        // Called on CPU 0 once the other CPUs are started: measure the local APIC timer
+        // against the TSC (its clock differs per machine) for their ticks.
+        public void PrepareOtherCpus()
+        {
+            Idt.SetHandler(ApicTimerVector, &OnApicTick);
+            Idt.SetLockFreeHandler(RescheduleVector, &OnReschedule);
+            if (!LocalApic.Present)
+                return;
+            LocalApic.StartTimer(ApicTimerVector, uint.MaxValue, periodic: false);
+            ulong end = Native.ReadTimestampCounter() + Pit.TscPerSecond / TickHz;
+            while (Native.ReadTimestampCounter() < end)
+                Native.Pause();
+            _apicTimerCount = uint.MaxValue - LocalApic.TimerCurrentCount;
+            LocalApic.StopTimer();
+        }
+
+        // An application processor joins (with the kernel lock held): its current
+        // context becomes its idle thread. Never returns.
+        public void RunOnThisCpu(int cpu)
+        {
+            int id = FreeSlot();
+            if (id < 0)
+                Panic.Report("scheduler: no thread slot for CPU " + cpu.ToString() + "'s idle thread");
+            var idle = new KernelThread(id, "idle " + cpu.ToString()) { State = KernelThread.ThreadState.Running, IsIdle = true };
+            _threads[id] = idle;
+            _idle[cpu] = idle;
+            _running[cpu] = idle;
+            LoadRoot(_kernelRoot);
+            if (cpu + 1 > _cpuCount)
+                _cpuCount = cpu + 1;
+            if (_apicTimerCount != 0)
+                LocalApic.StartTimer(ApicTimerVector, _apicTimerCount, periodic: true);
+            IdleLoop();
+        }
+
+        private static void IdleEntry(ulong unused) => s_instance.IdleLoop();
+
+        // Run whatever is ready; with nothing ready, give up the kernel lock and halt
+        // until an interrupt (a tick, or a reschedule IPI from a CPU that queued work).
+        private void IdleLoop()
+        {
+            int cpu = Cpu.CurrentIndex;
+            while (true)
+            {
+                CountTicks();
+                if (_readyCount > 0)
+                {
+                    SwitchToNext();
+                    continue;
+                }
+                if (cpu == 0 && !AnyoneSleeping() && AllOtherCpusHalted())
+                    Panic.Report("scheduler: every thread is blocked (a lost wake-up or a deadlock)");
+                _halted[cpu] = true;
+                KernelLock.Release();
+                Native.WaitForInterrupt();
+                KernelLock.Acquire();
+                _halted[cpu] = false;
+            }
+        }
+
+        private bool AllOtherCpusHalted()
+        {
+            for (int cpu = 1; cpu < _cpuCount; cpu++)
+                if (_idle[cpu] != null && !_halted[cpu])
+                    return false;
+            return true;
+        }
+
         // ---- threads ------------------------------------------------------------------
 
         // A new ready thread running entry(argument); -1 when the table is full.
         public int Spawn(delegate*<ulong, void> entry, ulong argument, string name)
         {
-            int id = -1;
-            for (int i = 1; i < MaxThreads && id < 0; i++)
-                if (_threads[i] == null || _threads[i].State == KernelThread.ThreadState.Dead)
-                    id = i;
-            if (id < 0)
+            KernelThread thread = NewThread(entry, argument, name);
+            if (thread == null)
                 return -1;
-            // A dead thread's stack is free once it switched away, which it has, since we
-            // are running: reuse it.
+            Enqueue(thread.Id);
+            return thread.Id;
+        }
+
+        private int FreeSlot()
+        {
+            for (int i = 1; i < MaxThreads; i++)
+                if (_threads[i] == null || _threads[i].State == KernelThread.ThreadState.Dead)
+                    return i;
+            return -1;
+        }
+
+        private KernelThread NewThread(delegate*<ulong, void> entry, ulong argument, string name)
+        {
+            int id = FreeSlot();
+            if (id < 0)
+                return null;
+            // A dead thread's stack is free once it switched away, which it has: its CPU
+            // switched with the kernel lock held, and we hold it now. Reuse it.
             byte* stack = _threads[id] != null && _threads[id].Stack != null
                 ? _threads[id].Stack
                 : Internal.Runtime.RuntimeHeap.AllocateRaw(StackSize);
@@ -200,8 +359,7 @@ namespace CosmosKernel.Scheduling
             frame[6] = Native.ThreadStartAddress();
             thread.SavedRsp = (ulong)frame;
             _threads[id] = thread;
-            Enqueue(id);
-            return id;
+            return thread;
         }
 
         // Wait until thread `id` has exited.
@@ -210,7 +368,7 @@ namespace CosmosKernel.Scheduling
             KernelThread thread = _threads[id];
             while (thread.State != KernelThread.ThreadState.Dead)
             {
-                thread.Joiner = _current.Id;
+                thread.Joiner = Current.Id;
                 Park();
             }
         }
@@ -221,41 +379,35 @@ namespace CosmosKernel.Scheduling
         // End the running thread (from its entry's return, exit(), or a fatal fault).
         public void ExitCurrent()
         {
-            KernelThread me = _current;
+            KernelThread me = Current;
             me.State = KernelThread.ThreadState.Dead;
             if (me.Joiner >= 0)
                 Unpark(me.Joiner);
             SwitchToNext();
         }
 
+        // Switch to the first ready thread, or to this CPU's idle thread.
         private void SwitchToNext()
         {
-            // Nobody ready: wait for the timer to wake a sleeper (interrupts on only here).
-            while (_readyCount == 0 && AnyoneSleeping())
-            {
-                Native.EnableInterrupts();
-                Native.Halt();
-                Native.DisableInterrupts();
-            }
-            if (_readyCount == 0)
-                Panic.Report("scheduler: every thread is blocked (a lost wake-up or a deadlock); current thread "
-                    + _current.Id.ToString() + " (" + _current.Name + ")");
-            KernelThread next = _threads[Dequeue()];
-            KernelThread previous = _current;
+            CountTicks();
+            int cpu = Cpu.CurrentIndex;
+            KernelThread previous = _running[cpu];
+            KernelThread next = _readyCount > 0 ? _threads[Dequeue()] : _idle[cpu];
             next.State = KernelThread.ThreadState.Running;
             if (next == previous)
-                return; // woken while idling in its own SwitchToNext: keep running
-            _current = next;
+                return;
+            if (previous.IsIdle)
+                previous.State = KernelThread.ThreadState.Ready; // never queued: each CPU finds its own
+            _running[cpu] = next;
             Switches++;
             // The next thread's address space, user TLS base and ring-3 entry stack.
             if (previous.Process != null)
                 previous.FsBase = Native.ReadMsr(UserMode.MsrFsBase);
             if (next.Process != null)
                 Native.WriteMsr(UserMode.MsrFsBase, next.FsBase);
-            if (next.AddressSpaceRoot != 0 && Native.ReadCr3() != next.AddressSpaceRoot)
-                Native.WriteCr3(next.AddressSpaceRoot);
+            LoadRoot(next.AddressSpaceRoot != 0 ? next.AddressSpaceRoot : _kernelRoot);
             if (next.Stack != null)
-                UserMode.SetKernelStack(next.KernelStackTop);
+                Cpu.SetKernelStack(next.KernelStackTop);
             if (previous.State == KernelThread.ThreadState.Dead)
             {
                 ulong discard; // nobody resumes a dead thread
@@ -270,6 +422,22 @@ namespace CosmosKernel.Scheduling
         {
             _readyQueue[(_readyHead + _readyCount) % MaxThreads] = id;
             _readyCount++;
+            WakeAHaltedCpu();
+        }
+
+        // New work: if a CPU is halted in its idle loop, interrupt it so it looks.
+        private void WakeAHaltedCpu()
+        {
+            int me = Cpu.CurrentIndex;
+            for (int cpu = 0; cpu < _cpuCount; cpu++)
+            {
+                if (cpu != me && _halted[cpu])
+                {
+                    _halted[cpu] = false; // one IPI per halt is enough
+                    LocalApic.SendInterrupt(Cpu.Block(cpu)->ApicId, RescheduleVector);
+                    return;
+                }
+            }
         }
 
         private int Dequeue()

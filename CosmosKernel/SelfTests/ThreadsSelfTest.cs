@@ -85,12 +85,14 @@ namespace CosmosKernel.SelfTests
 
         private static void CopyWithPageLock(ulong unused)
         {
+            s_scheduler.SwitchAddressSpace(s_space.Table.Root); // a thread's address space is its own
             var copier = new UserCopier(new PageLockStrategy());
             s_notCopied = copier.CopyToUser(s_space, s_buffer, s_source, 3 * 4096);
         }
 
         private static void Unmapper(ulong unused)
         {
+            s_scheduler.SwitchAddressSpace(s_space.Table.Root);
             s_space.Unmap(s_buffer, 4 * Paging.PageSize);
         }
     }

@@ -15,7 +15,8 @@ namespace CosmosKernel.Syscalls
 
         public static long Calls;
 
-        public static void Install() => UserMode.Initialize(&Dispatch);
+        // Every syscall and every interrupt from ring 3 runs under the kernel lock.
+        public static void Install() => UserMode.Initialize(&Dispatch, &Scheduling.KernelLock.Acquire, &Scheduling.KernelLock.Release);
 
         private static void Dispatch(SyscallFrame* frame)
         {
@@ -62,6 +63,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.ClockGettime: return ClockGettime(process, a0, a1);
                 case SyscallNumbers.Nanosleep: return Nanosleep(process, a0);
                 case SyscallNumbers.Uname: return Uname(process, a0);
+                case SyscallNumbers.Getcpu: return Getcpu(process, a0, a1);
                 case SyscallNumbers.ArchPrctl: return ArchPrctl(process, a0, a1);
                 case SyscallNumbers.CosmosVmmInfo: return VmmInfo(process, a0);
                 default: return -Errno.ENOSYS;
@@ -270,6 +272,18 @@ namespace CosmosKernel.Syscalls
         }
 
         // struct utsname: six fields of 65 bytes.
+        // getcpu(unsigned* cpu, unsigned* node, void* unused): the CPU running the caller
+        // (it may run elsewhere by the time it looks); one NUMA node.
+        private static long Getcpu(Process process, ulong cpuAddress, ulong nodeAddress)
+        {
+            uint cpu = (uint)Cpu.CurrentIndex, node = 0;
+            if (cpuAddress != 0 && Kernel.UserCopy.CopyToUser(process.Space, cpuAddress, (byte*)&cpu, 4) != 0)
+                return -Errno.EFAULT;
+            if (nodeAddress != 0 && Kernel.UserCopy.CopyToUser(process.Space, nodeAddress, (byte*)&node, 4) != 0)
+                return -Errno.EFAULT;
+            return 0;
+        }
+
         private static long Uname(Process process, ulong buffer)
         {
             const int Field = 65;

@@ -128,6 +128,18 @@ FUNC runtime_debug_write
     jmp .next
 .done:
     ret
+; Sleep until an interrupt, with interrupts on only for that: sti's one-instruction
+; shadow means an interrupt already pending is taken after hlt starts, so it wakes
+; the hlt instead of being lost before it.
+FUNC cpu_wait_for_interrupt
+    sti
+    hlt
+    cli
+    ret
+; The running CPU's per-CPU block (HAL/CpuLocal.cs): gs:[0] holds its address.
+FUNC cpu_read_gs_self
+    mov rax, [gs:0]
+    ret
 FUNC cpu_disable_interrupts
     cli
     ret
@@ -229,6 +241,10 @@ isr_stub_%1:
 extern interrupt_dispatch
 extern cpu_smap_enabled
 isr_common:
+    test qword [rsp + 24], 3    ; from ring 3? (cs above vector, error code, rip)
+    jz .kernel_gs
+    swapgs                     ; the kernel's GS: the per-CPU block
+.kernel_gs:
     push rax
     push rbx
     push rcx
@@ -273,6 +289,10 @@ isr_common:
     pop rbx
     pop rax
     add rsp, 16             ; vector and error code
+    test qword [rsp + 8], 3    ; back to ring 3: give the user its GS again
+    jz .iret
+    swapgs
+.iret:
     iretq
 
 section .rodata

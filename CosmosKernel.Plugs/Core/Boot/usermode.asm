@@ -2,8 +2,12 @@
 ;
 ; A user thread is a kernel thread that entered ring 3 with cpu_enter_user and never
 ; returns to the kernel code that called it: syscalls and interrupts come in on its
-; kernel stack (TSS.RSP0 and syscall_kernel_stack_top, switched by the scheduler),
-; and when the thread ends, the scheduler drops that stack.
+; kernel stack (TSS.RSP0 and the per-CPU SyscallStackTop, switched by the scheduler),
+; and when the thread ends, the scheduler drops that stack. In ring 3 GS is the
+; user's; swapgs brings the kernel's (the per-CPU block, HAL/CpuLocal.cs) on entry.
+
+PERCPU_SYSCALL_STACK equ 8
+PERCPU_USER_RSP      equ 16
 bits 64
 section .text
 
@@ -41,6 +45,7 @@ cpu_enter_user:                     ; rdi = user rip, rsi = user rsp, rdx = rfla
     pxor xmm5, xmm5
     pxor xmm6, xmm6
     pxor xmm7, xmm7
+    swapgs
     iretq
 
 ; syscall: rcx = user rip, r11 = user rflags, rax = number, args in rdi rsi rdx r10 r8 r9.
@@ -48,9 +53,10 @@ cpu_enter_user:                     ; rdi = user rip, rsi = user rsp, rdx = rfla
 extern syscall_dispatch
 global cpu_syscall_entry
 cpu_syscall_entry:
-    mov [rel syscall_user_rsp], rsp
-    mov rsp, [rel syscall_kernel_stack_top]
-    push qword [rel syscall_user_rsp]
+    swapgs
+    mov [gs:PERCPU_USER_RSP], rsp
+    mov rsp, [gs:PERCPU_SYSCALL_STACK]
+    push qword [gs:PERCPU_USER_RSP]
     push rcx
     push r11
     push rax
@@ -92,6 +98,7 @@ syscall_return:                     ; rsp = a SyscallFrame: restore it and retur
     pop r11
     pop rcx
     pop rsp
+    swapgs
     o64 sysret
 
 ; void cpu_resume_user(SyscallFrame* frame): return to ring 3 as if from a syscall,
@@ -102,15 +109,7 @@ cpu_resume_user:
     pxor xmm0, xmm0
     jmp syscall_return
 
-global cpu_syscall_entry_address, cpu_set_syscall_stack
+global cpu_syscall_entry_address
 cpu_syscall_entry_address:
     lea rax, [rel cpu_syscall_entry]
     ret
-cpu_set_syscall_stack:
-    mov [rel syscall_kernel_stack_top], rdi
-    ret
-
-section .data
-align 8
-syscall_user_rsp:         dq 0
-syscall_kernel_stack_top: dq 0

@@ -1,0 +1,63 @@
+using System.Threading;
+using Cosmos.HAL;
+
+namespace CosmosKernel.Scheduling
+{
+    // The kernel lock: one ticket lock that a CPU holds whenever it runs kernel code.
+    // It makes the kernel's cooperative model hold on several CPUs: kernel threads
+    // switch only at scheduling points (Yield, Park, exit), and Yield lets the CPUs
+    // waiting here in, in arrival order (tickets: fair, no CPU starves). So kernel code
+    // on any CPU sees exactly the interleavings the host simulator explores, while user
+    // code runs on all CPUs at once, which is what the race lab attacks.
+    //
+    // Held by a CPU, not by a thread: a CPU that switches threads passes it on to the
+    // thread it switches to. Taken on every entry from ring 3 (syscall, fault, timer),
+    // released on the way back to ring 3 and while a CPU idles. The CPU waits for it
+    // with interrupts on, so it still answers TLB-shootdown IPIs from the holder; the
+    // handlers that can arrive then are lock-free (Idt.SetLockFreeHandler) or only
+    // count ticks.
+    //
+    // Lock order: the kernel lock comes first, before every VMM lock (MmLock, page
+    // locks, frame allocator); those never wait for it.
+    public static class KernelLock
+    {
+        public const int NoCpu = -1;
+
+        private static int s_nextTicket;
+        private static int s_nowServing;
+        private static int s_ownerCpu = NoCpu;
+
+        public static long Acquisitions;
+        public static long ContendedAcquisitions;
+
+        public static int OwnerCpu => Volatile.Read(ref s_ownerCpu);
+
+        public static void Acquire()
+        {
+            int ticket = Interlocked.ExchangeAdd(ref s_nextTicket, 1);
+            if (Volatile.Read(ref s_nowServing) != ticket)
+            {
+                ContendedAcquisitions++; // racy by design: only a statistic
+                while (Volatile.Read(ref s_nowServing) != ticket)
+                {
+                    Native.EnableInterrupts();
+                    Native.Pause();
+                    Native.DisableInterrupts();
+                }
+            }
+            s_ownerCpu = Cpu.CurrentIndex;
+            Acquisitions++;
+        }
+
+        public static void Release()
+        {
+            if (s_ownerCpu != Cpu.CurrentIndex)
+                Diagnostics.Panic.Report("kernel lock released by CPU " + Cpu.CurrentIndex.ToString()
+                    + " but held by CPU " + s_ownerCpu.ToString());
+            s_ownerCpu = NoCpu;
+            Volatile.Write(ref s_nowServing, s_nowServing + 1);
+        }
+
+        public static bool HeldByThisCpu => Volatile.Read(ref s_ownerCpu) == Cpu.CurrentIndex;
+    }
+}
