@@ -5,14 +5,24 @@ namespace CosmosKernel.Tests.Boot;
 
 // Ring 3: static ELF programs shipped as GRUB modules run in user mode, make Linux
 // syscalls, get their errnos for hostile arguments, and are killed (not the kernel)
-// when they touch memory they may not.
-[TestFixture]
+// when they touch memory they may not. All of it on one CPU and on four.
+[TestFixture(1)]
+[TestFixture(4)]
 public class UserModeTests
 {
+    private readonly int _cpus;
     private BootResult _boot = null!;
 
+    public UserModeTests(int cpus) => _cpus = cpus;
+
     [OneTimeSetUp]
-    public void BootWithAllPrograms() => _boot = KernelBoot.RunToExit("exit run=hello,asmhello,hostile,segv,kernelread,hello,threads");
+    public void BootWithAllPrograms() => _boot = KernelBoot.RunToExit("exit run=hello,asmhello,hostile,segv,kernelread,hello,threads", _cpus);
+
+    [Test]
+    public void EveryCpuComesOnline()
+    {
+        Assert.That(_boot.Lines, Has.Some.EqualTo("smp: " + _cpus + (_cpus == 1 ? " CPU" : " CPUs") + " online"), _boot.Describe());
+    }
 
     [Test]
     public void CSharpHelloRunsInRing3AndUsesTheMemorySyscalls()
@@ -73,13 +83,19 @@ public class UserModeTests
         Match sleep = _boot.Lines.Select(l => Regex.Match(l, @"^threads: nanosleep\(50 ms\) returned 0 after (\d+) ms$")).FirstOrDefault(m => m.Success)
             ?? throw new AssertionException("no nanosleep line\n" + _boot.Describe());
         Assert.That(int.Parse(sleep.Groups[1].Value), Is.GreaterThanOrEqualTo(50), "nanosleep sleeps at least the time asked");
+        Match cpus = _boot.Lines.Select(l => Regex.Match(l, @"^threads: the workers ran on (\d+) CPUs?$")).FirstOrDefault(m => m.Success)
+            ?? throw new AssertionException("no getcpu line\n" + _boot.Describe());
+        if (_cpus == 1)
+            Assert.That(int.Parse(cpus.Groups[1].Value), Is.EqualTo(1));
+        else
+            Assert.That(int.Parse(cpus.Groups[1].Value), Is.GreaterThanOrEqualTo(2), "threads of one process run on several CPUs");
         Assert.That(_boot.Lines, Has.Some.EqualTo("process 7 (threads) exited with status 0"));
     }
 
     [Test]
     public void InitRunsProgramsSideBySideAndReapsThemWithWait4()
     {
-        BootResult boot = KernelBoot.RunToExit("exit run=init");
+        BootResult boot = KernelBoot.RunToExit("exit run=init", _cpus);
         Assert.That(boot.Lines, Has.Some.EqualTo("init: pid 1, starting 5 programs"), boot.Describe());
         foreach (string program in new[] { "hello", "threads", "forktest", "pipes", "segv" })
             Assert.That(boot.Lines, Has.Some.Match("^init: started " + program + " as pid \\d+$"));
@@ -91,7 +107,12 @@ public class UserModeTests
         Assert.That(boot.Lines, Has.Some.EqualTo("process 1 (init) exited with status 0"));
         Assert.That(boot.KernelStatus, Is.EqualTo(0), boot.Describe());
     }
+}
 
+// The kernel's answer to a program name it does not have (one CPU is enough).
+[TestFixture]
+public class ProgramNameTests
+{
     [Test]
     public void AnUnknownProgramNameIsReported()
     {
