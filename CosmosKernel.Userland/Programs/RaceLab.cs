@@ -4,86 +4,289 @@ using CosmosKernel.Userland.Runtime;
 
 namespace CosmosKernel.Userland.Programs
 {
-    // racelab: race-lab scenarios on the kernel. In each, the main thread moves 16 KiB
-    // between a pipe and a buffer with read() or write(); the kernel's copy reaches a
-    // scheduling point after its first page, and a second thread of the process
-    // attacks the buffer right then (munmap, or mprotect to read-only). What happens
-    // depends on the strategy the kernel booted with (docs/scenarios.md). Per scenario,
-    // one human line and one machine-readable RACE line.
+    // racelab: race-lab scenarios on the kernel. In each run of a scenario, the main
+    // thread moves 16 KiB between a pipe and a buffer with read() or write(), and a
+    // second thread of the process attacks the buffer meanwhile: munmap, mprotect,
+    // fork, or a plain user read of a page the kernel is copying into. On one CPU the
+    // attacker runs when the kernel's copy reaches its first scheduling point (after a
+    // page); on several it runs on another CPU at the same time, after a jittered
+    // delay, so the runs land before, during and after the copy.
+    //
+    // What happens depends on the strategy the kernel booted with (docs/scenarios.md).
+    // The outcomes come from the syscall results and the kernel's own counters (page-
+    // lock and address-space-lock waits, poisoned frames, double frees, free frames),
+    // never from user-side timing. Per scenario: one human line and one machine-
+    // readable RACE line; at the end, a table.
+    //
+    //   racelab [runs]    (default 16 runs per scenario)
     public static unsafe class RaceLab
     {
         private const int Size = 16 * 1024;
-        private const int AttackMunmap = 0, AttackMprotectReadOnly = 1;
+        private const int Page = 4096;
+        private const int EFAULT = 14;
 
+        private enum Attack { Munmap, MprotectReadOnly, Fork, TouchPage }
+
+        private struct Scenario
+        {
+            public string Name;
+            public string Description;
+            public bool Write;     // write(pipe, buffer) (copy_from_user) instead of read(pipe, buffer) (copy_to_user)
+            public Attack Attack;
+        }
+
+        private struct Tally
+        {
+            public int Runs, Whole, Partial, Efault, Waited, BadData, TornReads;
+            public ulong PoisonViolations, DoubleFrees;
+            public long FramesLeaked;
+        }
+
+        // Shared with the attacker thread of the current run.
         private static int s_go;
-        private static int s_attack;
+        private static Attack s_attack;
         private static ulong s_buffer;
+        private static int s_jitter;
         private static long s_attackResult;
+        private static int s_tornRead; // the attacker saw a byte that is neither the old nor the new contents
 
         public static int Main(string[] args)
         {
+            int runs = 16;
+            if (args.Length > 1 && !TryParse(args[1], out runs))
+            {
+                Console.WriteLine("racelab: usage: racelab [runs]");
+                return 2;
+            }
+            VmmInfo info;
+            Sys.GetVmmInfo(&info);
             string strategy = Sys.CopyStrategy();
+            int cpus = (int)info.CpusOnline;
+
+            Scenario[] scenarios =
+            {
+                new Scenario { Name = "munmap-during-write", Description = "munmap during write()", Write = true, Attack = Attack.Munmap },
+                new Scenario { Name = "munmap-during-read", Description = "munmap during read()", Write = false, Attack = Attack.Munmap },
+                new Scenario { Name = "mprotect-during-read", Description = "mprotect(PROT_READ) during read()", Write = false, Attack = Attack.MprotectReadOnly },
+                new Scenario { Name = "fork-during-read", Description = "fork during read()", Write = false, Attack = Attack.Fork },
+                new Scenario { Name = "touch-locked-page", Description = "a user read of the page being copied", Write = false, Attack = Attack.TouchPage },
+            };
+            var tallies = new Tally[scenarios.Length];
             int failures = 0;
-            failures += Run(strategy, "munmap-during-write", write: true, AttackMunmap);
-            failures += Run(strategy, "munmap-during-read", write: false, AttackMunmap);
-            failures += Run(strategy, "mprotect-during-read", write: false, AttackMprotectReadOnly);
+            for (int i = 0; i < scenarios.Length; i++)
+            {
+                tallies[i] = RunScenarioInChild(scenarios[i], runs, i);
+                Report(scenarios[i], strategy, cpus, tallies[i]);
+                if (tallies[i].PoisonViolations != 0 || tallies[i].DoubleFrees != 0 || tallies[i].FramesLeaked != 0
+                    || tallies[i].BadData != 0 || tallies[i].TornReads != 0)
+                    failures++;
+            }
+            PrintTable(scenarios, tallies, strategy, cpus);
             return failures;
         }
 
-        private static int Run(string strategy, string scenario, bool write, int attack)
+        // Each scenario runs in a forked child, so its memory (user heap and all) comes
+        // back when the child exits: the free frames before the fork and after the
+        // child is reaped must be equal, or the kernel leaked. The child sends its tally
+        // through a pipe.
+        private static Tally RunScenarioInChild(Scenario scenario, int runs, int scenarioIndex)
         {
-            ulong* before = stackalloc ulong[11];
-            Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)before);
+            var tally = new Tally();
             int* fds = stackalloc int[2];
             if (Sys.Pipe(fds) != 0)
-                return 1;
+                return tally;
+            VmmInfo before, after;
+            Sys.GetVmmInfo(&before);
+            long child = Sys.Fork();
+            if (child == 0)
+            {
+                Sys.Close(fds[0]);
+                tally = RunScenario(scenario, runs, scenarioIndex);
+                Sys.Write(fds[1], (byte*)&tally, (ulong)sizeof(Tally));
+                Sys.Exit(0);
+            }
+            Sys.Close(fds[1]);
+            long got = child < 0 ? child : Sys.Read(fds[0], (byte*)&tally, (ulong)sizeof(Tally));
+            Sys.Close(fds[0]);
+            if (child > 0)
+                Sys.Wait(child, out int status);
+            Sys.GetVmmInfo(&after);
+            if (got != sizeof(Tally))
+                Console.WriteLine("racelab: the " + scenario.Name + " child did not report (" + got.ToString() + ")");
+            tally.FramesLeaked = (long)before.FramesFree - (long)after.FramesFree;
+            tally.PoisonViolations = after.PoisonViolations - before.PoisonViolations;
+            tally.DoubleFrees = after.DoubleFrees - before.DoubleFrees;
+            return tally;
+        }
+
+        private static Tally RunScenario(Scenario scenario, int runs, int scenarioIndex)
+        {
+            var tally = new Tally();
+            VmmInfo before, after;
+            for (int run = 0; run < runs; run++)
+            {
+                Sys.GetVmmInfo(&before);
+                long moved = RunOnce(scenario, run + 31 * scenarioIndex, out bool dataOk);
+                Sys.GetVmmInfo(&after);
+                tally.Runs++;
+                if (moved == Size)
+                    tally.Whole++;
+                else if (moved > 0)
+                    tally.Partial++;
+                else if (moved == -EFAULT)
+                    tally.Efault++;
+                if (after.PageLockWaits - before.PageLockWaits + after.MmLockWaits - before.MmLockWaits > 0)
+                    tally.Waited++;
+                if (!dataOk)
+                    tally.BadData++;
+                if (s_tornRead != 0)
+                    tally.TornReads++;
+            }
+            return tally;
+        }
+
+        // One run: returns what read() or write() returned; dataOk is false when a
+        // whole read left the buffer with anything but the pipe's bytes.
+        private static long RunOnce(Scenario scenario, int seed, out bool dataOk)
+        {
+            dataOk = true;
+            int* fds = stackalloc int[2];
+            if (Sys.Pipe(fds) != 0)
+                return -1;
             long buffer = Sys.Mmap(0, Size, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
             if (buffer < 0)
-                return 1;
+            {
+                Sys.Close(fds[0]);
+                Sys.Close(fds[1]);
+                return buffer;
+            }
             byte* bytes = (byte*)buffer;
             for (int i = 0; i < Size; i++)
-                bytes[i] = (byte)(i * 13 + 1); // every page present, with known contents
-            if (!write)
-                for (int i = 0; i < Size / 4096; i++)
-                    Sys.Write(fds[1], bytes + i * 4096, 4096); // fill the pipe: the read will not sleep
+                bytes[i] = OldByte(i); // every page present, with known contents
+            if (!scenario.Write)
+            {
+                byte* page = stackalloc byte[Page];
+                for (int p = 0; p < Size / Page; p++)
+                {
+                    for (int i = 0; i < Page; i++)
+                        page[i] = NewByte(p * Page + i);
+                    Sys.Write(fds[1], page, Page); // fill the pipe: the read will not sleep
+                }
+            }
 
             s_buffer = (ulong)buffer;
-            s_attack = attack;
+            s_attack = scenario.Attack;
+            s_jitter = (int)((uint)(seed * 1103515245 + 12345) % 4096);
+            s_tornRead = 0;
             Volatile.Write(ref s_go, 0);
-            UserThread attacker = UserThread.Start(&Attack, 0);
+            UserThread attacker = UserThread.Start(&AttackEntry, 0);
+            if (attacker == null)
+                return -1;
             Sys.Yield(); // let it reach its wait
             Volatile.Write(ref s_go, 1);
-            long moved = write ? Sys.Write(fds[1], bytes, Size) : Sys.Read(fds[0], bytes, Size);
+            long moved = scenario.Write ? Sys.Write(fds[1], bytes, Size) : Sys.Read(fds[0], bytes, Size);
             attacker.Join();
+
+            // A whole read into a buffer that is still there (fork and touch leave it;
+            // mprotect to read-only keeps it readable) must hold exactly the pipe's bytes.
+            if (!scenario.Write && moved == Size && scenario.Attack != Attack.Munmap)
+                for (int i = 0; i < Size && dataOk; i++)
+                    dataOk = bytes[i] == NewByte(i);
             Sys.Close(fds[0]);
             Sys.Close(fds[1]);
             Sys.Munmap((ulong)buffer, Size);
-
-            ulong* after = stackalloc ulong[11];
-            Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)after);
-            // Counters after the 16-byte strategy name: [7] page-lock waits, [8] poison
-            // violations, [9] double frees, [10] waits for the address-space lock. The
-            // kernel's wait counters, not user-side timing, say whether the attack waited.
-            ulong poison = after[8] - before[8], doubleFrees = after[9] - before[9];
-            bool waited = after[7] - before[7] + after[10] - before[10] > 0;
-            string call = write ? "write()" : "read()";
-            string attackName = attack == AttackMunmap ? "munmap" : "mprotect";
-            Console.WriteLine("racelab: " + attackName + " during " + call + " under " + strategy + ": " + call + " returned "
-                + moved.ToString() + " of " + Size.ToString() + ", " + attackName + " returned " + s_attackResult.ToString()
-                + (waited ? " after waiting for the copy" : " without waiting"));
-            Console.WriteLine("RACE scenario=" + scenario + " strategy=" + strategy + " copied=" + moved.ToString()
-                + " attack=" + s_attackResult.ToString() + " attack_waited=" + (waited ? "yes" : "no")
-                + " poison_violations=" + poison.ToString() + " double_frees=" + doubleFrees.ToString());
-            return poison == 0 && doubleFrees == 0 ? 0 : 1;
+            return moved;
         }
 
-        private static void Attack(ulong unused)
+        private static byte OldByte(int i) => (byte)(i * 13 + 1);
+        private static byte NewByte(int i) => (byte)(i * 7 + 3);
+
+        private static void AttackEntry(ulong unused)
         {
             while (Volatile.Read(ref s_go) == 0)
                 Sys.Yield();
-            s_attackResult = s_attack == AttackMunmap
-                ? Sys.Munmap(s_buffer, Size)
-                : Sys.Mprotect(s_buffer, Size, Sys.ProtRead);
+            for (int i = 0; i < s_jitter; i++)
+                Volatile.Read(ref s_go); // a few microseconds, different in every run
+            switch (s_attack)
+            {
+                case Attack.Munmap:
+                    s_attackResult = Sys.Munmap(s_buffer, Size);
+                    break;
+                case Attack.MprotectReadOnly:
+                    s_attackResult = Sys.Mprotect(s_buffer, Size, Sys.ProtRead);
+                    break;
+                case Attack.Fork:
+                    long child = Sys.Fork();
+                    if (child == 0)
+                        Sys.Exit(0); // the child only has to exist for a moment
+                    s_attackResult = child < 0 ? child : Sys.Wait(child, out int status);
+                    break;
+                case Attack.TouchPage:
+                    // Read the buffer, first page first, while the kernel copies into it:
+                    // under pagelock this thread faults on a copy-locked page and sleeps
+                    // until the copy is done. Every byte must be the old or the new contents.
+                    byte* bytes = (byte*)s_buffer;
+                    for (int i = 0; i < Size; i += 64)
+                    {
+                        byte seen = bytes[i];
+                        if (seen != OldByte(i) && seen != NewByte(i))
+                            s_tornRead = 1;
+                    }
+                    s_attackResult = 0;
+                    break;
+            }
+        }
+
+        private static void Report(Scenario scenario, string strategy, int cpus, Tally t)
+        {
+            Console.WriteLine("racelab: " + scenario.Description + " under " + strategy + " on " + cpus.ToString()
+                + (cpus == 1 ? " CPU: " : " CPUs: ") + t.Runs.ToString() + " runs, " + t.Whole.ToString() + " whole copies, "
+                + t.Partial.ToString() + " partial, " + t.Efault.ToString() + " EFAULT; the attack waited in " + t.Waited.ToString()
+                + "; writes into freed frames " + t.PoisonViolations.ToString() + ", double frees " + t.DoubleFrees.ToString()
+                + ", frames leaked " + t.FramesLeaked.ToString() + ", wrong data " + t.BadData.ToString()
+                + ", torn user reads " + t.TornReads.ToString());
+            Console.WriteLine("RACE scenario=" + scenario.Name + " strategy=" + strategy + " cpus=" + cpus.ToString()
+                + " runs=" + t.Runs.ToString() + " whole=" + t.Whole.ToString() + " partial=" + t.Partial.ToString()
+                + " efault=" + t.Efault.ToString() + " waited=" + t.Waited.ToString()
+                + " poison_violations=" + t.PoisonViolations.ToString() + " double_frees=" + t.DoubleFrees.ToString()
+                + " frames_leaked=" + t.FramesLeaked.ToString() + " bad_data=" + t.BadData.ToString()
+                + " torn_reads=" + t.TornReads.ToString());
+        }
+
+        private static void PrintTable(Scenario[] scenarios, Tally[] tallies, string strategy, int cpus)
+        {
+            Console.WriteLine("racelab: results under " + strategy + " on " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs"));
+            Console.WriteLine("  scenario              runs whole partial efault waited  freed-writes double-frees leaked bad-data");
+            for (int i = 0; i < scenarios.Length; i++)
+            {
+                Tally t = tallies[i];
+                Console.WriteLine("  " + Pad(scenarios[i].Name, 21) + Pad(t.Runs.ToString(), 5) + Pad(t.Whole.ToString(), 6)
+                    + Pad(t.Partial.ToString(), 8) + Pad(t.Efault.ToString(), 7) + Pad(t.Waited.ToString(), 8)
+                    + Pad(t.PoisonViolations.ToString(), 13) + Pad(t.DoubleFrees.ToString(), 13)
+                    + Pad(t.FramesLeaked.ToString(), 7) + (t.BadData + t.TornReads).ToString());
+            }
+        }
+
+        private static string Pad(string text, int width)
+        {
+            string padded = text;
+            while (padded.Length < width)
+                padded += " ";
+            return padded + " ";
+        }
+
+        private static bool TryParse(string text, out int value)
+        {
+            value = 0;
+            if (text.Length == 0 || text.Length > 6)
+                return false;
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (text[i] < '0' || text[i] > '9')
+                    return false;
+                value = value * 10 + (text[i] - '0');
+            }
+            return value > 0;
         }
     }
 }

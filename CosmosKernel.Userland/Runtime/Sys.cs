@@ -92,9 +92,11 @@ namespace CosmosKernel.Userland.Runtime
         // The user-copy strategy the kernel booted with (cosmos_vmm_info).
         public static string CopyStrategy()
         {
-            byte* info = stackalloc byte[88];
-            return Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)info) == 0 ? CString(info, 16) : null;
+            VmmInfo info;
+            return GetVmmInfo(&info) ? CString((byte*)&info, 16) : null;
         }
+
+        public static bool GetVmmInfo(VmmInfo* info) => Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)info) == 0;
 
         public static string CString(byte* text, int max)
         {

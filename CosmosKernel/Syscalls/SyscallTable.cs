@@ -324,8 +324,8 @@ namespace CosmosKernel.Syscalls
 
         // struct cosmos_vmm_info { char strategy[16]; u64 frames_free, frames_used,
         //   demand_zero_faults, file_load_faults, cow_copies, page_lock_waits,
-        //   poison_violations, double_frees, mm_lock_waits; }  (88 bytes)
-        public const int VmmInfoSize = 16 + 9 * 8;
+        //   poison_violations, double_frees, mm_lock_waits, cpus_online; }  (96 bytes)
+        public const int VmmInfoSize = 16 + 10 * 8;
 
         private static long VmmInfo(Process process, ulong buffer)
         {
@@ -344,6 +344,7 @@ namespace CosmosKernel.Syscalls
             counters[6] = frames.PoisonViolations;
             counters[7] = frames.DoubleFrees;
             counters[8] = (ulong)process.Space.MmLock.ContendedAcquisitions;
+            counters[9] = (ulong)Kernel.Scheduler.CpuCount;
             return Kernel.UserCopy.CopyToUser(process.Space, buffer, info, VmmInfoSize) == 0 ? 0 : -Errno.EFAULT;
         }
     }
