@@ -4,13 +4,14 @@ using CosmosKernel.Launcher;
 // dotnet run --project CosmosKernel.Launcher -- <command>
 //   run         boot the ISO in QEMU (a window where there is a display, else headless)
 //   boot-time   boot several times headless and report the median time to the banner
-var smp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 1 };
+var smp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 4 };
 var memory = new Option<int>("--memory") { Description = "guest RAM in MiB", DefaultValueFactory = _ => 256 };
-var kernelOptions = new Option<string>("--options") { Description = "extra kernel command-line options (fw_cfg)", DefaultValueFactory = _ => "" };
+var kernelOptions = new Option<string>("--options") { Description = "kernel command-line options (fw_cfg; they replace the GRUB entry's). Default: lab, the race lab under every strategy", DefaultValueFactory = _ => "" };
 var headless = new Option<bool>("--headless") { Description = "no QEMU window; serial on this terminal; exit when the kernel is done" };
 var timeout = new Option<int>("--timeout") { Description = "seconds before a headless boot is stopped", DefaultValueFactory = _ => 300 };
 var uefi = new Option<bool>("--uefi") { Description = "boot with OVMF (UEFI) instead of BIOS" };
 var gdb = new Option<bool>("--gdb") { Description = "wait for gdb on localhost:1234 (gdb artifacts/kernel.elf -ex 'target remote :1234')" };
+var bootSmp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 1 };
 var runs = new Option<int>("--runs") { Description = "number of boots", DefaultValueFactory = _ => 5 };
 
 var run = new Command("run", "Boot artifacts/CosmosKernel.iso in QEMU") { smp, memory, kernelOptions, headless, timeout, uefi, gdb };
@@ -19,7 +20,13 @@ run.SetAction(async (parse, cancel) =>
     bool display = !parse.GetValue(headless) && Environment.GetEnvironmentVariable("DISPLAY") is { Length: > 0 };
     string extra = parse.GetValue(kernelOptions) ?? "";
     if (!display)
-        extra = (extra + " exit").Trim(); // headless: the kernel ends QEMU when it is done
+    {
+        // Headless, options go through fw_cfg and replace the GRUB menu's default entry:
+        // say what it would have run (the race lab), and end QEMU when the kernel is done.
+        if (extra.Length == 0)
+            extra = "lab";
+        extra = (extra + " exit").Trim();
+    }
     var options = new QemuOptions
     {
         IsoPath = RepoPaths.Iso,
@@ -43,18 +50,18 @@ run.SetAction(async (parse, cancel) =>
         return 124;
     }
     Console.WriteLine(result.KernelStatus is int status
-        ? $"launcher: kernel exited with status {status} ({(status == 0 ? "all self-tests passed" : "failure")})"
+        ? $"launcher: kernel exited with status {status} ({status switch { 0 => "all self-tests passed", 3 => "a kernel crash or oops, see above", _ => "failure" }})"
         : $"launcher: QEMU exited with code {result.QemuExitCode}");
     return result.KernelStatus ?? result.QemuExitCode;
 });
 
-var bootTime = new Command("boot-time", "Median time from QEMU start to the kernel banner over several headless boots") { runs, smp };
+var bootTime = new Command("boot-time", "Median time from QEMU start to the kernel banner over several headless boots") { runs, bootSmp };
 bootTime.SetAction(async (parse, cancel) =>
 {
     var times = new List<double>();
     for (int i = 0; i < parse.GetValue(runs); i++)
     {
-        var result = await QemuRunner.BootAsync(new QemuOptions { IsoPath = RepoPaths.Iso, Cpus = parse.GetValue(smp), KernelOptions = "exit", Timeout = TimeSpan.FromMinutes(2) }, cancel);
+        var result = await QemuRunner.BootAsync(new QemuOptions { IsoPath = RepoPaths.Iso, Cpus = parse.GetValue(bootSmp), KernelOptions = "exit", Timeout = TimeSpan.FromMinutes(2) }, cancel);
         if (result.TimeToBanner is not TimeSpan t)
         {
             Console.Error.WriteLine("no banner:\n" + result.Describe());

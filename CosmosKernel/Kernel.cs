@@ -14,11 +14,14 @@ namespace CosmosKernel
     //   selftest=smap  a direct kernel read of user memory: SMAP makes it fault
     //   strategy=pagelock|mmlock|extable|pin|naive   the user-copy strategy
     //   run=hello,hostile,...   the user programs (GRUB modules) to run, in order (default init)
+    //   lab            the race lab under every strategy in turn (run=racelab; racelab
+    //                  switches the strategy with cosmos_set_strategy, which only this allows)
     public sealed unsafe class Kernel : Cosmos.System.Kernel
     {
         public const string Version = "0.1.0";
         public const byte ExitAllPassed = 0;
         public const byte ExitSelfTestFailed = 1;
+        public const byte ExitCrash = 3; // as CrashReport's
 
         // The address the deliberate page fault reads: in the unmapped gap of the kernel half.
         public const ulong DeliberateFaultAddress = 0xFFFF8F00DEAD0000;
@@ -26,6 +29,8 @@ namespace CosmosKernel
         // The VMM on the real machine, and the user-copy strategy chosen at boot.
         public static Memory.Vmm Vmm { get; private set; }
         public static Scheduling.Scheduler Scheduler { get; private set; }
+        // Whether user space may switch the user-copy strategy (the `lab` option).
+        public static bool StrategySwitching { get; private set; }
         // The GRUB modules: the programs user space can start (cosmos_spawn).
         public static Multiboot2.Module[] Modules { get; private set; }
         public static Memory.UserCopy.UserCopier UserCopy { get; private set; }
@@ -59,6 +64,7 @@ namespace CosmosKernel
             Vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
                 new Platform.KernelTlbShootdown(Scheduler), Scheduler, new Platform.KernelUserMemoryAccess());
             Platform.UserPageFaults.Install();
+            StrategySwitching = _options.Has("lab");
             string strategyName = _options.Get("strategy") ?? "pagelock";
             Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(strategyName);
             if (strategy == null)
@@ -126,9 +132,11 @@ namespace CosmosKernel
             Modules = _boot.Modules;
             Processes.Futexes.Initialize(Scheduler);
             Scheduler.StartTimer();
-            RunPrograms(_options.Get("run") ?? "init"); // init starts the others
+            RunPrograms(_options.Get("run") ?? (StrategySwitching ? "racelab" : "init")); // init starts the others
+            if (CrashReport.Oopses > 0)
+                Console.WriteLine("boot: " + CrashReport.Oopses.ToString() + " kernel oops(es): the kernel went on, but it is not to be trusted");
             if (exitWhenDone)
-                QemuDebugExit.Exit(_allPassed ? ExitAllPassed : ExitSelfTestFailed);
+                QemuDebugExit.Exit(CrashReport.Oopses > 0 ? ExitCrash : _allPassed ? ExitAllPassed : ExitSelfTestFailed);
         }
 
         // Run the named GRUB modules (comma-separated) one after another in ring 3.

@@ -19,21 +19,22 @@ public class RaceLabTests
     private static bool Destructive(string scenario) => scenario.StartsWith("munmap") || scenario.StartsWith("mprotect");
 
     private sealed record Cell(string Scenario, string Strategy, int Cpus, int Runs, int Whole, int Partial, int Efault, int Waited,
-        int PoisonViolations, int DoubleFrees, int FramesLeaked, int BadData, int TornReads);
+        int PoisonViolations, int DoubleFrees, int FramesLeaked, int BadData, int TornReads, int KernelOops);
 
-    private static Cell RaceLine(BootResult boot, string scenario)
+    private static Cell RaceLine(BootResult boot, string scenario, string? strategy = null)
     {
         Match m = boot.Lines.Select(l => Regex.Match(l, "^RACE scenario=" + scenario
-                + @" strategy=(\w+) cpus=(\d+) runs=(\d+) whole=(\d+) partial=(\d+) efault=(\d+) waited=(\d+)"
-                + @" poison_violations=(\d+) double_frees=(\d+) frames_leaked=(-?\d+) bad_data=(\d+) torn_reads=(\d+)$"))
-            .FirstOrDefault(m => m.Success) ?? throw new AssertionException("no RACE line for " + scenario + "\n" + boot.Describe());
+                + " strategy=(" + (strategy ?? @"\w+") + @") cpus=(\d+) runs=(\d+) whole=(\d+) partial=(\d+) efault=(\d+) waited=(\d+)"
+                + @" poison_violations=(\d+) double_frees=(\d+) frames_leaked=(-?\d+) bad_data=(\d+) torn_reads=(\d+) kernel_oops=(\d+)$"))
+            .FirstOrDefault(m => m.Success) ?? throw new AssertionException("no RACE line for " + scenario + " " + strategy + "\n" + boot.Describe());
         int N(int group) => int.Parse(m.Groups[group].Value);
-        return new Cell(scenario, m.Groups[1].Value, N(2), N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10), N(11), N(12));
+        return new Cell(scenario, m.Groups[1].Value, N(2), N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10), N(11), N(12), N(13));
     }
 
     private static void AssertInvariants(Cell cell, BootResult boot)
     {
         string where = cell.Scenario + " under " + cell.Strategy + " on " + cell.Cpus + " CPU(s)\n" + boot.Describe();
+        Assert.That(cell.KernelOops, Is.EqualTo(0), "no kernel oops: " + where);
         Assert.That(cell.Runs, Is.EqualTo(16), where);
         Assert.That(cell.Whole + cell.Partial + cell.Efault, Is.EqualTo(cell.Runs), "every run ends whole, partial or EFAULT: " + where);
         Assert.That(cell.PoisonViolations, Is.EqualTo(0), "no write into a freed frame: " + where);
@@ -112,14 +113,32 @@ public class RaceLabTests
         }
     }
 
-    [Test(Description = "naive: the copy faults on the unmapped buffer with no recovery")]
-    public void NaiveCrashesTheKernel()
+    [Test(Description = "naive: the copy faults on the unmapped buffer with no recovery; the oops kills that scenario's process and the lab goes on")]
+    public void NaiveOopsesAndTheLabGoesOn()
     {
         BootResult boot = KernelBoot.RunToExit("exit run=racelab strategy=naive");
         CrashReport crash = boot.Crash ?? throw new AssertionException("naive should crash\n" + boot.Describe());
         Assert.That(crash.Vector, Is.EqualTo(14));
         Assert.That(boot.Lines, Has.Some.Contains("kernel-mode fault on user address").And.Contains("with no recovery (not mapped)"));
         Assert.That(InstructionDecoder.Decode(crash.CodeBytes, crash.Rip), Is.EqualTo("rep movsb [rdi],[rsi]"));
-        Assert.That(boot.KernelStatus, Is.EqualTo(3));
+        Assert.That(RaceLine(boot, "munmap-during-read").KernelOops, Is.EqualTo(1), "scenario 2 catches naive");
+        foreach (string scenario in Scenarios)
+            RaceLine(boot, scenario); // every scenario still ran
+        Assert.That(boot.Lines, Has.Some.Match(@"^boot: \d+ kernel oops\(es\)"));
+        Assert.That(boot.KernelStatus, Is.EqualTo(3), "the exit status says the kernel crashed");
+    }
+
+    [Test(Description = "lab: every scenario under every strategy in one boot on four CPUs, with a summary table")]
+    public void TheWholeLabInOneBoot()
+    {
+        BootResult boot = KernelBoot.RunToExit("exit lab", 4);
+        foreach (string strategy in new[] { "pagelock", "mmlock", "extable", "pin" })
+            foreach (string scenario in Scenarios)
+                AssertInvariants(RaceLine(boot, scenario, strategy), boot);
+        foreach (string scenario in Scenarios)
+            RaceLine(boot, scenario, "naive");
+        Assert.That(boot.Lines, Has.Some.StartsWith("racelab: summary on 4 CPUs"));
+        Assert.That(boot.Lines, Has.Some.Match(@"^  scenario\s+pagelock\s+mmlock\s+extable\s+pin\s+naive\s*$"));
+        Assert.That(boot.Lines, Has.Some.EqualTo("process 1 (racelab) exited with status 0"), "every strategy but naive kept every invariant");
     }
 }

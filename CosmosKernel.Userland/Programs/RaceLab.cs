@@ -16,7 +16,12 @@ namespace CosmosKernel.Userland.Programs
     // The outcomes come from the syscall results and the kernel's own counters (page-
     // lock and address-space-lock waits, poisoned frames, double frees, free frames),
     // never from user-side timing. Per scenario: one human line and one machine-
-    // readable RACE line; at the end, a table.
+    // readable RACE line; at the end, a table. Each scenario runs in a forked child,
+    // so a kernel oops (naive) kills that child only, and the lab goes on.
+    //
+    // When the kernel booted with the `lab` option, racelab switches the strategy
+    // (cosmos_set_strategy) and runs every scenario under every strategy, naive last,
+    // then prints a summary table: the GRUB menu's default entry and ./run.sh do that.
     //
     //   racelab [runs]    (default 16 runs per scenario)
     public static unsafe class RaceLab
@@ -35,9 +40,12 @@ namespace CosmosKernel.Userland.Programs
             public Attack Attack;
         }
 
+        private static readonly string[] AllStrategies = { "pagelock", "mmlock", "extable", "pin", "naive" };
+
         private struct Tally
         {
             public int Runs, Whole, Partial, Efault, Waited, BadData, TornReads;
+            public int KernelOops; // the scenario's process was killed by a kernel oops
             public ulong PoisonViolations, DoubleFrees;
             public long FramesLeaked;
         }
@@ -60,8 +68,10 @@ namespace CosmosKernel.Userland.Programs
             }
             VmmInfo info;
             Sys.GetVmmInfo(&info);
-            string strategy = Sys.CopyStrategy();
+            string booted = Sys.CopyStrategy();
             int cpus = (int)info.CpusOnline;
+            bool everyStrategy = Sys.SetStrategy(booted) == 0; // allowed with the `lab` boot option only
+            string[] strategies = everyStrategy ? AllStrategies : new[] { booted };
 
             Scenario[] scenarios =
             {
@@ -71,19 +81,35 @@ namespace CosmosKernel.Userland.Programs
                 new Scenario { Name = "fork-during-read", Description = "fork during read()", Write = false, Attack = Attack.Fork },
                 new Scenario { Name = "touch-locked-page", Description = "a user read of the page being copied", Write = false, Attack = Attack.TouchPage },
             };
-            var tallies = new Tally[scenarios.Length];
+            var all = new Tally[strategies.Length * scenarios.Length];
             int failures = 0;
-            for (int i = 0; i < scenarios.Length; i++)
+            for (int s = 0; s < strategies.Length; s++)
             {
-                tallies[i] = RunScenarioInChild(scenarios[i], runs, i);
-                Report(scenarios[i], strategy, cpus, tallies[i]);
-                if (tallies[i].PoisonViolations != 0 || tallies[i].DoubleFrees != 0 || tallies[i].FramesLeaked != 0
-                    || tallies[i].BadData != 0 || tallies[i].TornReads != 0)
-                    failures++;
+                string strategy = strategies[s];
+                if (everyStrategy)
+                {
+                    Sys.SetStrategy(strategy);
+                    Console.WriteLine("racelab: every scenario under " + strategy
+                        + (strategy == "naive" ? " (expect kernel oopses: each kills one scenario's process)" : ""));
+                }
+                var tallies = new Tally[scenarios.Length];
+                for (int i = 0; i < scenarios.Length; i++)
+                {
+                    tallies[i] = RunScenarioInChild(scenarios[i], runs, i);
+                    all[s * scenarios.Length + i] = tallies[i];
+                    Report(scenarios[i], strategy, cpus, tallies[i]);
+                    if (strategy != "naive" && Broken(tallies[i]))
+                        failures++; // naive is there to break
+                }
+                PrintTable(scenarios, tallies, strategy, cpus);
             }
-            PrintTable(scenarios, tallies, strategy, cpus);
+            if (everyStrategy)
+                PrintSummary(scenarios, strategies, all, cpus);
             return failures;
         }
+
+        private static bool Broken(Tally t) => t.KernelOops != 0 || t.PoisonViolations != 0 || t.DoubleFrees != 0
+            || t.FramesLeaked != 0 || t.BadData != 0 || t.TornReads != 0;
 
         // Each scenario runs in a forked child, so its memory (user heap and all) comes
         // back when the child exits: the free frames before the fork and after the
@@ -108,10 +134,13 @@ namespace CosmosKernel.Userland.Programs
             Sys.Close(fds[1]);
             long got = child < 0 ? child : Sys.Read(fds[0], (byte*)&tally, (ulong)sizeof(Tally));
             Sys.Close(fds[0]);
+            int status = 0;
             if (child > 0)
-                Sys.Wait(child, out int status);
+                Sys.Wait(child, out status);
             Sys.GetVmmInfo(&after);
-            if (got != sizeof(Tally))
+            if (child > 0 && !Sys.Exited(status) && Sys.TermSignal(status) == 9)
+                tally.KernelOops = 1; // killed by a kernel oops before it could report
+            else if (got != sizeof(Tally))
                 Console.WriteLine("racelab: the " + scenario.Name + " child did not report (" + got.ToString() + ")");
             tally.FramesLeaked = (long)before.FramesFree - (long)after.FramesFree;
             tally.PoisonViolations = after.PoisonViolations - before.PoisonViolations;
@@ -244,13 +273,13 @@ namespace CosmosKernel.Userland.Programs
                 + t.Partial.ToString() + " partial, " + t.Efault.ToString() + " EFAULT; the attack waited in " + t.Waited.ToString()
                 + "; writes into freed frames " + t.PoisonViolations.ToString() + ", double frees " + t.DoubleFrees.ToString()
                 + ", frames leaked " + t.FramesLeaked.ToString() + ", wrong data " + t.BadData.ToString()
-                + ", torn user reads " + t.TornReads.ToString());
+                + ", torn user reads " + t.TornReads.ToString() + (t.KernelOops != 0 ? "; KERNEL OOPS: the scenario's process was killed" : ""));
             Console.WriteLine("RACE scenario=" + scenario.Name + " strategy=" + strategy + " cpus=" + cpus.ToString()
                 + " runs=" + t.Runs.ToString() + " whole=" + t.Whole.ToString() + " partial=" + t.Partial.ToString()
                 + " efault=" + t.Efault.ToString() + " waited=" + t.Waited.ToString()
                 + " poison_violations=" + t.PoisonViolations.ToString() + " double_frees=" + t.DoubleFrees.ToString()
                 + " frames_leaked=" + t.FramesLeaked.ToString() + " bad_data=" + t.BadData.ToString()
-                + " torn_reads=" + t.TornReads.ToString());
+                + " torn_reads=" + t.TornReads.ToString() + " kernel_oops=" + t.KernelOops.ToString());
         }
 
         private static void PrintTable(Scenario[] scenarios, Tally[] tallies, string strategy, int cpus)
@@ -263,7 +292,34 @@ namespace CosmosKernel.Userland.Programs
                 Console.WriteLine("  " + Pad(scenarios[i].Name, 21) + Pad(t.Runs.ToString(), 5) + Pad(t.Whole.ToString(), 6)
                     + Pad(t.Partial.ToString(), 8) + Pad(t.Efault.ToString(), 7) + Pad(t.Waited.ToString(), 8)
                     + Pad(t.PoisonViolations.ToString(), 13) + Pad(t.DoubleFrees.ToString(), 13)
-                    + Pad(t.FramesLeaked.ToString(), 7) + (t.BadData + t.TornReads).ToString());
+                    + Pad(t.FramesLeaked.ToString(), 7) + (t.BadData + t.TornReads).ToString()
+                    + (t.KernelOops != 0 ? "  KERNEL OOPS" : ""));
+            }
+        }
+
+        // Every scenario under every strategy, one cell each: whole/partial/EFAULT
+        // copies, wN when the attack waited for the copy in N runs; OOPS when the kernel
+        // crashed in the scenario's syscall, BROKEN when an invariant failed.
+        private static void PrintSummary(Scenario[] scenarios, string[] strategies, Tally[] all, int cpus)
+        {
+            Console.WriteLine("racelab: summary on " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs")
+                + " (cells: whole/partial/EFAULT copies, wN = the attack waited in N runs)");
+            string header = "  " + Pad("scenario", 21);
+            for (int s = 0; s < strategies.Length; s++)
+                header += Pad(strategies[s], 10);
+            Console.WriteLine(header);
+            for (int i = 0; i < scenarios.Length; i++)
+            {
+                string row = "  " + Pad(scenarios[i].Name, 21);
+                for (int s = 0; s < strategies.Length; s++)
+                {
+                    Tally t = all[s * scenarios.Length + i];
+                    string cell = t.KernelOops != 0 ? "OOPS" : Broken(t) ? "BROKEN"
+                        : t.Whole.ToString() + "/" + t.Partial.ToString() + "/" + t.Efault.ToString()
+                          + (t.Waited > 0 ? " w" + t.Waited.ToString() : "");
+                    row += Pad(cell, 10);
+                }
+                Console.WriteLine(row);
             }
         }
 

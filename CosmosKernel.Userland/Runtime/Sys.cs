@@ -98,6 +98,19 @@ namespace CosmosKernel.Userland.Runtime
 
         public static bool GetVmmInfo(VmmInfo* info) => Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)info) == 0;
 
+        // Switch the kernel's user-copy strategy (cosmos_set_strategy): 0, or -EPERM
+        // unless the kernel booted with the `lab` option, -EINVAL for an unknown name.
+        public static long SetStrategy(string name)
+        {
+            byte* text = stackalloc byte[16];
+            if (name.Length > 15)
+                return -22;
+            for (int i = 0; i < name.Length; i++)
+                text[i] = (byte)name[i];
+            text[name.Length] = 0;
+            return Syscall.Invoke(Syscall.CosmosSetStrategy, (ulong)text);
+        }
+
         public static string CString(byte* text, int max)
         {
             int length = 0;

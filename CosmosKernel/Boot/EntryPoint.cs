@@ -35,8 +35,10 @@ namespace CosmosKernel.Boot
             var boot = Multiboot2.Parse(multibootMagic, multibootInfo);
             ulong bootInfoSize = multibootInfo == 0 ? 0 : *(uint*)Multiboot2.PhysicalToVirtual(multibootInfo);
             Platform.KernelMemory.Initialize(boot, multibootInfo, bootInfoSize);
-            string extra = QemuFwCfg.ReadFile("opt/cosmos/cmdline");
-            var options = new KernelOptions(extra == null ? boot.CommandLine : boot.CommandLine + " " + extra);
+            // Under QEMU the launcher and the tests pass options through fw_cfg; they
+            // replace the GRUB entry's, so a test never inherits the menu's default.
+            string given = QemuFwCfg.ReadFile("opt/cosmos/cmdline");
+            var options = new KernelOptions(given ?? boot.CommandLine);
 
             new Kernel(boot, options).Start();
             Panic.Halt("Kernel.Start returned");

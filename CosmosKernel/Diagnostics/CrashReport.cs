@@ -12,6 +12,8 @@ namespace CosmosKernel.Diagnostics
         // Set when running under the test harness: stop QEMU with this status.
         public static bool ExitQemuOnCrash;
         public const byte CrashExitStatus = 3;
+        // Kernel faults the kernel survived by killing the process it worked for.
+        public static int Oopses;
 
         public static void Install()
         {

@@ -8,12 +8,16 @@ namespace CosmosKernel.Platform
     // SIGSEGV), and faults on user addresses while the kernel copies to or from user
     // memory. Any other kernel-mode fault is a kernel bug and gets a crash report.
     //
-    // One CPU: the copy in progress is a static. The SMP issue makes it per CPU.
+    // The copy in progress belongs to the running thread (KernelThread.CopySpace): a
+    // fault inside a copy may sleep on a page lock while other threads copy.
+    //
+    // A naive copy's fault has no recovery. Inside a process's syscall it is an oops,
+    // as in Linux: the crash report, the process killed, and the kernel goes on (its
+    // exit status then says it crashed). Anywhere else the kernel stops.
     public static unsafe class UserPageFaults
     {
-        private static AddressSpace s_space;
-        private static bool s_recover;
-        private static bool s_copying;
+        public const int SignalKill = 9;
+
         private static ulong s_copyInstruction;
         private static ulong s_fixup;
 
@@ -29,15 +33,14 @@ namespace CosmosKernel.Platform
 
         internal static void BeginCopy(AddressSpace space, bool recover)
         {
-            s_space = space;
-            s_recover = recover;
-            s_copying = true;
+            Scheduling.KernelThread me = Kernel.Scheduler.Current;
+            me.CopySpace = space;
+            me.CopyRecover = recover;
         }
 
         internal static void EndCopy()
         {
-            s_copying = false;
-            s_space = null;
+            Kernel.Scheduler.Current.CopySpace = null;
         }
 
         // A fault in user code: demand paging and copy-on-write are resolved; a copy-locked
@@ -66,7 +69,9 @@ namespace CosmosKernel.Platform
                 HandleUserFault(frame, address);
                 return;
             }
-            bool inUserCopy = !frame->FromUserMode && s_copying && frame->Rip == s_copyInstruction;
+            Scheduling.KernelThread me = Kernel.Scheduler.Current;
+            AddressSpace space = me.CopySpace;
+            bool inUserCopy = space != null && frame->Rip == s_copyInstruction;
             if (!inUserCopy || address >= Paging.UserSpaceEnd)
             {
                 CrashReport.Report(frame, "page fault in kernel mode");
@@ -74,20 +79,25 @@ namespace CosmosKernel.Platform
                 return;
             }
             Access access = (frame->ErrorCode & 2) != 0 ? Access.Write : Access.Read;
-            FaultResult result = s_space.HandleFault(address, access, userMode: false);
+            FaultResult result = space.HandleFault(address, access, userMode: false);
             if (result == FaultResult.Resolved || result == FaultResult.WaitedForPageLock)
             {
                 ResolvedFaults++;
                 return; // rep movsb resumes where it stopped
             }
-            if (s_recover)
+            if (me.CopyRecover)
             {
                 RecoveredFaults++;
                 frame->Rip = s_fixup; // returns rcx, the bytes not copied
                 return;
             }
             CrashReport.Report(frame, "kernel-mode fault on user address 0x" + address.ToString("X") + " with no recovery (" + (result == FaultResult.BadAddress ? "not mapped" : "out of memory") + ")");
-            CrashReport.Stop();
+            if (Processes.ProgramRunner.Current == null)
+                CrashReport.Stop();
+            CrashReport.Oopses++;
+            me.CopySpace = null;
+            System.Console.WriteLine("kernel oops: the kernel goes on without the process whose syscall crashed");
+            Processes.ProgramRunner.Kill(SignalKill, frame, "killed by a kernel oops in its syscall");
         }
     }
 }

@@ -15,6 +15,11 @@ namespace CosmosKernel.Scheduling
         public int Joiner = -1;    // thread waiting in Join, or -1
         public bool IsIdle;        // a CPU's idle thread: never queued, runs when nothing else can
 
+        // The user copy this thread is inside (Platform/UserPageFaults): per thread, since
+        // a fault in the copy may sleep (on a page lock) while other copies run.
+        public Memory.AddressSpace CopySpace; // null: not copying
+        public bool CopyRecover;
+
         // For user threads (null Process for kernel threads):
         public Processes.Process Process;
         public ulong AddressSpaceRoot; // CR3 to load when switching in; 0: the kernel page table

@@ -10,6 +10,9 @@ namespace CosmosKernel.Syscalls
         // cosmos_vmm_info(struct cosmos_vmm_info* out): the user-copy strategy in use and
         // the frame and fault counters (layout in Syscalls.VmmInfo).
         public const ulong CosmosVmmInfo = 1024;
+        // cosmos_set_strategy(const char* name): switch the user-copy strategy (the `lab`
+        // boot option only; EPERM otherwise).
+        public const ulong CosmosSetStrategy = 1026;
 
         // cosmos_spawn(const char* module_name): start a GRUB module as a child process.
         public const ulong CosmosSpawn = 1025;

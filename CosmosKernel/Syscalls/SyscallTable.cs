@@ -66,8 +66,34 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Getcpu: return Getcpu(process, a0, a1);
                 case SyscallNumbers.ArchPrctl: return ArchPrctl(process, a0, a1);
                 case SyscallNumbers.CosmosVmmInfo: return VmmInfo(process, a0);
+                case SyscallNumbers.CosmosSetStrategy: return SetStrategy(process, a0);
                 default: return -Errno.ENOSYS;
             }
+        }
+
+        // cosmos_set_strategy(const char* name): the race lab's `lab` mode runs every
+        // scenario under every strategy in one boot. A copy already in flight finishes
+        // with the strategy it started with; mixing is safe because munmap, mprotect and
+        // fork honour page locks and pins whatever strategy took them.
+        private static long SetStrategy(Process process, ulong nameAddress)
+        {
+            if (!Kernel.StrategySwitching)
+                return -Errno.EPERM;
+            byte* name = stackalloc byte[16];
+            long length = Kernel.UserCopy.StrncpyFromUser(process.Space, name, nameAddress, 16);
+            if (length < 0)
+                return length;
+            if (length == 16)
+                return -Errno.EINVAL;
+            char* chars = stackalloc char[16];
+            for (int i = 0; i < length; i++)
+                chars[i] = (char)name[i];
+            Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(new string(chars, 0, (int)length));
+            if (strategy == null)
+                return -Errno.EINVAL;
+            Kernel.UserCopy.Strategy = strategy;
+            Console.WriteLine("vmm: user-copy strategy now " + strategy.Name);
+            return 0;
         }
 
         // cosmos_spawn(const char* name): start the GRUB module `name` as a child process
