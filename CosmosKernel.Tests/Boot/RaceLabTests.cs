@@ -12,6 +12,7 @@ namespace CosmosKernel.Tests.Boot;
 [TestFixture]
 public class RaceLabTests
 {
+    // The copy scenarios; the double-fetch pair is checked on its own.
     private static readonly string[] Scenarios =
         { "munmap-during-write", "munmap-during-read", "mprotect-during-read", "fork-during-read", "touch-locked-page" };
 
@@ -19,29 +20,46 @@ public class RaceLabTests
     private static bool Destructive(string scenario) => scenario.StartsWith("munmap") || scenario.StartsWith("mprotect");
 
     private sealed record Cell(string Scenario, string Strategy, int Cpus, int Runs, int Whole, int Partial, int Efault, int Waited,
-        int PoisonViolations, int DoubleFrees, int FramesLeaked, int BadData, int TornReads, int KernelOops);
+        int PoisonViolations, int DoubleFrees, int FramesLeaked, int BadData, int TornReads, int KernelOops, int Rejected, int Exploited);
 
     private static Cell RaceLine(BootResult boot, string scenario, string? strategy = null)
     {
         Match m = boot.Lines.Select(l => Regex.Match(l, "^RACE scenario=" + scenario
                 + " strategy=(" + (strategy ?? @"\w+") + @") cpus=(\d+) runs=(\d+) whole=(\d+) partial=(\d+) efault=(\d+) waited=(\d+)"
-                + @" poison_violations=(\d+) double_frees=(\d+) frames_leaked=(-?\d+) bad_data=(\d+) torn_reads=(\d+) kernel_oops=(\d+)$"))
+                + @" poison_violations=(\d+) double_frees=(\d+) frames_leaked=(-?\d+) bad_data=(\d+) torn_reads=(\d+) kernel_oops=(\d+) rejected=(\d+) exploited=(\d+)$"))
             .FirstOrDefault(m => m.Success) ?? throw new AssertionException("no RACE line for " + scenario + " " + strategy + "\n" + boot.Describe());
         int N(int group) => int.Parse(m.Groups[group].Value);
-        return new Cell(scenario, m.Groups[1].Value, N(2), N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10), N(11), N(12), N(13));
+        return new Cell(scenario, m.Groups[1].Value, N(2), N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10), N(11), N(12), N(13), N(14), N(15));
     }
 
-    private static void AssertInvariants(Cell cell, BootResult boot)
+    private static void AssertInvariants(Cell cell, BootResult boot, bool copyOutcomes = true)
     {
         string where = cell.Scenario + " under " + cell.Strategy + " on " + cell.Cpus + " CPU(s)\n" + boot.Describe();
         Assert.That(cell.KernelOops, Is.EqualTo(0), "no kernel oops: " + where);
         Assert.That(cell.Runs, Is.EqualTo(16), where);
-        Assert.That(cell.Whole + cell.Partial + cell.Efault, Is.EqualTo(cell.Runs), "every run ends whole, partial or EFAULT: " + where);
+        if (copyOutcomes)
+            Assert.That(cell.Whole + cell.Partial + cell.Efault, Is.EqualTo(cell.Runs), "every run ends whole, partial or EFAULT: " + where);
         Assert.That(cell.PoisonViolations, Is.EqualTo(0), "no write into a freed frame: " + where);
         Assert.That(cell.DoubleFrees, Is.EqualTo(0), "no frame freed twice: " + where);
         Assert.That(cell.FramesLeaked, Is.EqualTo(0), "every frame comes back when the scenario's process exits: " + where);
         Assert.That(cell.BadData, Is.EqualTo(0), "a whole read leaves exactly the pipe's bytes: " + where);
         Assert.That(cell.TornReads, Is.EqualTo(0), "a user read sees old or new bytes, nothing else: " + where);
+    }
+
+    // Scenario 4: the kernel fetches a request once, so a flipped length is either the
+    // validated one or rejected; the demo's deliberate double fetch uses a length it never
+    // validated (on one CPU in every run: the flip lands at its scheduling point).
+    private static void AssertDoubleFetch(BootResult boot, string strategy, bool oneCpu)
+    {
+        Cell once = RaceLine(boot, "double-fetch", strategy);
+        AssertInvariants(once, boot, copyOutcomes: false);
+        Assert.That(once.Exploited, Is.EqualTo(0), "fetched once, an unvalidated length is never used\n" + boot.Describe());
+        Assert.That(once.Whole + once.Rejected, Is.EqualTo(once.Runs));
+        Cell twice = RaceLine(boot, "double-fetch-bug", strategy);
+        AssertInvariants(twice, boot, copyOutcomes: false);
+        Assert.That(twice.Whole + twice.Rejected + twice.Exploited, Is.EqualTo(twice.Runs));
+        if (oneCpu)
+            Assert.That(twice.Exploited, Is.EqualTo(twice.Runs), "the deliberate double fetch is exploited\n" + boot.Describe());
     }
 
     private static BootResult Lab(string strategy, int cpus)
@@ -58,6 +76,7 @@ public class RaceLabTests
     public void LockingStrategiesOnOneCpu(string strategy)
     {
         BootResult boot = Lab(strategy, 1);
+        AssertDoubleFetch(boot, strategy, oneCpu: true);
         foreach (string scenario in Scenarios)
         {
             Cell cell = RaceLine(boot, scenario);
@@ -71,6 +90,7 @@ public class RaceLabTests
     public void ExtableOnOneCpu()
     {
         BootResult boot = Lab("extable", 1);
+        AssertDoubleFetch(boot, "extable", oneCpu: true);
         foreach (string scenario in Scenarios)
         {
             Cell cell = RaceLine(boot, scenario);
@@ -87,6 +107,7 @@ public class RaceLabTests
     public void PinOnOneCpu()
     {
         BootResult boot = Lab("pin", 1);
+        AssertDoubleFetch(boot, "pin", oneCpu: true);
         foreach (string scenario in Scenarios)
         {
             Cell cell = RaceLine(boot, scenario);
@@ -103,6 +124,7 @@ public class RaceLabTests
     public void OnFourCpusEveryInvariantHolds(string strategy)
     {
         BootResult boot = Lab(strategy, 4);
+        AssertDoubleFetch(boot, strategy, oneCpu: false);
         foreach (string scenario in Scenarios)
         {
             Cell cell = RaceLine(boot, scenario);
@@ -133,12 +155,16 @@ public class RaceLabTests
     {
         BootResult boot = KernelBoot.RunToExit("exit lab", 4);
         foreach (string strategy in new[] { "pagelock", "mmlock", "extable", "pin" })
+        {
             foreach (string scenario in Scenarios)
                 AssertInvariants(RaceLine(boot, scenario, strategy), boot);
+            AssertDoubleFetch(boot, strategy, oneCpu: false);
+        }
         foreach (string scenario in Scenarios)
             RaceLine(boot, scenario, "naive");
         Assert.That(boot.Lines, Has.Some.StartsWith("racelab: summary on 4 CPUs"));
         Assert.That(boot.Lines, Has.Some.Match(@"^  scenario\s+pagelock\s+mmlock\s+extable\s+pin\s+naive\s*$"));
         Assert.That(boot.Lines, Has.Some.EqualTo("process 1 (racelab) exited with status 0"), "every strategy but naive kept every invariant");
+        Assert.That(boot.KernelStatus, Is.EqualTo(0), "naive's oopses are what the lab expects");
     }
 }

@@ -30,7 +30,7 @@ namespace CosmosKernel.Userland.Programs
         private const int Page = 4096;
         private const int EFAULT = 14;
 
-        private enum Attack { Munmap, MprotectReadOnly, Fork, TouchPage }
+        private enum Attack { Munmap, MprotectReadOnly, Fork, TouchPage, FlipLength }
 
         private struct Scenario
         {
@@ -38,6 +38,7 @@ namespace CosmosKernel.Userland.Programs
             public string Description;
             public bool Write;     // write(pipe, buffer) (copy_from_user) instead of read(pipe, buffer) (copy_to_user)
             public Attack Attack;
+            public int FetchTwice; // FlipLength: the demo syscall's deliberate double fetch (1) or the kernel's rule (0)
         }
 
         private static readonly string[] AllStrategies = { "pagelock", "mmlock", "extable", "pin", "naive" };
@@ -46,6 +47,8 @@ namespace CosmosKernel.Userland.Programs
         {
             public int Runs, Whole, Partial, Efault, Waited, BadData, TornReads;
             public int KernelOops; // the scenario's process was killed by a kernel oops
+            public int Rejected;   // double fetch: the kernel refused the length it fetched (EINVAL)
+            public int Exploited;  // double fetch: the kernel used a length it never validated
             public ulong PoisonViolations, DoubleFrees;
             public long FramesLeaked;
         }
@@ -80,6 +83,8 @@ namespace CosmosKernel.Userland.Programs
                 new Scenario { Name = "mprotect-during-read", Description = "mprotect(PROT_READ) during read()", Write = false, Attack = Attack.MprotectReadOnly },
                 new Scenario { Name = "fork-during-read", Description = "fork during read()", Write = false, Attack = Attack.Fork },
                 new Scenario { Name = "touch-locked-page", Description = "a user read of the page being copied", Write = false, Attack = Attack.TouchPage },
+                new Scenario { Name = "double-fetch", Description = "a length flipped while the kernel handles the request", Attack = Attack.FlipLength, FetchTwice = 0 },
+                new Scenario { Name = "double-fetch-bug", Description = "the same against a deliberate double fetch", Attack = Attack.FlipLength, FetchTwice = 1 },
             };
             var all = new Tally[strategies.Length * scenarios.Length];
             int failures = 0;
@@ -98,7 +103,7 @@ namespace CosmosKernel.Userland.Programs
                     tallies[i] = RunScenarioInChild(scenarios[i], runs, i);
                     all[s * scenarios.Length + i] = tallies[i];
                     Report(scenarios[i], strategy, cpus, tallies[i]);
-                    if (strategy != "naive" && Broken(tallies[i]))
+                    if (strategy != "naive" && Broken(tallies[i], scenarios[i]))
                         failures++; // naive is there to break
                 }
                 PrintTable(scenarios, tallies, strategy, cpus);
@@ -108,8 +113,9 @@ namespace CosmosKernel.Userland.Programs
             return failures;
         }
 
-        private static bool Broken(Tally t) => t.KernelOops != 0 || t.PoisonViolations != 0 || t.DoubleFrees != 0
-            || t.FramesLeaked != 0 || t.BadData != 0 || t.TornReads != 0;
+        // An invariant failed. (The deliberate double fetch is there to be exploited.)
+        private static bool Broken(Tally t, Scenario scenario) => t.KernelOops != 0 || t.PoisonViolations != 0 || t.DoubleFrees != 0
+            || t.FramesLeaked != 0 || t.BadData != 0 || t.TornReads != 0 || (t.Exploited != 0 && scenario.FetchTwice == 0);
 
         // Each scenario runs in a forked child, so its memory (user heap and all) comes
         // back when the child exits: the free frames before the fork and after the
@@ -155,9 +161,22 @@ namespace CosmosKernel.Userland.Programs
             for (int run = 0; run < runs; run++)
             {
                 Sys.GetVmmInfo(&before);
-                long moved = RunOnce(scenario, run + 31 * scenarioIndex, out bool dataOk);
+                bool dataOk = true;
+                long moved = scenario.Attack == Attack.FlipLength
+                    ? RunRequestOnce(scenario, run + 31 * scenarioIndex)
+                    : RunOnce(scenario, run + 31 * scenarioIndex, out dataOk);
                 Sys.GetVmmInfo(&after);
                 tally.Runs++;
+                if (scenario.Attack == Attack.FlipLength)
+                {
+                    if (moved == -22)
+                        tally.Rejected++;
+                    else if (moved > RequestCapacity)
+                        tally.Exploited++;
+                    if (moved == SafeLength)
+                        tally.Whole++;
+                    continue;
+                }
                 if (moved == Size)
                     tally.Whole++;
                 else if (moved > 0)
@@ -227,6 +246,37 @@ namespace CosmosKernel.Userland.Programs
             return moved;
         }
 
+        // Scenario 4: the main thread asks the kernel (cosmos_double_fetch_demo) to copy a
+        // request's SafeLength bytes while the attacker flips the length between
+        // SafeLength and LongLength, over the demo's limit. The kernel validates its own
+        // copy of the request; the deliberate double fetch validates one fetch and uses
+        // another. Returns the length the kernel used, or -errno.
+        private const long RequestCapacity = 256, SafeLength = 16, LongLength = 4096;
+        private static ulong* s_request;
+
+        private static long RunRequestOnce(Scenario scenario, int seed)
+        {
+            long page = Sys.Mmap(0, 2 * Page, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            if (page < 0)
+                return page;
+            s_request = (ulong*)page;
+            s_request[0] = (ulong)page + Page; // the data: the second page
+            s_request[1] = SafeLength;
+            s_attack = Attack.FlipLength;
+            s_jitter = (int)((uint)(seed * 1103515245 + 12345) % 4096);
+            Volatile.Write(ref s_go, 0);
+            UserThread attacker = UserThread.Start(&AttackEntry, 0);
+            if (attacker == null)
+                return -1;
+            Sys.Yield();
+            Volatile.Write(ref s_go, 1);
+            long used = Syscall.Invoke(Syscall.CosmosDoubleFetchDemo, (ulong)page, (ulong)scenario.FetchTwice);
+            Volatile.Write(ref s_go, 2); // the attacker stops flipping
+            attacker.Join();
+            Sys.Munmap((ulong)page, 2 * Page);
+            return used;
+        }
+
         private static byte OldByte(int i) => (byte)(i * 13 + 1);
         private static byte NewByte(int i) => (byte)(i * 7 + 3);
 
@@ -249,6 +299,18 @@ namespace CosmosKernel.Userland.Programs
                     if (child == 0)
                         Sys.Exit(0); // the child only has to exist for a moment
                     s_attackResult = child < 0 ? child : Sys.Wait(child, out int status);
+                    break;
+                case Attack.FlipLength:
+                    // Flip until the request is handled; yield now and then, so that on
+                    // one CPU the kernel runs again while the length is the long one.
+                    for (int i = 0; Volatile.Read(ref s_go) == 1; i++)
+                    {
+                        Volatile.Write(ref *(long*)&s_request[1], SafeLength);
+                        Volatile.Write(ref *(long*)&s_request[1], LongLength);
+                        if ((i & 63) == 0)
+                            Sys.Yield();
+                    }
+                    s_attackResult = 0;
                     break;
                 case Attack.TouchPage:
                     // Read the buffer, first page first, while the kernel copies into it:
@@ -273,13 +335,16 @@ namespace CosmosKernel.Userland.Programs
                 + t.Partial.ToString() + " partial, " + t.Efault.ToString() + " EFAULT; the attack waited in " + t.Waited.ToString()
                 + "; writes into freed frames " + t.PoisonViolations.ToString() + ", double frees " + t.DoubleFrees.ToString()
                 + ", frames leaked " + t.FramesLeaked.ToString() + ", wrong data " + t.BadData.ToString()
-                + ", torn user reads " + t.TornReads.ToString() + (t.KernelOops != 0 ? "; KERNEL OOPS: the scenario's process was killed" : ""));
+                + ", torn user reads " + t.TornReads.ToString()
+                + (scenario.Attack == Attack.FlipLength ? "; length rejected " + t.Rejected.ToString() + ", unvalidated length used " + t.Exploited.ToString() : "")
+                + (t.KernelOops != 0 ? "; KERNEL OOPS: the scenario's process was killed" : ""));
             Console.WriteLine("RACE scenario=" + scenario.Name + " strategy=" + strategy + " cpus=" + cpus.ToString()
                 + " runs=" + t.Runs.ToString() + " whole=" + t.Whole.ToString() + " partial=" + t.Partial.ToString()
                 + " efault=" + t.Efault.ToString() + " waited=" + t.Waited.ToString()
                 + " poison_violations=" + t.PoisonViolations.ToString() + " double_frees=" + t.DoubleFrees.ToString()
                 + " frames_leaked=" + t.FramesLeaked.ToString() + " bad_data=" + t.BadData.ToString()
-                + " torn_reads=" + t.TornReads.ToString() + " kernel_oops=" + t.KernelOops.ToString());
+                + " torn_reads=" + t.TornReads.ToString() + " kernel_oops=" + t.KernelOops.ToString()
+                + " rejected=" + t.Rejected.ToString() + " exploited=" + t.Exploited.ToString());
         }
 
         private static void PrintTable(Scenario[] scenarios, Tally[] tallies, string strategy, int cpus)
@@ -293,7 +358,7 @@ namespace CosmosKernel.Userland.Programs
                     + Pad(t.Partial.ToString(), 8) + Pad(t.Efault.ToString(), 7) + Pad(t.Waited.ToString(), 8)
                     + Pad(t.PoisonViolations.ToString(), 13) + Pad(t.DoubleFrees.ToString(), 13)
                     + Pad(t.FramesLeaked.ToString(), 7) + (t.BadData + t.TornReads).ToString()
-                    + (t.KernelOops != 0 ? "  KERNEL OOPS" : ""));
+                    + (t.KernelOops != 0 ? "  KERNEL OOPS" : "") + (t.Exploited != 0 ? "  EXPLOITED " + t.Exploited.ToString() : ""));
             }
         }
 
@@ -303,7 +368,8 @@ namespace CosmosKernel.Userland.Programs
         private static void PrintSummary(Scenario[] scenarios, string[] strategies, Tally[] all, int cpus)
         {
             Console.WriteLine("racelab: summary on " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs")
-                + " (cells: whole/partial/EFAULT copies, wN = the attack waited in N runs)");
+                + " (cells: whole/partial/EFAULT copies, wN = the attack waited in N runs;");
+            Console.WriteLine("  double fetch: okN = the validated length used, xN = an unvalidated one)");
             string header = "  " + Pad("scenario", 21);
             for (int s = 0; s < strategies.Length; s++)
                 header += Pad(strategies[s], 10);
@@ -314,9 +380,11 @@ namespace CosmosKernel.Userland.Programs
                 for (int s = 0; s < strategies.Length; s++)
                 {
                     Tally t = all[s * scenarios.Length + i];
-                    string cell = t.KernelOops != 0 ? "OOPS" : Broken(t) ? "BROKEN"
-                        : t.Whole.ToString() + "/" + t.Partial.ToString() + "/" + t.Efault.ToString()
-                          + (t.Waited > 0 ? " w" + t.Waited.ToString() : "");
+                    string cell = t.KernelOops != 0 ? "OOPS" : Broken(t, scenarios[i]) ? "BROKEN"
+                        : scenarios[i].Attack == Attack.FlipLength
+                          ? "ok" + t.Whole.ToString() + " x" + t.Exploited.ToString()
+                          : t.Whole.ToString() + "/" + t.Partial.ToString() + "/" + t.Efault.ToString()
+                            + (t.Waited > 0 ? " w" + t.Waited.ToString() : "");
                     row += Pad(cell, 10);
                 }
                 Console.WriteLine(row);

@@ -13,6 +13,9 @@ namespace CosmosKernel.Syscalls
         // cosmos_set_strategy(const char* name): switch the user-copy strategy (the `lab`
         // boot option only; EPERM otherwise).
         public const ulong CosmosSetStrategy = 1026;
+        // cosmos_double_fetch_demo(struct request*, int fetchTwice): race-lab scenario 4
+        // (Syscalls/DoubleFetchDemo.cs).
+        public const ulong CosmosDoubleFetchDemo = 1027;
 
         // cosmos_spawn(const char* module_name): start a GRUB module as a child process.
         public const ulong CosmosSpawn = 1025;

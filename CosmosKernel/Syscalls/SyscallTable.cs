@@ -67,6 +67,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.ArchPrctl: return ArchPrctl(process, a0, a1);
                 case SyscallNumbers.CosmosVmmInfo: return VmmInfo(process, a0);
                 case SyscallNumbers.CosmosSetStrategy: return SetStrategy(process, a0);
+                case SyscallNumbers.CosmosDoubleFetchDemo: return DoubleFetchDemo.Handle(process, a0, a1);
                 default: return -Errno.ENOSYS;
             }
         }
@@ -91,8 +92,9 @@ namespace CosmosKernel.Syscalls
             Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(new string(chars, 0, (int)length));
             if (strategy == null)
                 return -Errno.EINVAL;
+            if (strategy.Name != Kernel.UserCopy.Strategy.Name)
+                Console.WriteLine("vmm: user-copy strategy now " + strategy.Name);
             Kernel.UserCopy.Strategy = strategy;
-            Console.WriteLine("vmm: user-copy strategy now " + strategy.Name);
             return 0;
         }
 
