@@ -109,6 +109,17 @@ _start:
     EXPECT -EFAULT, 1025, 0, 0, 0, 0, 0, 0                               ; spawn(NULL)
     lea r14, [rel no_such_program]
     EXPECT -ENOENT, 1025, r14, 0, 0, 0, 0, 0                             ; no such program
+    ; cosmos_set_strategy: only under the `lab` boot option; cosmos_double_fetch_demo
+    EXPECT -EPERM, 1026, r14, 0, 0, 0, 0, 0                              ; not booted with lab
+    EXPECT -EFAULT, 1027, 0, 0, 0, 0, 0, 0                               ; request NULL
+    EXPECT -EFAULT, 1027, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0              ; request in the kernel
+    EXPECT -EINVAL, 1027, r13, 7, 0, 0, 0, 0                             ; unknown variant
+    mov qword [r13], 0                                                    ; request { NULL, 300 }
+    mov qword [r13 + 8], 300
+    EXPECT -EINVAL, 1027, r13, 0, 0, 0, 0, 0                             ; length over the limit
+    mov qword [r13 + 8], 16
+    EXPECT -EFAULT, 1027, r13, 0, 0, 0, 0, 0                             ; data pointer NULL
+    mov qword [r13 + 8], 0
     ; unknown syscall numbers
     EXPECT -ENOSYS, 9999, 0, 0, 0, 0, 0, 0
     EXPECT -ENOSYS, -1, 0, 0, 0, 0, 0, 0
@@ -197,7 +208,7 @@ section .bss
 alignb 16
 digits: resb 16
 digits_end:
-info_before: resb 80
-info_after: resb 80
+info_before: resb 128     ; struct cosmos_vmm_info (96 bytes), with room to grow
+info_after: resb 128
 alignb 4096
 buffer: resb 4096
