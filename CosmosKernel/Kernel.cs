@@ -131,6 +131,7 @@ namespace CosmosKernel
             Console.WriteLine("smp: " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs") + " online");
             Processes.ProgramRunner.Initialize(Scheduler, Vmm, UserCopy);
             Modules = _boot.Modules;
+            Processes.Ramdisk.Initialize(_boot.Modules);
             Processes.Futexes.Initialize(Scheduler);
             Scheduler.StartTimer();
             RunPrograms(_options.Get("run") ?? (StrategySwitching ? "racelab" : "init")); // init starts the others

@@ -14,22 +14,22 @@ public class RaceLabTests
 {
     // The copy scenarios; the double-fetch pair is checked on its own.
     private static readonly string[] Scenarios =
-        { "munmap-during-write", "munmap-during-read", "mprotect-during-read", "fork-during-read", "touch-locked-page" };
+        { "munmap-during-write", "munmap-during-read", "mprotect-during-read", "munmap-during-load", "fork-during-read", "touch-locked-page" };
 
     // Attacks that take the buffer away (or make it read-only) before the copy ends.
     private static bool Destructive(string scenario) => scenario.StartsWith("munmap") || scenario.StartsWith("mprotect");
 
     private sealed record Cell(string Scenario, string Strategy, int Cpus, int Runs, int Whole, int Partial, int Efault, int Waited,
-        int PoisonViolations, int DoubleFrees, int FramesLeaked, int BadData, int TornReads, int KernelOops, int Rejected, int Exploited);
+        int PoisonViolations, int DoubleFrees, int FramesLeaked, int BadData, int TornReads, int KernelOops, int Rejected, int Exploited, long FileLoads);
 
     private static Cell RaceLine(BootResult boot, string scenario, string? strategy = null)
     {
         Match m = boot.Lines.Select(l => Regex.Match(l, "^RACE scenario=" + scenario
                 + " strategy=(" + (strategy ?? @"\w+") + @") cpus=(\d+) runs=(\d+) whole=(\d+) partial=(\d+) efault=(\d+) waited=(\d+)"
-                + @" poison_violations=(\d+) double_frees=(\d+) frames_leaked=(-?\d+) bad_data=(\d+) torn_reads=(\d+) kernel_oops=(\d+) rejected=(\d+) exploited=(\d+)$"))
+                + @" poison_violations=(\d+) double_frees=(\d+) frames_leaked=(-?\d+) bad_data=(\d+) torn_reads=(\d+) kernel_oops=(\d+) rejected=(\d+) exploited=(\d+) file_loads=(\d+)$"))
             .FirstOrDefault(m => m.Success) ?? throw new AssertionException("no RACE line for " + scenario + " " + strategy + "\n" + boot.Describe());
         int N(int group) => int.Parse(m.Groups[group].Value);
-        return new Cell(scenario, m.Groups[1].Value, N(2), N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10), N(11), N(12), N(13), N(14), N(15));
+        return new Cell(scenario, m.Groups[1].Value, N(2), N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10), N(11), N(12), N(13), N(14), N(15), long.Parse(m.Groups[16].Value));
     }
 
     private static void AssertInvariants(Cell cell, BootResult boot, bool copyOutcomes = true)
@@ -63,6 +63,15 @@ public class RaceLabTests
     }
 
     private static BootResult Lab(string strategy, int cpus)
+    {
+        BootResult boot = LabBoot(strategy, cpus);
+        if (cpus == 1 || strategy is "pagelock" or "mmlock" or "pin")
+            Assert.That(RaceLine(boot, "munmap-during-load").FileLoads, Is.GreaterThan(0),
+                "the copy into the file mapping loads its pages on demand\n" + boot.Describe());
+        return boot;
+    }
+
+    private static BootResult LabBoot(string strategy, int cpus)
     {
         BootResult boot = KernelBoot.RunToExit("exit run=racelab strategy=" + strategy, cpus);
         Assert.That(boot.Crash, Is.Null, boot.Describe());

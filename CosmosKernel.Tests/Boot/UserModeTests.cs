@@ -30,6 +30,7 @@ public class UserModeTests
         Assert.That(_boot.Lines, Has.Some.EqualTo("Hello from C# in ring 3! (pid 1, argv[0] = hello)"), _boot.Describe());
         Assert.That(_boot.Lines, Has.Some.EqualTo("hello: running on CosmosKernel 0.1.0 (x86_64), user-copy strategy pagelock"));
         Assert.That(_boot.Lines, Has.Some.Match(@"^hello: mmap'd a page at 0x[0-9a-f]+, wrote and summed it \(522240\), made it read-only, unmapped it$"));
+        Assert.That(_boot.Lines, Has.Some.EqualTo("hello: /modules/hello starts with the ELF magic; read() and mmap() agree"), "open, read and a file mapping");
         Assert.That(_boot.Lines, Has.Some.EqualTo("process 1 (hello) exited with status 0"));
     }
 

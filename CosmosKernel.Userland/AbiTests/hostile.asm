@@ -16,6 +16,8 @@ bits 64
 %define EAGAIN 11
 %define ECHILD 10
 %define ENOENT 2
+%define EROFS 30
+%define ENODEV 19
 
 ; EXPECT expected, nr, a0, a1, a2, a3, a4, a5
 %macro EXPECT 8
@@ -120,6 +122,16 @@ _start:
     mov qword [r13 + 8], 16
     EXPECT -EFAULT, 1027, r13, 0, 0, 0, 0, 0                             ; data pointer NULL
     mov qword [r13 + 8], 0
+    ; open (the GRUB modules, read-only) and mmap of what is not a file
+    EXPECT -EFAULT, 2, 0, 0, 0, 0, 0, 0                                  ; open(NULL)
+    EXPECT -EFAULT, 2, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0                 ; path in the kernel
+    lea r14, [rel no_such_file]
+    EXPECT -ENOENT, 2, r14, 0, 0, 0, 0, 0                                ; no such module
+    lea r14, [rel hello_file]
+    EXPECT -EROFS, 2, r14, 1, 0, 0, 0, 0                                 ; O_WRONLY
+    EXPECT -EROFS, 2, r14, 0x40, 0, 0, 0, 0                              ; O_CREAT
+    EXPECT -EBADF, SYS_mmap, 0, 4096, 1, 2, 99, 0                        ; file mapping of an unknown fd
+    EXPECT -ENODEV, SYS_mmap, 0, 4096, 1, 2, 1, 0                        ; file mapping of the console
     ; unknown syscall numbers
     EXPECT -ENOSYS, 9999, 0, 0, 0, 0, 0, 0
     EXPECT -ENOSYS, -1, 0, 0, 0, 0, 0, 0
@@ -201,6 +213,8 @@ STRING failed_suffix, 10
 section .data
 bad_timespec: dq 0, 2000000000
 no_such_program: db "nosuchprogram", 0
+no_such_file: db "/modules/nosuchprogram", 0
+hello_file: db "/modules/hello", 0
 passed: dd 0
 total: dd 0
 

@@ -31,7 +31,28 @@ namespace CosmosKernel.Userland.Programs
                 return Fail("munmap", result);
             Console.WriteLine("hello: mmap'd a page at 0x" + ((ulong)page).ToString("x") + ", wrote and summed it (" + sum.ToString()
                 + "), made it read-only, unmapped it");
-            return sum == 16 * (255 * 256 / 2) ? 0 : 1;
+            if (sum != 16 * (255 * 256 / 2))
+                return 1;
+
+            // Its own file, read and mapped: the GRUB modules are files under /modules.
+            long fd = Sys.Open("/modules/" + args[0]);
+            if (fd < 0)
+                return Fail("open", fd);
+            byte* header = stackalloc byte[4];
+            long got = Sys.Read((int)fd, header, 4);
+            long mapped = Sys.MmapFile(0, 4096, Sys.ProtRead, Sys.MapPrivate, (int)fd, 0);
+            Sys.Close((int)fd);
+            if (got != 4)
+                return Fail("read", got);
+            if (mapped < 0)
+                return Fail("mmap of the file", mapped);
+            byte* file = (byte*)mapped;
+            bool elf = header[0] == 0x7F && header[1] == 'E' && header[2] == 'L' && header[3] == 'F';
+            bool same = file[0] == header[0] && file[1] == header[1] && file[2] == header[2] && file[3] == header[3];
+            Sys.Munmap((ulong)mapped, 4096);
+            Console.WriteLine("hello: /modules/" + args[0] + (elf ? " starts with the ELF magic" : " is not an ELF file")
+                + (same ? "; read() and mmap() agree" : "; read() and mmap() DISAGREE"));
+            return elf && same ? 0 : 1;
         }
 
         private static int Fail(string call, long result)

@@ -39,6 +39,7 @@ namespace CosmosKernel.Userland.Programs
             public bool Write;     // write(pipe, buffer) (copy_from_user) instead of read(pipe, buffer) (copy_to_user)
             public Attack Attack;
             public int FetchTwice; // FlipLength: the demo syscall's deliberate double fetch (1) or the kernel's rule (0)
+            public bool FileBacked; // the buffer maps a file (MAP_PRIVATE), its pages not loaded yet
         }
 
         private static readonly string[] AllStrategies = { "pagelock", "mmlock", "extable", "pin", "naive" };
@@ -49,6 +50,7 @@ namespace CosmosKernel.Userland.Programs
             public int KernelOops; // the scenario's process was killed by a kernel oops
             public int Rejected;   // double fetch: the kernel refused the length it fetched (EINVAL)
             public int Exploited;  // double fetch: the kernel used a length it never validated
+            public long FileLoads; // pages the kernel loaded from the file on demand
             public ulong PoisonViolations, DoubleFrees;
             public long FramesLeaked;
         }
@@ -81,6 +83,7 @@ namespace CosmosKernel.Userland.Programs
                 new Scenario { Name = "munmap-during-write", Description = "munmap during write()", Write = true, Attack = Attack.Munmap },
                 new Scenario { Name = "munmap-during-read", Description = "munmap during read()", Write = false, Attack = Attack.Munmap },
                 new Scenario { Name = "mprotect-during-read", Description = "mprotect(PROT_READ) during read()", Write = false, Attack = Attack.MprotectReadOnly },
+                new Scenario { Name = "munmap-during-load", Description = "munmap during read() into a file mapping not yet loaded", Write = false, Attack = Attack.Munmap, FileBacked = true },
                 new Scenario { Name = "fork-during-read", Description = "fork during read()", Write = false, Attack = Attack.Fork },
                 new Scenario { Name = "touch-locked-page", Description = "a user read of the page being copied", Write = false, Attack = Attack.TouchPage },
                 new Scenario { Name = "double-fetch", Description = "a length flipped while the kernel handles the request", Attack = Attack.FlipLength, FetchTwice = 0 },
@@ -189,6 +192,7 @@ namespace CosmosKernel.Userland.Programs
                     tally.BadData++;
                 if (s_tornRead != 0)
                     tally.TornReads++;
+                tally.FileLoads += (long)(after.FileLoadFaults - before.FileLoadFaults);
             }
             return tally;
         }
@@ -201,16 +205,31 @@ namespace CosmosKernel.Userland.Programs
             int* fds = stackalloc int[2];
             if (Sys.Pipe(fds) != 0)
                 return -1;
-            long buffer = Sys.Mmap(0, Size, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            long buffer;
+            if (scenario.FileBacked)
+            {
+                // A private mapping of this program's own file: the kernel loads each
+                // page from the ramdisk the first time it is touched, here by the copy.
+                long file = Sys.Open("/modules/racelab");
+                buffer = file < 0 ? file : Sys.MmapFile(0, Size, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate, (int)file, 0);
+                if (file >= 0)
+                    Sys.Close((int)file);
+            }
+            else
+            {
+                buffer = Sys.Mmap(0, Size, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            }
             if (buffer < 0)
             {
+                Console.WriteLine("racelab: no buffer for " + scenario.Name + " (" + buffer.ToString() + ")");
                 Sys.Close(fds[0]);
                 Sys.Close(fds[1]);
                 return buffer;
             }
             byte* bytes = (byte*)buffer;
-            for (int i = 0; i < Size; i++)
-                bytes[i] = OldByte(i); // every page present, with known contents
+            if (!scenario.FileBacked)
+                for (int i = 0; i < Size; i++)
+                    bytes[i] = OldByte(i); // every page present, with known contents
             if (!scenario.Write)
             {
                 byte* page = stackalloc byte[Page];
@@ -336,6 +355,7 @@ namespace CosmosKernel.Userland.Programs
                 + "; writes into freed frames " + t.PoisonViolations.ToString() + ", double frees " + t.DoubleFrees.ToString()
                 + ", frames leaked " + t.FramesLeaked.ToString() + ", wrong data " + t.BadData.ToString()
                 + ", torn user reads " + t.TornReads.ToString()
+                + (scenario.FileBacked ? "; pages loaded from the file on demand " + t.FileLoads.ToString() : "")
                 + (scenario.Attack == Attack.FlipLength ? "; length rejected " + t.Rejected.ToString() + ", unvalidated length used " + t.Exploited.ToString() : "")
                 + (t.KernelOops != 0 ? "; KERNEL OOPS: the scenario's process was killed" : ""));
             Console.WriteLine("RACE scenario=" + scenario.Name + " strategy=" + strategy + " cpus=" + cpus.ToString()
@@ -344,7 +364,8 @@ namespace CosmosKernel.Userland.Programs
                 + " poison_violations=" + t.PoisonViolations.ToString() + " double_frees=" + t.DoubleFrees.ToString()
                 + " frames_leaked=" + t.FramesLeaked.ToString() + " bad_data=" + t.BadData.ToString()
                 + " torn_reads=" + t.TornReads.ToString() + " kernel_oops=" + t.KernelOops.ToString()
-                + " rejected=" + t.Rejected.ToString() + " exploited=" + t.Exploited.ToString());
+                + " rejected=" + t.Rejected.ToString() + " exploited=" + t.Exploited.ToString()
+                + " file_loads=" + t.FileLoads.ToString());
         }
 
         private static void PrintTable(Scenario[] scenarios, Tally[] tallies, string strategy, int cpus)

@@ -72,6 +72,22 @@ namespace CosmosKernel.Userland.Runtime
         public static long Mmap(ulong address, ulong length, int protection, int flags)
             => Syscall.Invoke(Syscall.Mmap, address, length, (ulong)protection, (ulong)flags, unchecked((ulong)-1), 0);
 
+        // Map `length` bytes of an open file from `offset` (page aligned).
+        public static long MmapFile(ulong address, ulong length, int protection, int flags, int fd, ulong offset)
+            => Syscall.Invoke(Syscall.Mmap, address, length, (ulong)protection, (ulong)flags, (ulong)fd, offset);
+
+        // Open a file read-only (the GRUB modules: /modules/NAME); an fd or -errno.
+        public static long Open(string path)
+        {
+            byte* text = stackalloc byte[128];
+            if (path.Length > 127)
+                return -36;
+            for (int i = 0; i < path.Length; i++)
+                text[i] = (byte)path[i];
+            text[path.Length] = 0;
+            return Syscall.Invoke(Syscall.Open, (ulong)text, 0);
+        }
+
         public static long Munmap(ulong address, ulong length) => Syscall.Invoke(Syscall.Munmap, address, length);
         public static long Mprotect(ulong address, ulong length, int protection) => Syscall.Invoke(Syscall.Mprotect, address, length, (ulong)protection);
 

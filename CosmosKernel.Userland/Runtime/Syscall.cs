@@ -7,6 +7,7 @@ namespace CosmosKernel.Userland.Runtime
     // Results are the kernel's: a negative value is -errno.
     public static class Syscall
     {
+        public const ulong Open = 2;
         public const ulong Read = 0, Write = 1, Close = 3, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Pipe = 22;
         public const ulong SchedYield = 24, Nanosleep = 35, Getpid = 39, Exit = 60, Uname = 63, ArchPrctl = 158, Gettid = 186;
         public const ulong Futex = 202, ClockGettime = 228, ExitGroup = 231, Fork = 57, Wait4 = 61, Getcpu = 309;

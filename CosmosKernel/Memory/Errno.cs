@@ -19,6 +19,7 @@ namespace CosmosKernel.Memory
         public const int EMFILE = 24;
         public const int EPIPE = 32;
         public const int ENAMETOOLONG = 36;
+        public const int EROFS = 30;
         public const int EOVERFLOW = 75;
         public const int ENOSYS = 38;
         public const int EOPNOTSUPP = 95;

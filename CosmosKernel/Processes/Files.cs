@@ -7,7 +7,7 @@ namespace CosmosKernel.Processes
     // What a file descriptor refers to. Reference-counted: fork shares open files,
     // close drops a reference. Read and write move bytes between user memory and the
     // file only through the user-copy routines (the strategy chosen at boot).
-    // Guarded like the scheduler: the kernel runs with interrupts off on one CPU.
+    // Guarded by the kernel lock (Scheduling/KernelLock.cs), like the scheduler.
     public abstract unsafe class OpenFile
     {
         public int References = 1;

@@ -37,7 +37,7 @@ namespace CosmosKernel.Processes
         // Null when it could not start (the reason is printed).
         public static Process Spawn(Multiboot2.Module module, int parentPid)
         {
-            var file = new RamdiskFile(module.Name, (byte*)Multiboot2.PhysicalToVirtual(module.Start), module.End - module.Start);
+            RamdiskFile file = Ramdisk.Find(module.Name);
             AddressSpace space = AddressSpace.Create(s_vmm);
             if (space == null)
             {

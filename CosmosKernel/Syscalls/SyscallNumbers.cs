@@ -3,6 +3,7 @@ namespace CosmosKernel.Syscalls
     // Linux x86-64 syscall numbers, plus the project's own.
     public static class SyscallNumbers
     {
+        public const ulong Open = 2, Openat = 257;
         public const ulong Read = 0, Write = 1, Close = 3, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Pipe = 22, Pipe2 = 293;
         public const ulong SchedYield = 24, Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Exit = 60, Wait4 = 61;
         public const ulong Uname = 63, ArchPrctl = 158, Gettid = 186, Futex = 202, ClockGettime = 228, ExitGroup = 231, Getcpu = 309;

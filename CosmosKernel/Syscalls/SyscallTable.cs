@@ -38,6 +38,8 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Pipe: return Pipe(process, a0, 0);
                 case SyscallNumbers.Pipe2: return Pipe(process, a0, a1);
                 case SyscallNumbers.Mmap: return Mmap(process, a0, a1, a2, a3, a4, a5);
+                case SyscallNumbers.Open: return Open(process, a0, a1);
+                case SyscallNumbers.Openat: return (long)a0 == AtFdCwd ? Open(process, a1, a2) : -Errno.EBADF;
                 case SyscallNumbers.Munmap: return process.Space.Unmap(a0, a1);
                 case SyscallNumbers.Mprotect: return process.Space.Protect(a0, a1, (int)a2 == (long)a2 ? (int)a2 : -1);
                 case SyscallNumbers.Brk: return Brk(process, a0);
@@ -271,9 +273,37 @@ namespace CosmosKernel.Syscalls
         {
             if (protection > int.MaxValue || flags > int.MaxValue)
                 return -Errno.EINVAL;
-            if (((int)flags & MapFlags.Anonymous) == 0)
-                return -Errno.EBADF; // no file descriptors for files yet
-            return process.Space.Map(address, length, (int)protection, (int)flags, null, offset);
+            if (((int)flags & MapFlags.Anonymous) != 0)
+                return process.Space.Map(address, length, (int)protection, (int)flags, null, offset);
+            if (!(process.File(fd) is RamdiskFileHandle handle))
+                return process.File(fd) == null ? -Errno.EBADF : -Errno.ENODEV; // pipes and the console do not map
+            if (((int)flags & MapFlags.Shared) != 0 && ((int)protection & Prot.Write) != 0)
+                return -Errno.EACCES; // the file is read-only: no writable shared mapping
+            return process.Space.Map(address, length, (int)protection, (int)flags, handle.File, offset);
+        }
+
+        private const long AtFdCwd = -100;
+        private const ulong OpenAccessMode = 3, OpenCreate = 0x40, OpenTruncate = 0x200;
+
+        // open(path, flags): the GRUB modules as /modules/NAME, read-only.
+        private static long Open(Process process, ulong pathAddress, ulong flags)
+        {
+            byte* path = stackalloc byte[128];
+            long length = Kernel.UserCopy.StrncpyFromUser(process.Space, path, pathAddress, 128);
+            if (length < 0)
+                return length;
+            if (length == 128)
+                return -Errno.ENAMETOOLONG;
+            if ((flags & OpenAccessMode) != 0 || (flags & (OpenCreate | OpenTruncate)) != 0)
+                return -Errno.EROFS;
+            char* chars = stackalloc char[128];
+            for (int i = 0; i < length; i++)
+                chars[i] = (char)path[i];
+            Memory.RamdiskFile file = Ramdisk.Open(new string(chars, 0, (int)length));
+            if (file == null)
+                return -Errno.ENOENT;
+            int fd = process.AddFile(new RamdiskFileHandle(file));
+            return fd < 0 ? -Errno.EMFILE : fd;
         }
 
         // brk(0) returns the current break; a new break inside [start, start + limit)
