@@ -16,6 +16,7 @@ namespace CosmosKernel
     //   run=hello,hostile,...   the user programs (GRUB modules) to run, in order (default init)
     //   lab            the race lab under every strategy in turn (run=racelab; racelab
     //                  switches the strategy with cosmos_set_strategy, which only this allows)
+    //   bench          the benchmarks (run=bench), which switch strategies too
     public sealed unsafe class Kernel : Cosmos.System.Kernel
     {
         public const string Version = "0.1.0";
@@ -65,7 +66,7 @@ namespace CosmosKernel
             Vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
                 new Platform.KernelTlbShootdown(Scheduler), Scheduler, new Platform.KernelUserMemoryAccess());
             Platform.UserPageFaults.Install();
-            StrategySwitching = _options.Has("lab");
+            StrategySwitching = _options.Has("lab") || _options.Has("bench");
             string strategyName = _options.Get("strategy") ?? "pagelock";
             Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(strategyName);
             if (strategy == null)
@@ -134,7 +135,8 @@ namespace CosmosKernel
             Processes.Ramdisk.Initialize(_boot.Modules);
             Processes.Futexes.Initialize(Scheduler);
             Scheduler.StartTimer();
-            RunPrograms(_options.Get("run") ?? (StrategySwitching ? "racelab" : "init")); // init starts the others
+            string defaultProgram = _options.Has("bench") ? "bench" : _options.Has("lab") ? "racelab" : "init"; // init starts the others
+            RunPrograms(_options.Get("run") ?? defaultProgram);
             // Only naive has no recovery, so an oops is naive's. The lab runs naive on
             // purpose: there its oopses are the expected result, not the kernel's failure.
             bool oopsesExpected = StrategySwitching;

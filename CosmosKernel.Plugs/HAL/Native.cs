@@ -25,6 +25,7 @@ namespace Cosmos.HAL
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_rdmsr")] public static extern ulong ReadMsr(uint msr);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_wrmsr")] public static extern void WriteMsr(uint msr, ulong value);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_cpuid")] public static extern void CpuId(uint leaf, uint subleaf, uint* registers);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_memcpy")] public static extern void Memcpy(byte* destination, byte* source, ulong length);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_mmio_read32")] public static extern uint MmioRead32(ulong address);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_mmio_write32")] public static extern void MmioWrite32(ulong address, uint value);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("smp_trampoline_start")] public static extern byte* SmpTrampolineStart();

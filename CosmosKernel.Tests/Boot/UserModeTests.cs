@@ -119,7 +119,7 @@ public class ProgramNameTests
     {
         BootResult boot = KernelBoot.RunToExit("exit run=nosuchprogram");
         // The message lists the GRUB modules, in grub.cfg's order.
-        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, threads, init, forktest, pipes, racelab, asmhello, hostile, segv, kernelread)"));
+        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, threads, init, forktest, pipes, racelab, bench, asmhello, hostile, segv, kernelread)"));
         Assert.That(boot.KernelStatus, Is.EqualTo(0));
     }
 }

@@ -21,7 +21,9 @@ namespace CosmosKernel.Userland.Programs
                 return Pipes.Main(args);
             if (name == "racelab")
                 return RaceLab.Main(args);
-            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes, racelab)");
+            if (name == "bench")
+                return Bench.Main(args);
+            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes, racelab, bench)");
             return 127;
         }
     }

@@ -11,7 +11,7 @@ namespace CosmosKernel.Userland.Runtime
         public const ulong Read = 0, Write = 1, Close = 3, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Pipe = 22;
         public const ulong SchedYield = 24, Nanosleep = 35, Getpid = 39, Exit = 60, Uname = 63, ArchPrctl = 158, Gettid = 186;
         public const ulong Futex = 202, ClockGettime = 228, ExitGroup = 231, Fork = 57, Wait4 = 61, Getcpu = 309;
-        public const ulong CosmosVmmInfo = 1024, CosmosSpawn = 1025, CosmosSetStrategy = 1026, CosmosDoubleFetchDemo = 1027;
+        public const ulong CosmosVmmInfo = 1024, CosmosSpawn = 1025, CosmosSetStrategy = 1026, CosmosDoubleFetchDemo = 1027, CosmosBench = 1028;
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_syscall")]
         public static extern long Invoke(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5);
@@ -22,6 +22,9 @@ namespace CosmosKernel.Userland.Runtime
         public static long Invoke(ulong number, ulong a0, ulong a1, ulong a2) => Invoke(number, a0, a1, a2, 0, 0, 0);
 
         // clone for a thread running entry(argument) on stackTop (crt0.asm).
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_rdtsc")]
+        public static extern ulong ReadTimestampCounter();
+
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_clone_thread")]
         public static extern unsafe long CloneThread(ulong flags, ulong stackTop, int* parentTid, int* childTid, ulong tls,
             delegate*<ulong, void> entry, ulong argument);

@@ -104,3 +104,12 @@ runtime_heap_arena_size:
 section .bss
 alignb 4096
 heap_arena: resb HEAP_ARENA_SIZE    ; pages cost frames only once touched (demand zero)
+
+section .text
+; ulong cosmos_rdtsc(): the time-stamp counter (ring 3 may read it: CR4.TSD is clear).
+global cosmos_rdtsc
+cosmos_rdtsc:
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    ret

@@ -17,6 +17,9 @@ namespace CosmosKernel.Syscalls
         // cosmos_double_fetch_demo(struct request*, int fetchTwice): race-lab scenario 4
         // (Syscalls/DoubleFetchDemo.cs).
         public const ulong CosmosDoubleFetchDemo = 1027;
+        // cosmos_bench(op, user buffer, size, direction, iterations): TSC-timed user
+        // copies and memcpy for the benchmarks (Syscalls/CopyBenchmark.cs).
+        public const ulong CosmosBench = 1028;
 
         // cosmos_spawn(const char* module_name): start a GRUB module as a child process.
         public const ulong CosmosSpawn = 1025;

@@ -327,3 +327,10 @@ FUNC cpu_mmio_read32
 FUNC cpu_mmio_write32
     mov [rdi], esi
     ret
+
+; cpu_memcpy(destination, source, length): the baseline the user-copy benchmarks
+; compare with: the same `rep movsb` as the user copy, without its checks and locks.
+FUNC cpu_memcpy
+    mov rcx, rdx
+    rep movsb
+    ret

@@ -1,0 +1,194 @@
+using System;
+using System.Threading;
+using CosmosKernel.Userland.Runtime;
+
+namespace CosmosKernel.Userland.Programs
+{
+    // bench: the benchmarks, in one boot, in TSC cycles. Every figure that is compared
+    // with another is measured in the same boot: user copies against plain memcpy of
+    // the same size (the kernel times both, cosmos_bench), with the process's other
+    // threads idle or spinning on other CPUs (so TLB shootdowns must interrupt them).
+    // One machine-readable BENCH line per figure; `dotnet run --project
+    // CosmosKernel.Launcher -- bench` turns them into docs/benchmarks.md.
+    //
+    // Run with the `bench` boot option (it lets this program switch strategies).
+    public static unsafe class Bench
+    {
+        private static readonly string[] Strategies = { "pagelock", "mmlock", "extable", "pin", "naive" };
+        private static readonly int[] Sizes = { 64, 4096, 65536, 1 << 20 };
+        private const int Page = 4096;
+
+        private static int s_spin; // spinner threads run while this is 1
+
+        public static int Main(string[] args)
+        {
+            VmmInfo info;
+            Sys.GetVmmInfo(&info);
+            int cpus = (int)info.CpusOnline;
+            string booted = Sys.CopyStrategy();
+            bool switching = Sys.SetStrategy(booted) == 0;
+            string[] strategies = switching ? Strategies : new[] { booted };
+            Console.WriteLine("bench: " + cpus.ToString() + " CPUs, strategies " + (switching ? "all" : booted));
+
+            long buffer = Sys.Mmap(0, 1 << 20, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            if (buffer < 0)
+                return 1;
+            for (int i = 0; i < 1 << 20; i += Page)
+                ((byte*)buffer)[i] = 1; // every page present: the copies measure copying, not faults
+
+            int[] busy = cpus >= 4 ? new[] { 0, 1, 3 } : cpus >= 2 ? new[] { 0, 1 } : new[] { 0 };
+            for (int b = 0; b < busy.Length; b++)
+            {
+                UserThread[] spinners = StartSpinners(busy[b]);
+                for (int s = 0; s < strategies.Length; s++)
+                {
+                    if (switching)
+                        Sys.SetStrategy(strategies[s]);
+                    for (int z = 0; z < Sizes.Length; z++)
+                    {
+                        // Fewer iterations for bigger copies; 64 B copies on 1 and 3 busy
+                        // CPUs add nothing (no page to lock across CPUs).
+                        if (busy[b] > 0 && Sizes[z] < Page)
+                            continue;
+                        // With busy CPUs every page lock costs IPIs that wait for those
+                        // CPUs: far slower under QEMU TCG, so fewer iterations there.
+                        ulong iterations = Sizes[z] <= Page ? 2000UL : Sizes[z] <= 65536 ? 200UL : 16UL;
+                        if (busy[b] > 0)
+                            iterations = iterations / 8 > 2 ? iterations / 8 : 2;
+                        for (ulong direction = 0; direction < 2; direction++)
+                            CopyLine(strategies[s], (ulong)buffer, Sizes[z], direction, iterations, busy[b]);
+                    }
+                }
+                if (switching)
+                    Sys.SetStrategy(booted);
+                Munmaps(busy[b]);
+                StopSpinners(spinners);
+            }
+            Sys.Munmap((ulong)buffer, 1 << 20);
+
+            NullSyscall();
+            DemandZero();
+            CopyOnWrite();
+            Console.WriteLine("bench: done");
+            return 0;
+        }
+
+        private static void CopyLine(string strategy, ulong buffer, int size, ulong direction, ulong iterations, int busy)
+        {
+            long copy = Syscall.Invoke(Syscall.CosmosBench, 0, buffer, (ulong)size, direction, iterations, 0);
+            long memcpy = Syscall.Invoke(Syscall.CosmosBench, 1, buffer, (ulong)size, direction, iterations, 0);
+            if (copy < 0 || memcpy < 0)
+            {
+                Console.WriteLine("bench: cosmos_bench failed (" + copy.ToString() + ", " + memcpy.ToString() + ")");
+                return;
+            }
+            Console.WriteLine("BENCH copy strategy=" + strategy + " direction=" + (direction == 0 ? "from_user" : "to_user")
+                + " size=" + size.ToString() + " busy_cpus=" + busy.ToString()
+                + " copy_cycles=" + (copy / (long)iterations).ToString() + " memcpy_cycles=" + (memcpy / (long)iterations).ToString());
+        }
+
+        // munmap of 1 and of 256 touched pages: the shootdown reaches the busy CPUs.
+        private static void Munmaps(int busy)
+        {
+            for (int pages = 1; pages <= 256; pages *= 256)
+            {
+                int Rounds = busy > 0 ? 2 : 8;
+                ulong total = 0;
+                for (int round = 0; round < Rounds; round++)
+                {
+                    long region = Sys.Mmap(0, (ulong)(pages * Page), Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+                    if (region < 0)
+                        return;
+                    for (int p = 0; p < pages; p++)
+                        ((byte*)region)[p * Page] = 1;
+                    ulong start = Syscall.ReadTimestampCounter();
+                    Sys.Munmap((ulong)region, (ulong)(pages * Page));
+                    total += Syscall.ReadTimestampCounter() - start;
+                }
+                Console.WriteLine("BENCH munmap pages=" + pages.ToString() + " busy_cpus=" + busy.ToString()
+                    + " cycles=" + (total / (ulong)Rounds).ToString());
+            }
+        }
+
+        private static void NullSyscall()
+        {
+            const int Calls = 10000;
+            ulong start = Syscall.ReadTimestampCounter();
+            for (int i = 0; i < Calls; i++)
+                Sys.GetPid();
+            Console.WriteLine("BENCH syscall name=getpid cycles=" + ((Syscall.ReadTimestampCounter() - start) / Calls).ToString());
+        }
+
+        private static void DemandZero()
+        {
+            const int Pages = 256;
+            long region = Sys.Mmap(0, Pages * Page, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            if (region < 0)
+                return;
+            ulong start = Syscall.ReadTimestampCounter();
+            for (int p = 0; p < Pages; p++)
+                ((byte*)region)[p * Page] = 1;
+            ulong cycles = (Syscall.ReadTimestampCounter() - start) / Pages;
+            Sys.Munmap((ulong)region, Pages * Page);
+            Console.WriteLine("BENCH fault kind=demand_zero cycles=" + cycles.ToString());
+        }
+
+        // Write to pages shared copy-on-write with a child that waits on a pipe.
+        private static void CopyOnWrite()
+        {
+            const int Pages = 256;
+            long region = Sys.Mmap(0, Pages * Page, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            if (region < 0)
+                return;
+            for (int p = 0; p < Pages; p++)
+                ((byte*)region)[p * Page] = 1;
+            int* fds = stackalloc int[2];
+            if (Sys.Pipe(fds) != 0)
+                return;
+            long child = Sys.Fork();
+            if (child == 0)
+            {
+                byte one;
+                Sys.Read(fds[0], &one, 1); // hold the pages shared until the parent is done
+                Sys.Exit(0);
+            }
+            ulong start = Syscall.ReadTimestampCounter();
+            for (int p = 0; p < Pages; p++)
+                ((byte*)region)[p * Page] = 2;
+            ulong cycles = (Syscall.ReadTimestampCounter() - start) / Pages;
+            byte go = 1;
+            Sys.Write(fds[1], &go, 1);
+            Sys.Wait(child, out int status);
+            Sys.Close(fds[0]);
+            Sys.Close(fds[1]);
+            Sys.Munmap((ulong)region, Pages * Page);
+            Console.WriteLine("BENCH fault kind=copy_on_write cycles=" + cycles.ToString());
+        }
+
+        private static UserThread[] StartSpinners(int count)
+        {
+            Volatile.Write(ref s_spin, 1);
+            var threads = new UserThread[count];
+            for (int i = 0; i < count; i++)
+                threads[i] = UserThread.Start(&Spin, 0);
+            Sys.Yield();
+            return threads;
+        }
+
+        private static void StopSpinners(UserThread[] threads)
+        {
+            Volatile.Write(ref s_spin, 0);
+            for (int i = 0; i < threads.Length; i++)
+                if (threads[i] != null)
+                    threads[i].Join();
+        }
+
+        // Run in ring 3 on another CPU with this address space loaded, touching nothing.
+        private static void Spin(ulong unused)
+        {
+            while (Volatile.Read(ref s_spin) == 1)
+            {
+            }
+        }
+    }
+}
