@@ -75,5 +75,26 @@ bootTime.SetAction(async (parse, cancel) =>
     return 0;
 });
 
-var root = new RootCommand("CosmosKernel launcher: boots the kernel ISO in QEMU") { run, bootTime };
+var benchSmp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 4 };
+var machine = new Option<string>("--machine") { Description = "the machine, as docs/benchmarks.md names it", DefaultValueFactory = _ => "unnamed machine, QEMU TCG" };
+var bench = new Command("bench", "Boot the benchmarks (kernel option bench) and regenerate docs/benchmarks.md and its charts") { benchSmp, machine };
+bench.SetAction(async (parse, cancel) =>
+{
+    int cpus = parse.GetValue(benchSmp);
+    var options = new QemuOptions { IsoPath = RepoPaths.Iso, Cpus = cpus, KernelOptions = "bench exit", Timeout = TimeSpan.FromMinutes(30), Echo = Console.Out };
+    Console.WriteLine($"launcher: booting the benchmarks on {cpus} CPUs (QEMU TCG; several minutes)");
+    BootResult result = await QemuRunner.BootAsync(options, cancel);
+    if (result.KernelStatus != 0 || !result.Lines.Contains("bench: done"))
+    {
+        Console.Error.WriteLine("launcher: the benchmark boot failed; docs/benchmarks.md is unchanged\n" + result.Describe());
+        return 1;
+    }
+    var report = BenchmarkReport.Parse(result.Lines);
+    string command = "dotnet run --project CosmosKernel.Launcher -c Release -- bench --smp " + cpus;
+    report.WriteInto(Path.Combine(RepoPaths.Root, "docs"), command, parse.GetValue(machine) ?? "", DateTime.UtcNow.ToString("yyyy-MM-dd"));
+    Console.WriteLine("launcher: wrote docs/benchmarks.md, docs/benchmarks-copy-sizes.svg and docs/benchmarks-copy-busy.svg");
+    return 0;
+});
+
+var root = new RootCommand("CosmosKernel launcher: boots the kernel ISO in QEMU") { run, bootTime, bench };
 return await root.Parse(args).InvokeAsync();
