@@ -82,6 +82,17 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
                 cpu.Invalidate(Paging.PageDown(virtualAddress));
     }
 
+    public void InvalidateRange(AddressSpace space, ulong start, ulong end)
+    {
+        Shootdowns++;
+        if (DropShootdowns)
+            return;
+        foreach (var cpu in Cpus)
+            if (cpu.Space == space)
+                for (ulong page = Paging.PageDown(start); page < end; page += Paging.PageSize)
+                    cpu.Invalidate(page);
+    }
+
     public void InvalidateAll(AddressSpace space)
     {
         Shootdowns++;

@@ -9,6 +9,9 @@ namespace CosmosKernel.Memory
     public interface ITlbShootdown
     {
         void InvalidatePage(AddressSpace space, ulong virtualAddress);
+        // Every page in [start, end) (page aligned): one shootdown for many pages, so
+        // other CPUs are interrupted once per batch, not once per page.
+        void InvalidateRange(AddressSpace space, ulong start, ulong end);
         void InvalidateAll(AddressSpace space);
     }
 }

@@ -17,9 +17,12 @@ namespace CosmosKernel.Platform
     {
         public const int Vector = 0xF0; // above every other vector's priority class (Scheduler's vectors)
         private const ulong AllPages = ulong.MaxValue;
+        // Above this many pages a CR3 reload (flush every non-global entry) is cheaper
+        // than one invlpg per page.
+        private const ulong MaxInvlpgPages = 32;
 
-        private static ulong s_address;     // the page to invalidate, or AllPages
-        private static int s_unanswered;    // targets that have not invalidated yet
+        private static ulong s_start, s_end; // the pages to invalidate, or s_start = AllPages
+        private static int s_unanswered;     // targets that have not invalidated yet
 
         private readonly Scheduler _scheduler;
 
@@ -37,7 +40,15 @@ namespace CosmosKernel.Platform
             Invalidations++;
             if (Native.ReadCr3() == space.Table.Root)
                 Native.InvalidatePage(virtualAddress);
-            ShootOthers(space, virtualAddress);
+            ShootOthers(space, virtualAddress, virtualAddress + Paging.PageSize);
+        }
+
+        public void InvalidateRange(AddressSpace space, ulong start, ulong end)
+        {
+            Invalidations++;
+            if (Native.ReadCr3() == space.Table.Root)
+                InvalidateHere(start, end);
+            ShootOthers(space, start, end);
         }
 
         public void InvalidateAll(AddressSpace space)
@@ -46,10 +57,21 @@ namespace CosmosKernel.Platform
             ulong cr3 = Native.ReadCr3();
             if (cr3 == space.Table.Root)
                 Native.WriteCr3(cr3);
-            ShootOthers(space, AllPages);
+            ShootOthers(space, AllPages, AllPages);
         }
 
-        private void ShootOthers(AddressSpace space, ulong address)
+        private static void InvalidateHere(ulong start, ulong end)
+        {
+            if (start == AllPages || (end - start) / Paging.PageSize > MaxInvlpgPages)
+            {
+                Native.WriteCr3(Native.ReadCr3());
+                return;
+            }
+            for (ulong page = start; page < end; page += Paging.PageSize)
+                Native.InvalidatePage(page);
+        }
+
+        private void ShootOthers(AddressSpace space, ulong start, ulong end)
         {
             int me = Cpu.CurrentIndex;
             int targets = 0;
@@ -58,7 +80,8 @@ namespace CosmosKernel.Platform
                     targets++;
             if (targets == 0)
                 return;
-            s_address = address;
+            s_start = start;
+            s_end = end;
             Volatile.Write(ref s_unanswered, targets);
             for (int cpu = 0; cpu < _scheduler.CpuCount; cpu++)
             {
@@ -74,11 +97,7 @@ namespace CosmosKernel.Platform
 
         private static void OnShootdown(InterruptFrame* frame)
         {
-            ulong address = s_address;
-            if (address == AllPages)
-                Native.WriteCr3(Native.ReadCr3());
-            else
-                Native.InvalidatePage(address);
+            InvalidateHere(s_start, s_end);
             LocalApic.EndOfInterrupt();
             Interlocked.Decrement(ref s_unanswered);
         }
