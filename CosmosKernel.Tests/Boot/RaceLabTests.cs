@@ -62,9 +62,26 @@ public class RaceLabTests
             Assert.That(twice.Exploited, Is.EqualTo(twice.Runs), "the deliberate double fetch is exploited\n" + boot.Describe());
     }
 
+    // Scenario 8: four threads copy through their own pipes and buffers. The copies never
+    // share a page, so per-page locks never make one wait; mmlock's one address-space lock
+    // does. (Throughput is printed, not asserted.)
+    private static void AssertContention(BootResult boot, string strategy)
+    {
+        Match m = boot.Lines.Select(l => Regex.Match(l, "^CONTENTION strategy=" + strategy
+                + @" cpus=(\d+) threads=4 kib_per_s_1=(\d+) kib_per_s_n=(\d+) scaling_percent=(\d+) mm_lock_waits=(\d+) page_lock_waits=(\d+) short_copies=(\d+)$"))
+            .FirstOrDefault(x => x.Success) ?? throw new AssertionException("no CONTENTION line for " + strategy + "\n" + boot.Describe());
+        Assert.That(m.Groups[7].Value, Is.EqualTo("0"), "every copy is whole");
+        Assert.That(m.Groups[6].Value, Is.EqualTo("0"), "disjoint copies never wait for a page lock");
+        if (strategy == "mmlock")
+            Assert.That(int.Parse(m.Groups[5].Value), Is.GreaterThan(0), "copies of one process wait for its one address-space lock\n" + boot.Describe());
+        else
+            Assert.That(m.Groups[5].Value, Is.EqualTo("0"), strategy + " copies do not hold the address-space lock while they copy");
+    }
+
     private static BootResult Lab(string strategy, int cpus)
     {
         BootResult boot = LabBoot(strategy, cpus);
+        AssertContention(boot, strategy);
         if (cpus == 1 || strategy is "pagelock" or "mmlock" or "pin")
             Assert.That(RaceLine(boot, "munmap-during-load").FileLoads, Is.GreaterThan(0),
                 "the copy into the file mapping loads its pages on demand\n" + boot.Describe());

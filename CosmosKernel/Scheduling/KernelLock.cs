@@ -17,15 +17,31 @@ namespace CosmosKernel.Scheduling
     // handlers that can arrive then are lock-free (Idt.SetLockFreeHandler) or only
     // count ticks.
     //
+    // A CPU that has waited a while halts instead of spinning (and the releaser wakes
+    // the CPU whose turn has come with an IPI): on a host with fewer cores than virtual
+    // CPUs, spinning vCPUs would steal the time the holder's vCPU needs, and a FIFO
+    // lock then waits a host scheduling quantum per hand-off (docs/benchmarks.md).
+    //
     // Lock order: the kernel lock comes first, before every VMM lock (MmLock, page
     // locks, frame allocator); those never wait for it.
-    public static class KernelLock
+    public static unsafe class KernelLock
     {
         public const int NoCpu = -1;
 
         private static int s_nextTicket;
         private static int s_nowServing;
         private static int s_ownerCpu = NoCpu;
+        private const int SpinsBeforeHalt = 1000;
+        // Per CPU: the ticket it waits for while halted, or -1.
+        private static readonly int[] s_haltedFor = NewHaltedFor();
+
+        private static int[] NewHaltedFor()
+        {
+            var haltedFor = new int[Gdt.MaxCpus];
+            for (int i = 0; i < haltedFor.Length; i++)
+                haltedFor[i] = -1;
+            return haltedFor;
+        }
 
         public static long Acquisitions;
         public static long ContendedAcquisitions;
@@ -38,11 +54,23 @@ namespace CosmosKernel.Scheduling
             if (Volatile.Read(ref s_nowServing) != ticket)
             {
                 ContendedAcquisitions++; // racy by design: only a statistic
-                while (Volatile.Read(ref s_nowServing) != ticket)
+                int cpu = Cpu.CurrentIndex;
+                for (int spins = 0; Volatile.Read(ref s_nowServing) != ticket; spins++)
                 {
-                    Native.EnableInterrupts();
-                    Native.Pause();
-                    Native.DisableInterrupts();
+                    if (spins < SpinsBeforeHalt || !LocalApic.Present)
+                    {
+                        Native.EnableInterrupts();
+                        Native.Pause();
+                        Native.DisableInterrupts();
+                        continue;
+                    }
+                    // Say which ticket we sleep for, then look once more (both orders are
+                    // full fences, so the releaser either sees us or we see its turn);
+                    // sti;hlt wakes on its IPI even if it came in between.
+                    Interlocked.Exchange(ref s_haltedFor[cpu], ticket);
+                    if (Volatile.Read(ref s_nowServing) != ticket)
+                        Native.WaitForInterrupt();
+                    Interlocked.Exchange(ref s_haltedFor[cpu], -1);
                 }
             }
             s_ownerCpu = Cpu.CurrentIndex;
@@ -55,7 +83,16 @@ namespace CosmosKernel.Scheduling
                 Diagnostics.Panic.Report("kernel lock released by CPU " + Cpu.CurrentIndex.ToString()
                     + " but held by CPU " + s_ownerCpu.ToString());
             s_ownerCpu = NoCpu;
-            Volatile.Write(ref s_nowServing, s_nowServing + 1);
+            int next = s_nowServing + 1;
+            Interlocked.Exchange(ref s_nowServing, next);
+            for (int cpu = 0; cpu < Gdt.MaxCpus; cpu++)
+            {
+                if (Volatile.Read(ref s_haltedFor[cpu]) == next)
+                {
+                    LocalApic.SendInterrupt(Cpu.Block(cpu)->ApicId, Scheduler.RescheduleVector);
+                    break;
+                }
+            }
         }
 
         public static bool HeldByThisCpu => Volatile.Read(ref s_ownerCpu) == Cpu.CurrentIndex;

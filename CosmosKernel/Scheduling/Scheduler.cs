@@ -67,6 +67,9 @@ namespace CosmosKernel.Scheduling
             _loadedRoot[0] = _kernelRoot;
             _idle[0] = NewThread(&IdleEntry, 0, "idle 0");
             _idle[0].IsIdle = true;
+            // Before any other CPU runs: a CPU waiting for the kernel lock may be woken
+            // with this vector (KernelLock.Release).
+            Idt.SetLockFreeHandler(RescheduleVector, &OnReschedule);
         }
 
         public KernelThread Current => _running[Cpu.CurrentIndex];
@@ -252,7 +255,6 @@ namespace CosmosKernel.Scheduling
         public void PrepareOtherCpus()
         {
             Idt.SetHandler(ApicTimerVector, &OnApicTick);
-            Idt.SetLockFreeHandler(RescheduleVector, &OnReschedule);
             if (!LocalApic.Present)
                 return;
             LocalApic.StartTimer(ApicTimerVector, uint.MaxValue, periodic: false);
