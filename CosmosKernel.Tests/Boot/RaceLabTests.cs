@@ -20,22 +20,23 @@ public class RaceLabTests
     private static bool Destructive(string scenario) => scenario.StartsWith("munmap") || scenario.StartsWith("mprotect");
 
     private sealed record Cell(string Scenario, string Strategy, int Cpus, int Runs, int Whole, int Partial, int Efault, int Waited,
-        int PoisonViolations, int DoubleFrees, int FramesLeaked, int BadData, int TornReads, int KernelOops, int Rejected, int Exploited, long FileLoads);
+        int PoisonViolations, int DoubleFrees, int FramesLeaked, int BadData, int TornReads, int KernelOops, int Rejected, int Exploited, long FileLoads, int AttackErrors);
 
     private static Cell RaceLine(BootResult boot, string scenario, string? strategy = null)
     {
         Match m = boot.Lines.Select(l => Regex.Match(l, "^RACE scenario=" + scenario
                 + " strategy=(" + (strategy ?? @"\w+") + @") cpus=(\d+) runs=(\d+) whole=(\d+) partial=(\d+) efault=(\d+) waited=(\d+)"
-                + @" poison_violations=(\d+) double_frees=(\d+) frames_leaked=(-?\d+) bad_data=(\d+) torn_reads=(\d+) kernel_oops=(\d+) rejected=(\d+) exploited=(\d+) file_loads=(\d+)$"))
+                + @" poison_violations=(\d+) double_frees=(\d+) frames_leaked=(-?\d+) bad_data=(\d+) torn_reads=(\d+) kernel_oops=(\d+) rejected=(\d+) exploited=(\d+) file_loads=(\d+) attack_errors=(\d+)$"))
             .FirstOrDefault(m => m.Success) ?? throw new AssertionException("no RACE line for " + scenario + " " + strategy + "\n" + boot.Describe());
         int N(int group) => int.Parse(m.Groups[group].Value);
-        return new Cell(scenario, m.Groups[1].Value, N(2), N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10), N(11), N(12), N(13), N(14), N(15), long.Parse(m.Groups[16].Value));
+        return new Cell(scenario, m.Groups[1].Value, N(2), N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10), N(11), N(12), N(13), N(14), N(15), long.Parse(m.Groups[16].Value), N(17));
     }
 
     private static void AssertInvariants(Cell cell, BootResult boot, bool copyOutcomes = true)
     {
         string where = cell.Scenario + " under " + cell.Strategy + " on " + cell.Cpus + " CPU(s)\n" + boot.Describe();
         Assert.That(cell.KernelOops, Is.EqualTo(0), "no kernel oops: " + where);
+        Assert.That(cell.AttackErrors, Is.EqualTo(0), "munmap, mprotect and fork succeed: " + where);
         Assert.That(cell.Runs, Is.EqualTo(16), where);
         if (copyOutcomes)
             Assert.That(cell.Whole + cell.Partial + cell.Efault, Is.EqualTo(cell.Runs), "every run ends whole, partial or EFAULT: " + where);

@@ -50,6 +50,7 @@ namespace CosmosKernel.Userland.Programs
             public int KernelOops; // the scenario's process was killed by a kernel oops
             public int Rejected;   // double fetch: the kernel refused the length it fetched (EINVAL)
             public int Exploited;  // double fetch: the kernel used a length it never validated
+            public int AttackErrors; // munmap, mprotect or fork failed (they must succeed)
             public long FileLoads; // pages the kernel loaded from the file on demand
             public ulong PoisonViolations, DoubleFrees;
             public long FramesLeaked;
@@ -118,7 +119,7 @@ namespace CosmosKernel.Userland.Programs
         }
 
         // An invariant failed. (The deliberate double fetch is there to be exploited.)
-        private static bool Broken(Tally t, Scenario scenario) => t.KernelOops != 0 || t.PoisonViolations != 0 || t.DoubleFrees != 0
+        private static bool Broken(Tally t, Scenario scenario) => t.KernelOops != 0 || t.AttackErrors != 0 || t.PoisonViolations != 0 || t.DoubleFrees != 0
             || t.FramesLeaked != 0 || t.BadData != 0 || t.TornReads != 0 || (t.Exploited != 0 && scenario.FetchTwice == 0);
 
         // Each scenario runs in a forked child, so its memory (user heap and all) comes
@@ -193,6 +194,8 @@ namespace CosmosKernel.Userland.Programs
                     tally.BadData++;
                 if (s_tornRead != 0)
                     tally.TornReads++;
+                if (s_attackResult < 0)
+                    tally.AttackErrors++;
                 tally.FileLoads += (long)(after.FileLoadFaults - before.FileLoadFaults);
             }
             return tally;
@@ -246,6 +249,7 @@ namespace CosmosKernel.Userland.Programs
             s_attack = scenario.Attack;
             s_jitter = (int)((uint)(seed * 1103515245 + 12345) % 4096);
             s_tornRead = 0;
+            s_attackResult = 0;
             Volatile.Write(ref s_go, 0);
             UserThread attacker = UserThread.Start(&AttackEntry, 0);
             if (attacker == null)
@@ -393,7 +397,10 @@ namespace CosmosKernel.Userland.Programs
                     long child = Sys.Fork();
                     if (child == 0)
                         Sys.Exit(0); // the child only has to exist for a moment
-                    s_attackResult = child < 0 ? child : Sys.Wait(child, out int status);
+                    int status = 0;
+                    s_attackResult = child < 0 ? child : Sys.Wait(child, out status);
+                    if (s_attackResult > 0 && status != 0)
+                        s_attackResult = -1; // the child did not exit cleanly
                     break;
                 case Attack.FlipLength:
                     // Flip until the request is handled; yield now and then, so that on
@@ -441,7 +448,7 @@ namespace CosmosKernel.Userland.Programs
                 + " frames_leaked=" + t.FramesLeaked.ToString() + " bad_data=" + t.BadData.ToString()
                 + " torn_reads=" + t.TornReads.ToString() + " kernel_oops=" + t.KernelOops.ToString()
                 + " rejected=" + t.Rejected.ToString() + " exploited=" + t.Exploited.ToString()
-                + " file_loads=" + t.FileLoads.ToString());
+                + " file_loads=" + t.FileLoads.ToString() + " attack_errors=" + t.AttackErrors.ToString());
         }
 
         private static void PrintTable(Scenario[] scenarios, Tally[] tallies, string strategy, int cpus)

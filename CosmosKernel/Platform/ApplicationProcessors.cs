@@ -21,27 +21,25 @@ namespace CosmosKernel.Platform
         private const ulong EferLongModeActive = 1UL << 10;
         private const ulong Cr4Smep = 1UL << 20, Cr4Smap = 1UL << 21, Cr4Pcide = 1UL << 17;
 
-        // CPUs online, the boot CPU included; index = the CPU's number.
-        public static int OnlineCount { get; private set; } = 1;
-        public static readonly uint[] ApicIds = new uint[Gdt.MaxCpus];
-
         // Set by the starting AP once it runs C# (read by the boot CPU while it waits).
         private static int s_reported;
         private static delegate*<int, void> s_run;
 
         // Start every usable CPU the MADT lists; each then calls run(cpu) and never returns.
-        // Returns the number of CPUs online.
+        // Returns the number of CPUs online, the boot CPU included (CPU n's APIC id is
+        // in its per-CPU block, Cpu.Block(n)).
         public static int StartAll(ulong acpiRsdp, delegate*<int, void> run)
         {
+            int online = 1;
             if (!Acpi.ReadMadt(acpiRsdp))
             {
                 Console.WriteLine("smp: no ACPI MADT; running on one CPU");
-                return OnlineCount;
+                return online;
             }
             LocalApic.Initialize(KernelMemory.MapDevice(Acpi.LocalApicPhysical));
             LocalApic.EnableOnThisCpu();
-            ApicIds[0] = LocalApic.Id;
-            Cpu.Block(0)->ApicId = ApicIds[0];
+            uint bootApicId = LocalApic.Id;
+            Cpu.Block(0)->ApicId = bootApicId;
             s_run = run;
 
             byte* trampoline = (byte*)Multiboot2.PhysicalToVirtual(TrampolinePhysical);
@@ -61,24 +59,23 @@ namespace CosmosKernel.Platform
             Acpi.Processor[] processors = Acpi.Processors;
             for (int i = 0; i < processors.Length; i++)
             {
-                if (!processors[i].Usable || processors[i].ApicId == ApicIds[0])
+                if (!processors[i].Usable || processors[i].ApicId == bootApicId)
                     continue;
-                if (OnlineCount == Gdt.MaxCpus)
+                if (online == Gdt.MaxCpus)
                 {
                     Console.WriteLine("smp: more than " + Gdt.MaxCpus.ToString() + " CPUs; the rest stay off");
                     break;
                 }
-                if (!Start(trampoline, processors[i].ApicId, OnlineCount))
+                if (!Start(trampoline, processors[i].ApicId, online))
                 {
                     Console.WriteLine("smp: the CPU with APIC id " + processors[i].ApicId.ToString() + " did not start");
                     continue;
                 }
-                ApicIds[OnlineCount] = processors[i].ApicId;
-                OnlineCount++;
+                online++;
             }
             KernelMemory.KernelTable.Unmap(TrampolinePhysical);
             Native.InvalidatePage(TrampolinePhysical);
-            return OnlineCount;
+            return online;
         }
 
         // INIT, wait 10 ms, start-up IPI, and a second one if the CPU is not up after
