@@ -79,10 +79,26 @@ public class RaceLabTests
             Assert.That(m.Groups[5].Value, Is.EqualTo("0"), strategy + " copies do not hold the address-space lock while they copy");
     }
 
+    // Scenario 8, fairness: with the FIFO mutex no waiter is overtaken by more than the
+    // three other threads; with the test-and-set spinlock the releaser barges back in
+    // ahead of the waiters.
+    private static void AssertFairness(BootResult boot)
+    {
+        Match Line(string kind) => boot.Lines.Select(l => Regex.Match(l, "^FAIRNESS lock=" + kind
+                + @" threads=4 acquisitions=(\d+) worst_overtaken=(\d+) worst_wait_cycles=(\d+) median_wait_cycles=(\d+)$"))
+            .FirstOrDefault(x => x.Success) ?? throw new AssertionException("no FAIRNESS line for " + kind + "\n" + boot.Describe());
+        Match fifo = Line("fifo"), spin = Line("spin");
+        Assert.That(fifo.Groups[1].Value, Is.EqualTo("400"));
+        Assert.That(int.Parse(fifo.Groups[2].Value), Is.LessThanOrEqualTo(3), "FIFO: a waiter is overtaken only by those queued before it");
+        Assert.That(spin.Groups[1].Value, Is.EqualTo("400"));
+        Assert.That(int.Parse(spin.Groups[2].Value), Is.GreaterThan(3), "the spinlock lets a waiter be overtaken again and again\n" + boot.Describe());
+    }
+
     private static BootResult Lab(string strategy, int cpus)
     {
         BootResult boot = LabBoot(strategy, cpus);
         AssertContention(boot, strategy);
+        AssertFairness(boot);
         if (cpus == 1 || strategy is "pagelock" or "mmlock" or "pin")
             Assert.That(RaceLine(boot, "munmap-during-load").FileLoads, Is.GreaterThan(0),
                 "the copy into the file mapping loads its pages on demand\n" + boot.Describe());

@@ -115,6 +115,8 @@ namespace CosmosKernel.Userland.Programs
             }
             if (everyStrategy)
                 PrintSummary(scenarios, strategies, all, cpus);
+            Fairness("fifo", 0);
+            Fairness("spin", 1);
             return failures;
         }
 
@@ -374,6 +376,25 @@ namespace CosmosKernel.Userland.Programs
             Sys.Close(fds[0]);
             Sys.Close(fds[1]);
             Sys.Munmap((ulong)buffer, Size);
+        }
+
+        // Scenario 8, fairness: 4 kernel threads take one lock 100 times each, holding it
+        // across a scheduling point (cosmos_bench op 2). How many acquisitions overtook
+        // a waiting thread, and how long it waited: FIFO bounds the first by 3.
+        private static void Fairness(string name, ulong kind)
+        {
+            long* result = stackalloc long[4]; // acquisitions, worst overtaken, worst wait, median wait (cycles)
+            long status = Syscall.Invoke(Syscall.CosmosBench, 2, (ulong)result, 0, kind, 0, 0);
+            if (status != 0)
+            {
+                Console.WriteLine("racelab: lock fairness (" + name + ") failed: " + status.ToString());
+                return;
+            }
+            Console.WriteLine("racelab: lock fairness, " + name + " lock: " + result[0].ToString() + " acquisitions by 4 kernel threads; "
+                + "at worst " + result[1].ToString() + " acquisitions overtook a waiter; wait median " + result[3].ToString()
+                + " cycles, worst " + result[2].ToString());
+            Console.WriteLine("FAIRNESS lock=" + name + " threads=4 acquisitions=" + result[0].ToString() + " worst_overtaken="
+                + result[1].ToString() + " worst_wait_cycles=" + result[2].ToString() + " median_wait_cycles=" + result[3].ToString());
         }
 
         private static byte OldByte(int i) => (byte)(i * 13 + 1);

@@ -18,7 +18,8 @@ namespace CosmosKernel.Syscalls
         // (Syscalls/DoubleFetchDemo.cs).
         public const ulong CosmosDoubleFetchDemo = 1027;
         // cosmos_bench(op, user buffer, size, direction, iterations): TSC-timed user
-        // copies and memcpy for the benchmarks (Syscalls/CopyBenchmark.cs).
+        // copies and memcpy for the benchmarks (Syscalls/CopyBenchmark.cs); op 2, with
+        // direction = the lock kind: lock fairness (Syscalls/LockFairness.cs).
         public const ulong CosmosBench = 1028;
 
         // cosmos_spawn(const char* module_name): start a GRUB module as a child process.

@@ -1,0 +1,108 @@
+using System.Threading;
+using Cosmos.HAL;
+using CosmosKernel.Memory;
+using CosmosKernel.Processes;
+using CosmosKernel.Threading;
+
+namespace CosmosKernel.Syscalls
+{
+    // cosmos_bench op 2 (race-lab scenario 8, fairness): Threads kernel threads take one
+    // lock Rounds times each, hold it across a scheduling point (so the others queue
+    // up) and ask again as soon as they release it. For every acquisition it counts how many acquisitions by other threads
+    // overtook it while it waited (a FIFO lock: at most Threads - 1) and how long it
+    // waited (TSC). Kind 0 is the kernel's FifoMutex; kind 1 the test-and-set SpinLock
+    // (whose contract forbids holding it across a yield: here that is the point).
+    // Writes a LockFairnessResult to `results`.
+    public static unsafe class LockFairness
+    {
+        public const int Threads = 4;
+        public const int Rounds = 100;
+
+        public struct LockFairnessResult
+        {
+            public long Acquisitions;
+            public long WorstOvertaken;
+            public long WorstWaitCycles;
+            public long MedianWaitCycles;
+        }
+
+        private static FifoMutex s_fifo;
+        private static SpinLock s_spin;
+        private static int s_kind;
+        private static long s_granted;             // acquisitions so far (under the lock)
+        private static long* s_waits;              // Threads * Rounds wait times
+        private static long s_worstOvertaken;
+
+        public static long Run(Process process, ulong kind, ulong results)
+        {
+            if (kind > 1)
+                return -Errno.EINVAL;
+            var scheduler = Kernel.Scheduler;
+            s_fifo = new FifoMutex(scheduler, Threads + 1, "fairness");
+            s_spin = new SpinLock(scheduler);
+            s_kind = (int)kind;
+            s_granted = 0;
+            s_worstOvertaken = 0;
+            if (s_waits == null)
+                s_waits = (long*)Internal.Runtime.RuntimeHeap.AllocateRaw(Threads * Rounds * sizeof(long));
+            int* ids = stackalloc int[Threads];
+            for (int t = 0; t < Threads; t++)
+                ids[t] = scheduler.Spawn(&Worker, (ulong)t, "fairness");
+            for (int t = 0; t < Threads; t++)
+                if (ids[t] >= 0)
+                    scheduler.Join(ids[t]);
+
+            int count = Threads * Rounds;
+            Sort(s_waits, count);
+            LockFairnessResult result;
+            result.Acquisitions = s_granted;
+            result.WorstOvertaken = s_worstOvertaken;
+            result.WorstWaitCycles = s_waits[count - 1];
+            result.MedianWaitCycles = s_waits[count / 2];
+            return Kernel.UserCopy.CopyToUser(process.Space, results, (byte*)&result, (ulong)sizeof(LockFairnessResult)) == 0
+                ? 0 : -Errno.EFAULT;
+        }
+
+        private static void Worker(ulong index)
+        {
+            var scheduler = Kernel.Scheduler;
+            for (int round = 0; round < Rounds; round++)
+            {
+                long before = Volatile.Read(ref s_granted);
+                ulong start = Native.ReadTimestampCounter();
+                if (s_kind == 0)
+                    s_fifo.Lock();
+                else
+                    s_spin.Acquire();
+                s_waits[(int)index * Rounds + round] = (long)(Native.ReadTimestampCounter() - start);
+                long overtaken = s_granted - before;
+                if (overtaken > s_worstOvertaken)
+                    s_worstOvertaken = overtaken;
+                s_granted++;
+                scheduler.Yield(); // hold the lock across a scheduling point
+                if (s_kind == 0)
+                    s_fifo.Unlock();
+                else
+                    s_spin.Release();
+                // No pause before asking again: a test-and-set lock lets this thread
+                // barge back in ahead of the waiters; the FIFO mutex has already handed
+                // the lock to the first of them.
+            }
+        }
+
+        private static void Sort(long* values, int count)
+        {
+            for (int i = 1; i < count; i++)
+            {
+                long value = values[i];
+                int j = i - 1;
+                while (j >= 0 && values[j] > value)
+                {
+                    values[j + 1] = values[j];
+                    j--;
+                }
+                values[j + 1] = value;
+            }
+        }
+    }
+}
