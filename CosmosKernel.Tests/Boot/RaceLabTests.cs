@@ -26,7 +26,7 @@ public class RaceLabTests
     {
         Match m = boot.Lines.Select(l => Regex.Match(l, "^RACE scenario=" + scenario
                 + " strategy=(" + (strategy ?? @"\w+") + @") cpus=(\d+) runs=(\d+) whole=(\d+) partial=(\d+) efault=(\d+) waited=(\d+)"
-                + @" poison_violations=(\d+) double_frees=(\d+) frames_leaked=(-?\d+) bad_data=(\d+) torn_reads=(\d+) kernel_oops=(\d+) rejected=(\d+) exploited=(\d+) file_loads=(\d+) attack_errors=(\d+)$"))
+                + @" poison_violations=(\d+) double_frees=(\d+) frames_leaked=(-?\d+) bad_data=(\d+) torn_reads=(\d+) kernel_oops=(\d+) rejected=(\d+) exploited=(\d+) file_loads=(\d+) attack_errors=(\d+) ms=(\d+)$"))
             .FirstOrDefault(m => m.Success) ?? throw new AssertionException("no RACE line for " + scenario + " " + strategy + "\n" + boot.Describe());
         int N(int group) => int.Parse(m.Groups[group].Value);
         return new Cell(scenario, m.Groups[1].Value, N(2), N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10), N(11), N(12), N(13), N(14), N(15), long.Parse(m.Groups[16].Value), N(17));
@@ -191,6 +191,16 @@ public class RaceLabTests
             RaceLine(boot, scenario); // every scenario still ran
         Assert.That(boot.Lines, Has.Some.Match(@"^boot: \d+ kernel oops\(es\)"));
         Assert.That(boot.KernelStatus, Is.EqualTo(3), "the exit status says the kernel crashed");
+    }
+
+    [Test(Description = "naive on four CPUs: scenario 2's jittered munmaps catch it (an oops, or a write into a freed frame)")]
+    public void NaiveIsCaughtOnFourCpus()
+    {
+        BootResult boot = KernelBoot.RunToExit("exit run=racelab strategy=naive", 4);
+        Cell cell = RaceLine(boot, "munmap-during-read");
+        Assert.That(cell.KernelOops + cell.PoisonViolations, Is.GreaterThan(0), "naive is caught in scenario 2\n" + boot.Describe());
+        foreach (string scenario in Scenarios)
+            RaceLine(boot, scenario);
     }
 
     [Test(Description = "lab: every scenario under every strategy in one boot on four CPUs, with a summary table")]

@@ -51,6 +51,7 @@ namespace CosmosKernel.Userland.Programs
             public int Rejected;   // double fetch: the kernel refused the length it fetched (EINVAL)
             public int Exploited;  // double fetch: the kernel used a length it never validated
             public int AttackErrors; // munmap, mprotect or fork failed (they must succeed)
+            public long Milliseconds; // the scenario's runs, fork to reap
             public long FileLoads; // pages the kernel loaded from the file on demand
             public ulong PoisonViolations, DoubleFrees;
             public long FramesLeaked;
@@ -136,6 +137,7 @@ namespace CosmosKernel.Userland.Programs
                 return tally;
             VmmInfo before, after;
             Sys.GetVmmInfo(&before);
+            long started = Sys.MonotonicNanoseconds();
             long child = Sys.Fork();
             if (child == 0)
             {
@@ -151,6 +153,7 @@ namespace CosmosKernel.Userland.Programs
             if (child > 0)
                 Sys.Wait(child, out status);
             Sys.GetVmmInfo(&after);
+            tally.Milliseconds = (Sys.MonotonicNanoseconds() - started) / 1000000;
             if (child > 0 && !Sys.Exited(status) && Sys.TermSignal(status) == 9)
                 tally.KernelOops = 1; // killed by a kernel oops before it could report
             else if (got != sizeof(Tally))
@@ -469,20 +472,22 @@ namespace CosmosKernel.Userland.Programs
                 + " frames_leaked=" + t.FramesLeaked.ToString() + " bad_data=" + t.BadData.ToString()
                 + " torn_reads=" + t.TornReads.ToString() + " kernel_oops=" + t.KernelOops.ToString()
                 + " rejected=" + t.Rejected.ToString() + " exploited=" + t.Exploited.ToString()
-                + " file_loads=" + t.FileLoads.ToString() + " attack_errors=" + t.AttackErrors.ToString());
+                + " file_loads=" + t.FileLoads.ToString() + " attack_errors=" + t.AttackErrors.ToString()
+                + " ms=" + t.Milliseconds.ToString());
         }
 
         private static void PrintTable(Scenario[] scenarios, Tally[] tallies, string strategy, int cpus)
         {
             Console.WriteLine("racelab: results under " + strategy + " on " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs"));
-            Console.WriteLine("  scenario              runs whole partial efault waited  freed-writes double-frees leaked bad-data");
+            Console.WriteLine("  " + Pad("scenario", 21) + Pad("runs", 5) + Pad("whole", 6) + Pad("partial", 8) + Pad("efault", 7)
+                + Pad("waited", 8) + Pad("freed-writes", 12) + Pad("double-frees", 12) + Pad("leaked", 6) + Pad("bad-data", 8) + "ms");
             for (int i = 0; i < scenarios.Length; i++)
             {
                 Tally t = tallies[i];
                 Console.WriteLine("  " + Pad(scenarios[i].Name, 21) + Pad(t.Runs.ToString(), 5) + Pad(t.Whole.ToString(), 6)
                     + Pad(t.Partial.ToString(), 8) + Pad(t.Efault.ToString(), 7) + Pad(t.Waited.ToString(), 8)
-                    + Pad(t.PoisonViolations.ToString(), 13) + Pad(t.DoubleFrees.ToString(), 13)
-                    + Pad(t.FramesLeaked.ToString(), 7) + (t.BadData + t.TornReads).ToString()
+                    + Pad(t.PoisonViolations.ToString(), 12) + Pad(t.DoubleFrees.ToString(), 12)
+                    + Pad(t.FramesLeaked.ToString(), 6) + Pad((t.BadData + t.TornReads + t.AttackErrors).ToString(), 8) + t.Milliseconds.ToString()
                     + (t.KernelOops != 0 ? "  KERNEL OOPS" : "") + (t.Exploited != 0 ? "  EXPLOITED " + t.Exploited.ToString() : ""));
             }
         }
