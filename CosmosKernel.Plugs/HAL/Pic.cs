@@ -2,8 +2,8 @@ namespace Cosmos.HAL
 {
     // The legacy 8259 interrupt controllers. Their default vectors (8-15) collide with
     // CPU exceptions, so they are remapped to 32-47 and every line starts masked; the
-    // PIT's IRQ 0 is unmasked for the scheduler tick (the local APIC timer replaces it
-    // with the SMP issue).
+    // PIT's IRQ 0 is unmasked for the scheduler tick on CPU 0 (the other CPUs tick with
+    // their local APIC timers).
     public static class Pic
     {
         public static void RemapAndMaskAll()

@@ -4,7 +4,7 @@ namespace CosmosKernel.Processes
 {
     // A user program: its address space, its threads (kernel threads that entered
     // ring 3, see Scheduling/KernelThread), its place in the process tree, and how it
-    // ended. Guarded like the scheduler: the kernel runs with interrupts off on one CPU.
+    // ended. Guarded by the kernel lock (Scheduling/KernelLock.cs), like the scheduler.
     public sealed class Process
     {
         public const ulong BrkLimit = 64UL << 20; // the heap may grow to 64 MiB

@@ -313,7 +313,7 @@ FUNC isr_stub_table_address
 
 section .text
 ; The Core runtime's lock back-off: the kernel's runtime locks are never contended
-; (interrupts off, one CPU), so there is nothing to wait for.
+; (every CPU takes them under the kernel lock), so there is nothing to wait for.
 global runtime_yield
 runtime_yield:
     pause

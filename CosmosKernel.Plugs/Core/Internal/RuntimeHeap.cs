@@ -15,8 +15,9 @@ namespace Internal.Runtime
     //
     // Lock: s_lock, a spin lock that yields while contended, guards the arena pointers,
     // the free lists and the counters: user programs' threads are preempted at any
-    // instruction. It is a leaf: nothing else is locked while it is held. (The kernel
-    // runs with interrupts off on one CPU, so it never finds it contended.)
+    // instruction. It is a leaf: nothing else is locked while it is held. (In the kernel
+    // all code that allocates runs under the kernel lock, with interrupts off, so it
+    // never finds it contended.)
     public static unsafe class RuntimeHeap
     {
         private const int HeaderSize = 8;
