@@ -4,8 +4,9 @@ using CosmosKernel.Scheduling;
 namespace CosmosKernel.Processes
 {
     // futex(2) wait queues: threads sleeping on (address space, user address), woken
-    // oldest first. One CPU with interrupts off in the kernel: checking the user word
-    // and queueing happen with nothing in between, so a wake cannot be lost.
+    // oldest first. Guarded by the kernel lock: checking the user word and queueing
+    // happen with no scheduling point in between, and a waker on another CPU needs the
+    // kernel lock to look at the queue, so a wake cannot be lost.
     public static unsafe class Futexes
     {
         private const int MaxWaiters = 64;
