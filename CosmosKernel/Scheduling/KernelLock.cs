@@ -20,7 +20,8 @@ namespace CosmosKernel.Scheduling
     // A CPU that has waited a while halts instead of spinning (and the releaser wakes
     // the CPU whose turn has come with an IPI): on a host with fewer cores than virtual
     // CPUs, spinning vCPUs would steal the time the holder's vCPU needs, and a FIFO
-    // lock then waits a host scheduling quantum per hand-off (docs/benchmarks.md).
+    // lock then waits a host scheduling quantum per hand-off (docs/scenarios.md,
+    // scenario 8).
     //
     // Lock order: the kernel lock comes first, before every VMM lock (MmLock, page
     // locks, frame allocator); those never wait for it.
