@@ -36,11 +36,22 @@ namespace CosmosKernel.Userland.Runtime
         // Start the program (GRUB module) `name` as a child process (cosmos_spawn).
         public static long Spawn(string name)
         {
-            byte* text = stackalloc byte[name.Length + 1];
-            for (int i = 0; i < name.Length; i++)
-                text[i] = (byte)name[i];
-            text[name.Length] = 0;
-            return Syscall.Invoke(Syscall.CosmosSpawn, (ulong)text);
+            byte* text = stackalloc byte[PathCapacity];
+            return ToCString(name, text, PathCapacity) ? Syscall.Invoke(Syscall.CosmosSpawn, (ulong)text) : -ENAMETOOLONG;
+        }
+
+        private const int PathCapacity = 128, ENAMETOOLONG = 36, EINVAL = 22;
+
+        // `text` as a NUL-terminated string in `buffer` (capacity bytes); false when it
+        // does not fit.
+        private static bool ToCString(string text, byte* buffer, int capacity)
+        {
+            if (text.Length >= capacity)
+                return false;
+            for (int i = 0; i < text.Length; i++)
+                buffer[i] = (byte)text[i];
+            buffer[text.Length] = 0;
+            return true;
         }
 
         // Linux's wait status encoding.
@@ -79,13 +90,8 @@ namespace CosmosKernel.Userland.Runtime
         // Open a file read-only (the GRUB modules: /modules/NAME); an fd or -errno.
         public static long Open(string path)
         {
-            byte* text = stackalloc byte[128];
-            if (path.Length > 127)
-                return -36;
-            for (int i = 0; i < path.Length; i++)
-                text[i] = (byte)path[i];
-            text[path.Length] = 0;
-            return Syscall.Invoke(Syscall.Open, (ulong)text, 0);
+            byte* text = stackalloc byte[PathCapacity];
+            return ToCString(path, text, PathCapacity) ? Syscall.Invoke(Syscall.Open, (ulong)text, 0) : -ENAMETOOLONG;
         }
 
         public static long Munmap(ulong address, ulong length) => Syscall.Invoke(Syscall.Munmap, address, length);
@@ -119,12 +125,7 @@ namespace CosmosKernel.Userland.Runtime
         public static long SetStrategy(string name)
         {
             byte* text = stackalloc byte[16];
-            if (name.Length > 15)
-                return -22;
-            for (int i = 0; i < name.Length; i++)
-                text[i] = (byte)name[i];
-            text[name.Length] = 0;
-            return Syscall.Invoke(Syscall.CosmosSetStrategy, (ulong)text);
+            return ToCString(name, text, 16) ? Syscall.Invoke(Syscall.CosmosSetStrategy, (ulong)text) : -EINVAL;
         }
 
         public static string CString(byte* text, int max)

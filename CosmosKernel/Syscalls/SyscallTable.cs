@@ -76,6 +76,26 @@ namespace CosmosKernel.Syscalls
             }
         }
 
+        private const int MaxStringFromUser = 128;
+
+        // A NUL-terminated string from user memory that fits in `max` bytes with its NUL
+        // (max <= MaxStringFromUser): 0 and the string, -EFAULT, or -tooLong.
+        private static long StringFromUser(Process process, ulong address, int max, int tooLong, out string text)
+        {
+            text = null;
+            byte* bytes = stackalloc byte[MaxStringFromUser];
+            long length = Kernel.UserCopy.StrncpyFromUser(process.Space, bytes, address, (ulong)max);
+            if (length < 0)
+                return length;
+            if (length == max)
+                return -tooLong;
+            char* chars = stackalloc char[MaxStringFromUser];
+            for (int i = 0; i < length; i++)
+                chars[i] = (char)bytes[i];
+            text = new string(chars, 0, (int)length);
+            return 0;
+        }
+
         // cosmos_set_strategy(const char* name): the race lab's `lab` mode runs every
         // scenario under every strategy in one boot. A copy already in flight finishes
         // with the strategy it started with; mixing is safe because munmap, mprotect and
@@ -84,16 +104,10 @@ namespace CosmosKernel.Syscalls
         {
             if (!Kernel.StrategySwitching)
                 return -Errno.EPERM;
-            byte* name = stackalloc byte[16];
-            long length = Kernel.UserCopy.StrncpyFromUser(process.Space, name, nameAddress, 16);
-            if (length < 0)
-                return length;
-            if (length == 16)
-                return -Errno.EINVAL;
-            char* chars = stackalloc char[16];
-            for (int i = 0; i < length; i++)
-                chars[i] = (char)name[i];
-            Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(new string(chars, 0, (int)length));
+            long error = StringFromUser(process, nameAddress, 16, Errno.EINVAL, out string name);
+            if (error != 0)
+                return error;
+            Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(name);
             if (strategy == null)
                 return -Errno.EINVAL;
             if (strategy.Name != Kernel.UserCopy.Strategy.Name)
@@ -106,20 +120,13 @@ namespace CosmosKernel.Syscalls
         // (the project's stand-in for fork + exec until there is a file system).
         private static long Spawn(Process process, ulong nameAddress)
         {
-            byte* name = stackalloc byte[64];
-            long length = Kernel.UserCopy.StrncpyFromUser(process.Space, name, nameAddress, 64);
-            if (length < 0)
-                return length;
-            if (length == 64)
-                return -Errno.ENAMETOOLONG;
+            long error = StringFromUser(process, nameAddress, 64, Errno.ENAMETOOLONG, out string name);
+            if (error != 0)
+                return error;
             Multiboot2.Module[] modules = Kernel.Modules;
             for (int i = 0; i < modules.Length; i++)
             {
-                string candidate = modules[i].Name;
-                bool same = candidate.Length == length;
-                for (int c = 0; same && c < length; c++)
-                    same = candidate[c] == name[c];
-                if (!same)
+                if (modules[i].Name != name)
                     continue;
                 Process child = ProgramRunner.Spawn(modules[i], process.Pid);
                 return child == null ? -Errno.EAGAIN : child.Pid;
@@ -290,18 +297,12 @@ namespace CosmosKernel.Syscalls
         // open(path, flags): the GRUB modules as /modules/NAME, read-only.
         private static long Open(Process process, ulong pathAddress, ulong flags)
         {
-            byte* path = stackalloc byte[128];
-            long length = Kernel.UserCopy.StrncpyFromUser(process.Space, path, pathAddress, 128);
-            if (length < 0)
-                return length;
-            if (length == 128)
-                return -Errno.ENAMETOOLONG;
+            long error = StringFromUser(process, pathAddress, MaxStringFromUser, Errno.ENAMETOOLONG, out string path);
+            if (error != 0)
+                return error;
             if ((flags & OpenAccessMode) != 0 || (flags & (OpenCreate | OpenTruncate)) != 0)
                 return -Errno.EROFS;
-            char* chars = stackalloc char[128];
-            for (int i = 0; i < length; i++)
-                chars[i] = (char)path[i];
-            Memory.RamdiskFile file = Ramdisk.Open(new string(chars, 0, (int)length));
+            Memory.RamdiskFile file = Ramdisk.Open(path);
             if (file == null)
                 return -Errno.ENOENT;
             int fd = process.AddFile(new RamdiskFileHandle(file));
