@@ -54,7 +54,9 @@ namespace CosmosKernel.Scheduling
         public const int TickHz = 100;
         public ulong Ticks;
         private long _pendingTicks; // CPU 0's timer interrupts not yet counted into Ticks
-        private readonly ulong[] _wakeTick = new ulong[MaxThreads]; // 0 = not sleeping
+        // Per thread: the TSC value its sleep ends at; 0 = not sleeping, Woken = ended.
+        private readonly ulong[] _wakeAt = new ulong[MaxThreads];
+        private const ulong Woken = ulong.MaxValue;
         private uint _apicTimerCount; // local APIC timer count for one tick (measured at StartTimer)
 
         public Scheduler()
@@ -198,44 +200,45 @@ namespace CosmosKernel.Scheduling
         public delegate*<void> ReturningToUser;
 
         // Fold the timer interrupts into Ticks and wake the threads whose time came.
+        // The deadlines are TSC values, not tick counts: a tick can reach CPU 0 late
+        // (while it runs with interrupts off), so counting ticks could end a sleep early.
         private void CountTicks()
         {
             long pending = Interlocked.Exchange(ref _pendingTicks, 0);
             if (pending == 0)
                 return;
             Ticks += (ulong)pending;
+            ulong now = Native.ReadTimestampCounter();
             for (int i = 0; i < MaxThreads; i++)
             {
-                if (_wakeTick[i] != 0 && _wakeTick[i] != ulong.MaxValue && _wakeTick[i] <= Ticks)
+                if (_wakeAt[i] != 0 && _wakeAt[i] != Woken && _wakeAt[i] <= now)
                 {
-                    _wakeTick[i] = ulong.MaxValue;
+                    _wakeAt[i] = Woken;
                     Unpark(i);
                 }
             }
         }
 
-        // Sleep for at least `ticks` whole timer ticks (or until Wake): one more than
-        // asked, because the current tick is already partly over.
+        // Sleep for at least `ticks` timer periods by the TSC (or until Wake); the
+        // first tick after that wakes the thread.
         public void Sleep(ulong ticks)
         {
             int me = Current.Id;
-            CountTicks();
-            ulong wake = Ticks + ticks + 1;
-            _wakeTick[me] = wake;
-            while (_wakeTick[me] != ulong.MaxValue)
+            _wakeAt[me] = Native.ReadTimestampCounter() + (ticks * Pit.TscPerSecond + TickHz - 1) / TickHz; // rounded up
+            while (_wakeAt[me] != Woken)
             {
                 Park();
                 CountTicks();
             }
-            _wakeTick[me] = 0;
+            _wakeAt[me] = 0;
         }
 
         // End a sleep early (an exiting process wakes its threads).
         public void Wake(int threadId)
         {
-            if (_wakeTick[threadId] != 0)
+            if (_wakeAt[threadId] != 0)
             {
-                _wakeTick[threadId] = ulong.MaxValue;
+                _wakeAt[threadId] = Woken;
                 Unpark(threadId);
             }
         }
@@ -243,7 +246,7 @@ namespace CosmosKernel.Scheduling
         private bool AnyoneSleeping()
         {
             for (int i = 0; i < MaxThreads; i++)
-                if (_wakeTick[i] != 0 && _threads[i] != null && _threads[i].State == KernelThread.ThreadState.Blocked)
+                if (_wakeAt[i] != 0 && _threads[i] != null && _threads[i].State == KernelThread.ThreadState.Blocked)
                     return true;
             return false;
         }
