@@ -92,7 +92,7 @@ bench.SetAction(async (parse, cancel) =>
     var report = BenchmarkReport.Parse(result.Lines);
     string command = "dotnet run --project CosmosKernel.Launcher -c Release -- bench --smp " + cpus;
     report.WriteInto(Path.Combine(RepoPaths.Root, "docs"), command, parse.GetValue(machine) ?? "", DateTime.UtcNow.ToString("yyyy-MM-dd"));
-    Console.WriteLine("launcher: wrote docs/benchmarks.md, docs/benchmarks-copy-sizes.svg and docs/benchmarks-copy-busy.svg");
+    Console.WriteLine("launcher: wrote docs/benchmarks.md and its charts (docs/benchmarks-*.svg)");
     return 0;
 });
 

@@ -206,4 +206,19 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
         }
         return 0;
     }
+
+    // Pinned frames through the direct map: yield every 64 bytes (where another thread
+    // may munmap), and count writes to frames that are free (a pin that did not hold).
+    public void CopyPinned(byte* to, byte* from, ulong length)
+    {
+        for (ulong i = 0; i < length; i++)
+        {
+            if ((i & 63) == 0)
+                _threads.Yield();
+            ulong physical = (ulong)(to + i) - (ulong)_ram;
+            if (physical < RamSize && !Frames.IsAllocated(Paging.PageDown(physical)))
+                KernelWritesToFreeFrames++;
+            to[i] = from[i];
+        }
+    }
 }

@@ -66,6 +66,18 @@ namespace CosmosKernel.Userland.Programs
             }
             Sys.Munmap((ulong)buffer, 1 << 20);
 
+            for (int s = 0; s < strategies.Length; s++)
+            {
+                if (switching)
+                    Sys.SetStrategy(strategies[s]);
+                for (int threads = 1; threads <= cpus && threads <= MaxScalingThreads; threads *= 2)
+                    Scaling(strategies[s], threads);
+            }
+            if (switching)
+                Sys.SetStrategy(booted);
+            Fairness("fifo", 0);
+            Fairness("spin", 1);
+
             NullSyscall();
             DemandZero();
             CopyOnWrite();
@@ -85,6 +97,76 @@ namespace CosmosKernel.Userland.Programs
             Console.WriteLine("BENCH copy strategy=" + strategy + " direction=" + (direction == 0 ? "from_user" : "to_user")
                 + " size=" + size.ToString() + " busy_cpus=" + busy.ToString()
                 + " copy_cycles=" + (copy / (long)iterations).ToString() + " memcpy_cycles=" + (memcpy / (long)iterations).ToString());
+        }
+
+        // Scaling: `threads` threads, each on its own CPU if there are enough, copy 64 KiB
+        // to and from their own buffer (and their own kernel buffer, slot = thread), the
+        // same work each. Wall time from the start signal to the last one done: with
+        // perfect scaling it does not grow with the threads.
+        private const int MaxScalingThreads = 4;
+        private const int ScalingSize = 65536;
+        private const ulong ScalingCopies = 32; // per thread, alternating direction in halves
+        private static int s_go;
+        private static int s_scalingFailures;
+
+        private static void Scaling(string strategy, int threads)
+        {
+            var workers = new UserThread[threads];
+            Volatile.Write(ref s_go, 0);
+            s_ready = 0;
+            for (int i = 0; i < threads; i++)
+                workers[i] = UserThread.Start(&ScalingWorker, (ulong)i);
+            while (Volatile.Read(ref s_ready) < threads)
+                Sys.Yield();
+            ulong start = Syscall.ReadTimestampCounter();
+            Volatile.Write(ref s_go, 1);
+            for (int i = 0; i < threads; i++)
+                if (workers[i] != null)
+                    workers[i].Join();
+            ulong cycles = Syscall.ReadTimestampCounter() - start;
+            Console.WriteLine("BENCH scaling strategy=" + strategy + " threads=" + threads.ToString() + " size=" + ScalingSize.ToString()
+                + " copies_per_thread=" + ScalingCopies.ToString() + " cycles=" + cycles.ToString()
+                + " failures=" + Volatile.Read(ref s_scalingFailures).ToString());
+            s_scalingFailures = 0;
+        }
+
+        private static int s_ready;
+
+        private static void ScalingWorker(ulong slot)
+        {
+            long buffer = Sys.Mmap(0, ScalingSize, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            if (buffer >= 0)
+            {
+                for (int i = 0; i < ScalingSize; i += Page)
+                    ((byte*)buffer)[i] = 1; // present before the clock starts
+            }
+            Interlocked.Increment(ref s_ready);
+            while (Volatile.Read(ref s_go) == 0)
+                Sys.Yield();
+            if (buffer < 0)
+            {
+                Interlocked.Increment(ref s_scalingFailures);
+                return;
+            }
+            for (ulong direction = 0; direction < 2; direction++)
+                if (Syscall.Invoke(Syscall.CosmosBench, 0, (ulong)buffer, ScalingSize, direction, ScalingCopies / 2, slot) < 0)
+                    Interlocked.Increment(ref s_scalingFailures);
+            Sys.Munmap((ulong)buffer, ScalingSize);
+        }
+
+        // The kernel's FIFO mutex against a test-and-set spinlock, 4 kernel threads
+        // (cosmos_bench op 2, the race lab's scenario 8): waits in cycles.
+        private static void Fairness(string name, ulong kind)
+        {
+            long* result = stackalloc long[4]; // acquisitions, worst overtaken, worst wait, median wait
+            long status = Syscall.Invoke(Syscall.CosmosBench, 2, (ulong)result, 0, kind, 0, 0);
+            if (status != 0)
+            {
+                Console.WriteLine("bench: lock fairness (" + name + ") failed: " + status.ToString());
+                return;
+            }
+            Console.WriteLine("BENCH fairness lock=" + name + " threads=4 acquisitions=" + result[0].ToString() + " worst_overtaken="
+                + result[1].ToString() + " worst_wait_cycles=" + result[2].ToString() + " median_wait_cycles=" + result[3].ToString());
         }
 
         // munmap of 1 and of 256 touched pages: the shootdown reaches the busy CPUs.

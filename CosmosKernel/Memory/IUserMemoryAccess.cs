@@ -13,5 +13,11 @@ namespace CosmosKernel.Memory
     {
         ulong CopyFromUser(AddressSpace space, byte* to, ulong from, ulong length, bool recover);
         ulong CopyToUser(AddressSpace space, ulong to, byte* from, ulong length, bool recover);
+
+        // Copy between two kernel addresses, one of them a pinned frame seen through the
+        // direct map of physical memory (the pin strategy). Cannot fault. Like the user
+        // copies, a scheduling point: the kernel moves the bytes without the kernel
+        // lock; the simulator lets other threads run every few bytes.
+        void CopyPinned(byte* to, byte* from, ulong length);
     }
 }

@@ -1,5 +1,6 @@
 using Cosmos.HAL;
 using CosmosKernel.Memory;
+using CosmosKernel.Scheduling;
 
 namespace CosmosKernel.Platform
 {
@@ -12,6 +13,15 @@ namespace CosmosKernel.Platform
     // sleep and reschedule): the kernel never preempts itself, so this is where the
     // process's other threads get to run, and to unmap or re-protect the buffer, in
     // the middle of a copy, even on one CPU.
+    //
+    // The bytes themselves move without the kernel lock, so
+    // copies on different CPUs overlap. That is safe because each strategy has already
+    // made the chunk's pages safe to touch without it (page locks, MmLock, pinned
+    // frames, or a recovery point), and because this CPU runs the chunk with
+    // interrupts off: a TLB shootdown that unmaps the page is answered only after the
+    // chunk, so the frame cannot be freed under it. A fault in the chunk takes the lock
+    // itself (UserPageFaults.Handle). The rule for callers is Linux's: a user copy is
+    // a scheduling point, so the kernel buffer must be the caller's alone across it.
     public sealed unsafe class KernelUserMemoryAccess : IUserMemoryAccess
     {
         public ulong CopyFromUser(AddressSpace space, byte* to, ulong from, ulong length, bool recover)
@@ -34,13 +44,22 @@ namespace CosmosKernel.Platform
                 if (Native.ReadCr3() != space.Table.Root)
                     Diagnostics.Panic.Report("user copy for an address space that is not loaded in CR3");
                 UserPageFaults.BeginCopy(space, recover);
+                KernelLock.Release();
                 ulong notCopied = Native.UserCopy(to + done, from + done, chunk);
+                KernelLock.Acquire();
                 UserPageFaults.EndCopy();
                 done += chunk - notCopied;
                 if (notCopied != 0)
                     break;
             }
             return length - done;
+        }
+
+        public void CopyPinned(byte* to, byte* from, ulong length)
+        {
+            KernelLock.Release();
+            Native.Memcpy(to, from, length);
+            KernelLock.Acquire();
         }
     }
 }

@@ -1,6 +1,7 @@
 using Cosmos.HAL;
 using CosmosKernel.Diagnostics;
 using CosmosKernel.Memory;
+using CosmosKernel.Scheduling;
 
 namespace CosmosKernel.Platform
 {
@@ -33,7 +34,7 @@ namespace CosmosKernel.Platform
 
         internal static void BeginCopy(AddressSpace space, bool recover)
         {
-            Scheduling.KernelThread me = Kernel.Scheduler.Current;
+            KernelThread me = Kernel.Scheduler.Current;
             me.CopySpace = space;
             me.CopyRecover = recover;
         }
@@ -69,7 +70,21 @@ namespace CosmosKernel.Platform
                 HandleUserFault(frame, address);
                 return;
             }
-            Scheduling.KernelThread me = Kernel.Scheduler.Current;
+            // A user copy moves its bytes without the kernel lock (KernelUserMemoryAccess):
+            // resolving its fault needs the lock, and the copy goes on without it. If the
+            // fault sleeps, the thread may wake on another CPU, which then holds the lock
+            // for it: the lock belongs to the CPU, so it is released there.
+            bool tookKernelLock = !KernelLock.HeldByThisCpu;
+            if (tookKernelLock)
+                KernelLock.Acquire();
+            HandleKernelFault(frame, address);
+            if (tookKernelLock)
+                KernelLock.Release();
+        }
+
+        private static void HandleKernelFault(InterruptFrame* frame, ulong address)
+        {
+            KernelThread me = Kernel.Scheduler.Current;
             AddressSpace space = me.CopySpace;
             bool inUserCopy = space != null && frame->Rip == s_copyInstruction;
             if (!inUserCopy || address >= Paging.UserSpaceEnd)

@@ -65,7 +65,32 @@ namespace CosmosKernel.Processes
         private readonly int[] _waiters = new int[Scheduler.MaxThreads];
         private int _waiterCount;
 
+        // One reader and one writer at a time, each for a whole call. A user copy is a
+        // scheduling point and moves its bytes without the kernel lock, so two readers
+        // would both copy from _head, and two writers into the same free bytes. A reader
+        // and a writer never touch the same bytes: _head and _count change only after a
+        // copy, under the kernel lock. Order: _readSide or _writeSide, then the VMM's
+        // locks (the copies take them); never both sides.
+        private readonly Threading.FifoMutex _readSide = new Threading.FifoMutex(Kernel.Scheduler, Scheduler.MaxThreads, "pipe read");
+        private readonly Threading.FifoMutex _writeSide = new Threading.FifoMutex(Kernel.Scheduler, Scheduler.MaxThreads, "pipe write");
+
         public long Read(Process process, ulong buffer, ulong count)
+        {
+            _readSide.Lock();
+            long result = ReadLocked(process, buffer, count);
+            _readSide.Unlock();
+            return result;
+        }
+
+        public long Write(Process process, ulong buffer, ulong count)
+        {
+            _writeSide.Lock();
+            long result = WriteLocked(process, buffer, count);
+            _writeSide.Unlock();
+            return result;
+        }
+
+        private long ReadLocked(Process process, ulong buffer, ulong count)
         {
             while (_count == 0)
             {
@@ -94,7 +119,7 @@ namespace CosmosKernel.Processes
             return done > 0 ? (long)done : -Errno.EFAULT;
         }
 
-        public long Write(Process process, ulong buffer, ulong count)
+        private long WriteLocked(Process process, ulong buffer, ulong count)
         {
             ulong done = 0;
             while (done < count)

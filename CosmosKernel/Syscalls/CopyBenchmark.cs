@@ -4,44 +4,47 @@ using CosmosKernel.Processes;
 
 namespace CosmosKernel.Syscalls
 {
-    // cosmos_bench(op, buffer, size, direction, iterations): the kernel half of the
+    // cosmos_bench(op, buffer, size, direction, iterations, slot): the kernel half of the
     // benchmarks (Userland/Programs/Bench.cs). Times `iterations` operations with the
     // TSC and returns the total cycles:
     //   op 0: user copies of `size` bytes between `buffer` and a kernel buffer with the
     //         current strategy (direction 0: copy_from_user, 1: copy_to_user);
     //   op 1: the same number of plain memcpy (rep movsb) of `size` bytes between two
     //         kernel buffers: the baseline, measured in the same boot.
+    // Each slot (0 to Slots - 1) has its own kernel buffers, so threads that copy at the
+    // same time (the scaling benchmark) never share one.
     public static unsafe class CopyBenchmark
     {
         public const ulong MaxSize = 1 << 20;
+        public const int Slots = 4;
 
-        private static byte* s_source, s_destination;
+        private static readonly ulong[] s_blocks = new ulong[Slots]; // guarded by the kernel lock
 
-        public static long Handle(Process process, ulong op, ulong buffer, ulong size, ulong direction, ulong iterations)
+        public static long Handle(Process process, ulong op, ulong buffer, ulong size, ulong direction, ulong iterations, ulong slot)
         {
-            if (op > 1 || direction > 1 || size == 0 || size > MaxSize || iterations == 0 || iterations > 1_000_000)
+            if (op > 1 || direction > 1 || size == 0 || size > MaxSize || iterations == 0 || iterations > 1_000_000 || slot >= Slots)
                 return -Errno.EINVAL;
-            if (s_source == null)
+            if (s_blocks[slot] == 0)
             {
                 // One block, the destination a page and a cache line past the source's
                 // end: buffers exactly 1 MiB apart collide in QEMU's direct-mapped
                 // software TLB (256 entries) on every byte and run ten times slower,
                 // which would flatter every user copy.
-                byte* block = Internal.Runtime.RuntimeHeap.AllocateRaw(2 * MaxSize + Paging.PageSize + 64);
-                s_source = block;
-                s_destination = block + MaxSize + Paging.PageSize + 64;
+                s_blocks[slot] = (ulong)Internal.Runtime.RuntimeHeap.AllocateRaw(2 * MaxSize + Paging.PageSize + 64);
             }
+            byte* source = (byte*)s_blocks[slot];
+            byte* destination = source + MaxSize + Paging.PageSize + 64;
             ulong start = Native.ReadTimestampCounter();
             for (ulong i = 0; i < iterations; i++)
             {
                 if (op == 1)
                 {
-                    Native.Memcpy(s_destination, s_source, size);
+                    Native.Memcpy(destination, source, size);
                     continue;
                 }
                 ulong notCopied = direction == 0
-                    ? Kernel.UserCopy.CopyFromUser(process.Space, s_destination, buffer, size)
-                    : Kernel.UserCopy.CopyToUser(process.Space, buffer, s_source, size);
+                    ? Kernel.UserCopy.CopyFromUser(process.Space, destination, buffer, size)
+                    : Kernel.UserCopy.CopyToUser(process.Space, buffer, source, size);
                 if (notCopied != 0)
                     return -Errno.EFAULT;
             }

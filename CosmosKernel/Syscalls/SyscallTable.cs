@@ -71,7 +71,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.CosmosSetStrategy: return SetStrategy(process, a0);
                 case SyscallNumbers.CosmosDoubleFetchDemo: return DoubleFetchDemo.Handle(process, a0, a1);
                 case SyscallNumbers.CosmosBench:
-                    return a0 == 2 ? LockFairness.Run(process, a3, a1) : CopyBenchmark.Handle(process, a0, a1, a2, a3, a4);
+                    return a0 == 2 ? LockFairness.Run(process, a3, a1) : CopyBenchmark.Handle(process, a0, a1, a2, a3, a4, a5);
                 default: return -Errno.ENOSYS;
             }
         }

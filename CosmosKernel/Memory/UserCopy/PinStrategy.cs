@@ -38,11 +38,13 @@ namespace CosmosKernel.Memory.UserCopy
                     ulong chunk = page + Paging.PageSize - address;
                     if (chunk > length - done)
                         chunk = length - done;
+                    if (done > 0)
+                        space.Vmm.Threads.Yield(); // a concurrent munmap may run here
                     byte* physical = space.Vmm.Physical.Map(frames[(page - windowStart) / Paging.PageSize] + (address - page));
                     if (access == Access.Write)
-                        CopyBytes(physical, kernel + done, chunk, space);
+                        space.Vmm.UserMemory.CopyPinned(physical, kernel + done, chunk);
                     else
-                        CopyBytes(kernel + done, physical, chunk, space);
+                        space.Vmm.UserMemory.CopyPinned(kernel + done, physical, chunk);
                     done += chunk;
                 }
                 for (int i = 0; i < pinned; i++)
@@ -69,17 +71,6 @@ namespace CosmosKernel.Memory.UserCopy
             }
             space.MmLock.Unlock();
             return pinned;
-        }
-
-        // Byte copy with scheduling points, where a concurrent munmap may run.
-        private static void CopyBytes(byte* to, byte* from, ulong length, AddressSpace space)
-        {
-            for (ulong i = 0; i < length; i++)
-            {
-                to[i] = from[i];
-                if ((i & 63) == 63)
-                    space.Vmm.Threads.Yield();
-            }
         }
     }
 }
