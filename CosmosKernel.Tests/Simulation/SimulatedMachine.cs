@@ -93,6 +93,15 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
                     cpu.Invalidate(page);
     }
 
+    public void InvalidateLocal(AddressSpace space, ulong virtualAddress)
+    {
+        if (DropShootdowns)
+            return;
+        SimulatedCpu cpu = CurrentCpu;
+        if (cpu.Space == space)
+            cpu.Invalidate(Paging.PageDown(virtualAddress));
+    }
+
     public void InvalidateAll(AddressSpace space)
     {
         Shootdowns++;
@@ -125,7 +134,7 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
         if (access == Access.Write && (pte & Pte.Writable) == 0)
             return Translation.Protection; // CR0.WP: the kernel honours read-only pages too
         physical = Pte.Frame(pte) + (va & Paging.PageMask);
-        if (userMode && (space.Table.Get(page) & Pte.CopyLocked) != 0)
+        if (userMode && (space.Table.Get(page) & Pte.CopyLocked) != 0 && IsBeingCopied(space, page))
             UserAccessesToLockedPages++; // allowed only by a stale TLB entry
         return Translation.Ok;
     }
@@ -174,7 +183,47 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
     public ulong CopyToUser(AddressSpace space, ulong to, byte* from, ulong length, bool recover)
         => KernelCopy(space, to, from, length, Access.Write, recover);
 
+    // The pages kernel copies are moving bytes to or from right now. A user access to
+    // one of them that is copy-locked is the violation: the copy is not atomic for the
+    // user. (A page locked but not yet copied may still be reached through a stale TLB
+    // entry until the lock's shootdown; no byte has moved yet, so that is harmless.)
+    private readonly Dictionary<(AddressSpace, ulong), int> _pagesBeingCopied = new();
+
+    private bool IsBeingCopied(AddressSpace space, ulong page)
+    {
+        lock (_sync)
+            return _pagesBeingCopied.ContainsKey((space, page));
+    }
+
+    private void MarkBeingCopied(AddressSpace space, ulong user, ulong length, int delta)
+    {
+        lock (_sync)
+        {
+            for (ulong page = Paging.PageDown(user); length > 0 && page < user + length; page += Paging.PageSize)
+            {
+                int count = _pagesBeingCopied.GetValueOrDefault((space, page)) + delta;
+                if (count == 0)
+                    _pagesBeingCopied.Remove((space, page));
+                else
+                    _pagesBeingCopied[(space, page)] = count;
+            }
+        }
+    }
+
     private ulong KernelCopy(AddressSpace space, ulong user, byte* kernel, ulong length, Access access, bool recover)
+    {
+        MarkBeingCopied(space, user, length, +1);
+        try
+        {
+            return KernelCopyBytes(space, user, kernel, length, access, recover);
+        }
+        finally
+        {
+            MarkBeingCopied(space, user, length, -1);
+        }
+    }
+
+    private ulong KernelCopyBytes(AddressSpace space, ulong user, byte* kernel, ulong length, Access access, bool recover)
     {
         SimulatedCpu cpu = CurrentCpu;
         if (cpu.Space != space)

@@ -13,5 +13,9 @@ namespace CosmosKernel.Memory
         // other CPUs are interrupted once per batch, not once per page.
         void InvalidateRange(AddressSpace space, ulong start, ulong end);
         void InvalidateAll(AddressSpace space);
+        // This CPU's TLB only, no IPI: for a weakening whose shootdown to the other CPUs
+        // follows later in a batch (pagelock's window), so that at least the thread that
+        // runs next on this CPU already sees it.
+        void InvalidateLocal(AddressSpace space, ulong virtualAddress);
     }
 }

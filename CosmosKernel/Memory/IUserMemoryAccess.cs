@@ -17,7 +17,8 @@ namespace CosmosKernel.Memory
         // Copy between two kernel addresses, one of them a pinned frame seen through the
         // direct map of physical memory (the pin strategy). Cannot fault. Like the user
         // copies, a scheduling point: the kernel moves the bytes without the kernel
-        // lock; the simulator lets other threads run every few bytes.
+        // lock (and lets ready threads run after it); the simulator lets other threads
+        // run every few bytes.
         void CopyPinned(byte* to, byte* from, ulong length);
     }
 }

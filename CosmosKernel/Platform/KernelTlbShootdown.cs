@@ -51,6 +51,12 @@ namespace CosmosKernel.Platform
             ShootOthers(space, start, end);
         }
 
+        public void InvalidateLocal(AddressSpace space, ulong virtualAddress)
+        {
+            if (Native.ReadCr3() == space.Table.Root)
+                Native.InvalidatePage(virtualAddress);
+        }
+
         public void InvalidateAll(AddressSpace space)
         {
             Invalidations++;

@@ -14,12 +14,13 @@ namespace CosmosKernel.Platform
     // process's other threads get to run, and to unmap or re-protect the buffer, in
     // the middle of a copy, even on one CPU.
     //
-    // The bytes themselves move without the kernel lock, so
+    // The bytes move without the kernel lock: it is released once for the whole copy
+    // (taken again at a page boundary only if a thread is ready to run here), so
     // copies on different CPUs overlap. That is safe because each strategy has already
-    // made the chunk's pages safe to touch without it (page locks, MmLock, pinned
-    // frames, or a recovery point), and because this CPU runs the chunk with
-    // interrupts off: a TLB shootdown that unmaps the page is answered only after the
-    // chunk, so the frame cannot be freed under it. A fault in the chunk takes the lock
+    // made the pages safe to touch without it (page locks, MmLock, pinned frames, or a
+    // recovery point). Interrupts are on meanwhile, so this CPU answers TLB shootdowns
+    // at once: after one that unmapped a page under the copy, the copy's next access
+    // to it walks the page table and faults, and the fault handler takes the lock
     // itself (UserPageFaults.Handle). The rule for callers is Linux's: a user copy is
     // a scheduling point, so the kernel buffer must be the caller's alone across it.
     public sealed unsafe class KernelUserMemoryAccess : IUserMemoryAccess
@@ -32,33 +33,52 @@ namespace CosmosKernel.Platform
 
         private static ulong Copy(AddressSpace space, byte* to, byte* from, ulong length, bool recover, ulong user)
         {
+            if (Native.ReadCr3() != space.Table.Root)
+                Diagnostics.Panic.Report("user copy for an address space that is not loaded in CR3");
+            Scheduler scheduler = Kernel.Scheduler;
             ulong done = 0;
+            UserPageFaults.BeginCopy(space, recover);
+            LeaveKernelLock();
             while (done < length)
             {
                 // Up to the end of the user page (so each chunk touches one user page).
                 ulong chunk = Paging.PageSize - ((user + done) & Paging.PageMask);
                 if (chunk > length - done)
                     chunk = length - done;
-                if (done > 0)
-                    space.Vmm.Threads.Yield();
-                if (Native.ReadCr3() != space.Table.Root)
-                    Diagnostics.Panic.Report("user copy for an address space that is not loaded in CR3");
-                UserPageFaults.BeginCopy(space, recover);
-                KernelLock.Release();
+                if (done > 0 && scheduler.ThreadsReady)
+                {
+                    EnterKernelLock();
+                    scheduler.RunReadyThreads();
+                    LeaveKernelLock();
+                }
                 ulong notCopied = Native.UserCopy(to + done, from + done, chunk);
-                KernelLock.Acquire();
-                UserPageFaults.EndCopy();
                 done += chunk - notCopied;
                 if (notCopied != 0)
                     break;
             }
+            EnterKernelLock();
+            UserPageFaults.EndCopy();
             return length - done;
         }
 
         public void CopyPinned(byte* to, byte* from, ulong length)
         {
-            KernelLock.Release();
+            LeaveKernelLock();
             Native.Memcpy(to, from, length);
+            EnterKernelLock();
+            Kernel.Scheduler.RunReadyThreads();
+        }
+
+        // Kernel code runs with interrupts off and the lock held; copies run with neither.
+        private static void LeaveKernelLock()
+        {
+            KernelLock.Release();
+            Native.EnableInterrupts();
+        }
+
+        private static void EnterKernelLock()
+        {
+            Native.DisableInterrupts();
             KernelLock.Acquire();
         }
     }

@@ -4,9 +4,10 @@ using CosmosKernel.Scheduling;
 namespace CosmosKernel.Processes
 {
     // futex(2) wait queues: threads sleeping on (address space, user address), woken
-    // oldest first. Guarded by the kernel lock: checking the user word and queueing
-    // happen with no scheduling point in between, and a waker on another CPU needs the
-    // kernel lock to look at the queue, so a wake cannot be lost.
+    // oldest first. Guarded by the kernel lock. A waiter queues itself *before* it reads
+    // the user word, because reading it is a user copy, which runs without the kernel
+    // lock: a waker that changes the word after the read finds the waiter queued, and a
+    // waker that changed it before is seen by the read. Either way no wake is lost.
     public static unsafe class Futexes
     {
         private const int MaxWaiters = 64;
@@ -39,11 +40,6 @@ namespace CosmosKernel.Processes
         {
             if ((address & 3) != 0)
                 return -Errno.EINVAL;
-            int current;
-            if (Kernel.UserCopy.CopyFromUser(space, (byte*)&current, address, 4) != 0)
-                return -Errno.EFAULT;
-            if (current != expected)
-                return -Errno.EAGAIN;
             int slot = -1;
             for (int i = 0; i < MaxWaiters && slot < 0; i++)
                 if (s_waiters[i].Thread < 0)
@@ -52,8 +48,25 @@ namespace CosmosKernel.Processes
                 return -Errno.EAGAIN;
             int me = s_scheduler.Current.Id;
             s_waiters[slot] = new Waiter { Thread = me, Space = space, Address = address, Sequence = ++s_sequence };
+            int current;
+            long refused = 0;
+            if (Kernel.UserCopy.CopyFromUser(space, (byte*)&current, address, 4) != 0)
+                refused = -Errno.EFAULT;
+            else if (current != expected)
+                refused = -Errno.EAGAIN;
+            if (refused != 0)
+            {
+                // A wake that already chose this waiter is not lost: report it.
+                bool wokenAnyway = s_waiters[slot].Woken;
+                s_waiters[slot].Thread = -1;
+                s_waiters[slot].Space = null;
+                return wokenAnyway ? 0 : refused;
+            }
             if (timeoutTicks > 0)
-                s_scheduler.Sleep(timeoutTicks); // a Wake (or the futex's Unpark) ends it early
+            {
+                if (!s_waiters[slot].Woken && !s_waiters[slot].Cancelled) // a wake may have come during the read
+                    s_scheduler.Sleep(timeoutTicks); // a Wake (or the futex's Unpark) ends it early
+            }
             else
                 while (!s_waiters[slot].Woken && !s_waiters[slot].Cancelled)
                     s_scheduler.Park();

@@ -92,7 +92,7 @@ namespace CosmosKernel.Processes
         // A new thread of `process` that runs `kernelEntry` (which enters ring 3 at
         // entry with stack rsp) with TLS base fs. Its Tid is the pid for the first
         // thread. Null when no thread is free.
-        public static KernelThread StartThread(Process process, delegate*<ulong, void> kernelEntry, ulong entry, ulong rsp, ulong fs)
+        public static KernelThread StartThread(Process process, delegate*<ulong, void> kernelEntry, ulong entry, ulong rsp, ulong fs, bool start = true)
         {
             int slot = -1;
             for (int i = 0; i < process.ThreadIds.Length && slot < 0; i++)
@@ -100,7 +100,7 @@ namespace CosmosKernel.Processes
                     slot = i;
             if (slot < 0)
                 return null;
-            int id = s_scheduler.Spawn(kernelEntry, 0, process.Name);
+            int id = s_scheduler.Spawn(kernelEntry, 0, process.Name, start);
             if (id < 0)
                 return null;
             KernelThread thread = s_scheduler.Thread(id);
@@ -191,6 +191,9 @@ namespace CosmosKernel.Processes
                     int status = zombie.WaitStatus;
                     if (statusAddress != 0 && s_copier.CopyToUser(me.Space, statusAddress, (byte*)&status, 4) != 0)
                         return -Errno.EFAULT;
+                    // The copy is a scheduling point: another thread may have reaped it.
+                    if (ProcessTable.Find(zombie.Pid) != zombie)
+                        continue;
                     ProcessTable.Remove(zombie);
                     return zombie.Pid;
                 }

@@ -115,6 +115,18 @@ namespace CosmosKernel.Scheduling
         {
             KernelLock.Release();
             KernelLock.Acquire();
+            RunReadyThreads();
+        }
+
+        // Without the kernel lock: a hint that a thread waits on the run queue. Code that
+        // runs without the lock for a while (a user copy's bytes) checks it, and takes
+        // the lock for RunReadyThreads only when it says yes.
+        public bool ThreadsReady => Volatile.Read(ref _readyCount) > 0;
+
+        // The second half of Yield, for a caller that has just taken the kernel lock:
+        // the threads ready on the queue run before this one continues.
+        public void RunReadyThreads()
+        {
             if (_readyCount == 0)
                 return;
             KernelThread current = Current;
@@ -322,15 +334,20 @@ namespace CosmosKernel.Scheduling
 
         // ---- threads ------------------------------------------------------------------
 
-        // A new ready thread running entry(argument); -1 when the table is full.
-        public int Spawn(delegate*<ulong, void> entry, ulong argument, string name)
+        // A new ready thread running entry(argument); -1 when the table is full. With
+        // start = false it does not run until Start(id): its creator can finish setting
+        // it up across scheduling points first.
+        public int Spawn(delegate*<ulong, void> entry, ulong argument, string name, bool start = true)
         {
             KernelThread thread = NewThread(entry, argument, name);
             if (thread == null)
                 return -1;
-            Enqueue(thread.Id);
+            if (start)
+                Enqueue(thread.Id);
             return thread.Id;
         }
+
+        public void Start(int id) => Enqueue(id);
 
         private int FreeSlot()
         {

@@ -154,16 +154,20 @@ namespace CosmosKernel.Syscalls
             if ((flags & CloneSetTls) != 0 && tls >= Paging.UserSpaceEnd)
                 return -Errno.EPERM;
             ulong fs = (flags & CloneSetTls) != 0 ? tls : Native.ReadMsr(UserMode.MsrFsBase);
-            Scheduling.KernelThread child = ProgramRunner.StartThread(process, &ProgramRunner.EnterUserMode, frame->Rcx, stack, fs);
+            // The child runs only once its tid words are written: a user copy is a
+            // scheduling point, and a child that ran (and exited, clearing its tid word)
+            // before the parent wrote the tid would leave a joiner waiting forever.
+            Scheduling.KernelThread child = ProgramRunner.StartThread(process, &ProgramRunner.EnterUserMode, frame->Rcx, stack, fs, start: false);
             if (child == null)
                 return -Errno.EAGAIN;
             int tid = child.Tid;
+            if ((flags & CloneChildClearTid) != 0)
+                child.ClearChildTid = childTid;
             if ((flags & CloneParentSetTid) != 0)
                 Kernel.UserCopy.CopyToUser(process.Space, parentTid, (byte*)&tid, 4);
             if ((flags & CloneChildSetTid) != 0)
                 Kernel.UserCopy.CopyToUser(process.Space, childTid, (byte*)&tid, 4);
-            if ((flags & CloneChildClearTid) != 0)
-                child.ClearChildTid = childTid;
+            Kernel.Scheduler.Start(child.Id);
             return tid;
         }
 

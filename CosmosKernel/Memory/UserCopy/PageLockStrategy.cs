@@ -3,8 +3,8 @@ namespace CosmosKernel.Memory.UserCopy
     // The default. Lock each page of the buffer (ascending addresses, FIFO per page);
     // for each, under MmLock: check the region allows the access, fault the page in
     // (demand zero, file load, copy-on-write) *before* copying, and clear its user
-    // bit (marking it CopyLocked) with a TLB shootdown, so no user thread can touch
-    // it. Then copy with no lock but the page locks, restore the user bits and
+    // bit (marking it CopyLocked); one TLB shootdown for the window then makes sure no
+    // user thread can touch it. Then copy with no lock but the page locks, restore the user bits and
     // unlock. munmap, mprotect and fork of a locked page wait for the unlock; a user
     // thread that touches a locked page faults, sleeps on the page's queue, and
     // resumes with the copy's data. The copy is whole or stops at the first page
@@ -16,7 +16,7 @@ namespace CosmosKernel.Memory.UserCopy
     {
         public const int WindowPages = 16;
 
-        // Test hook: skip the shootdown after clearing the user bit, to show that the
+        // Test hook: skip the shootdown after clearing the user bits, to show that the
         // simulator catches a user access to a locked page through a stale TLB entry.
         public bool SkipShootdownForTesting;
 
@@ -59,8 +59,16 @@ namespace CosmosKernel.Memory.UserCopy
 
         // Lock [start, end) page by page; returns where locking stopped (end when all
         // pages are locked, else the first page that is not mapped with `access`).
+        //
+        // One shootdown for the whole window, after its last page (each page is only
+        // invalidated on this CPU at once): until then a user thread on another CPU may
+        // still reach a page it cached through a stale TLB entry, which is
+        // harmless because no byte has been copied yet; from the shootdown on, every
+        // user access to the window faults and waits. Other CPUs running the process
+        // are interrupted once per window, not once per page (docs/benchmarks.md).
         private ulong LockPages(AddressSpace space, ulong start, ulong end, Access access)
         {
+            ulong lockedEnd = end;
             for (ulong page = start; page < end; page += Paging.PageSize)
             {
                 space.PageLocks.Lock(page);
@@ -70,17 +78,20 @@ namespace CosmosKernel.Memory.UserCopy
                 {
                     space.Table.UpdateFlags(page, clear: Pte.User, set: Pte.CopyLocked);
                     if (!SkipShootdownForTesting)
-                        space.Vmm.Tlb.InvalidatePage(space, page);
+                        space.Vmm.Tlb.InvalidateLocal(space, page);
                 }
                 space.MmLock.Unlock();
                 if (!ready)
                 {
                     space.PageLocks.Unlock(page);
-                    return page;
+                    lockedEnd = page;
+                    break;
                 }
                 space.Vmm.Threads.Yield();
             }
-            return end;
+            if (lockedEnd > start && !SkipShootdownForTesting)
+                space.Vmm.Tlb.InvalidateRange(space, start, lockedEnd);
+            return lockedEnd;
         }
 
         // Give the pages back: the user bit returns (a strengthening, so no shootdown),

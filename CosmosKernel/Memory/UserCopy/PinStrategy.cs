@@ -38,8 +38,6 @@ namespace CosmosKernel.Memory.UserCopy
                     ulong chunk = page + Paging.PageSize - address;
                     if (chunk > length - done)
                         chunk = length - done;
-                    if (done > 0)
-                        space.Vmm.Threads.Yield(); // a concurrent munmap may run here
                     byte* physical = space.Vmm.Physical.Map(frames[(page - windowStart) / Paging.PageSize] + (address - page));
                     if (access == Access.Write)
                         space.Vmm.UserMemory.CopyPinned(physical, kernel + done, chunk);
