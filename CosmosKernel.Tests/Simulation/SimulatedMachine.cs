@@ -258,6 +258,9 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
 
     // Pinned frames through the direct map: yield every 64 bytes (where another thread
     // may munmap), and count writes to frames that are free (a pin that did not hold).
+    public void BeginPinnedCopy() { }
+    public void EndPinnedCopy() { }
+
     public void CopyPinned(byte* to, byte* from, ulong length)
     {
         for (ulong i = 0; i < length; i++)

@@ -105,7 +105,7 @@ namespace CosmosKernel.Userland.Programs
         // perfect scaling it does not grow with the threads.
         private const int MaxScalingThreads = 4;
         private const int ScalingSize = 65536;
-        private const ulong ScalingCopies = 32; // per thread, alternating direction in halves
+        private const ulong ScalingCopies = 128; // per thread, alternating direction in halves
         private static int s_go;
         private static int s_scalingFailures;
 

@@ -14,11 +14,14 @@ namespace CosmosKernel.Memory
         ulong CopyFromUser(AddressSpace space, byte* to, ulong from, ulong length, bool recover);
         ulong CopyToUser(AddressSpace space, ulong to, byte* from, ulong length, bool recover);
 
-        // Copy between two kernel addresses, one of them a pinned frame seen through the
-        // direct map of physical memory (the pin strategy). Cannot fault. Like the user
-        // copies, a scheduling point: the kernel moves the bytes without the kernel
-        // lock (and lets ready threads run after it); the simulator lets other threads
-        // run every few bytes.
+        // The pin strategy's copies, between a kernel buffer and pinned frames seen
+        // through the direct map of physical memory (they cannot fault). All CopyPinned
+        // calls of a window come between BeginPinnedCopy and EndPinnedCopy: the kernel
+        // runs that stretch without the kernel lock (like the user copies above) and
+        // lets ready threads run between pages; the simulator lets other threads run
+        // every few bytes.
+        void BeginPinnedCopy();
         void CopyPinned(byte* to, byte* from, ulong length);
+        void EndPinnedCopy();
     }
 }

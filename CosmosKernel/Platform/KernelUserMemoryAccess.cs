@@ -35,7 +35,6 @@ namespace CosmosKernel.Platform
         {
             if (Native.ReadCr3() != space.Table.Root)
                 Diagnostics.Panic.Report("user copy for an address space that is not loaded in CR3");
-            Scheduler scheduler = Kernel.Scheduler;
             ulong done = 0;
             UserPageFaults.BeginCopy(space, recover);
             LeaveKernelLock();
@@ -45,12 +44,8 @@ namespace CosmosKernel.Platform
                 ulong chunk = Paging.PageSize - ((user + done) & Paging.PageMask);
                 if (chunk > length - done)
                     chunk = length - done;
-                if (done > 0 && scheduler.ThreadsReady)
-                {
-                    EnterKernelLock();
-                    scheduler.RunReadyThreads();
-                    LeaveKernelLock();
-                }
+                if (done > 0)
+                    RunReadyThreadsUnlocked();
                 ulong notCopied = Native.UserCopy(to + done, from + done, chunk);
                 done += chunk - notCopied;
                 if (notCopied != 0)
@@ -61,12 +56,26 @@ namespace CosmosKernel.Platform
             return length - done;
         }
 
+        public void BeginPinnedCopy() => LeaveKernelLock();
+
         public void CopyPinned(byte* to, byte* from, ulong length)
         {
-            LeaveKernelLock();
             Native.Memcpy(to, from, length);
+            RunReadyThreadsUnlocked(); // after the page, not before the first
+        }
+
+        public void EndPinnedCopy() => EnterKernelLock();
+
+        // Between two pages of an unlocked copy: a thread ready to run here goes first
+        // (one CPU depends on it), and only then is the kernel lock worth taking.
+        private static void RunReadyThreadsUnlocked()
+        {
+            Scheduler scheduler = Kernel.Scheduler;
+            if (!scheduler.ThreadsReady)
+                return;
             EnterKernelLock();
-            Kernel.Scheduler.RunReadyThreads();
+            scheduler.RunReadyThreads();
+            LeaveKernelLock();
         }
 
         // Kernel code runs with interrupts off and the lock held; copies run with neither.

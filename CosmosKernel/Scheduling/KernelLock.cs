@@ -96,6 +96,9 @@ namespace CosmosKernel.Scheduling
             }
         }
 
+        // Another CPU has taken a ticket and waits (racy: a hint for Yield).
+        public static bool HasWaiters => Volatile.Read(ref s_nextTicket) - Volatile.Read(ref s_nowServing) > 1;
+
         public static bool HeldByThisCpu => Volatile.Read(ref s_ownerCpu) == Cpu.CurrentIndex;
     }
 }

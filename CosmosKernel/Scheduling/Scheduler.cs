@@ -113,8 +113,11 @@ namespace CosmosKernel.Scheduling
         // then the threads ready on the queue run before this one continues.
         public void Yield()
         {
-            KernelLock.Release();
-            KernelLock.Acquire();
+            if (KernelLock.HasWaiters) // a hand-off nobody waits for only costs time
+            {
+                KernelLock.Release();
+                KernelLock.Acquire();
+            }
             RunReadyThreads();
         }
 
@@ -316,6 +319,11 @@ namespace CosmosKernel.Scheduling
                 }
                 if (cpu == 0 && !AnyoneSleeping() && AllOtherCpusHalted())
                     Panic.Report("scheduler: every thread is blocked (a lost wake-up or a deadlock)");
+                // Halt on the kernel's page table: a CPU that kept a process's loaded
+                // would be a target of every TLB shootdown in that process (MayCache),
+                // woken from its halt for nothing.
+                if (_loadedRoot[cpu] != _kernelRoot)
+                    LoadRoot(_kernelRoot);
                 _halted[cpu] = true;
                 KernelLock.Release();
                 Native.WaitForInterrupt();

@@ -31,6 +31,7 @@ namespace CosmosKernel.Memory.UserCopy
                     break;
                 // Copy the pinned pages, page by page, through the direct map.
                 ulong windowEnd = windowStart + (ulong)pinned * Paging.PageSize;
+                space.Vmm.UserMemory.BeginPinnedCopy();
                 while (done < length && user + done < windowEnd)
                 {
                     ulong address = user + done;
@@ -45,6 +46,7 @@ namespace CosmosKernel.Memory.UserCopy
                         space.Vmm.UserMemory.CopyPinned(kernel + done, physical, chunk);
                     done += chunk;
                 }
+                space.Vmm.UserMemory.EndPinnedCopy();
                 for (int i = 0; i < pinned; i++)
                     space.Vmm.Frames.Free(frames[i]); // drop our reference
                 if (pinned < WindowPages && done < length)
