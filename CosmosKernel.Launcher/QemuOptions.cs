@@ -16,6 +16,10 @@ public sealed record QemuOptions
     public string? UefiFirmware { get; init; }
     // Wait for gdb on tcp::1234 before running.
     public bool WaitForGdb { get; init; }
+    // Press Enter in GRUB's menu (over the serial line) as soon as it shows, so the boot
+    // does not wait out the countdown meant for a person at the screen: the default entry
+    // runs, and the options come through fw_cfg anyway. Off for a boot with a window.
+    public bool SkipBootMenu { get; init; } = true;
     // Echo serial output to this writer as it arrives.
     public TextWriter? Echo { get; init; }
 

@@ -7,6 +7,8 @@ namespace CosmosKernel.Launcher;
 public static class QemuRunner
 {
     public const string QemuBinary = "qemu-system-x86_64";
+    // What GRUB prints while its menu counts down (grub.cfg: set timeout=2).
+    public const string GrubCountdown = "will be executed automatically";
 
     public static async Task<BootResult> BootAsync(QemuOptions options, CancellationToken cancel = default)
     {
@@ -35,6 +37,7 @@ public static class QemuRunner
 
         var log = new StringBuilder();
         TimeSpan? banner = null;
+        bool menuSkipped = false;
         var lockObject = new object();
         Task readSerial = Task.Run(async () =>
         {
@@ -45,7 +48,14 @@ public static class QemuRunner
                 lock (lockObject)
                 {
                     log.Append(buffer, 0, read);
-                    if (banner == null && log.ToString().Contains(BootResult.BannerMarker))
+                    string text = log.ToString();
+                    if (options.SkipBootMenu && !menuSkipped && text.Contains(GrubCountdown))
+                    {
+                        menuSkipped = true;
+                        qemu.StandardInput.Write('\r');
+                        qemu.StandardInput.Flush();
+                    }
+                    if (banner == null && text.Contains(BootResult.BannerMarker))
                         banner = clock.Elapsed;
                     options.Echo?.Write(buffer, 0, read);
                 }

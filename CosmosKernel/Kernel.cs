@@ -52,6 +52,9 @@ namespace CosmosKernel
             bool exitWhenDone = _options.Has("exit");
             CrashReport.ExitQemuOnCrash = exitWhenDone;
 
+            // On a line of its own: the loader may leave the serial cursor mid-line (GRUB
+            // does when its menu is left with Enter).
+            Console.WriteLine();
             Console.WriteLine("CosmosKernel " + Version + " booted (x86-64, NativeAOT C#)");
             Console.WriteLine("boot: loader \"" + _boot.LoaderName + "\", command line \"" + _options.Text + "\"");
             Console.WriteLine("boot: " + (_boot.UsableMemoryBytes / (1024 * 1024)).ToString() + " MiB usable RAM in "

@@ -20,6 +20,13 @@ public class BootTests
     }
 
     [Test]
+    public void TheLauncherDoesNotWaitOutTheGrubMenu()
+    {
+        Assert.That(_boot.Lines, Has.Some.Contains(QemuRunner.GrubCountdown), "GRUB's menu showed\n" + _boot.Describe());
+        Assert.That(_boot.Lines, Has.None.Contains("automatically in 1s"), "the launcher pressed Enter at the first countdown line\n" + _boot.Describe());
+    }
+
+    [Test]
     public void SeesGrubAndTheMemoryMap()
     {
         Assert.That(_boot.Lines, Has.Some.StartsWith("boot: loader \"GRUB"), _boot.Describe());

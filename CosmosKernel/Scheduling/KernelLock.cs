@@ -3,16 +3,19 @@ using Cosmos.HAL;
 
 namespace CosmosKernel.Scheduling
 {
-    // The kernel lock: one ticket lock that a CPU holds whenever it runs kernel code.
+    // The kernel lock: one ticket lock that a CPU holds whenever it runs kernel code,
+    // except while a user copy moves its bytes (Platform/KernelUserMemoryAccess.cs).
     // It makes the kernel's cooperative model hold on several CPUs: kernel threads
-    // switch only at scheduling points (Yield, Park, exit), and Yield lets the CPUs
-    // waiting here in, in arrival order (tickets: fair, no CPU starves). So kernel code
-    // on any CPU sees exactly the interleavings the host simulator explores, while user
-    // code runs on all CPUs at once, which is what the race lab attacks.
+    // switch only at scheduling points (Yield, Park, exit, and a user copy, which is
+    // one), and Yield lets the CPUs waiting here in, in arrival order (tickets: fair,
+    // no CPU starves). So kernel code on any CPU sees exactly the interleavings the
+    // host simulator explores, while user code, and the bytes of user copies, run on
+    // all CPUs at once, which is what the race lab attacks.
     //
     // Held by a CPU, not by a thread: a CPU that switches threads passes it on to the
-    // thread it switches to. Taken on every entry from ring 3 (syscall, fault, timer),
-    // released on the way back to ring 3 and while a CPU idles. The CPU waits for it
+    // thread it switches to. Taken on every entry from ring 3 (syscall, fault, timer)
+    // and by a fault inside a user copy, released on the way back to ring 3, for the
+    // bytes of a user copy, and while a CPU idles. The CPU waits for it
     // with interrupts on, so it still answers TLB-shootdown IPIs from the holder; the
     // handlers that can arrive then are lock-free (Idt.SetLockFreeHandler) or only
     // count ticks.
