@@ -3,8 +3,9 @@ using CosmosKernel.Launcher;
 namespace CosmosKernel.Tests.Boot;
 
 // The benchmark program runs to the end and measures every strategy at every size,
-// and the report built from its lines has a row per strategy and its charts. No
-// assertion on the figures themselves: these machines are too noisy for that.
+// scaling on 1 and 2 threads and both locks' fairness, and the report built from its
+// lines has a row per strategy and its charts. No assertion on timings: these machines
+// are too noisy for that (the FIFO mutex's bound on overtaking is a count, not a time).
 [TestFixture]
 public class BenchTests
 {
@@ -14,7 +15,7 @@ public class BenchTests
     [OneTimeSetUp]
     public void BootTheBenchmarks()
     {
-        _boot = KernelBoot.RunToExit("exit bench", cpus: 1);
+        _boot = KernelBoot.RunToExit("exit bench", cpus: 2);
         _report = BenchmarkReport.Parse(_boot.Lines);
     }
 
@@ -37,6 +38,32 @@ public class BenchTests
     }
 
     [Test]
+    public void EveryStrategyIsTimedOnOneAndTwoThreads()
+    {
+        Assert.That(_report.ScalingThreadCounts, Is.EqualTo(new[] { 1, 2 }), _boot.Describe());
+        foreach (string strategy in BenchmarkReport.Strategies)
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var run = _report.Scaling.SingleOrDefault(r => r.Strategy == strategy && r.Threads == threads);
+                Assert.That(run, Is.Not.Null, strategy + " " + threads + "\n" + _boot.Describe());
+                Assert.That(run!.Failures, Is.EqualTo(0), strategy + " " + threads + ": every copy whole");
+                Assert.That(run.Cycles, Is.GreaterThan(0));
+            }
+        Assert.That(_report.Speedup("pin", 2), Is.Not.Null);
+    }
+
+    [Test]
+    public void TheFifoMutexBoundsOvertakingAndTheSpinlockDoesNot()
+    {
+        var fifo = _report.Fairness.Single(f => f.Lock == "fifo");
+        var spin = _report.Fairness.Single(f => f.Lock == "spin");
+        Assert.That(fifo.Acquisitions, Is.EqualTo(400));
+        Assert.That(spin.Acquisitions, Is.EqualTo(400));
+        Assert.That(fifo.WorstOvertaken, Is.LessThanOrEqualTo(3), "a waiter is overtaken at most by the 3 threads queued before it");
+        Assert.That(fifo.MedianWaitCycles, Is.LessThanOrEqualTo(fifo.WorstWaitCycles));
+    }
+
+    [Test]
     public void TheReportHasARowPerStrategyAndBothCharts()
     {
         string markdown = _report.Markdown("command", "machine", "date");
@@ -46,6 +73,9 @@ public class BenchTests
             Assert.That(markdown, Does.Match(@"\| `" + strategy + @"` \| \d+\.\d\dx \| \d+\.\d\dx \| \d+\.\d\dx \| \d+\.\d\dx \|"));
         Assert.That(_report.SizesChart(), Does.StartWith("<svg").And.Contain("pagelock").And.Contain("<rect"));
         Assert.That(_report.BusyChart(), Does.StartWith("<svg").And.Contain("0 other CPUs busy"));
+        Assert.That(_report.ScalingChart(), Does.StartWith("<svg").And.Contain("2 threads"));
+        Assert.That(markdown, Does.Contain("### Scaling").And.Contain("### Lock fairness"));
+        Assert.That(markdown, Does.Match(@"\| `pin` \| \d+ MiB/s \| \d+ MiB/s \(\d+\.\d\dx\) \|"));
     }
 
     [Test]
@@ -63,6 +93,7 @@ public class BenchTests
             Assert.That(text.Split(BenchmarkReport.BeginMarker).Length - 1, Is.EqualTo(1), "regenerated in place, not appended twice");
             Assert.That(File.Exists(Path.Combine(directory, "benchmarks-copy-sizes.svg")));
             Assert.That(File.Exists(Path.Combine(directory, "benchmarks-copy-busy.svg")));
+            Assert.That(File.Exists(Path.Combine(directory, "benchmarks-scaling.svg")));
         }
         finally
         {
