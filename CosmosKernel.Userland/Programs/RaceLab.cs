@@ -311,8 +311,8 @@ namespace CosmosKernel.Userland.Programs
         // copies never touch the same pages. The kernel's lock-wait counters show which
         // strategy's locks collide: mmlock's one address-space lock does, pagelock's
         // per-page locks do not. The throughput ratio is measured and printed, not
-        // judged: all kernel code runs under one kernel lock (docs/architecture.md), so
-        // no strategy scales yet.
+        // judged: on a host with fewer cores than CPUs it measures the host's overcommit
+        // (docs/scenarios.md); the benchmarks measure scaling.
         private const int ContentionRounds = 48;
         private static int s_contentionFailures;
 
