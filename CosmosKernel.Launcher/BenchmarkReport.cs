@@ -15,7 +15,10 @@ public sealed class BenchmarkReport
     public static readonly string[] Strategies = { "pagelock", "mmlock", "extable", "pin", "naive" };
     public static readonly int[] Sizes = { 64, 4096, 65536, 1 << 20 };
 
-    public sealed record CopyResult(string Strategy, string Direction, int Size, int BusyCpus, long CopyCycles, long MemcpyCycles);
+    // Per copy: the cycles, and of those the copying thread's waits for the kernel lock
+    // and for the answers to its TLB shootdowns (the profile).
+    public sealed record CopyResult(string Strategy, string Direction, int Size, int BusyCpus, long CopyCycles, long MemcpyCycles,
+        long LockWaitCycles = 0, long Shootdowns = 0, long ShootdownWaitCycles = 0);
 
     public sealed record ScalingResult(string Strategy, int Threads, int Size, int CopiesPerThread, long Cycles, int Failures);
     public sealed record FairnessResult(string Lock, int Threads, long Acquisitions, long WorstOvertaken, long WorstWaitCycles, long MedianWaitCycles);
@@ -37,9 +40,11 @@ public sealed class BenchmarkReport
                 report.TscMhz = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
             else if ((m = Regex.Match(line, @"^bench: (\d+) CPUs")).Success)
                 report.Cpus = int.Parse(m.Groups[1].Value);
-            else if ((m = Regex.Match(line, @"^BENCH copy strategy=(\w+) direction=(\w+) size=(\d+) busy_cpus=(\d+) copy_cycles=(\d+) memcpy_cycles=(\d+)$")).Success)
+            else if ((m = Regex.Match(line, @"^BENCH copy strategy=(\w+) direction=(\w+) size=(\d+) busy_cpus=(\d+) copy_cycles=(\d+) memcpy_cycles=(\d+)(?: lock_wait_cycles=(\d+) shootdowns=(\d+) shootdown_wait_cycles=(\d+))?$")).Success)
                 report.Copies.Add(new CopyResult(m.Groups[1].Value, m.Groups[2].Value, int.Parse(m.Groups[3].Value), int.Parse(m.Groups[4].Value),
-                    long.Parse(m.Groups[5].Value), long.Parse(m.Groups[6].Value)));
+                    long.Parse(m.Groups[5].Value), long.Parse(m.Groups[6].Value),
+                    m.Groups[7].Success ? long.Parse(m.Groups[7].Value) : 0, m.Groups[8].Success ? long.Parse(m.Groups[8].Value) : 0,
+                    m.Groups[9].Success ? long.Parse(m.Groups[9].Value) : 0));
             else if ((m = Regex.Match(line, @"^BENCH scaling strategy=(\w+) threads=(\d+) size=(\d+) copies_per_thread=(\d+) cycles=(\d+) failures=(\d+)$")).Success)
                 report.Scaling.Add(new ScalingResult(m.Groups[1].Value, int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value),
                     int.Parse(m.Groups[4].Value), long.Parse(m.Groups[5].Value), int.Parse(m.Groups[6].Value)));
@@ -63,6 +68,21 @@ public sealed class BenchmarkReport
         var cells = Copies.Where(c => c.Strategy == strategy && c.Size == size && c.BusyCpus == busy && c.CopyCycles > 0).ToList();
         return cells.Count == 0 ? null : cells.Average(c => (double)c.MemcpyCycles / c.CopyCycles);
     }
+
+    // "16, 40%, 3%": shootdowns per copy, and the share of the copy's cycles spent
+    // waiting for their answers and for the kernel lock (both directions averaged).
+    public string Profile(string strategy, int size, int busy)
+    {
+        var cells = Copies.Where(c => c.Strategy == strategy && c.Size == size && c.BusyCpus == busy && c.CopyCycles > 0).ToList();
+        if (cells.Count == 0)
+            return "—";
+        double shootdowns = cells.Average(c => (double)c.Shootdowns);
+        double shootdownShare = cells.Average(c => (double)c.ShootdownWaitCycles / c.CopyCycles);
+        double lockShare = cells.Average(c => (double)c.LockWaitCycles / c.CopyCycles);
+        return shootdowns.ToString("F0", CultureInfo.InvariantCulture) + ", " + Percent(shootdownShare) + ", " + Percent(lockShare);
+    }
+
+    private static string Percent(double share) => Math.Min(100, share * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";
 
     // Total copy throughput of `threads` threads over one thread's (each thread does the
     // same work): 1.0 = no gain, `threads` = perfect scaling. Null when not measured or
@@ -129,6 +149,18 @@ public sealed class BenchmarkReport
         foreach (string s in Strategies)
             md.AppendLine("| `" + s + "` | " + string.Join(" | ", busyCounts.Select(b => Fmt(Ratio(s, 65536, b))))
                 + " | " + string.Join(" | ", busyCounts.Select(b => Fmt(Ratio(s, 1 << 20, b)))) + " |");
+        md.AppendLine();
+        md.AppendLine("### Where a 64 KiB copy's time goes (profile)");
+        md.AppendLine();
+        md.AppendLine("The copying thread's own waits during those copies, from the kernel's counters");
+        md.AppendLine("(`cosmos_vmm_info`): TLB shootdowns it sent per copy, and the share of the copy's");
+        md.AppendLine("time it spent waiting for the other CPUs to answer them and waiting for the kernel lock.");
+        md.AppendLine("The rest is copying and the strategy's own work.");
+        md.AppendLine();
+        md.AppendLine("| strategy | " + string.Join(" | ", busyCounts.Select(b => b + " busy: shootdowns, waiting for answers, for the kernel lock")) + " |");
+        md.AppendLine("|---|" + string.Concat(busyCounts.Select(_ => "---|")));
+        foreach (string s in Strategies)
+            md.AppendLine("| `" + s + "` | " + string.Join(" | ", busyCounts.Select(b => Profile(s, 65536, b))) + " |");
         md.AppendLine();
         int[] threadCounts = ScalingThreadCounts;
         if (threadCounts.Length > 0)

@@ -37,6 +37,23 @@ public class BenchTests
         Assert.That(_report.TscMhz, Is.GreaterThan(0));
     }
 
+    // The profile counts what each strategy does to the TLB: pagelock clears user bits,
+    // so a copy shoots down the CPU running the process's other thread; the others
+    // change no page-table entry, so they never interrupt another CPU.
+    [Test]
+    public void OnlyPagelockCopiesShootDownOtherCpus()
+    {
+        foreach (string strategy in BenchmarkReport.Strategies)
+            foreach (var cell in _report.Copies.Where(c => c.Strategy == strategy && c.Size == 65536 && c.BusyCpus == 1))
+            {
+                if (strategy == "pagelock")
+                    Assert.That(cell.Shootdowns, Is.GreaterThanOrEqualTo(1), "one shootdown per window of 16 pages\n" + _boot.Describe());
+                else
+                    Assert.That(cell.Shootdowns, Is.EqualTo(0), strategy);
+            }
+        Assert.That(_report.Copies.Count(c => c.Size == 65536 && c.BusyCpus == 1), Is.EqualTo(2 * BenchmarkReport.Strategies.Length));
+    }
+
     [Test]
     public void EveryStrategyIsTimedOnOneAndTwoThreads()
     {

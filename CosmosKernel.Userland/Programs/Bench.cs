@@ -87,7 +87,10 @@ namespace CosmosKernel.Userland.Programs
 
         private static void CopyLine(string strategy, ulong buffer, int size, ulong direction, ulong iterations, int busy)
         {
+            VmmInfo before, after; // this thread's own waits during the copies: the profile
+            Sys.GetVmmInfo(&before);
             long copy = Syscall.Invoke(Syscall.CosmosBench, 0, buffer, (ulong)size, direction, iterations, 0);
+            Sys.GetVmmInfo(&after);
             long memcpy = Syscall.Invoke(Syscall.CosmosBench, 1, buffer, (ulong)size, direction, iterations, 0);
             if (copy < 0 || memcpy < 0)
             {
@@ -96,7 +99,10 @@ namespace CosmosKernel.Userland.Programs
             }
             Console.WriteLine("BENCH copy strategy=" + strategy + " direction=" + (direction == 0 ? "from_user" : "to_user")
                 + " size=" + size.ToString() + " busy_cpus=" + busy.ToString()
-                + " copy_cycles=" + (copy / (long)iterations).ToString() + " memcpy_cycles=" + (memcpy / (long)iterations).ToString());
+                + " copy_cycles=" + (copy / (long)iterations).ToString() + " memcpy_cycles=" + (memcpy / (long)iterations).ToString()
+                + " lock_wait_cycles=" + ((after.KernelLockWaitCycles - before.KernelLockWaitCycles) / iterations).ToString()
+                + " shootdowns=" + ((after.ShootdownRounds - before.ShootdownRounds) / iterations).ToString()
+                + " shootdown_wait_cycles=" + ((after.ShootdownWaitCycles - before.ShootdownWaitCycles) / iterations).ToString());
         }
 
         // Scaling: `threads` threads, each on its own CPU if there are enough, copy 64 KiB

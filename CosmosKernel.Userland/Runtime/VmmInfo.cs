@@ -20,5 +20,10 @@ namespace CosmosKernel.Userland.Runtime
         public ulong DoubleFrees;
         public ulong MmLockWaits;       // waits for the address-space lock
         public ulong CpusOnline;
+        // The calling thread's own waits, in TSC cycles (its profile):
+        public ulong KernelLockWaits;      // times it found the kernel lock taken
+        public ulong KernelLockWaitCycles;
+        public ulong ShootdownRounds;      // TLB shootdowns it sent to other CPUs
+        public ulong ShootdownWaitCycles;  // waiting for their answers
     }
 }

@@ -97,8 +97,12 @@ namespace CosmosKernel.Platform
                     InterruptsSent++;
                 }
             }
+            ulong waitStart = Native.ReadTimestampCounter();
             while (Volatile.Read(ref s_unanswered) != 0)
                 Native.Pause();
+            KernelThread initiator = _scheduler.Current;
+            initiator.ShootdownRounds++;
+            initiator.ShootdownWaitCycles += (long)(Native.ReadTimestampCounter() - waitStart);
         }
 
         private static void OnShootdown(InterruptFrame* frame)

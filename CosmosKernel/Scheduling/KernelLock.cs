@@ -58,6 +58,7 @@ namespace CosmosKernel.Scheduling
             if (Volatile.Read(ref s_nowServing) != ticket)
             {
                 ContendedAcquisitions++; // racy by design: only a statistic
+                ulong start = Native.ReadTimestampCounter();
                 int cpu = Cpu.CurrentIndex;
                 for (int spins = 0; Volatile.Read(ref s_nowServing) != ticket; spins++)
                 {
@@ -75,6 +76,12 @@ namespace CosmosKernel.Scheduling
                     if (Volatile.Read(ref s_nowServing) != ticket)
                         Native.WaitForInterrupt();
                     Interlocked.Exchange(ref s_haltedFor[cpu], -1);
+                }
+                KernelThread waiter = Scheduler.CurrentOrNull;
+                if (waiter != null)
+                {
+                    waiter.KernelLockWaits++;
+                    waiter.KernelLockWaitCycles += (long)(Native.ReadTimestampCounter() - start);
                 }
             }
             s_ownerCpu = Cpu.CurrentIndex;

@@ -17,6 +17,10 @@ namespace CosmosKernel.Scheduling
 
         // The user copy this thread is inside (Platform/UserPageFaults): per thread, since
         // a fault in the copy may sleep (on a page lock) while other copies run.
+        // Where this thread's time went while it waited (cosmos_vmm_info reports the
+        // caller's own: the benchmarks' profile). Written only by the thread itself.
+        public long KernelLockWaits, KernelLockWaitCycles;
+        public long ShootdownRounds, ShootdownWaitCycles;
         public Memory.AddressSpace CopySpace; // null: not copying
         public bool CopyRecover;
 

@@ -76,6 +76,10 @@ namespace CosmosKernel.Scheduling
 
         public KernelThread Current => _running[Cpu.CurrentIndex];
 
+        // The running thread, or null before the scheduler exists (the kernel lock's
+        // statistics are charged to it).
+        public static KernelThread CurrentOrNull => s_instance == null ? null : s_instance._running[Cpu.CurrentIndex];
+
         public KernelThread Thread(int id) => _threads[id];
 
         public int CpuCount => _cpuCount;

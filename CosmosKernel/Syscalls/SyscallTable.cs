@@ -390,7 +390,7 @@ namespace CosmosKernel.Syscalls
         // struct cosmos_vmm_info { char strategy[16]; u64 frames_free, frames_used,
         //   demand_zero_faults, file_load_faults, cow_copies, page_lock_waits,
         //   poison_violations, double_frees, mm_lock_waits, cpus_online; }  (96 bytes)
-        public const int VmmInfoSize = 16 + 10 * 8;
+        public const int VmmInfoSize = 16 + 14 * 8;
 
         private static long VmmInfo(Process process, ulong buffer)
         {
@@ -410,6 +410,11 @@ namespace CosmosKernel.Syscalls
             counters[7] = frames.DoubleFrees;
             counters[8] = (ulong)process.Space.MmLock.ContendedAcquisitions;
             counters[9] = (ulong)Kernel.Scheduler.CpuCount;
+            Scheduling.KernelThread me = Kernel.Scheduler.Current; // the caller's own profile
+            counters[10] = (ulong)me.KernelLockWaits;
+            counters[11] = (ulong)me.KernelLockWaitCycles;
+            counters[12] = (ulong)me.ShootdownRounds;
+            counters[13] = (ulong)me.ShootdownWaitCycles;
             return Kernel.UserCopy.CopyToUser(process.Space, buffer, info, VmmInfoSize) == 0 ? 0 : -Errno.EFAULT;
         }
     }
