@@ -126,9 +126,7 @@ namespace CosmosKernel.Userland.Programs
                 Sys.Yield();
             ulong start = Syscall.ReadTimestampCounter();
             Volatile.Write(ref s_go, 1);
-            for (int i = 0; i < threads; i++)
-                if (workers[i] != null)
-                    workers[i].Join();
+            UserThread.JoinAll(workers);
             ulong cycles = Syscall.ReadTimestampCounter() - start;
             Console.WriteLine("BENCH scaling strategy=" + strategy + " threads=" + threads.ToString() + " size=" + ScalingSize.ToString()
                 + " copies_per_thread=" + ScalingCopies.ToString() + " cycles=" + cycles.ToString()
@@ -164,15 +162,16 @@ namespace CosmosKernel.Userland.Programs
         // (cosmos_bench op 2, the race lab's scenario 8): waits in cycles.
         private static void Fairness(string name, ulong kind)
         {
-            long* result = stackalloc long[4]; // acquisitions, worst overtaken, worst wait, median wait
-            long status = Syscall.Invoke(Syscall.CosmosBench, 2, (ulong)result, 0, kind, 0, 0);
+            LockFairnessResult result;
+            long status = Sys.MeasureLockFairness(kind, &result);
             if (status != 0)
             {
                 Console.WriteLine("bench: lock fairness (" + name + ") failed: " + status.ToString());
                 return;
             }
-            Console.WriteLine("BENCH fairness lock=" + name + " threads=4 acquisitions=" + result[0].ToString() + " worst_overtaken="
-                + result[1].ToString() + " worst_wait_cycles=" + result[2].ToString() + " median_wait_cycles=" + result[3].ToString());
+            Console.WriteLine("BENCH fairness lock=" + name + " threads=4 acquisitions=" + result.Acquisitions.ToString() + " worst_overtaken="
+                + result.WorstOvertaken.ToString() + " worst_wait_cycles=" + result.WorstWaitCycles.ToString()
+                + " median_wait_cycles=" + result.MedianWaitCycles.ToString());
         }
 
         // munmap of 1 and of 256 touched pages: the shootdown reaches the busy CPUs.
@@ -266,9 +265,7 @@ namespace CosmosKernel.Userland.Programs
         private static void StopSpinners(UserThread[] threads)
         {
             Volatile.Write(ref s_spin, 0);
-            for (int i = 0; i < threads.Length; i++)
-                if (threads[i] != null)
-                    threads[i].Join();
+            UserThread.JoinAll(threads);
         }
 
         // Run in ring 3 on another CPU with this address space loaded, touching nothing.

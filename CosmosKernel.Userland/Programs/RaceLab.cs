@@ -347,9 +347,7 @@ namespace CosmosKernel.Userland.Programs
             Sys.GetVmmInfo(&before);
             long start = Sys.MonotonicNanoseconds();
             Volatile.Write(ref s_go, 1);
-            for (int i = 0; i < threads; i++)
-                if (workers[i] != null)
-                    workers[i].Join();
+            UserThread.JoinAll(workers);
             long elapsed = Sys.MonotonicNanoseconds() - start;
             Sys.GetVmmInfo(&after);
             mmLockWaits = after.MmLockWaits - before.MmLockWaits;
@@ -386,18 +384,19 @@ namespace CosmosKernel.Userland.Programs
         // a waiting thread, and how long it waited: FIFO bounds the first by 3.
         private static void Fairness(string name, ulong kind)
         {
-            long* result = stackalloc long[4]; // acquisitions, worst overtaken, worst wait, median wait (cycles)
-            long status = Syscall.Invoke(Syscall.CosmosBench, 2, (ulong)result, 0, kind, 0, 0);
+            LockFairnessResult result;
+            long status = Sys.MeasureLockFairness(kind, &result);
             if (status != 0)
             {
                 Console.WriteLine("racelab: lock fairness (" + name + ") failed: " + status.ToString());
                 return;
             }
-            Console.WriteLine("racelab: lock fairness, " + name + " lock: " + result[0].ToString() + " acquisitions by 4 kernel threads; "
-                + "at worst " + result[1].ToString() + " acquisitions overtook a waiter; wait median " + result[3].ToString()
-                + " cycles, worst " + result[2].ToString());
-            Console.WriteLine("FAIRNESS lock=" + name + " threads=4 acquisitions=" + result[0].ToString() + " worst_overtaken="
-                + result[1].ToString() + " worst_wait_cycles=" + result[2].ToString() + " median_wait_cycles=" + result[3].ToString());
+            Console.WriteLine("racelab: lock fairness, " + name + " lock: " + result.Acquisitions.ToString() + " acquisitions by 4 kernel threads; "
+                + "at worst " + result.WorstOvertaken.ToString() + " acquisitions overtook a waiter; wait median " + result.MedianWaitCycles.ToString()
+                + " cycles, worst " + result.WorstWaitCycles.ToString());
+            Console.WriteLine("FAIRNESS lock=" + name + " threads=4 acquisitions=" + result.Acquisitions.ToString() + " worst_overtaken="
+                + result.WorstOvertaken.ToString() + " worst_wait_cycles=" + result.WorstWaitCycles.ToString()
+                + " median_wait_cycles=" + result.MedianWaitCycles.ToString());
         }
 
         private static byte OldByte(int i) => (byte)(i * 13 + 1);

@@ -128,6 +128,12 @@ namespace CosmosKernel.Userland.Runtime
             return ToCString(name, text, 16) ? Syscall.Invoke(Syscall.CosmosSetStrategy, (ulong)text) : -EINVAL;
         }
 
+        // cosmos_bench op 2 (the kernel's Syscalls/LockFairness.cs): 4 kernel threads take
+        // one lock 100 times each; kind 0 is the FIFO mutex, 1 the test-and-set spinlock.
+        // 0, or -errno.
+        public static long MeasureLockFairness(ulong kind, LockFairnessResult* result)
+            => Syscall.Invoke(Syscall.CosmosBench, 2, (ulong)result, 0, kind, 0, 0);
+
         public static string CString(byte* text, int max)
         {
             int length = 0;
@@ -138,5 +144,14 @@ namespace CosmosKernel.Userland.Runtime
                 chars[i] = (char)text[i];
             return new string(chars, 0, length);
         }
+    }
+
+    // What MeasureLockFairness fills in (the kernel's LockFairness.LockFairnessResult).
+    public struct LockFairnessResult
+    {
+        public long Acquisitions;
+        public long WorstOvertaken;    // acquisitions by others while one thread waited, at worst
+        public long WorstWaitCycles;
+        public long MedianWaitCycles;
     }
 }

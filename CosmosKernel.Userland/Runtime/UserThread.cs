@@ -50,6 +50,14 @@ namespace CosmosKernel.Userland.Runtime
             }
             Sys.Munmap(_stack, StackSize);
         }
+
+        // Join every thread of `threads` that started (Start returns null when it could not).
+        public static void JoinAll(UserThread[] threads)
+        {
+            for (int i = 0; i < threads.Length; i++)
+                if (threads[i] != null)
+                    threads[i].Join();
+        }
     }
 
     // A mutex on a futex word (0 free, 1 locked, 2 locked with waiters): no syscall

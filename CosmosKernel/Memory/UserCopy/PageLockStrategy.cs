@@ -4,8 +4,8 @@ namespace CosmosKernel.Memory.UserCopy
     // for each, under MmLock: check the region allows the access, fault the page in
     // (demand zero, file load, copy-on-write) *before* copying, and clear its user
     // bit (marking it CopyLocked); one TLB shootdown for the window then makes sure no
-    // user thread can touch it. Then copy with no lock but the page locks, restore the user bits and
-    // unlock. munmap, mprotect and fork of a locked page wait for the unlock; a user
+    // user thread can touch it. Then copy with no lock but the page locks, restore
+    // the user bits and unlock. munmap, mprotect and fork of a locked page wait for the unlock; a user
     // thread that touches a locked page faults, sleeps on the page's queue, and
     // resumes with the copy's data. The copy is whole or stops at the first page
     // that is not mapped with the access allowed.
