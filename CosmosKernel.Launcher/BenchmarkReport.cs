@@ -20,7 +20,9 @@ public sealed class BenchmarkReport
     public sealed record CopyResult(string Strategy, string Direction, int Size, int BusyCpus, long CopyCycles, long MemcpyCycles,
         long LockWaitCycles = 0, long Shootdowns = 0, long ShootdownWaitCycles = 0);
 
-    public sealed record ScalingResult(string Strategy, int Threads, int Size, int CopiesPerThread, long Cycles, int Failures);
+    // LockWaitCycles and ShootdownWaitCycles: all threads' own waits together.
+    public sealed record ScalingResult(string Strategy, int Threads, int Size, int CopiesPerThread, long Cycles, int Failures,
+        long LockWaitCycles = 0, long ShootdownWaitCycles = 0);
     public sealed record FairnessResult(string Lock, int Threads, long Acquisitions, long WorstOvertaken, long WorstWaitCycles, long MedianWaitCycles);
 
     public List<CopyResult> Copies { get; } = new();
@@ -45,9 +47,10 @@ public sealed class BenchmarkReport
                     long.Parse(m.Groups[5].Value), long.Parse(m.Groups[6].Value),
                     m.Groups[7].Success ? long.Parse(m.Groups[7].Value) : 0, m.Groups[8].Success ? long.Parse(m.Groups[8].Value) : 0,
                     m.Groups[9].Success ? long.Parse(m.Groups[9].Value) : 0));
-            else if ((m = Regex.Match(line, @"^BENCH scaling strategy=(\w+) threads=(\d+) size=(\d+) copies_per_thread=(\d+) cycles=(\d+) failures=(\d+)$")).Success)
+            else if ((m = Regex.Match(line, @"^BENCH scaling strategy=(\w+) threads=(\d+) size=(\d+) copies_per_thread=(\d+) cycles=(\d+) failures=(\d+)(?: lock_wait_cycles=(\d+) shootdown_wait_cycles=(\d+))?$")).Success)
                 report.Scaling.Add(new ScalingResult(m.Groups[1].Value, int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value),
-                    int.Parse(m.Groups[4].Value), long.Parse(m.Groups[5].Value), int.Parse(m.Groups[6].Value)));
+                    int.Parse(m.Groups[4].Value), long.Parse(m.Groups[5].Value), int.Parse(m.Groups[6].Value),
+                    m.Groups[7].Success ? long.Parse(m.Groups[7].Value) : 0, m.Groups[8].Success ? long.Parse(m.Groups[8].Value) : 0));
             else if ((m = Regex.Match(line, @"^BENCH fairness lock=(\w+) threads=(\d+) acquisitions=(\d+) worst_overtaken=(\d+) worst_wait_cycles=(\d+) median_wait_cycles=(\d+)$")).Success)
                 report.Fairness.Add(new FairnessResult(m.Groups[1].Value, int.Parse(m.Groups[2].Value), long.Parse(m.Groups[3].Value),
                     long.Parse(m.Groups[4].Value), long.Parse(m.Groups[5].Value), long.Parse(m.Groups[6].Value)));
@@ -97,6 +100,9 @@ public sealed class BenchmarkReport
     }
 
     public int[] ScalingThreadCounts => Scaling.Select(r => r.Threads).Distinct().OrderBy(t => t).ToArray();
+
+    // A wait total as a share of the threads' time in the run (threads x wall time).
+    private static double Share(ScalingResult r, long waitCycles) => r.Cycles > 0 ? (double)waitCycles / ((double)r.Threads * r.Cycles) : 0;
 
     // MiB/s of one scaling run, all threads together.
     private string Throughput(ScalingResult r)
@@ -170,7 +176,8 @@ public sealed class BenchmarkReport
             md.AppendLine("1, 2 and 4 threads of one process, each on its own buffer and its own kernel buffer,");
             md.AppendLine("each doing the same number of 64 KiB copies (half `copy_from_user`, half `copy_to_user`).");
             md.AppendLine("Throughput of all threads together, and in brackets as a multiple of one thread's");
-            md.AppendLine("(perfect scaling: 2.00x with 2 threads, 4.00x with 4).");
+            md.AppendLine("(perfect scaling: 2.00x with 2 threads, 4.00x with 4), then the threads' profile:");
+            md.AppendLine("the share of their time spent waiting for the kernel lock and for shootdown answers.");
             md.AppendLine();
             md.AppendLine("![copy throughput of several threads over one](benchmarks-scaling.svg)");
             md.AppendLine();
@@ -185,7 +192,8 @@ public sealed class BenchmarkReport
                         return "—";
                     if (r.Failures > 0)
                         return r.Failures + " copies failed";
-                    return t == 1 ? Throughput(r) : Throughput(r) + " (" + Fmt(Speedup(s, t)) + ")";
+                    string profile = "; waits " + Percent(Share(r, r.LockWaitCycles)) + ", " + Percent(Share(r, r.ShootdownWaitCycles));
+                    return (t == 1 ? Throughput(r) : Throughput(r) + " (" + Fmt(Speedup(s, t)) + ")") + profile;
                 });
                 md.AppendLine("| `" + s + "` | " + string.Join(" | ", cells) + " |");
             }

@@ -92,7 +92,7 @@ public class BenchTests
         Assert.That(_report.BusyChart(), Does.StartWith("<svg").And.Contain("0 other CPUs busy"));
         Assert.That(_report.ScalingChart(), Does.StartWith("<svg").And.Contain("2 threads"));
         Assert.That(markdown, Does.Contain("### Scaling").And.Contain("### Lock fairness"));
-        Assert.That(markdown, Does.Match(@"\| `pin` \| \d+ MiB/s \| \d+ MiB/s \(\d+\.\d\dx\) \|"));
+        Assert.That(markdown, Does.Match(@"\| `pin` \| \d+ MiB/s; waits \d+%, \d+% \| \d+ MiB/s \(\d+\.\d\dx\); waits \d+%, \d+% \|"));
     }
 
     [Test]

@@ -130,11 +130,15 @@ namespace CosmosKernel.Userland.Programs
             ulong cycles = Syscall.ReadTimestampCounter() - start;
             Console.WriteLine("BENCH scaling strategy=" + strategy + " threads=" + threads.ToString() + " size=" + ScalingSize.ToString()
                 + " copies_per_thread=" + ScalingCopies.ToString() + " cycles=" + cycles.ToString()
-                + " failures=" + Volatile.Read(ref s_scalingFailures).ToString());
+                + " failures=" + Volatile.Read(ref s_scalingFailures).ToString()
+                + " lock_wait_cycles=" + s_scalingLockWait.ToString() + " shootdown_wait_cycles=" + s_scalingShootdownWait.ToString());
             s_scalingFailures = 0;
+            s_scalingLockWait = 0;
+            s_scalingShootdownWait = 0;
         }
 
         private static int s_ready;
+        private static long s_scalingLockWait, s_scalingShootdownWait; // all workers' own waits (their profile)
 
         private static void ScalingWorker(ulong slot)
         {
@@ -152,9 +156,14 @@ namespace CosmosKernel.Userland.Programs
                 Interlocked.Increment(ref s_scalingFailures);
                 return;
             }
+            VmmInfo before, after;
+            Sys.GetVmmInfo(&before);
             for (ulong direction = 0; direction < 2; direction++)
                 if (Syscall.Invoke(Syscall.CosmosBench, 0, (ulong)buffer, ScalingSize, direction, ScalingCopies / 2, slot) < 0)
                     Interlocked.Increment(ref s_scalingFailures);
+            Sys.GetVmmInfo(&after);
+            Interlocked.Add(ref s_scalingLockWait, (long)(after.KernelLockWaitCycles - before.KernelLockWaitCycles));
+            Interlocked.Add(ref s_scalingShootdownWait, (long)(after.ShootdownWaitCycles - before.ShootdownWaitCycles));
             Sys.Munmap((ulong)buffer, ScalingSize);
         }
 
