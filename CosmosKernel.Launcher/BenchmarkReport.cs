@@ -174,7 +174,8 @@ public sealed class BenchmarkReport
             md.AppendLine("### Scaling: several threads copying at once");
             md.AppendLine();
             md.AppendLine("1, 2 and 4 threads of one process, each on its own buffer and its own kernel buffer,");
-            md.AppendLine("each doing the same number of 64 KiB copies (half `copy_from_user`, half `copy_to_user`).");
+            md.AppendLine("each doing the same number of 64 KiB copies (half `copy_from_user`, half `copy_to_user`);");
+            md.AppendLine("the median of 3 runs.");
             md.AppendLine("Throughput of all threads together, and in brackets as a multiple of one thread's");
             md.AppendLine("(perfect scaling: 2.00x with 2 threads, 4.00x with 4), then the threads' profile:");
             md.AppendLine("the share of their time spent waiting for the kernel lock and for shootdown answers.");
