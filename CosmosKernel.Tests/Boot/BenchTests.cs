@@ -95,6 +95,17 @@ public class BenchTests
         Assert.That(markdown, Does.Match(@"\| `pin` \| \d+ MiB/s; waits \d+%, \d+% \| \d+ MiB/s \(\d+\.\d\dx\); waits \d+%, \d+% \|"));
     }
 
+    // docs/benchmarks-lines.txt keeps only the machine-readable lines; rebuilding the
+    // report from them (bench --from-log) must give the same document.
+    [Test]
+    public void TheKeptLinesRebuildTheSameReport()
+    {
+        var kept = BenchmarkReport.MachineReadable(_boot.Lines).ToList();
+        Assert.That(kept, Has.All.Match(@"^(BENCH |timer: TSC at |bench: \d+ CPUs)"));
+        Assert.That(kept.Count, Is.LessThan(_boot.Lines.Count()));
+        Assert.That(BenchmarkReport.Parse(kept).Markdown("c", "m", "d"), Is.EqualTo(_report.Markdown("c", "m", "d")));
+    }
+
     [Test]
     public void RegeneratingKeepsTheHandWrittenPartOfTheDocument()
     {
