@@ -318,7 +318,7 @@ namespace CosmosKernel.Userland.Programs
 
         private static void Contention(string strategy, int cpus)
         {
-            const int threads = 4;
+            const int threads = MaxContentionThreads;
             long one = ContentionRun(1, out ulong mmWaits, out ulong pageWaits);
             long many = ContentionRun(threads, out mmWaits, out pageWaits);
             // Throughput in KiB/s: bytes moved (2 copies of 16 KiB per round per thread) over the time.
@@ -337,43 +337,67 @@ namespace CosmosKernel.Userland.Programs
         }
 
         // Nanoseconds for `threads` threads to finish their rounds; the waits they caused.
+        // The counters are read while the workers are still alive: joining them copies
+        // each one's tid word while it clears it at exit, two kernel copies of one page,
+        // which would count as a page-lock wait the copies under test never caused. The
+        // main thread only sleeps meanwhile, and touches no page the workers copy.
+        private static readonly long[] s_finishedAt = new long[MaxContentionThreads];
+        private const int MaxContentionThreads = 4;
+        private static int s_contentionReady, s_contentionDone;
+
         private static long ContentionRun(int threads, out ulong mmLockWaits, out ulong pageLockWaits)
         {
             VmmInfo before, after;
             var workers = new UserThread[threads];
             Volatile.Write(ref s_go, 0);
+            s_contentionReady = 0;
+            s_contentionDone = 0;
             for (int i = 0; i < threads; i++)
-                workers[i] = UserThread.Start(&ContentionWorker, 0);
+                workers[i] = UserThread.Start(&ContentionWorker, (ulong)i);
+            while (Volatile.Read(ref s_contentionReady) < threads)
+                Sys.SleepNanoseconds(100_000);
             Sys.GetVmmInfo(&before);
             long start = Sys.MonotonicNanoseconds();
             Volatile.Write(ref s_go, 1);
-            UserThread.JoinAll(workers);
-            long elapsed = Sys.MonotonicNanoseconds() - start;
+            while (Volatile.Read(ref s_contentionDone) < threads)
+                Sys.SleepNanoseconds(100_000);
             Sys.GetVmmInfo(&after);
+            UserThread.JoinAll(workers);
+            long last = start;
+            for (int i = 0; i < threads; i++)
+                if (s_finishedAt[i] > last)
+                    last = s_finishedAt[i];
             mmLockWaits = after.MmLockWaits - before.MmLockWaits;
             pageLockWaits = after.PageLockWaits - before.PageLockWaits;
-            return elapsed;
+            return last - start;
         }
 
-        private static void ContentionWorker(ulong unused)
+        private static void ContentionWorker(ulong index)
         {
             int* fds = stackalloc int[2];
             long buffer = Sys.Mmap(0, Size, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
-            if (buffer < 0 || Sys.Pipe(fds) != 0)
+            bool ready = buffer >= 0 && Sys.Pipe(fds) == 0;
+            if (ready)
+            {
+                for (int i = 0; i < Size; i += Page)
+                    ((byte*)buffer)[i] = 1; // present before the clock starts
+            }
+            else
             {
                 Interlocked.Increment(ref s_contentionFailures);
-                return;
             }
-            byte* bytes = (byte*)buffer;
-            for (int i = 0; i < Size; i += Page)
-                bytes[i] = 1; // present before the clock starts
+            Interlocked.Increment(ref s_contentionReady);
             while (Volatile.Read(ref s_go) == 0)
                 Sys.Yield();
-            for (int round = 0; round < ContentionRounds; round++)
+            for (int round = 0; ready && round < ContentionRounds; round++)
             {
-                if (Sys.Write(fds[1], bytes, Size) != Size || Sys.Read(fds[0], bytes, Size) != Size)
+                if (Sys.Write(fds[1], (byte*)buffer, Size) != Size || Sys.Read(fds[0], (byte*)buffer, Size) != Size)
                     Interlocked.Increment(ref s_contentionFailures);
             }
+            s_finishedAt[index] = Sys.MonotonicNanoseconds();
+            Interlocked.Increment(ref s_contentionDone);
+            if (!ready)
+                return;
             Sys.Close(fds[0]);
             Sys.Close(fds[1]);
             Sys.Munmap((ulong)buffer, Size);
