@@ -85,6 +85,7 @@ namespace CosmosKernel.Scheduling
                 }
             }
             s_ownerCpu = Cpu.CurrentIndex;
+            s_acquiredAt = Native.ReadTimestampCounter();
             Acquisitions++;
         }
 
@@ -108,6 +109,12 @@ namespace CosmosKernel.Scheduling
 
         // Another CPU has taken a ticket and waits (racy: a hint for Yield).
         public static bool HasWaiters => Volatile.Read(ref s_nextTicket) - Volatile.Read(ref s_nowServing) > 1;
+
+        // TSC when the holder took the lock: Yield hands it on only after a quantum, so
+        // two CPUs that both yield often do not pass it back and forth at every yield.
+        private static ulong s_acquiredAt;
+
+        public static bool HeldLongerThan(ulong cycles) => Native.ReadTimestampCounter() - s_acquiredAt > cycles;
 
         public static bool HeldByThisCpu => Volatile.Read(ref s_ownerCpu) == Cpu.CurrentIndex;
     }

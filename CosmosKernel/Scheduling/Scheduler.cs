@@ -113,17 +113,22 @@ namespace CosmosKernel.Scheduling
 
         public int CurrentThreadId => Current.Id;
 
-        // A scheduling point: other CPUs waiting for the kernel get it now (in order),
-        // then the threads ready on the queue run before this one continues.
+        // A scheduling point: other CPUs waiting for the kernel get it (in order), then
+        // the threads ready on the queue run before this one continues.
         public void Yield()
         {
-            if (KernelLock.HasWaiters) // a hand-off nobody waits for only costs time
+            // A hand-off nobody waits for only costs time, and so does one every few
+            // microseconds: a waiting CPU gets the lock once this one has held it for
+            // HandOffQuantum (kernel code between yields is short, so that bounds its wait).
+            if (KernelLock.HasWaiters && KernelLock.HeldLongerThan(Pit.TscPerSecond / HandOffQuantumsPerSecond))
             {
                 KernelLock.Release();
                 KernelLock.Acquire();
             }
             RunReadyThreads();
         }
+
+        private const ulong HandOffQuantumsPerSecond = 20_000; // 50 µs
 
         // Without the kernel lock: a hint that a thread waits on the run queue. Code that
         // runs without the lock for a while (a user copy's bytes) checks it, and takes
