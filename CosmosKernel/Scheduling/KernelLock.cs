@@ -7,8 +7,8 @@ namespace CosmosKernel.Scheduling
     // except while a user copy moves its bytes (Platform/KernelUserMemoryAccess.cs).
     // It makes the kernel's cooperative model hold on several CPUs: kernel threads
     // switch only at scheduling points (Yield, Park, exit, and a user copy, which is
-    // one), and Yield lets the CPUs waiting here in, in arrival order (tickets: fair,
-    // no CPU starves). So kernel code on any CPU sees exactly the interleavings the
+    // one), and Yield lets the CPUs waiting here in once the holder has had it for a
+    // quantum, in arrival order (tickets: fair, no CPU starves). So kernel code on any CPU sees exactly the interleavings the
     // host simulator explores, while user code, and the bytes of user copies, run on
     // all CPUs at once, which is what the race lab attacks.
     //
