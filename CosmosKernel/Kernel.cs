@@ -57,6 +57,7 @@ namespace CosmosKernel
             Console.WriteLine();
             Console.WriteLine("CosmosKernel " + Version + " booted (x86-64, NativeAOT C#)");
             Console.WriteLine("boot: loader \"" + _boot.LoaderName + "\", command line \"" + _options.Text + "\"");
+            ReportConsole();
             Console.WriteLine("boot: " + (_boot.UsableMemoryBytes / (1024 * 1024)).ToString() + " MiB usable RAM in "
                 + _boot.MemoryMap.Length.ToString() + " memory map entries");
 
@@ -182,6 +183,20 @@ namespace CosmosKernel
                 if (!found)
                     Console.WriteLine("init: no program named \"" + name + "\" (GRUB modules: " + ModuleNames() + ")");
             }
+        }
+
+        // Where the console goes. A framebuffer console also says how many pixels it drew
+        // and how many it finds in the framebuffer: the same number, if the framebuffer
+        // really is where GRUB said (counted before the first scroll, which moves some).
+        private static void ReportConsole()
+        {
+            if (Console.Out is not MirroredConsole mirrored)
+                return;
+            string check = "";
+            FramebufferConsole framebuffer = Boot.EntryPoint.FramebufferConsole;
+            if (framebuffer != null)
+                check = "; " + framebuffer.PixelsDrawn.ToString() + " pixels drawn, " + framebuffer.CountForegroundPixels().ToString() + " found";
+            Console.WriteLine("console: " + mirrored.Description + check);
         }
 
         private string ModuleNames()

@@ -7,13 +7,15 @@ namespace Cosmos.HAL
     public sealed class MirroredConsole : TextWriter
     {
         private readonly SerialPort _serial;
-        private readonly VgaTextScreen _screen;
+        private readonly TextScreen _screen; // null: COM1 only
 
-        public MirroredConsole(SerialPort serial, VgaTextScreen screen)
+        public MirroredConsole(SerialPort serial, TextScreen screen)
         {
             _serial = serial;
             _screen = screen;
         }
+
+        public string Description => (_screen == null ? "" : _screen.Description + " and ") + "COM1";
 
         public override void Write(char c)
         {

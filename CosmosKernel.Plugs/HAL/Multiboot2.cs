@@ -7,6 +7,8 @@ namespace Cosmos.HAL
     {
         public const uint BootMagic = 0x36D76289;
         public const ulong DirectMapBase = 0xFFFF800000000000;
+        public const ulong DirectMapLimit = 4UL << 30; // physical memory the kernel's direct map covers
+        public const byte FramebufferRgb = 1, FramebufferEgaText = 2;
 
         private const uint TagEnd = 0, TagCommandLine = 1, TagLoaderName = 2, TagModule = 3, TagMemoryMap = 6, TagFramebuffer = 8,
             TagAcpiOldRsdp = 14, TagAcpiNewRsdp = 15;
@@ -33,7 +35,9 @@ namespace Cosmos.HAL
         public MemoryRegion[] MemoryMap = new MemoryRegion[0];
         public ulong FramebufferAddress;
         public uint FramebufferWidth, FramebufferHeight, FramebufferPitch;
-        public byte FramebufferBpp, FramebufferType; // type 2 = EGA text
+        public byte FramebufferBpp, FramebufferType; // FramebufferRgb or FramebufferEgaText; 0: no framebuffer tag
+        public byte FramebufferRedPosition, FramebufferRedSize, FramebufferGreenPosition, FramebufferGreenSize,
+            FramebufferBluePosition, FramebufferBlueSize; // RGB: where each channel's bits are in a pixel
         // The loader's copy of the ACPI RSDP (virtual address; 0 if it gave none).
         public ulong AcpiRsdp;
 
@@ -71,6 +75,15 @@ namespace Cosmos.HAL
                     info.FramebufferHeight = *(uint*)(tag + 24);
                     info.FramebufferBpp = tag[28];
                     info.FramebufferType = tag[29];
+                    if (info.FramebufferType == FramebufferRgb && size >= 38)
+                    {
+                        info.FramebufferRedPosition = tag[32];
+                        info.FramebufferRedSize = tag[33];
+                        info.FramebufferGreenPosition = tag[34];
+                        info.FramebufferGreenSize = tag[35];
+                        info.FramebufferBluePosition = tag[36];
+                        info.FramebufferBlueSize = tag[37];
+                    }
                 }
                 tag += (size + 7) & ~7u;
             }

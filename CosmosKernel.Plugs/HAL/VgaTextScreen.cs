@@ -2,7 +2,7 @@ namespace Cosmos.HAL
 {
     // The 80x25 VGA text screen that BIOS boot leaves us in, reached through the
     // direct map. Scrolls when full.
-    public sealed unsafe class VgaTextScreen
+    public sealed unsafe class VgaTextScreen : TextScreen
     {
         public const int Columns = 80;
         public const int Rows = 25;
@@ -25,7 +25,9 @@ namespace Cosmos.HAL
             _row = 0;
         }
 
-        public void Write(char c)
+        public override string Description => "VGA text 80x25";
+
+        public override void Write(char c)
         {
             if (c == '\n')
             {

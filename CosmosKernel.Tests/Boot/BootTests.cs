@@ -20,6 +20,13 @@ public class BootTests
     }
 
     [Test]
+    public void BiosBootWritesToTheVgaTextScreen()
+    {
+        // grub.cfg keeps text mode under BIOS although the kernel accepts a framebuffer.
+        Assert.That(_boot.Lines, Has.Some.EqualTo("console: VGA text 80x25 and COM1"), _boot.Describe());
+    }
+
+    [Test]
     public void TheLauncherDoesNotWaitOutTheGrubMenu()
     {
         Assert.That(_boot.Lines, Has.Some.Contains(QemuRunner.GrubCountdown), "GRUB's menu showed\n" + _boot.Describe());

@@ -11,13 +11,22 @@ namespace CosmosKernel.Boot
     // then hand over to the Kernel.
     public static unsafe class EntryPoint
     {
+        // The GRUB module with the console font (grub.cfg), and the framebuffer console
+        // drawn with it (null under BIOS, which has VGA text).
+        public const string FontModule = "font";
+        public static FramebufferConsole FramebufferConsole { get; private set; }
+
         [UnmanagedCallersOnly(EntryPoint = "kmain")]
         private static void KernelMain(uint multibootMagic, uint multibootInfo)
         {
             Internal.Runtime.CompilerHelpers.StartupCodeHelpers.InitializeRuntime();
 
+            var boot = Multiboot2.Parse(multibootMagic, multibootInfo);
             var serial = new SerialPort(SerialPort.Com1);
-            var screen = new VgaTextScreen(Multiboot2.PhysicalToVirtual(0xB8000));
+            // BIOS boot leaves VGA text mode; under UEFI there is none, and the
+            // framebuffer console comes once the kernel's page tables map it (below).
+            TextScreen screen = boot.FramebufferType == Multiboot2.FramebufferRgb ? null
+                : new VgaTextScreen(Multiboot2.PhysicalToVirtual(boot.FramebufferType == Multiboot2.FramebufferEgaText ? boot.FramebufferAddress : 0xB8000));
             Console.SetOut(new MirroredConsole(serial, screen));
             Internal.Runtime.RuntimePanic.SetReporter(&Panic.Report);
             Threading.KernelAssert.SetHandler(&Panic.Report);
@@ -32,9 +41,17 @@ namespace CosmosKernel.Boot
             CrashReport.Install();
             Processes.UserFaults.Install();
 
-            var boot = Multiboot2.Parse(multibootMagic, multibootInfo);
             ulong bootInfoSize = multibootInfo == 0 ? 0 : *(uint*)Multiboot2.PhysicalToVirtual(multibootInfo);
             Platform.KernelMemory.Initialize(boot, multibootInfo, bootInfoSize);
+            if (screen == null)
+            {
+                FramebufferConsole framebuffer = FramebufferConsole.Create(boot, FontModule, out string problem);
+                if (framebuffer != null)
+                    Console.SetOut(new MirroredConsole(serial, framebuffer));
+                else
+                    Console.WriteLine("console: no framebuffer console (" + problem + "): COM1 only");
+                FramebufferConsole = framebuffer;
+            }
             // Under QEMU the launcher and the tests pass options through fw_cfg; they
             // replace the GRUB entry's, so a test never inherits the menu's default.
             string given = QemuFwCfg.ReadFile("opt/cosmos/cmdline");

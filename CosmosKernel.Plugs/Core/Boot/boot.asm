@@ -29,6 +29,13 @@ mb2_header:
     dd 12
     dd _start
     align 8
+    ; framebuffer tag, optional (flags 1): the kernel can draw on a linear framebuffer,
+    ; which is all UEFI offers; any size, 32 bits per pixel preferred. Under BIOS
+    ; grub.cfg keeps VGA text mode (gfxpayload=text).
+    dw 5, 1
+    dd 20
+    dd 0, 0, 32
+    align 8
     ; end tag
     dw 0, 0
     dd 8
