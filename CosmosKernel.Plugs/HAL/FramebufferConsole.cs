@@ -12,7 +12,6 @@ namespace Cosmos.HAL
         private readonly Pf2Font _font;
         private readonly uint _foreground, _background;
         private readonly int _columns, _rows;
-        private int _column, _row;
 
         public long PixelsDrawn { get; private set; } // foreground pixels written so far
 
@@ -65,22 +64,8 @@ namespace Cosmos.HAL
         public override string Description => "framebuffer " + _width.ToString() + "x" + _height.ToString() + " ("
             + _columns.ToString() + "x" + _rows.ToString() + " characters of " + _font.CellWidth.ToString() + "x" + _font.CellHeight.ToString() + ")";
 
-        public override void Write(char c)
-        {
-            if (c == '\n')
-            {
-                NewLine();
-                return;
-            }
-            if (c == '\r')
-            {
-                _column = 0;
-                return;
-            }
-            DrawCell(_column, _row, c < 128 ? c : '?');
-            if (++_column == _columns)
-                NewLine();
-        }
+        protected override int Columns => _columns;
+        protected override int Rows => _rows;
 
         // Foreground pixels in the framebuffer now: what was drawn must be there (until
         // the first scroll moves some of it off the top). Reads the whole framebuffer.
@@ -94,7 +79,7 @@ namespace Cosmos.HAL
             return count;
         }
 
-        private void DrawCell(int column, int row, char c)
+        protected override void DrawCell(int column, int row, char c)
         {
             uint left = (uint)(column * _font.CellWidth);
             uint top = (uint)(row * _font.CellHeight);
@@ -122,17 +107,14 @@ namespace Cosmos.HAL
             }
         }
 
-        private void NewLine()
+        protected override int ScrollUp()
         {
-            _column = 0;
-            if (++_row < _rows)
-                return;
             int keep = _rows / 2;
             uint rowBytes = _pitch * (uint)_font.CellHeight;
             Native.Memcpy(_pixels, _pixels + (uint)(_rows - keep) * rowBytes, (ulong)keep * rowBytes);
             for (uint y = (uint)keep * (uint)_font.CellHeight; y < _height; y++)
                 FillRow(y, 0, _width);
-            _row = keep;
+            return _rows - keep;
         }
 
         private void FillRow(uint y, uint from, uint to)

@@ -10,14 +10,7 @@ public class UefiBootTests
     [Test]
     public void BootsUnderOvmfAndPassesTheSelfTest()
     {
-        var options = new QemuOptions
-        {
-            IsoPath = RepoPaths.Iso,
-            KernelOptions = "exit",
-            UefiFirmware = Firmware.FindOvmf(),
-            Timeout = KernelBoot.DefaultTimeout,
-        };
-        BootResult boot = QemuRunner.BootAsync(options).GetAwaiter().GetResult();
+        BootResult boot = BootUnderOvmf("exit");
         TestContext.Out.WriteLine(boot.Describe());
         Assert.That(boot.TimedOut, Is.False, boot.Describe());
         Assert.That(boot.Lines, Has.Some.Match(@"^CosmosKernel \d+\.\d+\.\d+ booted"), boot.Describe());
@@ -30,14 +23,7 @@ public class UefiBootTests
     [Test]
     public void TheConsoleDrawsOnTheFramebuffer()
     {
-        var options = new QemuOptions
-        {
-            IsoPath = RepoPaths.Iso,
-            KernelOptions = "exit run=hello",
-            UefiFirmware = Firmware.FindOvmf(),
-            Timeout = KernelBoot.DefaultTimeout,
-        };
-        BootResult boot = QemuRunner.BootAsync(options).GetAwaiter().GetResult();
+        BootResult boot = BootUnderOvmf("exit run=hello");
         Match console = boot.Lines.Select(l => Regex.Match(l, @"^console: framebuffer (\d+)x(\d+) \((\d+)x(\d+) characters of 8x16\) and COM1; (\d+) pixels drawn, (\d+) found$"))
             .FirstOrDefault(m => m.Success) ?? Match.Empty;
         Assert.That(console.Success, Is.True, boot.Describe());
@@ -48,4 +34,13 @@ public class UefiBootTests
         Assert.That(long.Parse(console.Groups[6].Value), Is.EqualTo(drawn), "every pixel drawn is in the framebuffer");
         Assert.That(boot.KernelStatus, Is.EqualTo(0), boot.Describe());
     }
+
+    private static BootResult BootUnderOvmf(string kernelOptions)
+        => QemuRunner.BootAsync(new QemuOptions
+        {
+            IsoPath = RepoPaths.Iso,
+            KernelOptions = kernelOptions,
+            UefiFirmware = Firmware.FindOvmf(),
+            Timeout = KernelBoot.DefaultTimeout,
+        }).GetAwaiter().GetResult();
 }
