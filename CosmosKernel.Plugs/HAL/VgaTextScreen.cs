@@ -13,7 +13,14 @@ namespace Cosmos.HAL
             _cells = (ushort*)cellsVirtualAddress;
             for (int i = 0; i < Width * Height; i++)
                 _cells[i] = Blank;
+            // Hide the hardware cursor: the console never reads input, and GRUB leaves it
+            // blinking wherever its menu ended.
+            Native.OutByte(CrtcIndex, CursorStartRegister);
+            Native.OutByte(CrtcData, CursorDisabled);
         }
+
+        private const ushort CrtcIndex = 0x3D4, CrtcData = 0x3D5;
+        private const byte CursorStartRegister = 0x0A, CursorDisabled = 0x20;
 
         protected override int Columns => Width;
         protected override int Rows => Height;
