@@ -31,6 +31,10 @@ public sealed class BenchmarkReport
     public Dictionary<string, long> Other { get; } = new(); // "syscall getpid", "fault demand_zero", "munmap 256 busy 3"
     public double TscMhz { get; private set; }
     public int Cpus { get; private set; }
+    // The host's cores, from the "host: N cores" line the launcher adds (0: unknown).
+    public int HostCores { get; private set; }
+
+    public static string HostLine(int cores) => "host: " + cores + " cores";
 
     public static BenchmarkReport Parse(IEnumerable<string> lines)
     {
@@ -40,6 +44,8 @@ public sealed class BenchmarkReport
             Match m;
             if ((m = Regex.Match(line, @"^timer: TSC at (\d+) MHz")).Success)
                 report.TscMhz = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            else if ((m = Regex.Match(line, @"^host: (\d+) cores$")).Success)
+                report.HostCores = int.Parse(m.Groups[1].Value);
             else if ((m = Regex.Match(line, @"^bench: (\d+) CPUs")).Success)
                 report.Cpus = int.Parse(m.Groups[1].Value);
             else if ((m = Regex.Match(line, @"^BENCH copy strategy=(\w+) direction=(\w+) size=(\d+) busy_cpus=(\d+) copy_cycles=(\d+) memcpy_cycles=(\d+)(?: lock_wait_cycles=(\d+) shootdowns=(\d+) shootdown_wait_cycles=(\d+))?$")).Success)
@@ -68,7 +74,7 @@ public sealed class BenchmarkReport
     // report: the figures can be checked, and the report rebuilt (bench --from-log).
     public static IEnumerable<string> MachineReadable(IEnumerable<string> lines)
         => lines.Where(l => l.StartsWith("BENCH ", StringComparison.Ordinal) || l.StartsWith("timer: TSC at ", StringComparison.Ordinal)
-            || Regex.IsMatch(l, @"^bench: \d+ CPUs"));
+            || Regex.IsMatch(l, @"^(bench: \d+ CPUs|host: \d+ cores$)"));
 
     // Throughput of the user copy as a fraction of memcpy's (both directions averaged):
     // 1.0 = as fast as memcpy. Null when not measured.
@@ -132,7 +138,15 @@ public sealed class BenchmarkReport
         md.AppendLine(BeginMarker);
         md.AppendLine();
         md.AppendLine("Command: `" + command + "`");
-        md.AppendLine("Machine: " + machine + ". Date: " + date + ". " + Cpus + " virtual CPUs, TSC at " + TscMhz.ToString(CultureInfo.InvariantCulture) + " MHz.");
+        md.AppendLine("Machine: " + machine + ". Date: " + date + ". " + Cpus + " virtual CPUs"
+            + (HostCores > 0 ? " on " + HostCores + " host cores" : "") + ", TSC at " + TscMhz.ToString(CultureInfo.InvariantCulture) + " MHz.");
+        if (HostCores > 0 && Cpus > HostCores)
+        {
+            md.AppendLine();
+            md.AppendLine("**More virtual CPUs than host cores:** figures with more than " + HostCores + " busy virtual CPUs");
+            md.AppendLine("measure how the host schedules them (an IPI or a lock hand-off to a vCPU the host is not");
+            md.AppendLine("running waits for it), not only the kernel.");
+        }
         md.AppendLine();
         md.AppendLine("### User copies against memcpy, same boot, nothing else running");
         md.AppendLine();
