@@ -206,9 +206,7 @@ namespace CosmosKernel.Userland.Programs
                 Console.WriteLine("bench: lock fairness (" + name + ") failed: " + status.ToString());
                 return;
             }
-            Console.WriteLine("BENCH fairness lock=" + name + " threads=4 acquisitions=" + result.Acquisitions.ToString() + " worst_overtaken="
-                + result.WorstOvertaken.ToString() + " worst_wait_cycles=" + result.WorstWaitCycles.ToString()
-                + " median_wait_cycles=" + result.MedianWaitCycles.ToString());
+            Console.WriteLine("BENCH fairness " + result.Fields(name));
         }
 
         // munmap of 1 and of 256 touched pages: the shootdown reaches the busy CPUs.

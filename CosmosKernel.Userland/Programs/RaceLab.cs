@@ -418,9 +418,7 @@ namespace CosmosKernel.Userland.Programs
             Console.WriteLine("racelab: lock fairness, " + name + " lock: " + result.Acquisitions.ToString() + " acquisitions by 4 kernel threads; "
                 + "at worst " + result.WorstOvertaken.ToString() + " acquisitions overtook a waiter; wait median " + result.MedianWaitCycles.ToString()
                 + " cycles, worst " + result.WorstWaitCycles.ToString());
-            Console.WriteLine("FAIRNESS lock=" + name + " threads=4 acquisitions=" + result.Acquisitions.ToString() + " worst_overtaken="
-                + result.WorstOvertaken.ToString() + " worst_wait_cycles=" + result.WorstWaitCycles.ToString()
-                + " median_wait_cycles=" + result.MedianWaitCycles.ToString());
+            Console.WriteLine("FAIRNESS " + result.Fields(name));
         }
 
         private static byte OldByte(int i) => (byte)(i * 13 + 1);

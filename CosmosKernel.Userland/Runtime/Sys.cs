@@ -153,5 +153,11 @@ namespace CosmosKernel.Userland.Runtime
         public long WorstOvertaken;    // acquisitions by others while one thread waited, at worst
         public long WorstWaitCycles;
         public long MedianWaitCycles;
+
+        // "lock=NAME threads=4 acquisitions=... median_wait_cycles=...": the fields of the
+        // machine-readable lines (bench's BENCH fairness, racelab's FAIRNESS).
+        public string Fields(string name)
+            => "lock=" + name + " threads=4 acquisitions=" + Acquisitions.ToString() + " worst_overtaken=" + WorstOvertaken.ToString()
+                + " worst_wait_cycles=" + WorstWaitCycles.ToString() + " median_wait_cycles=" + MedianWaitCycles.ToString();
     }
 }
