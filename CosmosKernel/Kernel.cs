@@ -67,6 +67,9 @@ namespace CosmosKernel
 
             Syscalls.SyscallTable.Install(); // the TSS and syscall MSRs, before any thread switch
             Scheduler = new Scheduling.Scheduler();
+            // From here on the heap collects garbage: the collector finds every
+            // thread's stack through the scheduler.
+            Platform.KernelGarbageCollector.Install(Scheduler);
             Vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
                 new Platform.KernelTlbShootdown(Scheduler), Scheduler, new Platform.KernelUserMemoryAccess());
             Platform.UserPageFaults.Install();
@@ -80,6 +83,7 @@ namespace CosmosKernel
             }
             UserCopy = new Memory.UserCopy.UserCopier(strategy);
             Console.WriteLine("vmm: user-copy strategy " + strategy.Name);
+            _allPassed &= GarbageCollectorSelfTest.Run();
             _allPassed &= VmmSelfTest.Run(Vmm);
             _allPassed &= ThreadsSelfTest.Run(Scheduler, Vmm);
 
@@ -148,6 +152,7 @@ namespace CosmosKernel
                 Console.WriteLine("boot: " + CrashReport.Oopses.ToString() + " kernel oops(es)" + (oopsesExpected
                     ? " under naive, as the race lab expects"
                     : ": the kernel went on, but it is not to be trusted"));
+            ReportHeap();
             if (exitWhenDone)
                 QemuDebugExit.Exit(CrashReport.Oopses > 0 && !oopsesExpected ? ExitCrash
                     : _allPassed && _programsPassed ? ExitAllPassed : ExitSelfTestFailed);
@@ -185,6 +190,19 @@ namespace CosmosKernel
             }
         }
 
+        // The kernel heap at the end of the run: what the collector did and what is live.
+        private static void ReportHeap()
+        {
+            Internal.Runtime.RuntimeHeap.Collect();
+            ulong pauseMicroseconds = Platform.KernelGarbageCollector.LongestPauseCycles / (Pit.TscPerSecond / 1000000);
+            Console.WriteLine("heap: " + Internal.Runtime.RuntimeHeap.Collections.ToString() + " collections, "
+                + (Internal.Runtime.RuntimeHeap.BytesFreed >> 10).ToString() + " KiB freed, "
+                + (Internal.Runtime.RuntimeHeap.LiveBytesAfterCollection >> 10).ToString() + " KiB live of "
+                + (Internal.Runtime.RuntimeHeap.Capacity >> 10).ToString() + " KiB, longest pause "
+                + pauseMicroseconds.ToString() + " us, " + Internal.Runtime.RuntimeHeap.PoisonViolations.ToString()
+                + " writes into freed blocks");
+        }
+
         // Where the console goes. A framebuffer console also says how many pixels it drew
         // and how many it finds in the framebuffer: the same number, if the framebuffer
         // really is where GRUB said (counted before the first scroll, which moves some).
@@ -207,10 +225,10 @@ namespace CosmosKernel
             return list.Length == 0 ? "none" : list;
         }
 
-        private static void JoinScheduler(int cpu)
+        private static void JoinScheduler(int cpu, ulong stackBottom, ulong stackTop)
         {
             Scheduling.KernelLock.Acquire();
-            Scheduler.RunOnThisCpu(cpu);
+            Scheduler.RunOnThisCpu(cpu, stackBottom, stackTop);
         }
 
         // Nothing left for the boot thread: sleep (its CPU runs other threads meanwhile).

@@ -61,6 +61,13 @@ namespace Cosmos.HAL
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_enter_user")] public static extern void EnterUser(ulong rip, ulong rsp, ulong rflags);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_resume_user")] public static extern void ResumeUser(SyscallFrame* frame);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_syscall_entry_address")] public static extern ulong SyscallEntryAddress();
+        // The garbage collector (Core/Boot/gc.asm): the image's writable part, the boot
+        // stack, and a collection with the caller's callee-saved registers on its stack.
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_data_start")] public static extern ulong KernelDataStart();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_bss_end")] public static extern ulong KernelBssEnd();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_boot_stack_bottom")] public static extern ulong BootStackBottom();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_boot_stack_top")] public static extern ulong BootStackTop();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_gc_collect")] public static extern void CollectGarbage();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_read_qword")] public static extern ulong FaultReadQword(ulong address);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fault_ud2")] public static extern void FaultInvalidOpcode();
     }

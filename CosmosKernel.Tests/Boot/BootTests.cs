@@ -56,6 +56,7 @@ public class BootTests
     [TestCase("memory", 15)]
     [TestCase("vmm", 50)]
     [TestCase("threads", 9)]
+    [TestCase("gc", 9)]
     public void SelfTestSuitePassesEveryCheck(string suite, int minimumChecks)
     {
         Match summary = _boot.Lines.Select(l => Regex.Match(l, "^selftest " + suite + @": (\d+)/(\d+) checks passed$")).FirstOrDefault(m => m.Success)

@@ -217,5 +217,19 @@ public class RaceLabTests
         Assert.That(boot.Lines, Has.Some.Match(@"^  scenario\s+pagelock\s+mmlock\s+extable\s+pin\s+naive\s*$"));
         Assert.That(boot.Lines, Has.Some.EqualTo("process 1 (racelab) exited with status 0"), "every strategy but naive kept every invariant");
         Assert.That(boot.KernelStatus, Is.EqualTo(0), "naive's oopses are what the lab expects");
+        AssertHeapCollected(boot);
+    }
+
+    // The lab makes and drops thousands of kernel objects (processes, pipes, threads):
+    // the collector ran, gave most of it back, and nothing wrote into a freed block.
+    private static void AssertHeapCollected(BootResult boot)
+    {
+        Match heap = boot.Lines.Select(l => Regex.Match(l, @"^heap: (\d+) collections, (\d+) KiB freed, (\d+) KiB live of (\d+) KiB, longest pause \d+ us, (\d+) writes into freed blocks$"))
+            .FirstOrDefault(m => m.Success) ?? throw new AssertionException("no heap line\n" + boot.Describe());
+        long N(int group) => long.Parse(heap.Groups[group].Value);
+        Assert.That(N(1), Is.GreaterThan(0), "the collector ran");
+        Assert.That(N(2), Is.GreaterThan(N(4)), "over a lab, more than the whole heap was freed and reused");
+        Assert.That(N(3), Is.LessThan(N(4) / 4), "what is live at the end is a small part of the heap");
+        Assert.That(N(5), Is.EqualTo(0), "no write into a freed block");
     }
 }

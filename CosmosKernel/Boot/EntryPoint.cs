@@ -28,7 +28,7 @@ namespace CosmosKernel.Boot
             TextScreen screen = boot.FramebufferType == Multiboot2.FramebufferRgb ? null
                 : new VgaTextScreen(Multiboot2.PhysicalToVirtual(boot.FramebufferType == Multiboot2.FramebufferEgaText ? boot.FramebufferAddress : 0xB8000));
             Console.SetOut(new MirroredConsole(serial, screen));
-            Internal.Runtime.RuntimePanic.SetReporter(&Panic.Report);
+            Internal.Runtime.RuntimePanic.SetReporter(&Panic.ReportNumber);
             Threading.KernelAssert.SetHandler(&Panic.Report);
 
             Gdt.Install();

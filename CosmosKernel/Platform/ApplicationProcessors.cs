@@ -23,12 +23,15 @@ namespace CosmosKernel.Platform
 
         // Set by the starting AP once it runs C# (read by the boot CPU while it waits).
         private static int s_reported;
-        private static delegate*<int, void> s_run;
+        private static delegate*<int, ulong, ulong, void> s_run;
+        // Per CPU: the bottom of the stack it starts on (StackSize bytes).
+        private static readonly ulong[] s_stacks = new ulong[Gdt.MaxCpus];
 
-        // Start every usable CPU the MADT lists; each then calls run(cpu) and never returns.
+        // Start every usable CPU the MADT lists; each then calls run(cpu, stack bottom,
+        // stack top) on that stack and never returns.
         // Returns the number of CPUs online, the boot CPU included (CPU n's APIC id is
         // in its per-CPU block, Cpu.Block(n)).
-        public static int StartAll(ulong acpiRsdp, delegate*<int, void> run)
+        public static int StartAll(ulong acpiRsdp, delegate*<int, ulong, ulong, void> run)
         {
             int online = 1;
             if (!Acpi.ReadMadt(acpiRsdp))
@@ -84,6 +87,7 @@ namespace CosmosKernel.Platform
         {
             Cpu.Prepare(cpu, apicId);
             byte* stack = Internal.Runtime.RuntimeHeap.AllocateRaw(StackSize);
+            s_stacks[cpu] = (ulong)stack;
             *(ulong*)(trampoline + DataStack) = (ulong)(stack + StackSize);
             *(ulong*)(trampoline + DataCpu) = (ulong)cpu;
             Volatile.Write(ref s_reported, 0);
@@ -129,7 +133,7 @@ namespace CosmosKernel.Platform
             CpuProtections.EnableOnThisCpu();
             LocalApic.EnableOnThisCpu();
             Volatile.Write(ref s_reported, 1);
-            s_run(cpu);
+            s_run(cpu, s_stacks[cpu], s_stacks[cpu] + StackSize);
             Diagnostics.Panic.Halt("an application processor left the scheduler");
         }
     }

@@ -167,9 +167,8 @@ namespace CosmosKernel.Processes
         {
             KernelThread me = s_scheduler.Current;
             var registers = (ForkedRegisters)me.ForkedRegisters;
-            SyscallFrame frame = registers.Frame; // onto this stack; the heap copy goes
+            SyscallFrame frame = registers.Frame; // onto this stack; the collector takes the heap copy
             me.ForkedRegisters = null;
-            Internal.Runtime.RuntimeHeap.Free(registers);
             KernelLock.Release();
             Native.ResumeUser(&frame);
         }

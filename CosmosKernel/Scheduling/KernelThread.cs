@@ -10,7 +10,11 @@ namespace CosmosKernel.Scheduling
         public readonly string Name;
         public ThreadState State;
         public ulong SavedRsp;
-        public byte* Stack;        // null for the boot thread, which runs on the boot stack
+        public byte* Stack;        // a stack from the heap; null for the boot and AP idle threads
+        // The stack the thread runs on, whatever its origin (the boot stack, an AP's
+        // start-up stack, Stack): the garbage collector scans it from the thread's
+        // stack pointer up.
+        public ulong StackBottom, StackTop;
         public bool Permit;        // Unpark came before Park (IThreadBackend semantics)
         public int Joiner = -1;    // thread waiting in Join, or -1
         public bool IsIdle;        // a CPU's idle thread: never queued, runs when nothing else can

@@ -62,7 +62,12 @@ namespace CosmosKernel.Scheduling
         public Scheduler()
         {
             s_instance = this;
-            var boot = new KernelThread(0, "boot") { State = KernelThread.ThreadState.Running };
+            var boot = new KernelThread(0, "boot")
+            {
+                State = KernelThread.ThreadState.Running,
+                StackBottom = Native.BootStackBottom(),
+                StackTop = Native.BootStackTop(),
+            };
             _threads[0] = boot;
             _running[0] = boot;
             _kernelRoot = Native.ReadCr3();
@@ -83,6 +88,13 @@ namespace CosmosKernel.Scheduling
         public KernelThread Thread(int id) => _threads[id];
 
         public int CpuCount => _cpuCount;
+
+        // The number of thread ids (Thread(id) for id below it may be non-null).
+        public int ThreadSlots => MaxThreads;
+
+        // Whether CPU `cpu` has joined the scheduler, and the thread it runs.
+        public bool IsOnline(int cpu) => cpu < _cpuCount && _idle[cpu] != null;
+        public KernelThread RunningOn(int cpu) => _running[cpu];
 
         // Whether CPU `cpu` runs with page-table root `root` loaded, so its TLB may hold
         // that address space's entries (a CR3 write flushed the ones it left).
@@ -293,13 +305,20 @@ namespace CosmosKernel.Scheduling
         }
 
         // An application processor joins (with the kernel lock held): its current
-        // context becomes its idle thread. Never returns.
-        public void RunOnThisCpu(int cpu)
+        // context, on the stack [stackBottom, stackTop), becomes its idle thread.
+        // Never returns.
+        public void RunOnThisCpu(int cpu, ulong stackBottom, ulong stackTop)
         {
             int id = FreeSlot();
             if (id < 0)
                 Panic.Report("scheduler: no thread slot for CPU " + cpu.ToString() + "'s idle thread");
-            var idle = new KernelThread(id, "idle " + cpu.ToString()) { State = KernelThread.ThreadState.Running, IsIdle = true };
+            var idle = new KernelThread(id, "idle " + cpu.ToString())
+            {
+                State = KernelThread.ThreadState.Running,
+                IsIdle = true,
+                StackBottom = stackBottom,
+                StackTop = stackTop,
+            };
             _threads[id] = idle;
             _idle[cpu] = idle;
             _running[cpu] = idle;
@@ -384,7 +403,13 @@ namespace CosmosKernel.Scheduling
             byte* stack = _threads[id] != null && _threads[id].Stack != null
                 ? _threads[id].Stack
                 : Internal.Runtime.RuntimeHeap.AllocateRaw(StackSize);
-            var thread = new KernelThread(id, name) { Stack = stack, State = KernelThread.ThreadState.Ready };
+            var thread = new KernelThread(id, name)
+            {
+                Stack = stack,
+                StackBottom = (ulong)stack,
+                StackTop = (ulong)(stack + StackSize),
+                State = KernelThread.ThreadState.Ready,
+            };
             // The frame cpu_switch_context pops: r15, r14, r13 (argument), r12 (entry),
             // rbp, rbx, then the return address cpu_thread_start.
             ulong* top = (ulong*)(stack + StackSize);
@@ -422,6 +447,11 @@ namespace CosmosKernel.Scheduling
             me.State = KernelThread.ThreadState.Dead;
             if (me.Joiner >= 0)
                 Unpark(me.Joiner);
+            // A dead thread stays in its slot until the slot is reused: drop what it
+            // refers to, so the collector can take the process behind it.
+            me.Process = null;
+            me.CopySpace = null;
+            me.ForkedRegisters = null;
             SwitchToNext();
         }
 

@@ -6,7 +6,8 @@ namespace CosmosKernel.SelfTests
     // Exercises the C# features docs/runtime.md promises, on the real runtime:
     // virtual and interface dispatch (with enough implementations that ILC cannot
     // devirtualize), casts, generics over value types, static constructors, arrays,
-    // strings and number formatting, pointers and function pointers, the heap.
+    // strings and number formatting, pointers and function pointers, the heap
+    // (its collector has a suite of its own, GarbageCollectorSelfTest).
     public static unsafe class RuntimeSelfTest
     {
         private interface IShape { int Area(); string Name { get; } }
@@ -57,6 +58,7 @@ namespace CosmosKernel.SelfTests
 
         private static readonly int[] s_primes = { 2, 3, 5, 7, 11 };
         private static string s_greeting = "hello";
+        private static byte[] s_escaped;
 
         private static int Twice(int x) => x * 2;
 
@@ -139,18 +141,8 @@ namespace CosmosKernel.SelfTests
             t.CheckEqual(7, span[2], "span over stackalloc");
 
             ulong before = Internal.Runtime.RuntimeHeap.BytesAllocated;
-            var scratch = new byte[64];
-            t.Check(Internal.Runtime.RuntimeHeap.BytesAllocated > before, "heap counts allocations");
-            Internal.Runtime.RuntimeHeap.Free(scratch);
-            var reused = new byte[64];
-            t.Check(reused[0] == 0 && reused.Length == 64, "freed block reused zeroed");
-            var large = new byte[5000];
-            large[4999] = 9;
-            Internal.Runtime.RuntimeHeap.Free(large);
-            ulong unusedBefore = Internal.Runtime.RuntimeHeap.UnusedArenaBytes;
-            var again = new byte[4000];
-            t.Check(Internal.Runtime.RuntimeHeap.UnusedArenaBytes == unusedBefore && again[3999] == 0 && again.Length == 4000,
-                "a freed large block is reused, zeroed");
+            s_escaped = new byte[64]; // stored in a static: the JIT may put a non-escaping array on the stack
+            t.Check(Internal.Runtime.RuntimeHeap.BytesAllocated > before && s_escaped.Length == 64, "heap counts allocations");
 
             t.PrintSummary();
             return t.AllPassed;

@@ -83,8 +83,10 @@ namespace System.Threading
     {
         [Intrinsic] public static int Read(ref int location) => location;
         [Intrinsic] public static long Read(ref long location) => location;
+        [Intrinsic] public static ulong Read(ref ulong location) => location;
         [Intrinsic] public static void Write(ref int location, int value) { location = value; }
         [Intrinsic] public static void Write(ref long location, long value) { location = value; }
+        [Intrinsic] public static void Write(ref ulong location, ulong value) { location = value; }
         [Intrinsic] public static void Write(ref IntPtr location, IntPtr value) { location = value; }
     }
 }

@@ -44,23 +44,33 @@ namespace Internal.Runtime
     // Last-resort failure path of the runtime. Core code cannot call the HAL console
     // (lower levels never call upward), so the kernel installs a reporter at start-up;
     // before that, or if the reporter itself fails, the message goes to DebugWrite.
+    // Nothing on this path allocates: it also reports an exhausted heap.
     public static unsafe class RuntimePanic
     {
-        private static delegate*<string, void> s_reporter;
+        // Reports "prefix value suffix" (value in decimal; suffix may be null) and stops.
+        private static delegate*<string, ulong, string, void> s_reporter;
         private static bool s_inPanic;
+        private const ulong NoValue = ulong.MaxValue;
 
-        public static void SetReporter(delegate*<string, void> reporter) => s_reporter = reporter;
+        public static void SetReporter(delegate*<string, ulong, string, void> reporter) => s_reporter = reporter;
 
         [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-        public static void Fail(string message)
+        public static void Fail(string message) => FailNumber(message, NoValue, null);
+
+        // A message with a number in it, without building a string (which allocates).
+        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        public static void FailNumber(string prefix, ulong value, string suffix)
         {
             if (!s_inPanic && s_reporter != null)
             {
                 s_inPanic = true;
-                s_reporter(message);
+                s_reporter(prefix, value, suffix);
             }
             WriteRaw("\r\nPANIC: ");
-            WriteRaw(message);
+            WriteRaw(prefix);
+            if (value != NoValue)
+                WriteDecimal(value);
+            WriteRaw(suffix);
             WriteRaw("\r\n");
             RuntimeImports.Halt();
         }
@@ -77,6 +87,18 @@ namespace Internal.Runtime
                     bytes[i] = (byte)s[start + i];
                 RuntimeImports.DebugWrite(bytes, (ulong)count);
             }
+        }
+
+        private static void WriteDecimal(ulong value)
+        {
+            byte* digits = stackalloc byte[20];
+            int count = 0;
+            do
+            {
+                digits[19 - count++] = (byte)('0' + value % 10);
+                value /= 10;
+            } while (value != 0);
+            RuntimeImports.DebugWrite(digits + 20 - count, (ulong)count);
         }
     }
 }
