@@ -30,8 +30,11 @@ namespace CosmosKernel
         // The VMM on the real machine, and the user-copy strategy chosen at boot.
         public static Memory.Vmm Vmm { get; private set; }
         public static Scheduling.Scheduler Scheduler { get; private set; }
-        // Whether user space may switch the user-copy strategy (the `lab` option).
-        public static bool StrategySwitching { get; private set; }
+        // Whether user space may use the lab's and the benchmarks' syscalls (switch the
+        // user-copy strategy, the double-fetch demo, the timed copies, lock fairness):
+        // only when booted with `lab` or `bench`; EPERM otherwise, as they let one
+        // program hold every CPU's kernel work or switch how every copy is made.
+        public static bool LabSyscalls { get; private set; }
         // The GRUB modules: the programs user space can start (cosmos_spawn).
         public static Multiboot2.Module[] Modules { get; private set; }
         public static Memory.UserCopy.UserCopier UserCopy { get; private set; }
@@ -73,7 +76,7 @@ namespace CosmosKernel
             Vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
                 new Platform.KernelTlbShootdown(Scheduler), Scheduler, new Platform.KernelUserMemoryAccess());
             Platform.UserPageFaults.Install();
-            StrategySwitching = _options.Has("lab") || _options.Has("bench");
+            LabSyscalls = _options.Has("lab") || _options.Has("bench");
             string strategyName = _options.Get("strategy") ?? "pagelock";
             Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(strategyName);
             if (strategy == null)
@@ -147,7 +150,7 @@ namespace CosmosKernel
             RunPrograms(_options.Get("run") ?? defaultProgram);
             // Only naive has no recovery, so an oops is naive's. The lab runs naive on
             // purpose: there its oopses are the expected result, not the kernel's failure.
-            bool oopsesExpected = StrategySwitching;
+            bool oopsesExpected = LabSyscalls;
             if (CrashReport.Oopses > 0)
                 Console.WriteLine("boot: " + CrashReport.Oopses.ToString() + " kernel oops(es)" + (oopsesExpected
                     ? " under naive, as the race lab expects"
@@ -181,7 +184,7 @@ namespace CosmosKernel
                     if (process != null)
                     {
                         int status = Processes.ProgramRunner.WaitAndReap(process);
-                        if (StrategySwitching && status != 0)
+                        if (LabSyscalls && status != 0)
                             _programsPassed = false;
                     }
                 }

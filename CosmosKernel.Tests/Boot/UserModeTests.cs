@@ -119,7 +119,38 @@ public class ProgramNameTests
     {
         BootResult boot = KernelBoot.RunToExit("exit run=nosuchprogram");
         // The message lists the GRUB modules, in grub.cfg's order (the last is the console font).
-        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, threads, init, forktest, pipes, racelab, bench, asmhello, hostile, segv, kernelread, font)"));
+        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, threads, init, forktest, pipes, racelab, bench, labcalls, asmhello, hostile, segv, kernelread, font)"));
         Assert.That(boot.KernelStatus, Is.EqualTo(0));
+    }
+}
+
+// The lab's and the benchmarks' syscalls (strategy switching, the double-fetch demo,
+// timed copies, lock fairness) are for `lab` and `bench` boots only: elsewhere any
+// program could switch every copy's strategy or keep the kernel busy for minutes.
+[TestFixture]
+public class LabSyscallTests
+{
+    [Test]
+    public void WithoutLabTheyAnswerEpermAndUnderLabTheyCheckTheirArguments()
+    {
+        BootResult plain = KernelBoot.RunToExit("exit run=hostile");
+        BootResult lab = KernelBoot.RunToExit("exit lab run=hostile");
+        foreach (BootResult boot in new[] { plain, lab })
+        {
+            Assert.That(boot.Lines, Has.None.StartsWith("hostile: FAILED"), boot.Describe());
+            Assert.That(boot.Lines, Has.Some.Match(@"^hostile: (\d+)/\1 checks passed$"), boot.Describe());
+        }
+    }
+
+    [Test]
+    public void TwoThreadsCallingThemAtOnceEachGetAWholeResult()
+    {
+        // racelab's scenario 8 measures fairness while its copy threads run; here two
+        // programs of the lab ask at the same moment (each runs 4 kernel threads).
+        BootResult boot = KernelBoot.RunToExit("exit lab run=labcalls", 2);
+        Assert.That(boot.Lines, Has.Some.EqualTo("labcalls: both fairness runs measured 400 acquisitions"), boot.Describe());
+        Assert.That(boot.Lines, Has.Some.EqualTo("labcalls: both timed copy loops finished"));
+        Assert.That(boot.Lines, Has.None.Contains("panic"));
+        Assert.That(boot.KernelStatus, Is.EqualTo(0), boot.Describe());
     }
 }

@@ -160,13 +160,41 @@ public class FifoMutexTests
     }
 
     [Test]
-    public void WaitQueueOverflowFailsClearly()
+    public void AWaitQueueGrowsPastItsFirstCapacityInArrivalOrder()
     {
         var queue = new WaitQueue(2);
         queue.Enqueue(1);
         queue.Enqueue(2);
-        var ex = Assert.Throws<InvalidOperationException>(() => queue.Enqueue(3));
-        Assert.That(ex!.Message, Does.Contain("wait queue full"));
-        Assert.That(queue.Dequeue(), Is.EqualTo(1), "FIFO");
+        Assert.That(queue.Dequeue(), Is.EqualTo(1));
+        for (int id = 3; id <= 100; id++) // wraps around, then grows several times
+            queue.Enqueue(id);
+        for (int id = 2; id <= 100; id++)
+            Assert.That(queue.Dequeue(), Is.EqualTo(id), "FIFO across growth");
+        Assert.That(queue.Count, Is.EqualTo(0));
+        var ex = Assert.Throws<InvalidOperationException>(() => queue.Dequeue());
+        Assert.That(ex!.Message, Does.Contain("wait queue empty"));
+    }
+
+    [Test]
+    public void MoreWaitersThanTheFirstCapacityAllGetTheMutexInOrder()
+    {
+        var scheduler = new DeterministicScheduler(seed: 7);
+        var mutex = new FifoMutex(scheduler, 1, "small");
+        var order = new List<int>();
+        for (int i = 0; i < 20; i++)
+        {
+            int me = i;
+            scheduler.Spawn(() =>
+            {
+                mutex.Lock();
+                order.Add(me);
+                scheduler.Yield(); // the others queue up behind us
+                mutex.Unlock();
+            }, "waiter " + i);
+        }
+        var result = scheduler.Run();
+        Assert.That(result.Failure, Is.Null);
+        Assert.That(order, Has.Count.EqualTo(20));
+        Assert.That(mutex.IsLocked, Is.False);
     }
 }

@@ -111,8 +111,20 @@ _start:
     EXPECT -EFAULT, 1025, 0, 0, 0, 0, 0, 0                               ; spawn(NULL)
     lea r14, [rel no_such_program]
     EXPECT -ENOENT, 1025, r14, 0, 0, 0, 0, 0                             ; no such program
-    ; cosmos_set_strategy: only under the `lab` boot option; cosmos_double_fetch_demo
-    EXPECT -EPERM, 1026, r14, 0, 0, 0, 0, 0                              ; not booted with lab
+    ; the lab's and the benchmarks' syscalls: EPERM unless booted with `lab` or
+    ; `bench`; under those, each checks its arguments
+    mov rax, 1026                                                         ; cosmos_set_strategy("nosuchprogram")
+    mov rdi, r14
+    syscall
+    cmp rax, -EPERM
+    jne .lab_syscalls
+    EXPECT -EPERM, 1026, r14, 0, 0, 0, 0, 0                              ; set_strategy: not booted with lab
+    EXPECT -EPERM, 1027, r13, 0, 0, 0, 0, 0                              ; double-fetch demo: not booted with lab
+    EXPECT -EPERM, 1028, 1, r13, 64, 0, 1, 0                             ; timed memcpy: not booted with bench
+    EXPECT -EPERM, 1028, 2, r13, 0, 0, 0, 0                              ; lock fairness: not booted with lab
+    jmp .lab_syscalls_done
+.lab_syscalls:
+    EXPECT -EINVAL, 1026, r14, 0, 0, 0, 0, 0                             ; no such strategy
     EXPECT -EFAULT, 1027, 0, 0, 0, 0, 0, 0                               ; request NULL
     EXPECT -EFAULT, 1027, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0              ; request in the kernel
     EXPECT -EINVAL, 1027, r13, 7, 0, 0, 0, 0                             ; unknown variant
@@ -122,6 +134,10 @@ _start:
     mov qword [r13 + 8], 16
     EXPECT -EFAULT, 1027, r13, 0, 0, 0, 0, 0                             ; data pointer NULL
     mov qword [r13 + 8], 0
+    EXPECT -EINVAL, 1028, 9, r13, 64, 0, 1, 0                            ; unknown benchmark
+    EXPECT -EINVAL, 1028, 1, r13, 0, 0, 1, 0                             ; zero size
+    EXPECT -EINVAL, 1028, 2, r13, 0, 5, 0, 0                             ; unknown lock kind
+.lab_syscalls_done:
     ; open (the GRUB modules, read-only) and mmap of what is not a file
     EXPECT -EFAULT, 2, 0, 0, 0, 0, 0, 0                                  ; open(NULL)
     EXPECT -EFAULT, 2, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0                 ; path in the kernel

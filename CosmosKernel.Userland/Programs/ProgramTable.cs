@@ -23,7 +23,9 @@ namespace CosmosKernel.Userland.Programs
                 return RaceLab.Main(args);
             if (name == "bench")
                 return Bench.Main(args);
-            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes, racelab, bench)");
+            if (name == "labcalls")
+                return LabCalls.Main(args);
+            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes, racelab, bench, labcalls)");
             return 127;
         }
     }

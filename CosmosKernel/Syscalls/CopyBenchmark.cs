@@ -12,7 +12,10 @@ namespace CosmosKernel.Syscalls
     //   op 1: the same number of plain memcpy (rep movsb) of `size` bytes between two
     //         kernel buffers: the baseline, measured in the same boot.
     // Each slot (0 to Slots - 1) has its own kernel buffers, so threads that copy at the
-    // same time (the scaling benchmark) never share one.
+    // same time (the scaling benchmark) never share one. (Two callers that pick the same
+    // slot share its bytes: their timings suffer, nothing else.) Each iteration is a
+    // scheduling point, so a million of them do not keep other CPUs out of the kernel,
+    // and a caller whose process is ending stops (EINTR).
     public static unsafe class CopyBenchmark
     {
         public const ulong MaxSize = 1 << 20;
@@ -37,9 +40,12 @@ namespace CosmosKernel.Syscalls
             ulong start = Native.ReadTimestampCounter();
             for (ulong i = 0; i < iterations; i++)
             {
+                if (process.Exiting)
+                    return -Errno.EINTR;
                 if (op == 1)
                 {
                     Native.Memcpy(destination, source, size);
+                    Kernel.Scheduler.Yield();
                     continue;
                 }
                 ulong notCopied = direction == 0

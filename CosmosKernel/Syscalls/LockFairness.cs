@@ -12,7 +12,8 @@ namespace CosmosKernel.Syscalls
     // overtook it while it waited (a FIFO lock: at most Threads - 1) and how long it
     // waited (TSC). Kind 0 is the kernel's FifoMutex; kind 1 the test-and-set SpinLock
     // (whose contract forbids holding it across a yield: here that is the point).
-    // Writes a LockFairnessResult to `results`.
+    // Writes a LockFairnessResult to `results`. One run at a time (s_oneRun): the
+    // workers share the statics below, so a second caller waits its turn.
     public static unsafe class LockFairness
     {
         public const int Threads = 4;
@@ -26,6 +27,7 @@ namespace CosmosKernel.Syscalls
             public long MedianWaitCycles;
         }
 
+        private static FifoMutex s_oneRun;         // held for a whole run; created on first use
         private static FifoMutex s_fifo;
         private static SpinLock s_spin;
         private static int s_kind;
@@ -37,6 +39,17 @@ namespace CosmosKernel.Syscalls
         {
             if (kind > 1)
                 return -Errno.EINVAL;
+            var scheduler = Kernel.Scheduler;
+            if (s_oneRun == null)
+                s_oneRun = new FifoMutex(scheduler, Threads, "fairness run");
+            s_oneRun.Lock();
+            long status = RunLocked(process, kind, results);
+            s_oneRun.Unlock();
+            return status;
+        }
+
+        private static long RunLocked(Process process, ulong kind, ulong results)
+        {
             var scheduler = Kernel.Scheduler;
             s_fifo = new FifoMutex(scheduler, Threads + 1, "fairness");
             s_spin = new SpinLock(scheduler);

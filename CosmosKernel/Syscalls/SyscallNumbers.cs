@@ -15,7 +15,7 @@ namespace CosmosKernel.Syscalls
         // boot option only; EPERM otherwise).
         public const ulong CosmosSetStrategy = 1026;
         // cosmos_double_fetch_demo(struct request*, int fetchTwice): race-lab scenario 4
-        // (Syscalls/DoubleFetchDemo.cs).
+        // (Syscalls/DoubleFetchDemo.cs). This and cosmos_bench: `lab` or `bench` only.
         public const ulong CosmosDoubleFetchDemo = 1027;
         // cosmos_bench(op, user buffer, size, direction, iterations): TSC-timed user
         // copies and memcpy for the benchmarks (Syscalls/CopyBenchmark.cs); op 2, with

@@ -68,9 +68,13 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Getcpu: return Getcpu(process, a0, a1);
                 case SyscallNumbers.ArchPrctl: return ArchPrctl(process, a0, a1);
                 case SyscallNumbers.CosmosVmmInfo: return VmmInfo(process, a0);
-                case SyscallNumbers.CosmosSetStrategy: return SetStrategy(process, a0);
-                case SyscallNumbers.CosmosDoubleFetchDemo: return DoubleFetchDemo.Handle(process, a0, a1);
+                case SyscallNumbers.CosmosSetStrategy:
+                    return Kernel.LabSyscalls ? SetStrategy(process, a0) : -Errno.EPERM;
+                case SyscallNumbers.CosmosDoubleFetchDemo:
+                    return Kernel.LabSyscalls ? DoubleFetchDemo.Handle(process, a0, a1) : -Errno.EPERM;
                 case SyscallNumbers.CosmosBench:
+                    if (!Kernel.LabSyscalls)
+                        return -Errno.EPERM;
                     return a0 == 2 ? LockFairness.Run(process, a3, a1) : CopyBenchmark.Handle(process, a0, a1, a2, a3, a4, a5);
                 default: return -Errno.ENOSYS;
             }
@@ -102,8 +106,6 @@ namespace CosmosKernel.Syscalls
         // fork honour page locks and pins whatever strategy took them.
         private static long SetStrategy(Process process, ulong nameAddress)
         {
-            if (!Kernel.StrategySwitching)
-                return -Errno.EPERM;
             long error = StringFromUser(process, nameAddress, 16, Errno.EINVAL, out string name);
             if (error != 0)
                 return error;

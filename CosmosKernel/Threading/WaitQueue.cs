@@ -1,22 +1,23 @@
 namespace CosmosKernel.Threading
 {
-    // Thread ids waiting in arrival order: a ring buffer sized once. Not thread-safe by
-    // itself: the lock that owns the queue guards it. A full queue is a broken bound,
-    // reported through KernelAssert, never silently dropped.
+    // Thread ids waiting in arrival order: a ring buffer that doubles when full (so no
+    // number of waiters can overflow it; a thread waits in one queue at a time, so it
+    // never holds more ids than there are threads). Not thread-safe by itself: the lock
+    // that owns the queue guards it.
     public sealed class WaitQueue
     {
-        private readonly int[] _ids;
+        private int[] _ids;
         private int _head;
         private int _count;
 
-        public WaitQueue(int capacity) => _ids = new int[capacity];
+        public WaitQueue(int initialCapacity) => _ids = new int[initialCapacity < 1 ? 1 : initialCapacity];
 
         public int Count => _count;
 
         public void Enqueue(int threadId)
         {
             if (_count == _ids.Length)
-                KernelAssert.Fail("wait queue full (" + _ids.Length.ToString() + " waiters)");
+                Grow();
             _ids[(_head + _count) % _ids.Length] = threadId;
             _count++;
         }
@@ -29,6 +30,15 @@ namespace CosmosKernel.Threading
             _head = (_head + 1) % _ids.Length;
             _count--;
             return id;
+        }
+
+        private void Grow()
+        {
+            var bigger = new int[_ids.Length * 2];
+            for (int i = 0; i < _count; i++)
+                bigger[i] = _ids[(_head + i) % _ids.Length];
+            _ids = bigger;
+            _head = 0;
         }
     }
 }
