@@ -382,7 +382,8 @@ namespace CosmosKernel.Memory
         // ---- fork ----------------------------------------------------------------------
 
         // A copy of this address space for fork: shared regions share frames; private
-        // pages become read-only copy-on-write in both. Null when out of memory.
+        // pages become read-only copy-on-write in both (see ClonePage). Null when out
+        // of memory.
         public AddressSpace CloneForFork()
         {
             AddressSpace child = Create(_vmm);
@@ -407,17 +408,25 @@ namespace CosmosKernel.Memory
             return child;
         }
 
+        // Copy-on-write follows the region, not the PTE: every page of a private region
+        // that holds a frame (present, read-only or PROT_NONE alike) becomes
+        // copy-on-write in both spaces. A page read-only at fork can be made writable
+        // later by mprotect in either process, and then must get its own copy; the
+        // write bit alone would not say so.
         private bool ClonePage(AddressSpace child, Region region, ulong page)
         {
             ulong* entry = Table.Walk(page, create: false);
             if (entry == null || *entry == 0)
                 return true;
             ulong pte = *entry;
-            if (!region.Shared && (pte & Pte.Writable) != 0)
+            if (!region.Shared && (pte & Pte.CopyOnWrite) == 0)
             {
+                ulong old = pte;
                 pte = (pte & ~Pte.Writable) | Pte.CopyOnWrite;
                 *entry = pte;
-                _vmm.Tlb.InvalidatePage(this, page);
+                // Only a write permission taken away can linger in a TLB.
+                if ((old & Pte.Writable) != 0)
+                    _vmm.Tlb.InvalidatePage(this, page);
             }
             ulong* childEntry = child.Table.Walk(page, create: true);
             if (childEntry == null)
