@@ -156,35 +156,40 @@ namespace CosmosKernel.Memory
 
         // Unmap every page in [start, end): clear the PTEs, shoot the TLB entries down,
         // then free the frames (in that order: no CPU may still reach a freed frame).
-        // In batches, with one shootdown per batch: each shootdown interrupts every
-        // other CPU running this address space (docs/benchmarks.md measured 256 per-page
-        // shootdowns to 3 busy CPUs at over a second under QEMU).
+        // In batches of up to 64 mapped pages, with one shootdown per batch covering
+        // the batch's first to last page: each shootdown interrupts every other CPU
+        // running this address space (docs/benchmarks.md measured 256 per-page
+        // shootdowns to 3 busy CPUs at over a second under QEMU). Only pages that hold
+        // something are visited (PageTable.NextMapped skips missing tables), so an
+        // untouched part of the range costs nothing.
         private const int ReleaseBatchPages = 64;
 
         private void ReleasePages(ulong start, ulong end)
         {
             ulong* frames = stackalloc ulong[ReleaseBatchPages];
-            ulong batchStart = start;
-            while (batchStart < end)
+            ulong page = start;
+            while (true)
             {
-                ulong batchEnd = end - batchStart > ReleaseBatchPages * Paging.PageSize
-                    ? batchStart + ReleaseBatchPages * Paging.PageSize
-                    : end;
                 int count = 0;
                 bool anyPresent = false;
-                for (ulong page = batchStart; page < batchEnd; page += Paging.PageSize)
+                ulong first = 0, last = 0;
+                ulong* entry;
+                while (count < ReleaseBatchPages && (entry = Table.NextMapped(ref page, end)) != null)
                 {
-                    ulong old = Table.Unmap(page);
-                    if (old == 0)
-                        continue;
+                    ulong old = (ulong)System.Threading.Interlocked.Exchange(ref *(long*)entry, 0);
+                    if (count == 0)
+                        first = page;
+                    last = page;
                     anyPresent |= Pte.IsPresent(old);
                     frames[count++] = Pte.Frame(old);
+                    page += Paging.PageSize;
                 }
+                if (count == 0)
+                    return;
                 if (anyPresent)
-                    _vmm.Tlb.InvalidateRange(this, batchStart, batchEnd);
+                    _vmm.Tlb.InvalidateRange(this, first, last + Paging.PageSize);
                 for (int i = 0; i < count; i++)
                     _vmm.Frames.Free(frames[i]);
-                batchStart = batchEnd;
             }
         }
 
@@ -210,10 +215,11 @@ namespace CosmosKernel.Memory
             for (; index < _regions.Count && _regions[index].Start < end; index++)
             {
                 Region region = _regions[index];
-                ulong from = region.Start > start ? region.Start : start;
+                ulong page = region.Start > start ? region.Start : start;
                 ulong to = region.End < end ? region.End : end;
-                for (ulong page = from; page < to; page += Paging.PageSize)
-                    if ((Table.Get(page) & Pte.CopyLocked) != 0)
+                ulong* entry;
+                for (; (entry = Table.NextMapped(ref page, to)) != null; page += Paging.PageSize)
+                    if ((*entry & Pte.CopyLocked) != 0)
                         return page;
             }
             return 0;
@@ -252,8 +258,10 @@ namespace CosmosKernel.Memory
             {
                 Region region = _regions[i];
                 region.Protection = protection;
-                for (ulong page = region.Start; page < region.End; page += Paging.PageSize)
-                    ReprotectPage(region, page);
+                ulong page = region.Start;
+                ulong* entry;
+                for (; (entry = Table.NextMapped(ref page, region.End)) != null; page += Paging.PageSize)
+                    ReprotectPage(region, page, entry);
             }
             MmLock.Unlock();
             return 0;
@@ -262,11 +270,8 @@ namespace CosmosKernel.Memory
         // Bring a mapped page's PTE in line with its region's protection. PROT_NONE
         // keeps the frame but clears Present (the frame stays in the entry, marked
         // ProtNone). Any change that removes a permission is shot down.
-        private void ReprotectPage(Region region, ulong page)
+        private void ReprotectPage(Region region, ulong page, ulong* entry)
         {
-            ulong* entry = Table.Walk(page, create: false);
-            if (entry == null || *entry == 0)
-                return;
             ulong old = *entry;
             ulong frame = Pte.Frame(old);
             bool copyOnWrite = (old & Pte.CopyOnWrite) != 0;
@@ -396,8 +401,10 @@ namespace CosmosKernel.Memory
             {
                 Region region = _regions[i];
                 child._regions.Insert(region.Clone());
-                for (ulong page = region.Start; page < region.End && ok; page += Paging.PageSize)
-                    ok = ClonePage(child, region, page);
+                ulong page = region.Start;
+                ulong* entry;
+                for (; ok && (entry = Table.NextMapped(ref page, region.End)) != null; page += Paging.PageSize)
+                    ok = ClonePage(child, region, page, entry);
             }
             MmLock.Unlock();
             if (!ok)
@@ -413,11 +420,8 @@ namespace CosmosKernel.Memory
         // copy-on-write in both spaces. A page read-only at fork can be made writable
         // later by mprotect in either process, and then must get its own copy; the
         // write bit alone would not say so.
-        private bool ClonePage(AddressSpace child, Region region, ulong page)
+        private bool ClonePage(AddressSpace child, Region region, ulong page, ulong* entry)
         {
-            ulong* entry = Table.Walk(page, create: false);
-            if (entry == null || *entry == 0)
-                return true;
             ulong pte = *entry;
             if (!region.Shared && (pte & Pte.CopyOnWrite) == 0)
             {
