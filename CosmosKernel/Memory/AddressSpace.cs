@@ -11,7 +11,11 @@ namespace CosmosKernel.Memory
     //   2. MmLock: a FIFO mutex guarding _regions, the user half of Table, and the
     //      counters below. munmap, mprotect and fork drop it while they wait for a
     //      page lock, then retake it and look again.
-    //   3. leaf locks: FrameAllocator, PageLockTable's slot table.
+    //   3. a SharedAnonymousMemory's spin lock: its page index and region count. Taken
+    //      under the MmLock of any space mapping the object (faults, region copies,
+    //      splits and drops); several spaces' MmLocks may each take it, never two
+    //      objects' locks at once.
+    //   4. leaf locks: FrameAllocator, PageLockTable's slot table.
     // TLB entries are shot down (Vmm.Tlb) after every PTE is weakened and before the
     // frame it pointed to is freed.
     public sealed unsafe class AddressSpace
@@ -118,7 +122,10 @@ namespace CosmosKernel.Memory
                     return -Errno.ENOMEM;
                 }
             }
-            _regions.Insert(new Region(start, start + size, protection, shared, file, fileOffset));
+            // Shared anonymous memory gets its object now (no frame yet: pages come on
+            // first touch); the region's count is its only owner so far.
+            SharedAnonymousMemory sharedMemory = shared && anonymous ? new SharedAnonymousMemory(_vmm, size >> Paging.PageShift) : null;
+            _regions.Insert(new Region(start, start + size, protection, shared, file, sharedMemory, fileOffset));
             MmLock.Unlock();
             return (long)start;
         }
@@ -147,11 +154,17 @@ namespace CosmosKernel.Memory
             _regions.SplitAround(start, end);
             int index = _regions.IndexOfFirstEndingAfter(start);
             while (index < _regions.Count && _regions[index].Start < end)
-            {
-                Region region = _regions[index];
-                ReleasePages(region.Start, region.End);
-                _regions.RemoveAt(index);
-            }
+                RemoveRegion(index);
+        }
+
+        // Unmap a region's pages, then forget it (with MmLock held). Pages first: the
+        // region's count may be the last on a shared object, which then frees its frames.
+        private void RemoveRegion(int index)
+        {
+            Region region = _regions[index];
+            ReleasePages(region.Start, region.End);
+            _regions.RemoveAt(index);
+            region.Drop();
         }
 
         // Unmap every page in [start, end): clear the PTEs, shoot the TLB entries down,
@@ -340,12 +353,14 @@ namespace CosmosKernel.Memory
         private FaultResult MapNewPage(Region region, ulong page, ulong* entry)
         {
             bool fromFile = region.File != null;
-            ulong frame = _vmm.Frames.Allocate(zero: !fromFile);
+            ulong frame = region.SharedMemory != null
+                ? region.SharedMemory.MapPage(region.OffsetOf(page) >> Paging.PageShift) // zeroed on its first touch by anyone
+                : _vmm.Frames.Allocate(zero: !fromFile);
             if (frame == FrameAllocator.NoFrame)
                 return FaultResult.OutOfMemory;
             if (fromFile)
             {
-                region.File.LoadPage(region.FileOffset + (page - region.Start), _vmm.Physical.Map(frame));
+                region.File.LoadPage(region.OffsetOf(page), _vmm.Physical.Map(frame));
                 FileLoadFaults++;
             }
             else
@@ -447,11 +462,7 @@ namespace CosmosKernel.Memory
         {
             MmLock.Lock();
             while (_regions.Count > 0)
-            {
-                Region region = _regions[_regions.Count - 1];
-                ReleasePages(region.Start, region.End);
-                _regions.RemoveAt(_regions.Count - 1);
-            }
+                RemoveRegion(_regions.Count - 1);
             MmLock.Unlock();
             _vmm.Tlb.InvalidateAll(this);
             Table.Destroy();
