@@ -120,6 +120,34 @@ public unsafe class AddressSpaceTests : VmmTestBase
         AssertCleanShutdown();
     }
 
+    // Linux x86-64 6.1's mprotect (mm/mprotect.c, do_mprotect_pkey) checks, in this
+    // order: PROT_GROWSDOWN and PROT_GROWSUP together, the alignment, a zero length
+    // (success), a wrapping end, then the protection bits (PROT_SEM is allowed).
+    [Test]
+    public void MprotectChecksInLinuxsOrder()
+    {
+        const long sem = 0x8, growsDown = 0x01000000, growsUp = 0x02000000;
+        ulong address = MapAnonymous(2);
+        Assert.That(Space.Protect(address, 0, Prot.Read | growsDown | growsUp), Is.EqualTo(-Errno.EINVAL), "grows down and up: checked first");
+        Assert.That(Space.Protect(address + 1, 0, 0x40), Is.EqualTo(-Errno.EINVAL), "alignment: before the zero length");
+        Assert.That(Space.Protect(address, 0, 0x40), Is.EqualTo(0), "zero length: success before the protection is looked at");
+        Assert.That(Space.Protect(address, 0, 1L << 40), Is.EqualTo(0), "prot is an unsigned long: high bits are bits too, looked at later");
+        Assert.That(Space.Protect(address, ulong.MaxValue - 100, 0x40), Is.EqualTo(-Errno.ENOMEM), "a length that wraps: before the protection");
+        Assert.That(Space.Protect(address, 4096, 1L << 40), Is.EqualTo(-Errno.EINVAL), "unknown protection bits");
+
+        Assert.That(Space.Protect(address, 4096, Prot.Read | sem), Is.EqualTo(0), "PROT_SEM is accepted");
+        Assert.That(Read(address), Is.EqualTo(0));
+        Assert.That(Machine.UserWrite(address, 1), Is.False, "and PROT_READ applied");
+
+        Assert.That(Space.Protect(address, 4096, Prot.Read | growsDown), Is.EqualTo(-Errno.EINVAL), "a mapping that does not grow down");
+        Assert.That(Space.Protect(address, 4096, Prot.Read | growsUp), Is.EqualTo(-Errno.EINVAL), "x86 has no grows-up mappings");
+        Assert.That(Space.Protect(address + 8192, 4096, Prot.Read | growsDown), Is.EqualTo(-Errno.ENOMEM), "no mapping there at all");
+        Assert.That(Space.Protect(address - 4096, 4096, Prot.Read | growsUp), Is.EqualTo(-Errno.ENOMEM), "the range starts in a hole");
+        Assert.That(Read(address + 4096), Is.EqualTo(0), "the failed calls changed nothing");
+        Write(address + 4096, 2);
+        AssertCleanShutdown();
+    }
+
     [Test]
     public void WeakeningProtectionShootsDownTheTlb()
     {

@@ -240,16 +240,30 @@ namespace CosmosKernel.Memory
 
         // ---- mprotect --------------------------------------------------------------
 
-        public int Protect(ulong address, ulong length, int protection)
+        // protection is the syscall's unsigned long: bits above 31 are unknown bits too.
+        // The checks come in Linux's order (6.1, mm/mprotect.c do_mprotect_pkey), which
+        // programs can observe: both grow bits, alignment, a zero length (success
+        // whatever the protection), a wrapping end, then the protection bits.
+        public int Protect(ulong address, ulong length, long protection)
         {
-            if (!Paging.IsPageAligned(address) || (protection & ~Prot.All) != 0)
+            long grows = protection & (Prot.GrowsDown | Prot.GrowsUp);
+            if (grows == (Prot.GrowsDown | Prot.GrowsUp))
+                return -Errno.EINVAL;
+            if (!Paging.IsPageAligned(address))
                 return -Errno.EINVAL;
             if (length == 0)
                 return 0;
             ulong size = Paging.PageUp(length);
-            if (size == 0 || address + size < address || address + size > Paging.UserSpaceEnd)
+            if (size == 0 || address + size <= address)
                 return -Errno.ENOMEM;
+            // PROT_SEM is accepted and means nothing on x86 (arch_validate_prot).
+            if ((protection & ~(Prot.All | Prot.Sem | Prot.GrowsDown | Prot.GrowsUp)) != 0)
+                return -Errno.EINVAL;
             ulong end = address + size;
+            if (grows != 0)
+                return GrowsError(address, end, grows);
+            if (end > Paging.UserSpaceEnd)
+                return -Errno.ENOMEM; // no region reaches there
             MmLock.Lock();
             WaitForCopyLockedPages(address, end);
             if (!_regions.FullyMapped(address, end))
@@ -270,7 +284,7 @@ namespace CosmosKernel.Memory
             for (int i = _regions.IndexOfFirstEndingAfter(address); i < _regions.Count && _regions[i].Start < end; i++)
             {
                 Region region = _regions[i];
-                region.Protection = protection;
+                region.Protection = (int)(protection & Prot.All);
                 ulong page = region.Start;
                 ulong* entry;
                 for (; (entry = Table.NextMapped(ref page, region.End)) != null; page += Paging.PageSize)
@@ -278,6 +292,21 @@ namespace CosmosKernel.Memory
             }
             MmLock.Unlock();
             return 0;
+        }
+
+        // mprotect with PROT_GROWSDOWN or PROT_GROWSUP extends the change to the start or
+        // end of a stack-like region that grows that way. We have none (MAP_GROWSDOWN is
+        // ignored; x86 has no grows-up regions), so the answer is Linux's for a region
+        // that does not grow: EINVAL if the first region at or above the address
+        // qualifies, ENOMEM if there is none.
+        private int GrowsError(ulong address, ulong end, long grows)
+        {
+            MmLock.Lock();
+            int index = _regions.IndexOfFirstEndingAfter(address);
+            ulong first = index < _regions.Count ? _regions[index].Start : ulong.MaxValue;
+            MmLock.Unlock();
+            bool found = grows == Prot.GrowsDown ? first < end : first <= address;
+            return found ? -Errno.EINVAL : -Errno.ENOMEM;
         }
 
         // Bring a mapped page's PTE in line with its region's protection. PROT_NONE

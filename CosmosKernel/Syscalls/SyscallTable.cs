@@ -41,7 +41,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Open: return Open(process, a0, a1);
                 case SyscallNumbers.Openat: return (long)a0 == AtFdCwd ? Open(process, a1, a2) : -Errno.EBADF;
                 case SyscallNumbers.Munmap: return process.Space.Unmap(a0, a1);
-                case SyscallNumbers.Mprotect: return process.Space.Protect(a0, a1, (int)a2 == (long)a2 ? (int)a2 : -1);
+                case SyscallNumbers.Mprotect: return process.Space.Protect(a0, a1, (long)a2);
                 case SyscallNumbers.Brk: return Brk(process, a0);
                 case SyscallNumbers.Exit:
                     ProgramRunner.ExitThread((int)a0);
