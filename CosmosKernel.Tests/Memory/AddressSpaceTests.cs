@@ -35,6 +35,32 @@ public unsafe class AddressSpaceTests : VmmTestBase
         AssertCleanShutdown();
     }
 
+    // Linux x86-64's mmap checks the offset's alignment before anything else (the
+    // syscall in arch/x86/kernel/sys_x86_64.c), for anonymous mappings too, and a file
+    // mapping whose end would lie past the largest file offset (2^63 - 1) is
+    // EOVERFLOW (mm/mmap.c, file_mmap_ok), once the length itself was found fine.
+    [Test]
+    public void MmapChecksTheOffsetFirstAndFileOffsetsForOverflow()
+    {
+        Assert.That(Space.Map(0, 4096, RW, PrivateAnon, null, 100), Is.EqualTo(-Errno.EINVAL), "unaligned offset, anonymous");
+        Assert.That(Space.Map(0, 4096, Prot.Read, MapFlags.Private, null, 100), Is.EqualTo(-Errno.EINVAL), "unaligned offset: before the missing file");
+        Assert.That(Space.Map(0, 4096, RW, PrivateAnon, null, 0x7FFFFFFFFFFFF000), Is.GreaterThan(0), "an anonymous mapping ignores an aligned offset");
+
+        byte[] content = { 1, 2, 3 };
+        fixed (byte* data = content)
+        {
+            var file = new RamdiskFile("small", data, (ulong)content.Length);
+            Assert.That(Space.Map(0, 4096, Prot.Read, MapFlags.Private, file, 0x7FFFFFFFFFFFF000), Is.EqualTo(-Errno.EOVERFLOW), "one page past the largest offset");
+            Assert.That(Space.Map(0, 8192, Prot.Read, MapFlags.Private, file, 0x7FFFFFFFFFFFE000), Is.EqualTo(-Errno.EOVERFLOW), "the length counts");
+            Assert.That(Space.Map(0, 4096, Prot.Read, MapFlags.Private, file, 0xFFFFFFFFFFFFF000), Is.EqualTo(-Errno.EOVERFLOW), "offsets wrap past 2^64");
+            Assert.That(Space.Map(0, ulong.MaxValue - 100, Prot.Read, MapFlags.Private, file, 0xFFFFFFFFFFFFF000), Is.EqualTo(-Errno.ENOMEM), "a length that wraps is found first");
+            long last = Space.Map(0, 4096, Prot.Read, MapFlags.Private, file, 0x7FFFFFFFFFFFE000);
+            Assert.That(last, Is.GreaterThan(0), "the last page that fits");
+            Assert.That(Read((ulong)last), Is.EqualTo(0), "past the end of the file: zero");
+        }
+        AssertCleanShutdown();
+    }
+
     [Test]
     public void AHintIsUsedWhenFreeAndSkippedWhenNot()
     {

@@ -56,34 +56,27 @@ namespace CosmosKernel.Memory
 
         // ---- mmap ------------------------------------------------------------------
 
-        // Returns the mapped address, or a negative errno.
+        // Returns the mapped address, or a negative errno. The checks follow Linux
+        // x86-64 6.1's order (sys_mmap, ksys_mmap_pgoff, do_mmap) where programs can
+        // tell: the offset first, the file, the length, the address, then what
+        // depends on the backing. (Linux finds MAP_FIXED_NOREPLACE's EEXIST and a
+        // missing gap before the last group; we do those under MmLock, after it.)
         public long Map(ulong address, ulong length, int protection, int flags, RamdiskFile file, ulong fileOffset)
         {
-            if (length == 0 || (protection & ~Prot.All) != 0)
-                return -Errno.EINVAL;
-            // As Linux: the type is MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE; other
-            // unknown flags are ignored, except under MAP_SHARED_VALIDATE.
-            int type = flags & MapFlags.TypeMask;
-            if (type == MapFlags.SharedValidate && (flags & ~MapFlags.Known) != 0)
-                return -Errno.EOPNOTSUPP;
-            if (type == 0)
-                return -Errno.EINVAL;
-            bool shared = type != MapFlags.Private;
+            if (!Paging.IsPageAligned(fileOffset))
+                return -Errno.EINVAL; // x86's mmap checks this first, for anonymous mappings too
             bool anonymous = (flags & MapFlags.Anonymous) != 0;
             if (anonymous)
             {
                 file = null;
                 fileOffset = 0;
             }
-            else
+            else if (file == null)
             {
-                if (file == null)
-                    return -Errno.EBADF;
-                if (!Paging.IsPageAligned(fileOffset))
-                    return -Errno.EINVAL;
-                if (shared && (protection & Prot.Write) != 0)
-                    return -Errno.EACCES; // ramdisk files are read-only
+                return -Errno.EBADF;
             }
+            if (length == 0 || (protection & ~Prot.All) != 0)
+                return -Errno.EINVAL;
             ulong size = Paging.PageUp(length);
             if (size == 0 || size > Paging.UserSpaceEnd)
                 return -Errno.ENOMEM;
@@ -97,6 +90,18 @@ namespace CosmosKernel.Memory
                 if (address < Paging.UserSpaceStart)
                     return -Errno.EPERM;
             }
+            if (file != null && !RamdiskFile.CanMap(fileOffset, size))
+                return -Errno.EOVERFLOW;
+            // As Linux: the type is MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE; other
+            // unknown flags are ignored, except under MAP_SHARED_VALIDATE.
+            int type = flags & MapFlags.TypeMask;
+            if (type == MapFlags.SharedValidate && (flags & ~MapFlags.Known) != 0)
+                return -Errno.EOPNOTSUPP;
+            if (type == 0)
+                return -Errno.EINVAL;
+            bool shared = type != MapFlags.Private;
+            if (file != null && shared && (protection & Prot.Write) != 0)
+                return -Errno.EACCES; // ramdisk files are read-only
 
             MmLock.Lock();
             ulong start;
