@@ -35,6 +35,32 @@ public unsafe class AddressSpaceTests : VmmTestBase
         AssertCleanShutdown();
     }
 
+    // Linux x86-64's mmap checks the offset's alignment before anything else (the
+    // syscall in arch/x86/kernel/sys_x86_64.c), for anonymous mappings too, and a file
+    // mapping whose end would lie past the largest file offset (2^63 - 1) is
+    // EOVERFLOW (mm/mmap.c, file_mmap_ok), once the length itself was found fine.
+    [Test]
+    public void MmapChecksTheOffsetFirstAndFileOffsetsForOverflow()
+    {
+        Assert.That(Space.Map(0, 4096, RW, PrivateAnon, null, 100), Is.EqualTo(-Errno.EINVAL), "unaligned offset, anonymous");
+        Assert.That(Space.Map(0, 4096, Prot.Read, MapFlags.Private, null, 100), Is.EqualTo(-Errno.EINVAL), "unaligned offset: before the missing file");
+        Assert.That(Space.Map(0, 4096, RW, PrivateAnon, null, 0x7FFFFFFFFFFFF000), Is.GreaterThan(0), "an anonymous mapping ignores an aligned offset");
+
+        byte[] content = { 1, 2, 3 };
+        fixed (byte* data = content)
+        {
+            var file = new RamdiskFile("small", data, (ulong)content.Length);
+            Assert.That(Space.Map(0, 4096, Prot.Read, MapFlags.Private, file, 0x7FFFFFFFFFFFF000), Is.EqualTo(-Errno.EOVERFLOW), "one page past the largest offset");
+            Assert.That(Space.Map(0, 8192, Prot.Read, MapFlags.Private, file, 0x7FFFFFFFFFFFE000), Is.EqualTo(-Errno.EOVERFLOW), "the length counts");
+            Assert.That(Space.Map(0, 4096, Prot.Read, MapFlags.Private, file, 0xFFFFFFFFFFFFF000), Is.EqualTo(-Errno.EOVERFLOW), "offsets wrap past 2^64");
+            Assert.That(Space.Map(0, ulong.MaxValue - 100, Prot.Read, MapFlags.Private, file, 0xFFFFFFFFFFFFF000), Is.EqualTo(-Errno.ENOMEM), "a length that wraps is found first");
+            long last = Space.Map(0, 4096, Prot.Read, MapFlags.Private, file, 0x7FFFFFFFFFFFE000);
+            Assert.That(last, Is.GreaterThan(0), "the last page that fits");
+            Assert.That(Read((ulong)last), Is.EqualTo(0), "past the end of the file: zero");
+        }
+        AssertCleanShutdown();
+    }
+
     [Test]
     public void AHintIsUsedWhenFreeAndSkippedWhenNot()
     {
@@ -117,6 +143,34 @@ public unsafe class AddressSpaceTests : VmmTestBase
         Assert.That(Space.Protect(address, 4096, 0x40), Is.EqualTo(-Errno.EINVAL), "unknown protection bits");
         Assert.That(Space.Protect(address, 8192, Prot.Read), Is.EqualTo(-Errno.ENOMEM), "range not fully mapped");
         Assert.That(Space.Protect(address, 0, Prot.Read), Is.EqualTo(0), "zero length is a no-op");
+        AssertCleanShutdown();
+    }
+
+    // Linux x86-64 6.1's mprotect (mm/mprotect.c, do_mprotect_pkey) checks, in this
+    // order: PROT_GROWSDOWN and PROT_GROWSUP together, the alignment, a zero length
+    // (success), a wrapping end, then the protection bits (PROT_SEM is allowed).
+    [Test]
+    public void MprotectChecksInLinuxsOrder()
+    {
+        const long sem = 0x8, growsDown = 0x01000000, growsUp = 0x02000000;
+        ulong address = MapAnonymous(2);
+        Assert.That(Space.Protect(address, 0, Prot.Read | growsDown | growsUp), Is.EqualTo(-Errno.EINVAL), "grows down and up: checked first");
+        Assert.That(Space.Protect(address + 1, 0, 0x40), Is.EqualTo(-Errno.EINVAL), "alignment: before the zero length");
+        Assert.That(Space.Protect(address, 0, 0x40), Is.EqualTo(0), "zero length: success before the protection is looked at");
+        Assert.That(Space.Protect(address, 0, 1L << 40), Is.EqualTo(0), "prot is an unsigned long: high bits are bits too, looked at later");
+        Assert.That(Space.Protect(address, ulong.MaxValue - 100, 0x40), Is.EqualTo(-Errno.ENOMEM), "a length that wraps: before the protection");
+        Assert.That(Space.Protect(address, 4096, 1L << 40), Is.EqualTo(-Errno.EINVAL), "unknown protection bits");
+
+        Assert.That(Space.Protect(address, 4096, Prot.Read | sem), Is.EqualTo(0), "PROT_SEM is accepted");
+        Assert.That(Read(address), Is.EqualTo(0));
+        Assert.That(Machine.UserWrite(address, 1), Is.False, "and PROT_READ applied");
+
+        Assert.That(Space.Protect(address, 4096, Prot.Read | growsDown), Is.EqualTo(-Errno.EINVAL), "a mapping that does not grow down");
+        Assert.That(Space.Protect(address, 4096, Prot.Read | growsUp), Is.EqualTo(-Errno.EINVAL), "x86 has no grows-up mappings");
+        Assert.That(Space.Protect(address + 8192, 4096, Prot.Read | growsDown), Is.EqualTo(-Errno.ENOMEM), "no mapping there at all");
+        Assert.That(Space.Protect(address - 4096, 4096, Prot.Read | growsUp), Is.EqualTo(-Errno.ENOMEM), "the range starts in a hole");
+        Assert.That(Read(address + 4096), Is.EqualTo(0), "the failed calls changed nothing");
+        Write(address + 4096, 2);
         AssertCleanShutdown();
     }
 

@@ -24,5 +24,13 @@ public sealed class SimulatedCpu
     public bool TryGetTlb(ulong page, out ulong pte) => _tlb.TryGetValue(page, out pte);
     public void Fill(ulong page, ulong pte) => _tlb[page] = pte;
     public void Invalidate(ulong page) => _tlb.Remove(page);
+
+    // Every cached page in [start, end): looks at the entries the TLB holds, so a
+    // sparse range spanning gigabytes costs what the TLB caches, not its length.
+    public void InvalidateRange(ulong start, ulong end)
+    {
+        foreach (ulong page in _tlb.Keys.Where(page => page >= start && page < end).ToList())
+            _tlb.Remove(page);
+    }
     public void InvalidateAll() => _tlb.Clear();
 }

@@ -89,8 +89,7 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
             return;
         foreach (var cpu in Cpus)
             if (cpu.Space == space)
-                for (ulong page = Paging.PageDown(start); page < end; page += Paging.PageSize)
-                    cpu.Invalidate(page);
+                cpu.InvalidateRange(Paging.PageDown(start), end);
     }
 
     public void InvalidateLocal(AddressSpace space, ulong virtualAddress)

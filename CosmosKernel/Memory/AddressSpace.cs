@@ -11,7 +11,11 @@ namespace CosmosKernel.Memory
     //   2. MmLock: a FIFO mutex guarding _regions, the user half of Table, and the
     //      counters below. munmap, mprotect and fork drop it while they wait for a
     //      page lock, then retake it and look again.
-    //   3. leaf locks: FrameAllocator, PageLockTable's slot table.
+    //   3. a SharedAnonymousMemory's spin lock: its page index and region count. Taken
+    //      under the MmLock of any space mapping the object (faults, region copies,
+    //      splits and drops); several spaces' MmLocks may each take it, never two
+    //      objects' locks at once.
+    //   4. leaf locks: FrameAllocator, PageLockTable's slot table.
     // TLB entries are shot down (Vmm.Tlb) after every PTE is weakened and before the
     // frame it pointed to is freed.
     public sealed unsafe class AddressSpace
@@ -52,34 +56,27 @@ namespace CosmosKernel.Memory
 
         // ---- mmap ------------------------------------------------------------------
 
-        // Returns the mapped address, or a negative errno.
+        // Returns the mapped address, or a negative errno. The checks follow Linux
+        // x86-64 6.1's order (sys_mmap, ksys_mmap_pgoff, do_mmap) where programs can
+        // tell: the offset first, the file, the length, the address, then what
+        // depends on the backing. (Linux finds MAP_FIXED_NOREPLACE's EEXIST and a
+        // missing gap before the last group; we do those under MmLock, after it.)
         public long Map(ulong address, ulong length, int protection, int flags, RamdiskFile file, ulong fileOffset)
         {
-            if (length == 0 || (protection & ~Prot.All) != 0)
-                return -Errno.EINVAL;
-            // As Linux: the type is MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE; other
-            // unknown flags are ignored, except under MAP_SHARED_VALIDATE.
-            int type = flags & MapFlags.TypeMask;
-            if (type == MapFlags.SharedValidate && (flags & ~MapFlags.Known) != 0)
-                return -Errno.EOPNOTSUPP;
-            if (type == 0)
-                return -Errno.EINVAL;
-            bool shared = type != MapFlags.Private;
+            if (!Paging.IsPageAligned(fileOffset))
+                return -Errno.EINVAL; // x86's mmap checks this first, for anonymous mappings too
             bool anonymous = (flags & MapFlags.Anonymous) != 0;
             if (anonymous)
             {
                 file = null;
                 fileOffset = 0;
             }
-            else
+            else if (file == null)
             {
-                if (file == null)
-                    return -Errno.EBADF;
-                if (!Paging.IsPageAligned(fileOffset))
-                    return -Errno.EINVAL;
-                if (shared && (protection & Prot.Write) != 0)
-                    return -Errno.EACCES; // ramdisk files are read-only
+                return -Errno.EBADF;
             }
+            if (length == 0 || (protection & ~Prot.All) != 0)
+                return -Errno.EINVAL;
             ulong size = Paging.PageUp(length);
             if (size == 0 || size > Paging.UserSpaceEnd)
                 return -Errno.ENOMEM;
@@ -93,6 +90,18 @@ namespace CosmosKernel.Memory
                 if (address < Paging.UserSpaceStart)
                     return -Errno.EPERM;
             }
+            if (file != null && !RamdiskFile.CanMap(fileOffset, size))
+                return -Errno.EOVERFLOW;
+            // As Linux: the type is MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE; other
+            // unknown flags are ignored, except under MAP_SHARED_VALIDATE.
+            int type = flags & MapFlags.TypeMask;
+            if (type == MapFlags.SharedValidate && (flags & ~MapFlags.Known) != 0)
+                return -Errno.EOPNOTSUPP;
+            if (type == 0)
+                return -Errno.EINVAL;
+            bool shared = type != MapFlags.Private;
+            if (file != null && shared && (protection & Prot.Write) != 0)
+                return -Errno.EACCES; // ramdisk files are read-only
 
             MmLock.Lock();
             ulong start;
@@ -118,7 +127,10 @@ namespace CosmosKernel.Memory
                     return -Errno.ENOMEM;
                 }
             }
-            _regions.Insert(new Region(start, start + size, protection, shared, file, fileOffset));
+            // Shared anonymous memory gets its object now (no frame yet: pages come on
+            // first touch); the region's count is its only owner so far.
+            SharedAnonymousMemory sharedMemory = shared && anonymous ? new SharedAnonymousMemory(_vmm, size >> Paging.PageShift) : null;
+            _regions.Insert(new Region(start, start + size, protection, shared, file, sharedMemory, fileOffset));
             MmLock.Unlock();
             return (long)start;
         }
@@ -147,44 +159,55 @@ namespace CosmosKernel.Memory
             _regions.SplitAround(start, end);
             int index = _regions.IndexOfFirstEndingAfter(start);
             while (index < _regions.Count && _regions[index].Start < end)
-            {
-                Region region = _regions[index];
-                ReleasePages(region.Start, region.End);
-                _regions.RemoveAt(index);
-            }
+                RemoveRegion(index);
+        }
+
+        // Unmap a region's pages, then forget it (with MmLock held). Pages first: the
+        // region's count may be the last on a shared object, which then frees its frames.
+        private void RemoveRegion(int index)
+        {
+            Region region = _regions[index];
+            ReleasePages(region.Start, region.End);
+            _regions.RemoveAt(index);
+            region.Drop();
         }
 
         // Unmap every page in [start, end): clear the PTEs, shoot the TLB entries down,
         // then free the frames (in that order: no CPU may still reach a freed frame).
-        // In batches, with one shootdown per batch: each shootdown interrupts every
-        // other CPU running this address space (docs/benchmarks.md measured 256 per-page
-        // shootdowns to 3 busy CPUs at over a second under QEMU).
+        // In batches of up to 64 mapped pages, with one shootdown per batch covering
+        // the batch's first to last page: each shootdown interrupts every other CPU
+        // running this address space (docs/benchmarks.md measured 256 per-page
+        // shootdowns to 3 busy CPUs at over a second under QEMU). Only pages that hold
+        // something are visited (PageTable.NextMapped skips missing tables), so an
+        // untouched part of the range costs nothing.
         private const int ReleaseBatchPages = 64;
 
         private void ReleasePages(ulong start, ulong end)
         {
             ulong* frames = stackalloc ulong[ReleaseBatchPages];
-            ulong batchStart = start;
-            while (batchStart < end)
+            ulong page = start;
+            while (true)
             {
-                ulong batchEnd = end - batchStart > ReleaseBatchPages * Paging.PageSize
-                    ? batchStart + ReleaseBatchPages * Paging.PageSize
-                    : end;
                 int count = 0;
                 bool anyPresent = false;
-                for (ulong page = batchStart; page < batchEnd; page += Paging.PageSize)
+                ulong first = 0, last = 0;
+                ulong* entry;
+                while (count < ReleaseBatchPages && (entry = Table.NextMapped(ref page, end)) != null)
                 {
-                    ulong old = Table.Unmap(page);
-                    if (old == 0)
-                        continue;
+                    ulong old = (ulong)System.Threading.Interlocked.Exchange(ref *(long*)entry, 0);
+                    if (count == 0)
+                        first = page;
+                    last = page;
                     anyPresent |= Pte.IsPresent(old);
                     frames[count++] = Pte.Frame(old);
+                    page += Paging.PageSize;
                 }
+                if (count == 0)
+                    return;
                 if (anyPresent)
-                    _vmm.Tlb.InvalidateRange(this, batchStart, batchEnd);
+                    _vmm.Tlb.InvalidateRange(this, first, last + Paging.PageSize);
                 for (int i = 0; i < count; i++)
                     _vmm.Frames.Free(frames[i]);
-                batchStart = batchEnd;
             }
         }
 
@@ -210,10 +233,11 @@ namespace CosmosKernel.Memory
             for (; index < _regions.Count && _regions[index].Start < end; index++)
             {
                 Region region = _regions[index];
-                ulong from = region.Start > start ? region.Start : start;
+                ulong page = region.Start > start ? region.Start : start;
                 ulong to = region.End < end ? region.End : end;
-                for (ulong page = from; page < to; page += Paging.PageSize)
-                    if ((Table.Get(page) & Pte.CopyLocked) != 0)
+                ulong* entry;
+                for (; (entry = Table.NextMapped(ref page, to)) != null; page += Paging.PageSize)
+                    if ((*entry & Pte.CopyLocked) != 0)
                         return page;
             }
             return 0;
@@ -221,16 +245,30 @@ namespace CosmosKernel.Memory
 
         // ---- mprotect --------------------------------------------------------------
 
-        public int Protect(ulong address, ulong length, int protection)
+        // protection is the syscall's unsigned long: bits above 31 are unknown bits too.
+        // The checks come in Linux's order (6.1, mm/mprotect.c do_mprotect_pkey), which
+        // programs can observe: both grow bits, alignment, a zero length (success
+        // whatever the protection), a wrapping end, then the protection bits.
+        public int Protect(ulong address, ulong length, long protection)
         {
-            if (!Paging.IsPageAligned(address) || (protection & ~Prot.All) != 0)
+            long grows = protection & (Prot.GrowsDown | Prot.GrowsUp);
+            if (grows == (Prot.GrowsDown | Prot.GrowsUp))
+                return -Errno.EINVAL;
+            if (!Paging.IsPageAligned(address))
                 return -Errno.EINVAL;
             if (length == 0)
                 return 0;
             ulong size = Paging.PageUp(length);
-            if (size == 0 || address + size < address || address + size > Paging.UserSpaceEnd)
+            if (size == 0 || address + size <= address)
                 return -Errno.ENOMEM;
+            // PROT_SEM is accepted and means nothing on x86 (arch_validate_prot).
+            if ((protection & ~(Prot.All | Prot.Sem | Prot.GrowsDown | Prot.GrowsUp)) != 0)
+                return -Errno.EINVAL;
             ulong end = address + size;
+            if (grows != 0)
+                return GrowsError(address, end, grows);
+            if (end > Paging.UserSpaceEnd)
+                return -Errno.ENOMEM; // no region reaches there
             MmLock.Lock();
             WaitForCopyLockedPages(address, end);
             if (!_regions.FullyMapped(address, end))
@@ -251,22 +289,36 @@ namespace CosmosKernel.Memory
             for (int i = _regions.IndexOfFirstEndingAfter(address); i < _regions.Count && _regions[i].Start < end; i++)
             {
                 Region region = _regions[i];
-                region.Protection = protection;
-                for (ulong page = region.Start; page < region.End; page += Paging.PageSize)
-                    ReprotectPage(region, page);
+                region.Protection = (int)(protection & Prot.All);
+                ulong page = region.Start;
+                ulong* entry;
+                for (; (entry = Table.NextMapped(ref page, region.End)) != null; page += Paging.PageSize)
+                    ReprotectPage(region, page, entry);
             }
             MmLock.Unlock();
             return 0;
         }
 
+        // mprotect with PROT_GROWSDOWN or PROT_GROWSUP extends the change to the start or
+        // end of a stack-like region that grows that way. We have none (MAP_GROWSDOWN is
+        // ignored; x86 has no grows-up regions), so the answer is Linux's for a region
+        // that does not grow: EINVAL if the first region at or above the address
+        // qualifies, ENOMEM if there is none.
+        private int GrowsError(ulong address, ulong end, long grows)
+        {
+            MmLock.Lock();
+            int index = _regions.IndexOfFirstEndingAfter(address);
+            ulong first = index < _regions.Count ? _regions[index].Start : ulong.MaxValue;
+            MmLock.Unlock();
+            bool found = grows == Prot.GrowsDown ? first < end : first <= address;
+            return found ? -Errno.EINVAL : -Errno.ENOMEM;
+        }
+
         // Bring a mapped page's PTE in line with its region's protection. PROT_NONE
         // keeps the frame but clears Present (the frame stays in the entry, marked
         // ProtNone). Any change that removes a permission is shot down.
-        private void ReprotectPage(Region region, ulong page)
+        private void ReprotectPage(Region region, ulong page, ulong* entry)
         {
-            ulong* entry = Table.Walk(page, create: false);
-            if (entry == null || *entry == 0)
-                return;
             ulong old = *entry;
             ulong frame = Pte.Frame(old);
             bool copyOnWrite = (old & Pte.CopyOnWrite) != 0;
@@ -335,12 +387,14 @@ namespace CosmosKernel.Memory
         private FaultResult MapNewPage(Region region, ulong page, ulong* entry)
         {
             bool fromFile = region.File != null;
-            ulong frame = _vmm.Frames.Allocate(zero: !fromFile);
+            ulong frame = region.SharedMemory != null
+                ? region.SharedMemory.MapPage(region.OffsetOf(page) >> Paging.PageShift) // zeroed on its first touch by anyone
+                : _vmm.Frames.Allocate(zero: !fromFile);
             if (frame == FrameAllocator.NoFrame)
                 return FaultResult.OutOfMemory;
             if (fromFile)
             {
-                region.File.LoadPage(region.FileOffset + (page - region.Start), _vmm.Physical.Map(frame));
+                region.File.LoadPage(region.OffsetOf(page), _vmm.Physical.Map(frame));
                 FileLoadFaults++;
             }
             else
@@ -382,7 +436,8 @@ namespace CosmosKernel.Memory
         // ---- fork ----------------------------------------------------------------------
 
         // A copy of this address space for fork: shared regions share frames; private
-        // pages become read-only copy-on-write in both. Null when out of memory.
+        // pages become read-only copy-on-write in both (see ClonePage). Null when out
+        // of memory.
         public AddressSpace CloneForFork()
         {
             AddressSpace child = Create(_vmm);
@@ -395,8 +450,10 @@ namespace CosmosKernel.Memory
             {
                 Region region = _regions[i];
                 child._regions.Insert(region.Clone());
-                for (ulong page = region.Start; page < region.End && ok; page += Paging.PageSize)
-                    ok = ClonePage(child, region, page);
+                ulong page = region.Start;
+                ulong* entry;
+                for (; ok && (entry = Table.NextMapped(ref page, region.End)) != null; page += Paging.PageSize)
+                    ok = ClonePage(child, region, page, entry);
             }
             MmLock.Unlock();
             if (!ok)
@@ -407,17 +464,22 @@ namespace CosmosKernel.Memory
             return child;
         }
 
-        private bool ClonePage(AddressSpace child, Region region, ulong page)
+        // Copy-on-write follows the region, not the PTE: every page of a private region
+        // that holds a frame (present, read-only or PROT_NONE alike) becomes
+        // copy-on-write in both spaces. A page read-only at fork can be made writable
+        // later by mprotect in either process, and then must get its own copy; the
+        // write bit alone would not say so.
+        private bool ClonePage(AddressSpace child, Region region, ulong page, ulong* entry)
         {
-            ulong* entry = Table.Walk(page, create: false);
-            if (entry == null || *entry == 0)
-                return true;
             ulong pte = *entry;
-            if (!region.Shared && (pte & Pte.Writable) != 0)
+            if (!region.Shared && (pte & Pte.CopyOnWrite) == 0)
             {
+                ulong old = pte;
                 pte = (pte & ~Pte.Writable) | Pte.CopyOnWrite;
                 *entry = pte;
-                _vmm.Tlb.InvalidatePage(this, page);
+                // Only a write permission taken away can linger in a TLB.
+                if ((old & Pte.Writable) != 0)
+                    _vmm.Tlb.InvalidatePage(this, page);
             }
             ulong* childEntry = child.Table.Walk(page, create: true);
             if (childEntry == null)
@@ -434,11 +496,7 @@ namespace CosmosKernel.Memory
         {
             MmLock.Lock();
             while (_regions.Count > 0)
-            {
-                Region region = _regions[_regions.Count - 1];
-                ReleasePages(region.Start, region.End);
-                _regions.RemoveAt(_regions.Count - 1);
-            }
+                RemoveRegion(_regions.Count - 1);
             MmLock.Unlock();
             _vmm.Tlb.InvalidateAll(this);
             Table.Destroy();

@@ -20,6 +20,13 @@ namespace CosmosKernel.Memory
         // Physical address of the PML4: the value for CR3.
         public ulong Root { get; }
 
+        // Page-table entries read by this table's software walks (Walk and NextMapped;
+        // on the host also the simulated MMU's, which uses Get). A statistic, so tests
+        // can check that work follows the tables that exist rather than the length of
+        // a range. Plain increments: exact while one CPU walks (MmLock holders, the
+        // tests), possibly low when several walk at once, which no check depends on.
+        public long EntriesRead;
+
         private PageTable(PhysicalMemory memory, FrameAllocator frames, ulong root)
         {
             _memory = memory;
@@ -58,6 +65,7 @@ namespace CosmosKernel.Memory
             {
                 int index = (int)((va >> (Paging.PageShift + 9 * level)) & 511);
                 ulong entry = table[index];
+                EntriesRead++;
                 if (!Pte.IsPresent(entry))
                 {
                     if (!create)
@@ -75,6 +83,59 @@ namespace CosmosKernel.Memory
                 table = _memory.MapTable(Pte.Frame(entry));
             }
             return &table[Paging.PtIndex(va)];
+        }
+
+        // The first leaf entry at or above va and below end that is not zero: a mapped
+        // page, a PROT_NONE page that keeps its frame, a copy-locked page. Sets va to
+        // its address; null when there is none. va and end are page aligned, in the
+        // user half. Each call starts again at the root, so the caller may change or
+        // clear the entry before asking for the next (at va + PageSize).
+        //
+        // Missing intermediate tables are skipped whole (512 GiB, 1 GiB or 2 MiB at a
+        // time), so the cost follows the tables that exist, not the length of the
+        // range: an untouched 64 GiB mapping costs a few entries, not 16 Mi walks.
+        public ulong* NextMapped(ref ulong va, ulong end)
+        {
+            if (end > UserHalfEnd)
+                end = UserHalfEnd;
+            ulong at = va;
+            ulong* found = Scan(_memory.MapTable(Root), 3, ref at, end);
+            if (found != null)
+                va = at;
+            return found;
+        }
+
+        // One past the last address of the user half (PML4 slots below FirstKernelPml4Slot).
+        private const ulong UserHalfEnd = (ulong)Paging.FirstKernelPml4Slot << 39;
+
+        // NextMapped's scan of one table from the entry covering `at`; on return `at`
+        // is the found page, or where the scan stopped (end, or this table's end).
+        private ulong* Scan(ulong* table, int level, ref ulong at, ulong end)
+        {
+            int shift = Paging.PageShift + 9 * level;
+            ulong span = 1UL << shift;
+            for (int index = (int)((at >> shift) & 511); index < Paging.EntriesPerTable && at < end; index++)
+            {
+                ulong entry = table[index];
+                EntriesRead++;
+                if (level == 0)
+                {
+                    if (entry != 0)
+                        return &table[index];
+                    at += span;
+                }
+                else if (!Pte.IsPresent(entry) || (entry & Pte.Huge) != 0)
+                {
+                    at = (at & ~(span - 1)) + span; // nothing below: the next entry's start
+                }
+                else
+                {
+                    ulong* found = Scan(_memory.MapTable(Pte.Frame(entry)), level - 1, ref at, end);
+                    if (found != null)
+                        return found;
+                }
+            }
+            return null;
         }
 
         // The leaf entry for va, or 0.

@@ -20,6 +20,15 @@ namespace CosmosKernel.Memory
             Length = length;
         }
 
+        // The largest file offset plus one, as Linux's MAX_LFS_FILESIZE (2^63 - 1) for a
+        // regular file: file offsets are a signed 64-bit loff_t.
+        public const ulong MaxOffset = long.MaxValue;
+
+        // Whether `length` bytes from `offset` (page aligned) stay within the offsets a
+        // file can have; mmap answers EOVERFLOW otherwise (Linux's file_mmap_ok).
+        public static bool CanMap(ulong offset, ulong length)
+            => length <= MaxOffset && offset >> Paging.PageShift <= (MaxOffset - length) >> Paging.PageShift;
+
         // Copy the page at `offset` (page aligned) into `destination`, zero-filling
         // whatever lies past the end of the file.
         public void LoadPage(ulong offset, byte* destination)

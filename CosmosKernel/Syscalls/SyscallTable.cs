@@ -41,7 +41,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Open: return Open(process, a0, a1);
                 case SyscallNumbers.Openat: return (long)a0 == AtFdCwd ? Open(process, a1, a2) : -Errno.EBADF;
                 case SyscallNumbers.Munmap: return process.Space.Unmap(a0, a1);
-                case SyscallNumbers.Mprotect: return process.Space.Protect(a0, a1, (int)a2 == (long)a2 ? (int)a2 : -1);
+                case SyscallNumbers.Mprotect: return process.Space.Protect(a0, a1, (long)a2);
                 case SyscallNumbers.Brk: return Brk(process, a0);
                 case SyscallNumbers.Exit:
                     ProgramRunner.ExitThread((int)a0);
@@ -284,16 +284,17 @@ namespace CosmosKernel.Syscalls
             return 0;
         }
 
+        // The checks that need the file table come here, the rest in AddressSpace.Map,
+        // together in Linux's order: an unaligned offset is EINVAL before the file is
+        // looked up (x86's sys_mmap), the bad descriptor before everything else.
         private static long Mmap(Process process, ulong address, ulong length, ulong protection, ulong flags, ulong fd, ulong offset)
         {
-            if (protection > int.MaxValue || flags > int.MaxValue)
+            if (!Paging.IsPageAligned(offset) || protection > int.MaxValue || flags > int.MaxValue)
                 return -Errno.EINVAL;
             if (((int)flags & MapFlags.Anonymous) != 0)
                 return process.Space.Map(address, length, (int)protection, (int)flags, null, offset);
             if (!(process.File(fd) is RamdiskFileHandle handle))
                 return process.File(fd) == null ? -Errno.EBADF : -Errno.ENODEV; // pipes and the console do not map
-            if (((int)flags & MapFlags.Shared) != 0 && ((int)protection & Prot.Write) != 0)
-                return -Errno.EACCES; // the file is read-only: no writable shared mapping
             return process.Space.Map(address, length, (int)protection, (int)flags, handle.File, offset);
         }
 

@@ -2,8 +2,10 @@ using System.Threading;
 
 namespace CosmosKernel.Threading
 {
-    // A test-and-set lock for short critical sections that never block. Leaf lock:
-    // hold it for a few instructions, never while parking or taking another lock.
+    // A test-and-set lock for short critical sections that never block. Hold it for a
+    // few instructions, never while parking; most users are leaf locks and take no
+    // other lock. The exception documents its place in the order
+    // (SharedAnonymousMemory takes the frame allocator's lock inside its own).
     // Contended, it yields (a scheduling point: the simulator runs the holder).
     public sealed class SpinLock
     {
