@@ -14,9 +14,11 @@ namespace CosmosKernel
     //   selftest=smap  a direct kernel read of user memory: SMAP makes it fault
     //   strategy=pagelock|mmlock|extable|pin|naive   the user-copy strategy
     //   run=hello,hostile,...   the user programs (GRUB modules) to run, in order (default init)
-    //   lab            the race lab under every strategy in turn (run=racelab; racelab
-    //                  switches the strategy with cosmos_set_strategy, which only this allows)
+    //   lab            the race lab (run=racelab by default) and its syscalls: without
+    //                  strategy=, racelab runs under every strategy in turn, switching
+    //                  with cosmos_set_strategy; with strategy=, under that one only
     //   bench          the benchmarks (run=bench), which switch strategies too
+    //   (The lab's syscalls answer EPERM without lab or bench.)
     public sealed unsafe class Kernel : Cosmos.System.Kernel
     {
         public const string Version = "0.1.0";
@@ -35,6 +37,8 @@ namespace CosmosKernel
         // only when booted with `lab` or `bench`; EPERM otherwise, as they let one
         // program hold every CPU's kernel work or switch how every copy is made.
         public static bool LabSyscalls { get; private set; }
+        // A strategy= option fixed the user-copy strategy: cosmos_set_strategy is EPERM.
+        public static bool StrategyFixed { get; private set; }
         // The GRUB modules: the programs user space can start (cosmos_spawn).
         public static Multiboot2.Module[] Modules { get; private set; }
         public static Memory.UserCopy.UserCopier UserCopy { get; private set; }
@@ -77,6 +81,7 @@ namespace CosmosKernel
                 new Platform.KernelTlbShootdown(Scheduler), Scheduler, new Platform.KernelUserMemoryAccess());
             Platform.UserPageFaults.Install();
             LabSyscalls = _options.Has("lab") || _options.Has("bench");
+            StrategyFixed = _options.Get("strategy") != null;
             string strategyName = _options.Get("strategy") ?? "pagelock";
             Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(strategyName);
             if (strategy == null)
@@ -148,9 +153,10 @@ namespace CosmosKernel
             Scheduler.StartTimer();
             string defaultProgram = _options.Has("bench") ? "bench" : _options.Has("lab") ? "racelab" : "init"; // init starts the others
             RunPrograms(_options.Get("run") ?? defaultProgram);
-            // Only naive has no recovery, so an oops is naive's. The lab runs naive on
-            // purpose: there its oopses are the expected result, not the kernel's failure.
-            bool oopsesExpected = LabSyscalls;
+            // Only naive has no recovery, so an oops is naive's. The lab over every
+            // strategy runs naive on purpose: there its oopses are the expected result,
+            // not the kernel's failure (a lab fixed to naive still reports them).
+            bool oopsesExpected = LabSyscalls && !StrategyFixed;
             if (CrashReport.Oopses > 0)
                 Console.WriteLine("boot: " + CrashReport.Oopses.ToString() + " kernel oops(es)" + (oopsesExpected
                     ? " under naive, as the race lab expects"

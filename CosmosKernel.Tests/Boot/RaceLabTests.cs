@@ -109,7 +109,7 @@ public class RaceLabTests
 
     private static BootResult LabBoot(string strategy, int cpus)
     {
-        BootResult boot = KernelBoot.RunToExit("exit run=racelab strategy=" + strategy, cpus);
+        BootResult boot = KernelBoot.RunToExit("exit lab strategy=" + strategy, cpus);
         Assert.That(boot.Crash, Is.Null, boot.Describe());
         Assert.That(boot.Lines, Has.Some.EqualTo("process 1 (racelab) exited with status 0"), boot.Describe());
         Assert.That(boot.KernelStatus, Is.EqualTo(0));
@@ -179,7 +179,7 @@ public class RaceLabTests
     [Test(Description = "naive: the copy faults on the unmapped buffer with no recovery; the oops kills that scenario's process and the lab goes on")]
     public void NaiveOopsesAndTheLabGoesOn()
     {
-        BootResult boot = KernelBoot.RunToExit("exit run=racelab strategy=naive");
+        BootResult boot = KernelBoot.RunToExit("exit lab strategy=naive");
         CrashReport crash = boot.Crash ?? throw new AssertionException("naive should crash\n" + boot.Describe());
         Assert.That(crash.Vector, Is.EqualTo(14));
         Assert.That(boot.Lines, Has.Some.Contains("kernel-mode fault on user address").And.Contains("with no recovery (not mapped)"));
@@ -194,7 +194,7 @@ public class RaceLabTests
     [Test(Description = "naive on four CPUs: scenario 2's jittered munmaps catch it (an oops, or a write into a freed frame)")]
     public void NaiveIsCaughtOnFourCpus()
     {
-        BootResult boot = KernelBoot.RunToExit("exit run=racelab strategy=naive", 4);
+        BootResult boot = KernelBoot.RunToExit("exit lab strategy=naive", 4);
         Cell cell = RaceLine(boot, "munmap-during-read");
         Assert.That(cell.KernelOops + cell.PoisonViolations, Is.GreaterThan(0), "naive is caught in scenario 2\n" + boot.Describe());
         foreach (string scenario in Scenarios)
@@ -228,7 +228,7 @@ public class RaceLabTests
             .FirstOrDefault(m => m.Success) ?? throw new AssertionException("no heap line\n" + boot.Describe());
         long N(int group) => long.Parse(heap.Groups[group].Value);
         Assert.That(N(1), Is.GreaterThan(0), "the collector ran");
-        Assert.That(N(2), Is.GreaterThan(N(4)), "over a lab, more than the whole heap was freed and reused");
+        Assert.That(N(2), Is.GreaterThan(N(4) / 2), "over a lab, more than half the heap was freed (kept, it would fill most of the heap)");
         Assert.That(N(3), Is.LessThan(N(4) / 4), "what is live at the end is a small part of the heap");
         Assert.That(N(5), Is.EqualTo(0), "no write into a freed block");
     }

@@ -101,11 +101,13 @@ namespace CosmosKernel.Syscalls
         }
 
         // cosmos_set_strategy(const char* name): the race lab's `lab` mode runs every
-        // scenario under every strategy in one boot. A copy already in flight finishes
+        // scenario under every strategy in one boot. EPERM when strategy= fixed it. A copy already in flight finishes
         // with the strategy it started with; mixing is safe because munmap, mprotect and
         // fork honour page locks and pins whatever strategy took them.
         private static long SetStrategy(Process process, ulong nameAddress)
         {
+            if (Kernel.StrategyFixed)
+                return -Errno.EPERM;
             long error = StringFromUser(process, nameAddress, 16, Errno.EINVAL, out string name);
             if (error != 0)
                 return error;
