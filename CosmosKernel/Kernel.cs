@@ -77,6 +77,7 @@ namespace CosmosKernel
             // From here on the heap collects garbage: the collector finds every
             // thread's stack through the scheduler.
             Platform.KernelGarbageCollector.Install(Scheduler);
+
             Vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
                 new Platform.KernelTlbShootdown(Scheduler), Scheduler, new Platform.KernelUserMemoryAccess());
             Platform.UserPageFaults.Install();

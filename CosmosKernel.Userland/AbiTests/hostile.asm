@@ -39,6 +39,7 @@ global _start
 _start:
     ; frames in use before (after touching our own buffers once)
     mov byte [rel buffer], 0
+    xor esi, esi                ; cosmos_vmm_info's flags: none
     mov rax, SYS_cosmos_vmm_info
     lea rdi, [rel info_before]
     syscall
@@ -85,6 +86,7 @@ _start:
     EXPECT -EPERM, SYS_arch_prctl, 0x1002, 0xFFFF800000000000, 0, 0, 0, 0
     EXPECT -EFAULT, SYS_arch_prctl, 0x1003, 0, 0, 0, 0, 0
     EXPECT -EFAULT, SYS_cosmos_vmm_info, 0xFFFF800000000000, 0, 0, 0, 0, 0
+    EXPECT -EINVAL, SYS_cosmos_vmm_info, r13, 2, 0, 0, 0, 0              ; unknown flag
     ; clock_gettime, nanosleep, futex, clone
     EXPECT -EINVAL, 228, 99, r13, 0, 0, 0, 0                             ; unknown clock
     EXPECT -EFAULT, 228, 1, 0, 0, 0, 0, 0                                ; NULL timespec
@@ -122,6 +124,7 @@ _start:
     EXPECT -EPERM, 1027, r13, 0, 0, 0, 0, 0                              ; double-fetch demo: not booted with lab
     EXPECT -EPERM, 1028, 1, r13, 64, 0, 1, 0                             ; timed memcpy: not booted with bench
     EXPECT -EPERM, 1028, 2, r13, 0, 0, 0, 0                              ; lock fairness: not booted with lab
+    EXPECT -EPERM, SYS_cosmos_vmm_info, r13, 1, 0, 0, 0, 0               ; a heap collection: not booted with lab
     jmp .lab_syscalls_done
 .lab_syscalls:
     EXPECT -EINVAL, 1026, r14, 0, 0, 0, 0, 0                             ; no such strategy
@@ -137,6 +140,7 @@ _start:
     EXPECT -EINVAL, 1028, 9, r13, 64, 0, 1, 0                            ; unknown benchmark
     EXPECT -EINVAL, 1028, 1, r13, 0, 0, 1, 0                             ; zero size
     EXPECT -EINVAL, 1028, 2, r13, 0, 5, 0, 0                             ; unknown lock kind
+    EXPECT 0, SYS_cosmos_vmm_info, r13, 1, 0, 0, 0, 0                    ; the heap figures after a collection
 .lab_syscalls_done:
     ; open (the GRUB modules, read-only) and mmap of what is not a file
     EXPECT -EFAULT, 2, 0, 0, 0, 0, 0, 0                                  ; open(NULL)
@@ -161,6 +165,7 @@ _start:
     EXPECT r14, SYS_brk, 0xFFFF800000000000, 0, 0, 0, 0, 0
 
     ; no frame leaked by all of the above
+    xor esi, esi
     mov rax, SYS_cosmos_vmm_info
     lea rdi, [rel info_after]
     syscall
@@ -238,7 +243,7 @@ section .bss
 alignb 16
 digits: resb 16
 digits_end:
-info_before: resb 128     ; struct cosmos_vmm_info (96 bytes), with room to grow
-info_after: resb 128
+info_before: resb 256     ; struct cosmos_vmm_info (176 bytes), with room to grow
+info_after: resb 256
 alignb 4096
 buffer: resb 4096

@@ -25,7 +25,9 @@ namespace CosmosKernel.Userland.Programs
                 return Bench.Main(args);
             if (name == "labcalls")
                 return LabCalls.Main(args);
-            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes, racelab, bench, labcalls)");
+            if (name == "soak")
+                return Soak.Main(args);
+            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes, racelab, bench, labcalls, soak)");
             return 127;
         }
     }

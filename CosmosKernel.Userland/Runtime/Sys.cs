@@ -118,7 +118,11 @@ namespace CosmosKernel.Userland.Runtime
             return GetVmmInfo(&info) ? CString((byte*)&info, 16) : null;
         }
 
-        public static bool GetVmmInfo(VmmInfo* info) => Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)info) == 0;
+        public static bool GetVmmInfo(VmmInfo* info) => Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)info, 0) == 0;
+
+        // The same after a collection of the kernel heap (`lab` and `bench` boots only):
+        // 0 or -errno.
+        public static long GetVmmInfoAfterCollection(VmmInfo* info) => Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)info, 1);
 
         // Switch the kernel's user-copy strategy (cosmos_set_strategy): 0, or -EPERM
         // unless the kernel booted with the `lab` option, -EINVAL for an unknown name.

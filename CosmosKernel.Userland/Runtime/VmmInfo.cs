@@ -25,5 +25,12 @@ namespace CosmosKernel.Userland.Runtime
         public ulong KernelLockWaitCycles;
         public ulong ShootdownRounds;      // TLB shootdowns it sent to other CPUs
         public ulong ShootdownWaitCycles;  // waiting for their answers
+        // The kernel heap and its objects:
+        public ulong HeapLiveBytes;        // what the last collection kept (Sys.GetVmmInfoAfterCollection: now)
+        public ulong HeapCollections;
+        public ulong HeapCapacity;
+        public ulong HeapPoisonViolations; // writes into freed heap blocks
+        public ulong Processes;            // in the process table, zombies included
+        public ulong Threads;              // kernel threads alive, the idle ones included
     }
 }

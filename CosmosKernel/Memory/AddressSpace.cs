@@ -39,8 +39,8 @@ namespace CosmosKernel.Memory
             _vmm = vmm;
             Id = vmm.NextSpaceId();
             Table = table;
-            MmLock = new FifoMutex(vmm.Threads, vmm.MaxWaitersPerLock, "mm lock");
-            PageLocks = new PageLockTable(vmm.Threads, vmm.PageLockSlots, vmm.MaxWaitersPerLock);
+            MmLock = new FifoMutex(vmm.Threads, vmm.WaitQueueCapacity, "mm lock");
+            PageLocks = new PageLockTable(vmm.Threads, vmm.PageLockSlots, vmm.WaitQueueCapacity);
         }
 
         public Vmm Vmm => _vmm;
@@ -446,6 +446,7 @@ namespace CosmosKernel.Memory
             MmLock.Lock();
             WaitForCopyLockedPages(Paging.UserSpaceStart, Paging.UserSpaceEnd);
             bool ok = true;
+            bool writeTaken = false;
             for (int i = 0; i < _regions.Count && ok; i++)
             {
                 Region region = _regions[i];
@@ -453,8 +454,14 @@ namespace CosmosKernel.Memory
                 ulong page = region.Start;
                 ulong* entry;
                 for (; ok && (entry = Table.NextMapped(ref page, region.End)) != null; page += Paging.PageSize)
-                    ok = ClonePage(child, region, page, entry);
+                    ok = ClonePage(child, region, page, entry, ref writeTaken);
             }
+            // One shootdown for the whole space, before the child can run or the parent
+            // can return (as Linux's fork flushes once at the end): until then another
+            // thread's write through a stale entry lands in the shared frame, which is
+            // a write made before the fork, seen by both.
+            if (writeTaken)
+                _vmm.Tlb.InvalidateAll(this);
             MmLock.Unlock();
             if (!ok)
             {
@@ -469,7 +476,7 @@ namespace CosmosKernel.Memory
         // copy-on-write in both spaces. A page read-only at fork can be made writable
         // later by mprotect in either process, and then must get its own copy; the
         // write bit alone would not say so.
-        private bool ClonePage(AddressSpace child, Region region, ulong page, ulong* entry)
+        private bool ClonePage(AddressSpace child, Region region, ulong page, ulong* entry, ref bool writeTaken)
         {
             ulong pte = *entry;
             if (!region.Shared && (pte & Pte.CopyOnWrite) == 0)
@@ -478,8 +485,7 @@ namespace CosmosKernel.Memory
                 pte = (pte & ~Pte.Writable) | Pte.CopyOnWrite;
                 *entry = pte;
                 // Only a write permission taken away can linger in a TLB.
-                if ((old & Pte.Writable) != 0)
-                    _vmm.Tlb.InvalidatePage(this, page);
+                writeTaken |= (old & Pte.Writable) != 0;
             }
             ulong* childEntry = child.Table.Walk(page, create: true);
             if (childEntry == null)

@@ -3,7 +3,9 @@ using CosmosKernel.Threading;
 namespace CosmosKernel.Memory
 {
     // Per-page locks of one address space, keyed by page address, each with a FIFO
-    // wait queue (a FifoMutex from a fixed pool). The pagelock copy strategy holds a
+    // wait queue (a FifoMutex from a fixed pool of slots, each made the first time its
+    // slot is used: most processes never lock a page, and a fork should not pay for
+    // a pool it will not use). The pagelock copy strategy holds a
     // page's lock while the page's user bit is cleared; munmap, mprotect and fork
     // wait on it before changing that page, and a user thread that faults on the
     // page waits on it and retries.
@@ -17,7 +19,8 @@ namespace CosmosKernel.Memory
         private const ulong FreeSlot = ulong.MaxValue; // never a page address
         private readonly ulong[] _pages;      // page address per slot, FreeSlot when unused
         private readonly int[] _users;        // holders + waiters per slot
-        private readonly FifoMutex[] _mutexes;
+        private readonly FifoMutex[] _mutexes; // null until the slot is first used; never removed
+        private readonly int _waitQueueCapacity;
         private int _lock;
 
         public long Acquisitions;
@@ -28,11 +31,9 @@ namespace CosmosKernel.Memory
             _pages = new ulong[slots];
             _users = new int[slots];
             _mutexes = new FifoMutex[slots];
+            _waitQueueCapacity = maxWaitersPerPage;
             for (int i = 0; i < slots; i++)
-            {
                 _pages[i] = FreeSlot;
-                _mutexes[i] = new FifoMutex(threads, maxWaitersPerPage, "page lock");
-            }
         }
 
         // Take the lock of `page`, waiting in FIFO order behind earlier holders.
@@ -79,6 +80,18 @@ namespace CosmosKernel.Memory
                     }
                     if (free < 0 && _pages[i] == FreeSlot)
                         free = i;
+                }
+                if (free >= 0 && _mutexes[free] == null)
+                {
+                    // Make the slot's mutex without the spin lock held (allocation may
+                    // run the collector), install it, and look again.
+                    Release();
+                    var mutex = new FifoMutex(_threads, _waitQueueCapacity, "page lock");
+                    Acquire();
+                    if (_mutexes[free] == null)
+                        _mutexes[free] = mutex;
+                    Release();
+                    continue;
                 }
                 if (free >= 0)
                 {

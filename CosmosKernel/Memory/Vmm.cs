@@ -17,7 +17,7 @@ namespace CosmosKernel.Memory
 
         // Sizes of the per-address-space lock pools.
         public int PageLockSlots = 64;
-        public int MaxWaitersPerLock = 64;
+        public int WaitQueueCapacity = 4; // each lock's queue starts this big and grows
 
         private int _nextSpaceId;
 

@@ -15,6 +15,7 @@ namespace CosmosKernel.Processes
         public int ParentPid;            // 0: started by the kernel, or orphaned
         public readonly string Name;
         public readonly AddressSpace Space;
+        public bool Forked;              // a fork's copy, not a program started from its image
         public ulong BrkStart;
         public ulong Brk;
         public ProcessState State;

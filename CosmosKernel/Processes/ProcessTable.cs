@@ -9,6 +9,19 @@ namespace CosmosKernel.Processes
 
         public static int NextPid() => s_nextPid++;
 
+        // Processes in the table (zombies included).
+        public static int Count
+        {
+            get
+            {
+                int count = 0;
+                for (int i = 0; i < Capacity; i++)
+                    if (s_processes[i] != null)
+                        count++;
+                return count;
+            }
+        }
+
         public static bool Add(Process process)
         {
             for (int i = 0; i < Capacity; i++)

@@ -139,7 +139,7 @@ namespace CosmosKernel.Processes
             AddressSpace space = parent.Space.CloneForFork();
             if (space == null)
                 return -Errno.ENOMEM;
-            var child = new Process(ProcessTable.NextPid(), parent.Pid, parent.Name, space);
+            var child = new Process(ProcessTable.NextPid(), parent.Pid, parent.Name, space) { Forked = true };
             child.BrkStart = parent.BrkStart;
             child.Brk = parent.Brk;
             child.InheritFiles(parent);
@@ -299,9 +299,11 @@ namespace CosmosKernel.Processes
                     Diagnostics.Panic.Report("exit of pid " + process.Pid.ToString() + ": CPU " + cpu.ToString()
                         + " still runs on its page tables");
             process.Space.Destroy();
+            // A program's end is news; a forked copy's ordinary exit is not (a program
+            // may fork thousands: the console would be all exits).
             if (process.KilledBySignal != 0)
                 Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + ") killed by signal " + process.KilledBySignal.ToString());
-            else
+            else if (!process.Forked)
                 Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + ") exited with status " + process.ExitStatus.ToString());
             while (true)
             {

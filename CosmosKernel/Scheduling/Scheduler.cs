@@ -89,6 +89,19 @@ namespace CosmosKernel.Scheduling
 
         public int CpuCount => _cpuCount;
 
+        // Threads that have not exited (the idle threads included).
+        public int LiveThreads
+        {
+            get
+            {
+                int count = 0;
+                for (int i = 0; i < MaxThreads; i++)
+                    if (_threads[i] != null && _threads[i].State != KernelThread.ThreadState.Dead)
+                        count++;
+                return count;
+            }
+        }
+
         // The number of thread ids (Thread(id) for id below it may be non-null).
         public int ThreadSlots => MaxThreads;
 

@@ -67,7 +67,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Uname: return Uname(process, a0);
                 case SyscallNumbers.Getcpu: return Getcpu(process, a0, a1);
                 case SyscallNumbers.ArchPrctl: return ArchPrctl(process, a0, a1);
-                case SyscallNumbers.CosmosVmmInfo: return VmmInfo(process, a0);
+                case SyscallNumbers.CosmosVmmInfo: return VmmInfo(process, a0, a1);
                 case SyscallNumbers.CosmosSetStrategy:
                     return Kernel.LabSyscalls ? SetStrategy(process, a0) : -Errno.EPERM;
                 case SyscallNumbers.CosmosDoubleFetchDemo:
@@ -392,13 +392,30 @@ namespace CosmosKernel.Syscalls
             return -Errno.EINVAL;
         }
 
+        // cosmos_vmm_info(struct cosmos_vmm_info* out, unsigned long flags):
         // struct cosmos_vmm_info { char strategy[16]; u64 frames_free, frames_used,
         //   demand_zero_faults, file_load_faults, cow_copies, page_lock_waits,
-        //   poison_violations, double_frees, mm_lock_waits, cpus_online; }  (96 bytes)
-        public const int VmmInfoSize = 16 + 14 * 8;
+        //   poison_violations, double_frees, mm_lock_waits, cpus_online,
+        //   kernel_lock_waits, kernel_lock_wait_cycles, shootdown_rounds,
+        //   shootdown_wait_cycles (the caller's own), heap_live_bytes,
+        //   heap_collections, heap_capacity, heap_poison_violations, processes,
+        //   threads; }  (176 bytes)
+        // heap_live_bytes: what the last collection kept. Flag 1 (VmmInfoCollect, `lab`
+        // and `bench` only: a collection stops every CPU) collects first, so the
+        // figure is what is live now: the soak test compares it before and after.
+        public const int VmmInfoSize = 16 + 20 * 8;
+        public const ulong VmmInfoCollect = 1;
 
-        private static long VmmInfo(Process process, ulong buffer)
+        private static long VmmInfo(Process process, ulong buffer, ulong flags)
         {
+            if ((flags & ~VmmInfoCollect) != 0)
+                return -Errno.EINVAL;
+            if ((flags & VmmInfoCollect) != 0)
+            {
+                if (!Kernel.LabSyscalls)
+                    return -Errno.EPERM;
+                Internal.Runtime.RuntimeHeap.Collect();
+            }
             byte* info = stackalloc byte[VmmInfoSize];
             for (int i = 0; i < VmmInfoSize; i++)
                 info[i] = 0;
@@ -420,6 +437,12 @@ namespace CosmosKernel.Syscalls
             counters[11] = (ulong)me.KernelLockWaitCycles;
             counters[12] = (ulong)me.ShootdownRounds;
             counters[13] = (ulong)me.ShootdownWaitCycles;
+            counters[14] = Internal.Runtime.RuntimeHeap.LiveBytesAfterCollection;
+            counters[15] = Internal.Runtime.RuntimeHeap.Collections;
+            counters[16] = Internal.Runtime.RuntimeHeap.Capacity;
+            counters[17] = Internal.Runtime.RuntimeHeap.PoisonViolations;
+            counters[18] = (ulong)ProcessTable.Count;
+            counters[19] = (ulong)Kernel.Scheduler.LiveThreads;
             return Kernel.UserCopy.CopyToUser(process.Space, buffer, info, VmmInfoSize) == 0 ? 0 : -Errno.EFAULT;
         }
     }
