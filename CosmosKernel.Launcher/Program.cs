@@ -4,6 +4,8 @@ using CosmosKernel.Launcher;
 // dotnet run --project CosmosKernel.Launcher -- <command>
 //   run         boot the ISO in QEMU (a window where there is a display, else headless)
 //   boot-time   boot several times headless and report the median time to the banner
+//   bench       the benchmarks, into docs/benchmarks.md
+//   linux       run a C test program as /init on Debian's Linux kernel under the same QEMU
 var smp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 4 };
 var memory = new Option<int>("--memory") { Description = "guest RAM in MiB", DefaultValueFactory = _ => 256 };
 var kernelOptions = new Option<string>("--options") { Description = "kernel command-line options (fw_cfg; they replace the GRUB entry's). Default: lab, the race lab under every strategy", DefaultValueFactory = _ => "" };
@@ -121,5 +123,28 @@ bench.SetAction(async (parse, cancel) =>
     return 0;
 });
 
-var root = new RootCommand("CosmosKernel launcher: boots the kernel ISO in QEMU") { run, bootTime, bench };
+var linuxProgram = new Option<string>("--program") { Description = "the program: a name in artifacts/programs (rflags for rflags.elf), or a path to a static x86-64 executable", Required = true };
+var linuxSmp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 2 };
+var linuxTimeout = new Option<int>("--timeout") { Description = "seconds before the run is stopped (and failed)", DefaultValueFactory = _ => 120 };
+var linux = new Command("linux", "Run a static test program as /init on Debian's Linux kernel (downloaded once into artifacts/linux) under the same QEMU; the last line is EXIT status=N as Linux reported it") { linuxProgram, linuxSmp, linuxTimeout };
+linux.SetAction(async (parse, cancel) =>
+{
+    string name = parse.GetValue(linuxProgram)!;
+    string program = name.Contains('/') ? Path.GetFullPath(name) : Path.Combine(RepoPaths.Root, "artifacts", "programs", name + ".elf");
+    int cpus = parse.GetValue(linuxSmp);
+    Console.WriteLine($"launcher: running {program} as /init on Linux in QEMU ({cpus} CPU, TCG)");
+    LinuxRun result = await LinuxRunner.RunAsync(program, cpus, TimeSpan.FromSeconds(parse.GetValue(linuxTimeout)), Console.Out, cancel);
+    Console.WriteLine();
+    if (result.Failure != null)
+    {
+        // No EXIT line: there is no exit status that Linux reported.
+        Console.Error.WriteLine("launcher: " + result.Failure);
+        return result.Boot?.TimedOut == true ? 124 : 1;
+    }
+    Console.WriteLine($"launcher: {Path.GetFileName(program)} ended on {result.Kernel} after {result.Boot!.Elapsed.TotalSeconds:F1} s (QEMU start to exit)");
+    Console.WriteLine(result.ExitLine);
+    return result.ExitStatus ?? 128 + result.Signal!.Value;
+});
+
+var root = new RootCommand("CosmosKernel launcher: boots the kernel ISO in QEMU") { run, bootTime, bench, linux };
 return await root.Parse(args).InvokeAsync();

@@ -3,17 +3,28 @@ using System.Text;
 
 namespace CosmosKernel.Launcher;
 
-// Boots the ISO once in QEMU (TCG; no KVM needed) and collects the serial console.
+// Boots the ISO once in QEMU (TCG; no KVM needed) and collects the serial console;
+// RunAsync runs QEMU with any arguments (LinuxRunner boots Debian's kernel with it).
 public static class QemuRunner
 {
     public const string QemuBinary = "qemu-system-x86_64";
     // What GRUB prints while its menu counts down (grub.cfg: set timeout=2).
     public const string GrubCountdown = "will be executed automatically";
 
-    public static async Task<BootResult> BootAsync(QemuOptions options, CancellationToken cancel = default)
+    public static Task<BootResult> BootAsync(QemuOptions options, CancellationToken cancel = default)
     {
         if (!File.Exists(options.IsoPath))
             throw new FileNotFoundException($"ISO not found: {options.IsoPath}. Build it first: dotnet build CosmosKernel", options.IsoPath);
+        return RunAsync(options.ToArguments(), options.Timeout, options.Echo, BootResult.BannerMarker,
+            options.SkipBootMenu ? GrubCountdown : null, cancel);
+    }
+
+    // Run QEMU with `arguments` until it exits or `timeout` passes (then it is killed),
+    // collecting its serial console (stdout). `bannerMarker`: the result's TimeToBanner
+    // is when it first appeared. `pressEnterOn`: press Enter once when it appears.
+    public static async Task<BootResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, TextWriter? echo,
+        string bannerMarker, string? pressEnterOn, CancellationToken cancel = default)
+    {
         var start = new ProcessStartInfo(QemuBinary)
         {
             RedirectStandardOutput = true,
@@ -21,7 +32,7 @@ public static class QemuRunner
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string arg in options.ToArguments())
+        foreach (string arg in arguments)
             start.ArgumentList.Add(arg);
 
         var clock = Stopwatch.StartNew();
@@ -37,7 +48,7 @@ public static class QemuRunner
 
         var log = new StringBuilder();
         TimeSpan? banner = null;
-        bool menuSkipped = false;
+        bool enterPressed = false;
         var lockObject = new object();
         Task readSerial = Task.Run(async () =>
         {
@@ -49,27 +60,27 @@ public static class QemuRunner
                 {
                     log.Append(buffer, 0, read);
                     string text = log.ToString();
-                    if (options.SkipBootMenu && !menuSkipped && text.Contains(GrubCountdown))
+                    if (pressEnterOn != null && !enterPressed && text.Contains(pressEnterOn))
                     {
-                        menuSkipped = true;
+                        enterPressed = true;
                         qemu.StandardInput.Write('\r');
                         qemu.StandardInput.Flush();
                     }
-                    if (banner == null && text.Contains(BootResult.BannerMarker))
+                    if (banner == null && text.Contains(bannerMarker))
                         banner = clock.Elapsed;
-                    options.Echo?.Write(buffer, 0, read);
+                    echo?.Write(buffer, 0, read);
                 }
             }
         });
         Task<string> readErrors = qemu.StandardError.ReadToEndAsync(CancellationToken.None);
 
         bool timedOut = false;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
         {
-            timeout.CancelAfter(options.Timeout);
+            deadline.CancelAfter(timeout);
             try
             {
-                await qemu.WaitForExitAsync(timeout.Token);
+                await qemu.WaitForExitAsync(deadline.Token);
             }
             catch (OperationCanceledException)
             {
@@ -88,7 +99,10 @@ public static class QemuRunner
         return new BootResult(qemu.ExitCode, timedOut, serial, clock.Elapsed, banner);
     }
 
-    // GRUB draws its menu on the serial terminal with VT100 escapes; keep the text.
+    // GRUB draws its menu on the serial terminal with VT100 escapes; keep the text. A
+    // terminal reset (ESC c, which SeaBIOS and Linux send) starts a new line: what
+    // follows it is not part of the line before (Linux's first output follows
+    // SeaBIOS's "Booting from ROM.." on the same line otherwise).
     public static string StripTerminalEscapes(string text) =>
-        System.Text.RegularExpressions.Regex.Replace(text, @"\x1b\[[0-9;?]*[A-Za-z]", "");
+        System.Text.RegularExpressions.Regex.Replace(text.Replace("\u001bc", "\n"), @"\x1b\[[0-9;?]*[A-Za-z]", "");
 }

@@ -21,6 +21,7 @@ declare -A probes=(
     [nasm]="cmd:nasm"
     [binutils]="cmd:ld"
     [ovmf]="dir:/usr/share/OVMF"
+    [musl-tools]="cmd:musl-gcc"
 )
 
 missing=()

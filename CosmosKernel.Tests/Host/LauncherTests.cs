@@ -60,5 +60,6 @@ public class LauncherTests
     public void StripsGrubTerminalEscapes()
     {
         Assert.That(QemuRunner.StripTerminalEscapes("\u001b[2J\u001b[1;1HBooting `CosmosKernel'"), Is.EqualTo("Booting `CosmosKernel'"));
+        Assert.That(QemuRunner.StripTerminalEscapes("Booting from ROM..\u001bcrflags: 20/20 checks passed"), Is.EqualTo("Booting from ROM..\nrflags: 20/20 checks passed"), "a terminal reset starts a line");
     }
 }
