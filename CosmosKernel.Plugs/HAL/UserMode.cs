@@ -13,8 +13,26 @@ namespace Cosmos.HAL
         public const uint MsrFsBase = 0xC0000100;
 
         private const ulong EferSyscallEnable = 1;
-        // Cleared on syscall entry: TF, IF, DF, AC.
-        private const ulong SyscallFlagMask = 0x100 | 0x200 | 0x400 | 0x40000;
+        // Cleared on syscall entry, as Linux's syscall_init does: TF, DF, IF, IOPL, AC, NT.
+        // Ring 3 may set DF, AC and NT with popfq; the kernel must not run with them: DF
+        // would run its rep movsb/stosb backwards, AC would let it touch user memory
+        // under SMAP, and NT makes the next iretq in the kernel a #GP (issue 16, item 1).
+        // Interrupt gates clear TF and NT themselves; the interrupt stubs (cpu.asm) clear
+        // DF and AC. The user's own flags come back with sysret (r11) or iretq.
+        public const ulong SyscallFlagMask = RflagsTf | RflagsIf | RflagsDf | RflagsIopl | RflagsNt | RflagsAc;
+        public const ulong RflagsCf = 0x1, RflagsFixed = 0x2, RflagsPf = 0x4, RflagsAf = 0x10, RflagsZf = 0x40, RflagsSf = 0x80;
+        public const ulong RflagsTf = 0x100, RflagsIf = 0x200, RflagsDf = 0x400, RflagsOf = 0x800, RflagsIopl = 0x3000;
+        public const ulong RflagsNt = 0x4000, RflagsAc = 0x40000, RflagsId = 0x200000;
+        // What ring 3 may have in RFLAGS (what popfq at CPL 3 can change), besides IF,
+        // which user code always runs with (the timer preempts it).
+        public const ulong UserRflagsMask = RflagsCf | RflagsPf | RflagsAf | RflagsZf | RflagsSf | RflagsTf | RflagsDf | RflagsOf
+            | RflagsNt | RflagsAc | RflagsId;
+        // The RFLAGS a new user thread starts with unless it inherits its creator's.
+        public const ulong InitialUserRflags = RflagsIf | RflagsFixed;
+
+        // The RFLAGS a thread may enter ring 3 with, made from ones user code had (a
+        // syscall's r11): the user's own flags, interrupts on, IOPL 0.
+        public static ulong SanitizeUserRflags(ulong rflags) => (rflags & UserRflagsMask) | InitialUserRflags;
 
         private static delegate*<SyscallFrame*, void> s_handler;
         private static delegate*<void> s_enterKernel, s_leaveKernel;

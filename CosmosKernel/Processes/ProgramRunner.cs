@@ -12,7 +12,6 @@ namespace CosmosKernel.Processes
     public static unsafe class ProgramRunner
     {
         public const int SignalSegv = 11, SignalIll = 4, SignalFpe = 8, SignalBus = 7;
-        private const ulong UserRflags = 0x202; // interrupts on in ring 3: the timer preempts
         private const int ThreadIdBase = 1000;  // tids of threads other than the main one
 
         private static Scheduler s_scheduler;
@@ -109,6 +108,7 @@ namespace CosmosKernel.Processes
             thread.UserEntry = entry;
             thread.UserStack = rsp;
             thread.FsBase = fs;
+            thread.UserRflags = UserMode.InitialUserRflags; // interrupts on in ring 3: the timer preempts
             thread.Tid = process.LiveThreads == 0 ? process.Pid : ThreadIdBase + id;
             process.ThreadIds[slot] = id;
             process.LiveThreads++;
@@ -120,7 +120,7 @@ namespace CosmosKernel.Processes
         {
             KernelThread me = s_scheduler.Current;
             KernelLock.Release(); // leaving the kernel (interrupts stay off until iretq)
-            Native.EnterUser(me.UserEntry, me.UserStack, UserRflags);
+            Native.EnterUser(me.UserEntry, me.UserStack, me.UserRflags);
         }
 
         // ---- fork ----------------------------------------------------------------------------

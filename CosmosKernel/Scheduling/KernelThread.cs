@@ -33,6 +33,7 @@ namespace CosmosKernel.Scheduling
         public ulong AddressSpaceRoot; // CR3 to load when switching in; 0: the kernel page table
         public ulong FsBase;           // user TLS base (arch_prctl), saved and restored on switches
         public ulong UserEntry, UserStack;
+        public ulong UserRflags;       // RFLAGS it enters ring 3 with (a clone child: its creator's)
         public int Tid;                // the thread id user space sees (gettid)
         public ulong ClearChildTid;    // CLONE_CHILD_CLEARTID: zeroed and futex-woken at exit
         public object ForkedRegisters; // a forked child's first return to ring 3 (Processes/ProgramRunner)

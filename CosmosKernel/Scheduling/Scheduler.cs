@@ -423,17 +423,20 @@ namespace CosmosKernel.Scheduling
                 StackTop = (ulong)(stack + StackSize),
                 State = KernelThread.ThreadState.Ready,
             };
-            // The frame cpu_switch_context pops: r15, r14, r13 (argument), r12 (entry),
-            // rbp, rbx, then the return address cpu_thread_start.
+            // The frame cpu_switch_context pops: RFLAGS, r15, r14, r13 (argument), r12
+            // (entry), rbp, rbx, then the return address cpu_thread_start. A new thread
+            // starts with known RFLAGS, not its creator's: interrupts off (kernel code
+            // runs so), DF, AC and NT clear.
             ulong* top = (ulong*)(stack + StackSize);
-            ulong* frame = top - 7;
-            frame[0] = 0;
+            ulong* frame = top - 8;
+            frame[0] = UserMode.RflagsFixed;
             frame[1] = 0;
-            frame[2] = argument;
-            frame[3] = (ulong)entry;
-            frame[4] = 0;
+            frame[2] = 0;
+            frame[3] = argument;
+            frame[4] = (ulong)entry;
             frame[5] = 0;
-            frame[6] = Native.ThreadStartAddress();
+            frame[6] = 0;
+            frame[7] = Native.ThreadStartAddress();
             thread.SavedRsp = (ulong)frame;
             _threads[id] = thread;
             return thread;

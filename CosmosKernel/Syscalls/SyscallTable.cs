@@ -139,7 +139,8 @@ namespace CosmosKernel.Syscalls
         }
 
         // clone for threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND, as pthreads use it):
-        // the child starts after the syscall on `stack` with rax = 0 and its other
+        // the child starts after the syscall on `stack` with rax = 0, the caller's RFLAGS
+        // (as Linux copies them; sanitised: interrupts on, IOPL 0) and its other
         // registers zero (a clone stub keeps what it needs on the new stack, as glibc's
         // does). A clone that makes a new process: use fork (clone answers ENOSYS).
         private const ulong CloneVm = 0x100, CloneSighand = 0x800, CloneThread = 0x10000, CloneSetTls = 0x80000;
@@ -165,6 +166,7 @@ namespace CosmosKernel.Syscalls
             if (child == null)
                 return -Errno.EAGAIN;
             int tid = child.Tid;
+            child.UserRflags = UserMode.SanitizeUserRflags(frame->R11);
             if ((flags & CloneChildClearTid) != 0)
                 child.ClearChildTid = childTid;
             if ((flags & CloneParentSetTid) != 0)

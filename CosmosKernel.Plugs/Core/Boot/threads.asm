@@ -1,7 +1,10 @@
 ; Kernel thread switching. A thread not running is just its stack: the callee-saved
-; registers pushed by cpu_switch_context and a return address. SSE registers are
-; caller-saved in the System V ABI, so a switch at a call boundary need not save them
-; (interrupt entry saves them itself).
+; registers and RFLAGS pushed by cpu_switch_context and a return address. SSE registers
+; are caller-saved in the System V ABI, so a switch at a call boundary need not save
+; them (interrupt entry saves them itself). RFLAGS is each thread's own: the thread
+; switched to gets back its interrupt flag, AC (a fault inside a user copy may sleep)
+; and DF, whatever the thread switched from ran with; never a user's NT, which would
+; make its next iretq a #GP (issue 16, item 1).
 bits 64
 section .text
 
@@ -14,8 +17,10 @@ cpu_switch_context:
     push r13
     push r14
     push r15
+    pushfq
     mov [rdi], rsp
     mov rsp, rsi
+    popfq
     pop r15
     pop r14
     pop r13
@@ -24,8 +29,8 @@ cpu_switch_context:
     pop rbx
     ret
 
-; First code of a new thread: the initial frame built by the scheduler holds the entry
-; point in r12 and its argument in r13. When the entry returns, the thread exits.
+; First code of a new thread: the initial frame built by the scheduler holds RFLAGS
+; (interrupts off, as all kernel code runs), the entry point in r12 and its argument in r13. When the entry returns, the thread exits.
 extern scheduler_thread_exit
 global cpu_thread_start
 cpu_thread_start:
