@@ -34,8 +34,13 @@ namespace CosmosKernel.Processes
                 s_waiters[i].Thread = -1;
         }
 
+        // A FUTEX_WAIT timeout that never passes.
+        public const ulong NoTimeout = ulong.MaxValue;
+
         // FUTEX_WAIT: sleep while *address == expected, until woken, the timeout (in
-        // ticks, 0 = none) passes, or the process ends. 0, -EAGAIN, -ETIMEDOUT, -EINTR.
+        // ticks; NoTimeout) passes, or the process ends. 0, -EAGAIN, -ETIMEDOUT, -EINTR.
+        // A zero timeout has passed already: the word is still checked (EAGAIN when it
+        // changed), then ETIMEDOUT at once, as Linux (issue 16, item 8: it waited forever).
         public static long Wait(AddressSpace space, ulong address, int expected, ulong timeoutTicks)
         {
             if ((address & 3) != 0)
@@ -62,9 +67,10 @@ namespace CosmosKernel.Processes
                 s_waiters[slot].Space = null;
                 return wokenAnyway ? 0 : refused;
             }
-            if (timeoutTicks > 0)
+            if (timeoutTicks != NoTimeout)
             {
-                if (!s_waiters[slot].Woken && !s_waiters[slot].Cancelled) // a wake may have come during the read
+                // A wake may have come during the read; with a zero timeout, only then is it 0.
+                if (timeoutTicks > 0 && !s_waiters[slot].Woken && !s_waiters[slot].Cancelled)
                     s_scheduler.Sleep(timeoutTicks); // a Wake (or the futex's Unpark) ends it early
             }
             else
@@ -77,6 +83,25 @@ namespace CosmosKernel.Processes
             if (woken)
                 return 0;
             return cancelled ? -Errno.EINTR : -Errno.ETIMEDOUT;
+        }
+
+        // FUTEX_WAKE's checks of its address, made before it looks for waiters, as
+        // Linux's get_futex_key (issue 16, item 10: it accepted any address): -EINVAL
+        // unaligned, -EFAULT outside user space; a shared (not FUTEX_PRIVATE) futex's
+        // key needs the page itself, so there -EFAULT when nothing readable is mapped.
+        public static long CheckWakeAddress(AddressSpace space, ulong address, bool shared)
+        {
+            if ((address & 3) != 0)
+                return -Errno.EINVAL;
+            if (!Memory.UserCopy.UserCopier.RangeIsUser(address, 4))
+                return -Errno.EFAULT;
+            if (!shared)
+                return 0;
+            space.MmLock.Lock();
+            Region region = space.FindRegionLocked(address);
+            bool readable = region != null && region.Allows(Access.Read);
+            space.MmLock.Unlock();
+            return readable ? 0 : -Errno.EFAULT;
         }
 
         // FUTEX_WAKE: wake up to `count` waiters on the word, oldest first.

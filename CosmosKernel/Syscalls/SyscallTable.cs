@@ -186,7 +186,7 @@ namespace CosmosKernel.Syscalls
                 return -Errno.ENOSYS;
             if (op == FutexWait)
             {
-                ulong ticks = 0;
+                ulong ticks = Futexes.NoTimeout;
                 if (timeout != 0)
                 {
                     long nanoseconds = ReadTimespec(process, timeout);
@@ -197,7 +197,12 @@ namespace CosmosKernel.Syscalls
                 return Futexes.Wait(process.Space, address, (int)value, ticks);
             }
             if (op == FutexWake)
+            {
+                long error = Futexes.CheckWakeAddress(process.Space, address, shared: (operation & FutexPrivate) == 0);
+                if (error != 0)
+                    return error;
                 return Futexes.Wake(process.Space, address, value > int.MaxValue ? int.MaxValue : (int)value);
+            }
             return -Errno.ENOSYS;
         }
 
