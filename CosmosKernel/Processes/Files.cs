@@ -12,7 +12,13 @@ namespace CosmosKernel.Processes
     {
         public int References = 1;
 
-        // Bytes read or written, or -errno.
+        // Whether it was opened for reading, for writing: read and write answer EBADF
+        // otherwise, before they look at the buffer (Linux's FMODE_READ, FMODE_WRITE).
+        public virtual bool Readable => true;
+        public virtual bool Writable => true;
+
+        // Bytes read or written, or -errno. The caller has checked the mode and that the
+        // whole buffer lies in user space.
         public abstract long Read(Process process, ulong buffer, ulong count);
         public abstract long Write(Process process, ulong buffer, ulong count);
         protected virtual void Closed() { }
@@ -74,8 +80,13 @@ namespace CosmosKernel.Processes
         private readonly Threading.FifoMutex _readSide = new Threading.FifoMutex(Kernel.Scheduler, Scheduler.MaxThreads, "pipe read");
         private readonly Threading.FifoMutex _writeSide = new Threading.FifoMutex(Kernel.Scheduler, Scheduler.MaxThreads, "pipe write");
 
+        // A zero count succeeds at once, before the lock, as Linux's pipe_read and
+        // pipe_write (issue 16, item 9: it waited for data, or behind a writer waiting
+        // for room).
         public long Read(Process process, ulong buffer, ulong count)
         {
+            if (count == 0)
+                return 0;
             _readSide.Lock();
             long result = ReadLocked(process, buffer, count);
             _readSide.Unlock();
@@ -84,6 +95,8 @@ namespace CosmosKernel.Processes
 
         public long Write(Process process, ulong buffer, ulong count)
         {
+            if (count == 0)
+                return 0; // even without readers: no EPIPE
             _writeSide.Lock();
             long result = WriteLocked(process, buffer, count);
             _writeSide.Unlock();
@@ -192,11 +205,12 @@ namespace CosmosKernel.Processes
             _writer = writer;
         }
 
-        public override long Read(Process process, ulong buffer, ulong count)
-            => _writer ? -Errno.EBADF : _pipe.Read(process, buffer, count);
+        public override bool Readable => !_writer;
+        public override bool Writable => _writer;
 
-        public override long Write(Process process, ulong buffer, ulong count)
-            => _writer ? _pipe.Write(process, buffer, count) : -Errno.EBADF;
+        public override long Read(Process process, ulong buffer, ulong count) => _pipe.Read(process, buffer, count);
+
+        public override long Write(Process process, ulong buffer, ulong count) => _pipe.Write(process, buffer, count);
 
         protected override void Closed() => _pipe.CloseEnd(_writer);
     }

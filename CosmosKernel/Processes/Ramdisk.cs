@@ -62,6 +62,8 @@ namespace CosmosKernel.Processes
             return copied > 0 || length == 0 ? (long)copied : -Errno.EFAULT;
         }
 
+        public override bool Writable => false; // opened read-only
+
         public override long Write(Process process, ulong buffer, ulong count) => -Errno.EBADF;
     }
 }

@@ -246,19 +246,27 @@ namespace CosmosKernel.Syscalls
             return (nanoseconds + TickNanoseconds - 1) / TickNanoseconds;
         }
 
+        // read and write: the descriptor and its mode, then the whole user range (Linux's
+        // access_ok; issue 16, item 10: a count running past user space was cut and
+        // partly done), then at most MAX_RW_COUNT bytes. A range inside user space that
+        // runs into unmapped memory moves the bytes before the hole, as on Linux.
         private static long Write(Process process, ulong fd, ulong buffer, ulong count)
         {
             OpenFile file = process.File(fd);
-            if (file == null)
+            if (file == null || !file.Writable)
                 return -Errno.EBADF;
+            if (!Memory.UserCopy.UserCopier.AccessOk(buffer, count))
+                return -Errno.EFAULT;
             return file.Write(process, buffer, count > MaxIo ? MaxIo : count);
         }
 
         private static long Read(Process process, ulong fd, ulong buffer, ulong count)
         {
             OpenFile file = process.File(fd);
-            if (file == null)
+            if (file == null || !file.Readable)
                 return -Errno.EBADF;
+            if (!Memory.UserCopy.UserCopier.AccessOk(buffer, count))
+                return -Errno.EFAULT;
             return file.Read(process, buffer, count > MaxIo ? MaxIo : count);
         }
 

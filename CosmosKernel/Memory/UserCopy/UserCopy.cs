@@ -26,6 +26,12 @@ namespace CosmosKernel.Memory.UserCopy
             return end > address && end <= Paging.UserSpaceEnd;
         }
 
+        // Linux's access_ok(address, length) with four-level paging: the range neither
+        // wraps nor ends past user space. Unlike RangeIsUser, a zero length is checked
+        // too (its address must not lie past user space), as read(2) and write(2) do.
+        public static bool AccessOk(ulong address, ulong length)
+            => length <= Paging.UserSpaceEnd && address <= Paging.UserSpaceEnd - length;
+
         public ulong CopyFromUser(AddressSpace space, byte* to, ulong from, ulong length)
         {
             ulong notCopied = RangeIsUser(from, length) ? Strategy.CopyFromUser(space, to, from, length) : length;
