@@ -30,10 +30,13 @@ namespace CosmosKernel.Processes
         public bool Exiting;
         public int[] ThreadIds = new int[16]; // kernel thread ids, -1 when free
 
-        // Kernel threads waiting: for this process to end (the kernel's init loop), and
-        // for one of its children to end (wait4 in this process).
+        // The kernel thread waiting for this process to end (the kernel's init loop).
         public int ExitWaiter = -1;
-        public int ChildWaiter = -1;
+        // Its threads in wait4, waiting for one of its children to end (kernel thread
+        // ids, -1 when free; at most one entry per thread). When a child ends, every one
+        // is woken and looks again: one reaps it, the others find another child or get
+        // ECHILD (issue 16, item 11: with one waiter slot, a second waiter slept forever).
+        public readonly int[] ChildWaiters;
 
         // Open files by descriptor (null: free).
         public const int MaxFiles = 32;
@@ -47,6 +50,29 @@ namespace CosmosKernel.Processes
             Space = space;
             for (int i = 0; i < ThreadIds.Length; i++)
                 ThreadIds[i] = -1;
+            ChildWaiters = new int[ThreadIds.Length];
+            for (int i = 0; i < ChildWaiters.Length; i++)
+                ChildWaiters[i] = -1;
+        }
+
+        public void AddChildWaiter(int thread)
+        {
+            for (int i = 0; i < ChildWaiters.Length; i++)
+            {
+                if (ChildWaiters[i] < 0)
+                {
+                    ChildWaiters[i] = thread;
+                    return;
+                }
+            }
+            Diagnostics.Panic.Report("more wait4 waiters than threads in pid " + Pid.ToString());
+        }
+
+        public void RemoveChildWaiter(int thread)
+        {
+            for (int i = 0; i < ChildWaiters.Length; i++)
+                if (ChildWaiters[i] == thread)
+                    ChildWaiters[i] = -1;
         }
 
         // stdin, stdout and stderr on the console (a new program).

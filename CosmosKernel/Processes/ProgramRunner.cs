@@ -200,9 +200,10 @@ namespace CosmosKernel.Processes
                     return -Errno.ECHILD;
                 if ((options & WaitNoHang) != 0)
                     return 0;
-                me.ChildWaiter = s_scheduler.Current.Id;
+                int thread = s_scheduler.Current.Id;
+                me.AddChildWaiter(thread);
                 s_scheduler.Park();
-                me.ChildWaiter = -1;
+                me.RemoveChildWaiter(thread);
                 if (me.Exiting)
                     return -Errno.EINTR;
             }
@@ -318,8 +319,10 @@ namespace CosmosKernel.Processes
             if (process.ExitWaiter >= 0)
                 s_scheduler.Unpark(process.ExitWaiter);
             Process parent = process.ParentPid == 0 ? null : ProcessTable.Find(process.ParentPid);
-            if (parent != null && parent.ChildWaiter >= 0)
-                s_scheduler.Unpark(parent.ChildWaiter);
+            if (parent != null)
+                for (int i = 0; i < parent.ChildWaiters.Length; i++)
+                    if (parent.ChildWaiters[i] >= 0)
+                        s_scheduler.Unpark(parent.ChildWaiters[i]);
             if (parent == null && process.ExitWaiter < 0)
                 ProcessTable.Remove(process); // nobody will reap it
         }
