@@ -21,7 +21,7 @@ public static class LinuxRunner
 
     // The cached kernel image (artifacts/linux/vmlinuz-*), or null.
     public static string? CachedKernel() =>
-        Directory.Exists(CacheDirectory) ? Directory.GetFiles(CacheDirectory, "vmlinuz-*").Where(f => !f.EndsWith(".part")).OrderBy(f => f).LastOrDefault() : null;
+        Directory.Exists(CacheDirectory) ? Directory.GetFiles(CacheDirectory, "vmlinuz-*").Where(f => !f.EndsWith(".part", StringComparison.Ordinal)).OrderBy(f => f).LastOrDefault() : null;
 
     // The kernel image, downloading and unpacking Debian's package the first time.
     // Throws LinuxKernelUnavailableException with the cause when it cannot.
@@ -30,7 +30,9 @@ public static class LinuxRunner
         if (CachedKernel() is string cached)
             return cached;
         string package = KernelPackage(log);
-        string work = Path.Combine(CacheDirectory, "download");
+        // A folder of this process's own: two first runs at once each download, and the
+        // image appears whole (the move below) whichever finishes first.
+        string work = Path.Combine(CacheDirectory, "download-" + Environment.ProcessId);
         if (Directory.Exists(work))
             Directory.Delete(work, recursive: true);
         Directory.CreateDirectory(work);
@@ -45,8 +47,9 @@ public static class LinuxRunner
             string image = Directory.GetFiles(Path.Combine(unpacked, "boot"), "vmlinuz-*").SingleOrDefault()
                 ?? throw new LinuxKernelUnavailableException($"{Path.GetFileName(deb)} has no boot/vmlinuz-*");
             string target = Path.Combine(CacheDirectory, Path.GetFileName(image));
-            File.Copy(image, target + ".part", overwrite: true);
-            File.Move(target + ".part", target, overwrite: true); // whole or absent
+            string part = target + "." + Environment.ProcessId + ".part";
+            File.Copy(image, part, overwrite: true);
+            File.Move(part, target, overwrite: true); // whole or absent
             return target;
         }
         finally
