@@ -96,18 +96,28 @@ static inline void line_print(struct check_line *line)
 
 static inline void check_begin(const char *program) { check_program = program; }
 
-// One check: counts it, and names it in a line when it failed.
-static inline int check(const char *what, int ok)
+// Counts a check. A failed one starts its line in *line ("<program>: FAILED <what>"),
+// for the caller to add what it saw and print; returns ok.
+static inline int check_count(const char *what, int ok, struct check_line *line)
 {
     check_total++;
     if (ok) {
         check_passed++;
         return 1;
     }
-    struct check_line line = { .length = 0 };
-    line_add(&line, check_program);
-    line_add(&line, ": FAILED ");
-    line_add(&line, what);
+    line->length = 0;
+    line_add(line, check_program);
+    line_add(line, ": FAILED ");
+    line_add(line, what);
+    return 0;
+}
+
+// One check: counts it, and names it in a line when it failed.
+static inline int check(const char *what, int ok)
+{
+    struct check_line line;
+    if (check_count(what, ok, &line))
+        return 1;
     line_print(&line);
     return 0;
 }
@@ -115,15 +125,9 @@ static inline int check(const char *what, int ok)
 // A check of a number (a syscall result: -errno): on failure the line says both.
 static inline int check_long(const char *what, long got, long expected)
 {
-    check_total++;
-    if (got == expected) {
-        check_passed++;
+    struct check_line line;
+    if (check_count(what, got == expected, &line))
         return 1;
-    }
-    struct check_line line = { .length = 0 };
-    line_add(&line, check_program);
-    line_add(&line, ": FAILED ");
-    line_add(&line, what);
     line_add(&line, ": got ");
     line_add_long(&line, got);
     line_add(&line, ", expected ");
@@ -135,15 +139,9 @@ static inline int check_long(const char *what, long got, long expected)
 // A check of bits: the line shows both values in hex.
 static inline int check_hex(const char *what, unsigned long got, unsigned long expected)
 {
-    check_total++;
-    if (got == expected) {
-        check_passed++;
+    struct check_line line;
+    if (check_count(what, got == expected, &line))
         return 1;
-    }
-    struct check_line line = { .length = 0 };
-    line_add(&line, check_program);
-    line_add(&line, ": FAILED ");
-    line_add(&line, what);
     line_add(&line, ": got ");
     line_add_hex(&line, got);
     line_add(&line, ", expected ");
