@@ -13,7 +13,7 @@
 #define USER_END 0x00007FFFFFFFF000UL // Linux's TASK_SIZE_MAX with four-level paging
 
 static int fds[2];
-static char big[64 * 1024];
+static char big[64 * 1024], drained[64 * 1024];
 
 // Writes more than a pipe holds: it waits for room until the main thread reads.
 static int flood(void *arg, unsigned long entry_rflags)
@@ -80,7 +80,7 @@ int main(void)
         check_long("write of 0 bytes while another writer waits for room returns 0", sys3(SYS_write_, fds[1], buffer, 0), 0);
         check_long("read of 0 bytes from a full pipe returns 0", sys3(SYS_read_, fds[0], buffer, 0), 0);
         long total = 0, got;
-        while (total < 4 * (long)sizeof big && (got = sys3(SYS_read_, fds[0], big, sizeof big)) > 0)
+        while (total < 4 * (long)sizeof big && (got = sys3(SYS_read_, fds[0], drained, sizeof drained)) > 0)
             total += got;
         check_long("the reader gets every byte of the writer", total, 4 * (long)sizeof big);
         thread_join(&writer);

@@ -30,7 +30,8 @@ cpu_switch_context:
     ret
 
 ; First code of a new thread: the initial frame built by the scheduler holds RFLAGS
-; (interrupts off, as all kernel code runs), the entry point in r12 and its argument in r13. When the entry returns, the thread exits.
+; (interrupts off, as all kernel code runs), the entry point in r12 and its argument
+; in r13. When the entry returns, the thread exits.
 extern scheduler_thread_exit
 global cpu_thread_start
 cpu_thread_start:
