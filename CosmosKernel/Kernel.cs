@@ -73,13 +73,19 @@ namespace CosmosKernel
             _allPassed &= MemorySelfTest.Run();
 
             Syscalls.SyscallTable.Install(); // the TSS and syscall MSRs, before any thread switch
-            Scheduler = new Scheduling.Scheduler();
+            // Kernel stacks come from frames; the shootdown their freeing needs finds the
+            // CPUs through the scheduler, so it is attached once the scheduler exists
+            // (the first stack is freed only when a thread exits, long after).
+            var stacks = new Platform.KernelStacks(Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable);
+            Scheduler = new Scheduling.Scheduler(stacks, Platform.KernelMemory.Frames.TotalFrames);
+            var shootdown = new Platform.KernelTlbShootdown(Scheduler);
+            stacks.AttachShootdown(shootdown);
             // From here on the heap collects garbage: the collector finds every
             // thread's stack through the scheduler.
             Platform.KernelGarbageCollector.Install(Scheduler);
 
             Vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
-                new Platform.KernelTlbShootdown(Scheduler), Scheduler, new Platform.KernelUserMemoryAccess());
+                shootdown, Scheduler, new Platform.KernelUserMemoryAccess());
             Platform.UserPageFaults.Install();
             LabSyscalls = _options.Has("lab") || _options.Has("bench");
             StrategyFixed = _options.Get("strategy") != null;

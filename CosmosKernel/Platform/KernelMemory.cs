@@ -109,6 +109,10 @@ namespace CosmosKernel.Platform
             // Kernel-half entries are supervisor-only: clear the User bit Map set on
             // the intermediate levels of the image mapping.
             pml4[511] &= ~Pte.User;
+            // The kernel stacks' area (KernelStacks), empty for now: its top-level table
+            // exists before any address space copies the kernel half, so every space
+            // sees the stacks mapped later.
+            pml4[KernelStacks.AreaPml4Slot] = NewTable() | Pte.Present | Pte.Writable;
             return table;
         }
 

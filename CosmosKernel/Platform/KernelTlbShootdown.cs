@@ -57,6 +57,15 @@ namespace CosmosKernel.Platform
                 Native.InvalidatePage(virtualAddress);
         }
 
+        // Pages of the kernel half that are not global (kernel stacks): every CPU may
+        // cache them, whatever it runs.
+        public void InvalidateKernelRange(ulong start, ulong end)
+        {
+            Invalidations++;
+            InvalidateHere(start, end);
+            ShootOthers(null, start, end);
+        }
+
         public void InvalidateAll(AddressSpace space)
         {
             Invalidations++;
@@ -77,12 +86,16 @@ namespace CosmosKernel.Platform
                 Native.InvalidatePage(page);
         }
 
+        // Whether CPU `cpu` may cache entries of `space` (null: of the kernel half).
+        private bool IsTarget(int cpu, AddressSpace space)
+            => space == null ? _scheduler.IsOnline(cpu) : _scheduler.MayCache(cpu, space.Table.Root);
+
         private void ShootOthers(AddressSpace space, ulong start, ulong end)
         {
             int me = Cpu.CurrentIndex;
             int targets = 0;
             for (int cpu = 0; cpu < _scheduler.CpuCount; cpu++)
-                if (cpu != me && _scheduler.MayCache(cpu, space.Table.Root))
+                if (cpu != me && IsTarget(cpu, space))
                     targets++;
             if (targets == 0)
                 return;
@@ -91,7 +104,7 @@ namespace CosmosKernel.Platform
             Volatile.Write(ref s_unanswered, targets);
             for (int cpu = 0; cpu < _scheduler.CpuCount; cpu++)
             {
-                if (cpu != me && _scheduler.MayCache(cpu, space.Table.Root))
+                if (cpu != me && IsTarget(cpu, space))
                 {
                     LocalApic.SendInterrupt(Cpu.Block(cpu)->ApicId, Vector);
                     InterruptsSent++;

@@ -68,8 +68,7 @@ namespace CosmosKernel.Processes
         private int _head;                 // next byte to read
         private int _count;                // bytes in the buffer
         public int Readers = 1, Writers = 1;
-        private readonly int[] _waiters = new int[Scheduler.MaxThreads];
-        private int _waiterCount;
+        private readonly Threading.WaitQueue _waiters = new Threading.WaitQueue(4); // grows
 
         // One reader and one writer at a time, each for a whole call. A user copy is a
         // scheduling point and moves its bytes without the kernel lock, so two readers
@@ -77,8 +76,8 @@ namespace CosmosKernel.Processes
         // and a writer never touch the same bytes: _head and _count change only after a
         // copy, under the kernel lock. Order: _readSide or _writeSide, then the VMM's
         // locks (the copies take them); never both sides.
-        private readonly Threading.FifoMutex _readSide = new Threading.FifoMutex(Kernel.Scheduler, Scheduler.MaxThreads, "pipe read");
-        private readonly Threading.FifoMutex _writeSide = new Threading.FifoMutex(Kernel.Scheduler, Scheduler.MaxThreads, "pipe write");
+        private readonly Threading.FifoMutex _readSide = new Threading.FifoMutex(Kernel.Scheduler, 4, "pipe read");
+        private readonly Threading.FifoMutex _writeSide = new Threading.FifoMutex(Kernel.Scheduler, 4, "pipe write");
 
         // A zero count succeeds at once, before the lock, as Linux's pipe_read and
         // pipe_write (issue 16, item 9: it waited for data, or behind a writer waiting
@@ -181,16 +180,15 @@ namespace CosmosKernel.Processes
         private void Sleep()
         {
             Scheduler scheduler = Kernel.Scheduler;
-            _waiters[_waiterCount++] = scheduler.Current.Id;
+            _waiters.Enqueue(scheduler.Current.Id);
             scheduler.Park();
         }
 
         private void WakeAll()
         {
             Scheduler scheduler = Kernel.Scheduler;
-            for (int i = 0; i < _waiterCount; i++)
-                scheduler.Unpark(_waiters[i]);
-            _waiterCount = 0;
+            while (_waiters.Count > 0)
+                scheduler.Unpark(_waiters.Dequeue());
         }
     }
 

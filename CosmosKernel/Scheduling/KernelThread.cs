@@ -10,7 +10,10 @@ namespace CosmosKernel.Scheduling
         public readonly string Name;
         public ThreadState State;
         public ulong SavedRsp;
-        public byte* Stack;        // a stack from the heap; null for the boot and AP idle threads
+        public byte* Stack;        // from IKernelStacks; null for the boot and AP idle threads, and once given back
+        public delegate*<ulong, void> Entry; // what the thread runs, and its argument
+        public ulong Argument;
+        public ulong WakeAt;       // Scheduler.Sleep: the TSC value the sleep ends at (0: not sleeping)
         // The stack the thread runs on, whatever its origin (the boot stack, an AP's
         // start-up stack, Stack): the garbage collector scans it from the thread's
         // stack pointer up.

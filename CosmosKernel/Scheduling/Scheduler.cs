@@ -21,8 +21,8 @@ namespace CosmosKernel.Scheduling
     // queue is empty; it gives up the kernel lock and halts until an interrupt.
     public sealed unsafe class Scheduler : IThreadBackend
     {
-        public const int MaxThreads = 64;
         public const int StackSize = 64 * 1024;
+        private const int InitialThreadSlots = 64; // the thread table doubles as threads come
         // Local APIC vectors. A CPU waits for the kernel lock inside its timer handler,
         // with the timer's vector still in service, and the APIC holds back vectors of
         // the same or a lower priority class (vector / 16) until then: the IPIs that
@@ -32,9 +32,18 @@ namespace CosmosKernel.Scheduling
 
         private static Scheduler s_instance;
 
-        private readonly KernelThread[] _threads = new KernelThread[MaxThreads];
-        private readonly int[] _readyQueue = new int[MaxThreads];
+        private KernelThread[] _threads = new KernelThread[InitialThreadSlots]; // by id; grows
+        private int[] _readyQueue = new int[InitialThreadSlots];                // a ring; grows
         private int _readyHead, _readyCount;
+        private int _liveThreads;
+        private readonly IKernelStacks _stacks;
+        // Per CPU: a thread that exited and switched away; its stack goes back once the
+        // CPU runs on another one (FinishSwitch).
+        private readonly KernelThread[] _exited = new KernelThread[Gdt.MaxCpus];
+
+        // At most this many threads at once (idle threads included): Linux's rule, the
+        // kernel stacks may take an eighth of RAM. Spawn fails (EAGAIN) beyond it.
+        public readonly int ThreadLimit;
 
         // Per CPU (index = Cpu.CurrentIndex):
         private readonly KernelThread[] _running = new KernelThread[Gdt.MaxCpus];
@@ -54,14 +63,20 @@ namespace CosmosKernel.Scheduling
         public const int TickHz = 100;
         public ulong Ticks;
         private long _pendingTicks; // CPU 0's timer interrupts not yet counted into Ticks
-        // Per thread: the TSC value its sleep ends at; 0 = not sleeping, Woken = ended.
-        private readonly ulong[] _wakeAt = new ulong[MaxThreads];
+        // The threads in Sleep (KernelThread.WakeAt: the TSC value the sleep ends at;
+        // 0 = not sleeping, Woken = ended).
+        private KernelThread[] _sleepers = new KernelThread[8];
+        private int _sleeperCount;
         private const ulong Woken = ulong.MaxValue;
         private uint _apicTimerCount; // local APIC timer count for one tick (measured at StartTimer)
 
-        public Scheduler()
+        // totalFrames: the RAM the thread limit scales with.
+        public Scheduler(IKernelStacks stacks, ulong totalFrames)
         {
             s_instance = this;
+            _stacks = stacks;
+            ulong byMemory = totalFrames / (8 * (StackSize / 4096));
+            ThreadLimit = byMemory < InitialThreadSlots ? InitialThreadSlots : byMemory > 1 << 20 ? 1 << 20 : (int)byMemory;
             var boot = new KernelThread(0, "boot")
             {
                 State = KernelThread.ThreadState.Running,
@@ -69,6 +84,7 @@ namespace CosmosKernel.Scheduling
                 StackTop = Native.BootStackTop(),
             };
             _threads[0] = boot;
+            _liveThreads = 1;
             _running[0] = boot;
             _kernelRoot = Native.ReadCr3();
             _loadedRoot[0] = _kernelRoot;
@@ -90,20 +106,10 @@ namespace CosmosKernel.Scheduling
         public int CpuCount => _cpuCount;
 
         // Threads that have not exited (the idle threads included).
-        public int LiveThreads
-        {
-            get
-            {
-                int count = 0;
-                for (int i = 0; i < MaxThreads; i++)
-                    if (_threads[i] != null && _threads[i].State != KernelThread.ThreadState.Dead)
-                        count++;
-                return count;
-            }
-        }
+        public int LiveThreads => _liveThreads;
 
         // The number of thread ids (Thread(id) for id below it may be non-null).
-        public int ThreadSlots => MaxThreads;
+        public int ThreadSlots => _threads.Length;
 
         // Whether CPU `cpu` has joined the scheduler, and the thread it runs.
         public bool IsOnline(int cpu) => cpu < _cpuCount && _idle[cpu] != null;
@@ -258,12 +264,13 @@ namespace CosmosKernel.Scheduling
                 return;
             Ticks += (ulong)pending;
             ulong now = Native.ReadTimestampCounter();
-            for (int i = 0; i < MaxThreads; i++)
+            for (int i = 0; i < _sleeperCount; i++)
             {
-                if (_wakeAt[i] != 0 && _wakeAt[i] != Woken && _wakeAt[i] <= now)
+                KernelThread sleeper = _sleepers[i];
+                if (sleeper.WakeAt != Woken && sleeper.WakeAt <= now)
                 {
-                    _wakeAt[i] = Woken;
-                    Unpark(i);
+                    sleeper.WakeAt = Woken;
+                    Unpark(sleeper.Id);
                 }
             }
         }
@@ -272,30 +279,58 @@ namespace CosmosKernel.Scheduling
         // first tick after that wakes the thread.
         public void Sleep(ulong ticks)
         {
-            int me = Current.Id;
-            _wakeAt[me] = Native.ReadTimestampCounter() + (ticks * Pit.TscPerSecond + TickHz - 1) / TickHz; // rounded up
-            while (_wakeAt[me] != Woken)
+            KernelThread me = Current;
+            me.WakeAt = Native.ReadTimestampCounter() + (ticks * Pit.TscPerSecond + TickHz - 1) / TickHz; // rounded up
+            AddSleeper(me);
+            while (me.WakeAt != Woken)
             {
                 Park();
                 CountTicks();
             }
-            _wakeAt[me] = 0;
+            RemoveSleeper(me);
+            me.WakeAt = 0;
         }
 
         // End a sleep early (an exiting process wakes its threads).
         public void Wake(int threadId)
         {
-            if (_wakeAt[threadId] != 0)
+            KernelThread thread = _threads[threadId];
+            if (thread != null && thread.WakeAt != 0)
             {
-                _wakeAt[threadId] = Woken;
+                thread.WakeAt = Woken;
                 Unpark(threadId);
+            }
+        }
+
+        private void AddSleeper(KernelThread thread)
+        {
+            if (_sleeperCount == _sleepers.Length)
+            {
+                var bigger = new KernelThread[_sleepers.Length * 2];
+                for (int i = 0; i < _sleeperCount; i++)
+                    bigger[i] = _sleepers[i];
+                _sleepers = bigger;
+            }
+            _sleepers[_sleeperCount++] = thread;
+        }
+
+        private void RemoveSleeper(KernelThread thread)
+        {
+            for (int i = 0; i < _sleeperCount; i++)
+            {
+                if (_sleepers[i] == thread)
+                {
+                    _sleepers[i] = _sleepers[--_sleeperCount];
+                    _sleepers[_sleeperCount] = null;
+                    return;
+                }
             }
         }
 
         private bool AnyoneSleeping()
         {
-            for (int i = 0; i < MaxThreads; i++)
-                if (_wakeAt[i] != 0 && _threads[i] != null && _threads[i].State == KernelThread.ThreadState.Blocked)
+            for (int i = 0; i < _sleeperCount; i++)
+                if (_sleepers[i].State == KernelThread.ThreadState.Blocked)
                     return true;
             return false;
         }
@@ -323,8 +358,6 @@ namespace CosmosKernel.Scheduling
         public void RunOnThisCpu(int cpu, ulong stackBottom, ulong stackTop)
         {
             int id = FreeSlot();
-            if (id < 0)
-                Panic.Report("scheduler: no thread slot for CPU " + cpu.ToString() + "'s idle thread");
             var idle = new KernelThread(id, "idle " + cpu.ToString())
             {
                 State = KernelThread.ThreadState.Running,
@@ -333,6 +366,7 @@ namespace CosmosKernel.Scheduling
                 StackTop = stackTop,
             };
             _threads[id] = idle;
+            _liveThreads++;
             _idle[cpu] = idle;
             _running[cpu] = idle;
             LoadRoot(_kernelRoot);
@@ -398,48 +432,81 @@ namespace CosmosKernel.Scheduling
 
         public void Start(int id) => Enqueue(id);
 
+        // A free thread id: a slot never used, or one whose thread exited and gave its
+        // stack back. The table doubles when every slot is taken.
         private int FreeSlot()
         {
-            for (int i = 1; i < MaxThreads; i++)
-                if (_threads[i] == null || _threads[i].State == KernelThread.ThreadState.Dead)
+            for (int i = 1; i < _threads.Length; i++)
+                if (_threads[i] == null || (_threads[i].State == KernelThread.ThreadState.Dead && _threads[i].Stack == null))
                     return i;
-            return -1;
+            int id = _threads.Length;
+            var bigger = new KernelThread[_threads.Length * 2];
+            for (int i = 0; i < _threads.Length; i++)
+                bigger[i] = _threads[i];
+            _threads = bigger;
+            return id;
         }
 
+        // Null at the thread limit or when no stack can be had.
         private KernelThread NewThread(delegate*<ulong, void> entry, ulong argument, string name)
         {
-            int id = FreeSlot();
-            if (id < 0)
+            if (_liveThreads >= ThreadLimit)
                 return null;
-            // A dead thread's stack is free once it switched away, which it has: its CPU
-            // switched with the kernel lock held, and we hold it now. Reuse it.
-            byte* stack = _threads[id] != null && _threads[id].Stack != null
-                ? _threads[id].Stack
-                : Internal.Runtime.RuntimeHeap.AllocateRaw(StackSize);
+            byte* stack = _stacks.Allocate();
+            if (stack == null)
+                return null;
+            int id = FreeSlot();
             var thread = new KernelThread(id, name)
             {
                 Stack = stack,
                 StackBottom = (ulong)stack,
                 StackTop = (ulong)(stack + StackSize),
                 State = KernelThread.ThreadState.Ready,
+                Entry = entry,
+                Argument = argument,
             };
             // The frame cpu_switch_context pops: RFLAGS, r15, r14, r13 (argument), r12
-            // (entry), rbp, rbx, then the return address cpu_thread_start. A new thread
-            // starts with known RFLAGS, not its creator's: interrupts off (kernel code
-            // runs so), DF, AC and NT clear.
+            // (entry), rbp, rbx, then the return address cpu_thread_start, which calls
+            // ThreadMain(id) (the entry is in the thread object). A new thread starts
+            // with known RFLAGS, not its creator's: interrupts off (kernel code runs
+            // so), DF, AC and NT clear.
             ulong* top = (ulong*)(stack + StackSize);
             ulong* frame = top - 8;
             frame[0] = UserMode.RflagsFixed;
             frame[1] = 0;
             frame[2] = 0;
-            frame[3] = argument;
-            frame[4] = (ulong)entry;
+            frame[3] = (ulong)id;
+            frame[4] = (ulong)(delegate*<ulong, void>)&ThreadMain;
             frame[5] = 0;
             frame[6] = 0;
             frame[7] = Native.ThreadStartAddress();
             thread.SavedRsp = (ulong)frame;
             _threads[id] = thread;
+            _liveThreads++;
             return thread;
+        }
+
+        // A new thread's first code: finish the switch that brought it here (the
+        // thread before it may have exited), then run its entry.
+        private static void ThreadMain(ulong id)
+        {
+            Scheduler scheduler = s_instance;
+            scheduler.FinishSwitch();
+            KernelThread me = scheduler._threads[id];
+            me.Entry(me.Argument);
+        }
+
+        // After a switch, on the new thread's stack: a thread that exited on this CPU
+        // has left its stack for good, so the stack goes back.
+        private void FinishSwitch()
+        {
+            int cpu = Cpu.CurrentIndex;
+            KernelThread exited = _exited[cpu];
+            if (exited == null)
+                return;
+            _exited[cpu] = null;
+            _stacks.Free(exited.Stack);
+            exited.Stack = null; // the slot may be reused now
         }
 
         // Wait until thread `id` has exited.
@@ -461,6 +528,7 @@ namespace CosmosKernel.Scheduling
         {
             KernelThread me = Current;
             me.State = KernelThread.ThreadState.Dead;
+            _liveThreads--;
             if (me.Joiner >= 0)
                 Unpark(me.Joiner);
             // A dead thread stays in its slot until the slot is reused: drop what it
@@ -495,17 +563,28 @@ namespace CosmosKernel.Scheduling
                 Cpu.SetKernelStack(next.KernelStackTop);
             if (previous.State == KernelThread.ThreadState.Dead)
             {
+                // Its stack goes back once we are off it: the next thread frees it.
+                _exited[cpu] = previous;
                 ulong discard; // nobody resumes a dead thread
                 Native.SwitchContext(&discard, next.SavedRsp);
                 return;
             }
-            fixed (ulong* save = &previous.SavedRsp) // no GC moves objects; fixed only satisfies C#
+            fixed (ulong* save = &previous.SavedRsp) // the collector moves no object; fixed only satisfies C#
                 Native.SwitchContext(save, next.SavedRsp);
+            FinishSwitch(); // back on this thread, maybe on another CPU
         }
 
         private void Enqueue(int id)
         {
-            _readyQueue[(_readyHead + _readyCount) % MaxThreads] = id;
+            if (_readyCount == _readyQueue.Length)
+            {
+                var bigger = new int[_readyQueue.Length * 2];
+                for (int i = 0; i < _readyCount; i++)
+                    bigger[i] = _readyQueue[(_readyHead + i) % _readyQueue.Length];
+                _readyQueue = bigger;
+                _readyHead = 0;
+            }
+            _readyQueue[(_readyHead + _readyCount) % _readyQueue.Length] = id;
             _readyCount++;
             WakeAHaltedCpu();
         }
@@ -528,7 +607,7 @@ namespace CosmosKernel.Scheduling
         private int Dequeue()
         {
             int id = _readyQueue[_readyHead];
-            _readyHead = (_readyHead + 1) % MaxThreads;
+            _readyHead = (_readyHead + 1) % _readyQueue.Length;
             _readyCount--;
             return id;
         }
