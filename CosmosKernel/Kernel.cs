@@ -79,6 +79,7 @@ namespace CosmosKernel
             var stacks = new Platform.KernelStacks(Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable);
             Scheduler = new Scheduling.Scheduler(stacks, Platform.KernelMemory.Frames.TotalFrames);
             var shootdown = new Platform.KernelTlbShootdown(Scheduler);
+            Processes.Limits.Initialize(Platform.KernelMemory.Frames.TotalFrames, Scheduler.ThreadLimit);
             stacks.AttachShootdown(shootdown);
             // From here on the heap collects garbage: the collector finds every
             // thread's stack through the scheduler.

@@ -27,7 +27,9 @@ namespace CosmosKernel.Userland.Programs
                 return LabCalls.Main(args);
             if (name == "soak")
                 return Soak.Main(args);
-            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes, racelab, bench, labcalls, soak)");
+            if (name == "limits")
+                return Limits.Main(args);
+            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes, racelab, bench, labcalls, soak, limits)");
             return 127;
         }
     }

@@ -54,6 +54,9 @@ namespace CosmosKernel.Memory
 
         public int RegionCount => _regions.Count;
 
+        // At most this many regions per address space (Linux's default vm.max_map_count).
+        public const int MaxRegions = 65530;
+
         // ---- mmap ------------------------------------------------------------------
 
         // Returns the mapped address, or a negative errno. The checks follow Linux
@@ -104,6 +107,12 @@ namespace CosmosKernel.Memory
                 return -Errno.EACCES; // ramdisk files are read-only
 
             MmLock.Lock();
+            // Linux's vm.max_map_count: a process cannot fill the kernel with regions.
+            if (_regions.Count >= MaxRegions)
+            {
+                MmLock.Unlock();
+                return -Errno.ENOMEM;
+            }
             ulong start;
             if (fixedAddress)
             {

@@ -16,6 +16,7 @@ namespace CosmosKernel.Memory
         public const int EEXIST = 17;
         public const int ENODEV = 19;
         public const int EINVAL = 22;
+        public const int ENFILE = 23;
         public const int EMFILE = 24;
         public const int EPIPE = 32;
         public const int ENAMETOOLONG = 36;

@@ -12,6 +12,11 @@ namespace CosmosKernel.Processes
     {
         public int References = 1;
 
+        // Open file descriptions in the whole kernel (Limits.OpenFiles bounds them).
+        public static int Count;
+
+        protected OpenFile() => Count++;
+
         // Whether it was opened for reading, for writing: read and write answer EBADF
         // otherwise, before they look at the buffer (Linux's FMODE_READ, FMODE_WRITE).
         public virtual bool Readable => true;
@@ -26,7 +31,10 @@ namespace CosmosKernel.Processes
         public void Release()
         {
             if (--References == 0)
+            {
+                Count--;
                 Closed();
+            }
         }
     }
 
@@ -60,11 +68,17 @@ namespace CosmosKernel.Processes
     // A pipe: a ring buffer with a read end and a write end. A reader of an empty pipe
     // sleeps until data or the last writer closes (then 0, end of file); a writer of a
     // full pipe sleeps until there is room or the last reader closes (then EPIPE).
+    //
+    // The buffer exists only while it holds bytes: made by the first write (ENOMEM
+    // when the kernel heap has no room for it, Limits.HeapHasRoom), dropped by the read
+    // that empties it. So an idle pipe costs a few hundred bytes, and the open-files
+    // limit, not the heap, bounds how many there are.
     public sealed unsafe class Pipe
     {
         public const int Capacity = 16 * 1024;
 
-        private readonly byte[] _buffer = new byte[Capacity];
+        private byte[] _buffer;            // null while empty
+        private bool _writerCopying;       // a writer's copy into _buffer is under way
         private int _head;                 // next byte to read
         private int _count;                // bytes in the buffer
         public int Readers = 1, Writers = 1;
@@ -127,6 +141,12 @@ namespace CosmosKernel.Processes
                 if (notCopied != 0)
                     break;
             }
+            // Empty, and no writer filling it: the buffer goes (the collector takes it).
+            if (_count == 0 && !_writerCopying)
+            {
+                _buffer = null;
+                _head = 0;
+            }
             WakeAll();
             return done > 0 ? (long)done : -Errno.EFAULT;
         }
@@ -146,14 +166,22 @@ namespace CosmosKernel.Processes
                     Sleep();
                     continue;
                 }
+                if (_buffer == null)
+                {
+                    if (!Limits.HeapHasRoom(Capacity))
+                        return done > 0 ? (long)done : -Errno.ENOMEM;
+                    _buffer = new byte[Capacity];
+                }
                 int tail = (_head + _count) % Capacity;
                 int contiguous = tail >= _head ? Capacity - tail : _head - tail;
                 if (contiguous > Capacity - _count)
                     contiguous = Capacity - _count;
                 ulong chunk = count - done < (ulong)contiguous ? count - done : (ulong)contiguous;
                 ulong notCopied;
+                _writerCopying = true;
                 fixed (byte* data = &_buffer[tail])
                     notCopied = Kernel.UserCopy.CopyFromUser(process.Space, data, buffer + done, chunk);
+                _writerCopying = false;
                 ulong copied = chunk - notCopied;
                 _count += (int)copied;
                 done += copied;

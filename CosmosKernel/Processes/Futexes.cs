@@ -10,7 +10,7 @@ namespace CosmosKernel.Processes
     // waker that changed it before is seen by the read. Either way no wake is lost.
     public static unsafe class Futexes
     {
-        private const int MaxWaiters = 64;
+        private const int InitialWaiters = 64; // the table doubles when every slot waits
 
         private struct Waiter
         {
@@ -29,8 +29,8 @@ namespace CosmosKernel.Processes
         public static void Initialize(Scheduler scheduler)
         {
             s_scheduler = scheduler;
-            s_waiters = new Waiter[MaxWaiters];
-            for (int i = 0; i < MaxWaiters; i++)
+            s_waiters = new Waiter[InitialWaiters];
+            for (int i = 0; i < InitialWaiters; i++)
                 s_waiters[i].Thread = -1;
         }
 
@@ -45,12 +45,7 @@ namespace CosmosKernel.Processes
         {
             if ((address & 3) != 0)
                 return -Errno.EINVAL;
-            int slot = -1;
-            for (int i = 0; i < MaxWaiters && slot < 0; i++)
-                if (s_waiters[i].Thread < 0)
-                    slot = i;
-            if (slot < 0)
-                return -Errno.EAGAIN;
+            int slot = FreeSlot();
             int me = s_scheduler.Current.Id;
             s_waiters[slot] = new Waiter { Thread = me, Space = space, Address = address, Sequence = ++s_sequence };
             int current;
@@ -85,6 +80,21 @@ namespace CosmosKernel.Processes
             return cancelled ? -Errno.EINTR : -Errno.ETIMEDOUT;
         }
 
+        // A free waiter slot; the table doubles when none is (slots keep their index:
+        // a waiter finds its own again after it sleeps).
+        private static int FreeSlot()
+        {
+            for (int i = 0; i < s_waiters.Length; i++)
+                if (s_waiters[i].Thread < 0)
+                    return i;
+            int slot = s_waiters.Length;
+            var bigger = new Waiter[s_waiters.Length * 2];
+            for (int i = 0; i < bigger.Length; i++)
+                bigger[i] = i < slot ? s_waiters[i] : new Waiter { Thread = -1 };
+            s_waiters = bigger;
+            return slot;
+        }
+
         // FUTEX_WAKE's checks of its address, made before it looks for waiters, as
         // Linux's get_futex_key (issue 16, item 10: it accepted any address): -EINVAL
         // unaligned, -EFAULT outside user space; a shared (not FUTEX_PRIVATE) futex's
@@ -111,7 +121,7 @@ namespace CosmosKernel.Processes
             while (woken < count)
             {
                 int oldest = -1;
-                for (int i = 0; i < MaxWaiters; i++)
+                for (int i = 0; i < s_waiters.Length; i++)
                 {
                     if (s_waiters[i].Thread < 0 || s_waiters[i].Woken || s_waiters[i].Cancelled
                         || s_waiters[i].Space != space || s_waiters[i].Address != address)
@@ -132,7 +142,7 @@ namespace CosmosKernel.Processes
         // The thread's process is ending: stop its wait.
         public static void Cancel(int thread)
         {
-            for (int i = 0; i < MaxWaiters; i++)
+            for (int i = 0; i < s_waiters.Length; i++)
             {
                 if (s_waiters[i].Thread == thread && !s_waiters[i].Woken)
                 {

@@ -93,12 +93,6 @@ namespace CosmosKernel.Processes
         // thread. Null when no thread is free.
         public static KernelThread StartThread(Process process, delegate*<ulong, void> kernelEntry, ulong entry, ulong rsp, ulong fs, bool start = true)
         {
-            int slot = -1;
-            for (int i = 0; i < process.ThreadIds.Length && slot < 0; i++)
-                if (process.ThreadIds[i] < 0)
-                    slot = i;
-            if (slot < 0)
-                return null;
             int id = s_scheduler.Spawn(kernelEntry, 0, process.Name, start);
             if (id < 0)
                 return null;
@@ -110,7 +104,7 @@ namespace CosmosKernel.Processes
             thread.FsBase = fs;
             thread.UserRflags = UserMode.InitialUserRflags; // interrupts on in ring 3: the timer preempts
             thread.Tid = process.LiveThreads == 0 ? process.Pid : ThreadIdBase + id;
-            process.ThreadIds[slot] = id;
+            process.ThreadIds.Add(id);
             process.LiveThreads++;
             return thread;
         }
@@ -136,13 +130,17 @@ namespace CosmosKernel.Processes
         public static long Fork(SyscallFrame* frame)
         {
             Process parent = Current;
+            if (ProcessTable.Count >= ProcessTable.Limit)
+                return -Errno.EAGAIN;
+            if (!Limits.HeapHasRoom(Limits.ProcessBytes + (ulong)parent.Space.RegionCount * Limits.RegionBytes))
+                return -Errno.ENOMEM;
             AddressSpace space = parent.Space.CloneForFork();
             if (space == null)
                 return -Errno.ENOMEM;
             var child = new Process(ProcessTable.NextPid(), parent.Pid, parent.Name, space) { Forked = true };
             child.BrkStart = parent.BrkStart;
             child.Brk = parent.Brk;
-            child.InheritFiles(parent);
+            child.Files.CopyFrom(parent.Files);
             if (!ProcessTable.Add(child))
             {
                 child.CloseAll();
@@ -201,9 +199,9 @@ namespace CosmosKernel.Processes
                 if ((options & WaitNoHang) != 0)
                     return 0;
                 int thread = s_scheduler.Current.Id;
-                me.AddChildWaiter(thread);
+                me.ChildWaiters.Add(thread);
                 s_scheduler.Park();
-                me.RemoveChildWaiter(thread);
+                me.ChildWaiters.Remove(thread);
                 if (me.Exiting)
                     return -Errno.EINTR;
             }
@@ -257,10 +255,10 @@ namespace CosmosKernel.Processes
         private static void BeginProcessExit(Process process)
         {
             process.Exiting = true;
-            for (int i = 0; i < process.ThreadIds.Length; i++)
+            for (int i = 0; i < process.ThreadIds.Count; i++)
             {
                 int id = process.ThreadIds[i];
-                if (id >= 0 && id != s_scheduler.Current.Id)
+                if (id != s_scheduler.Current.Id)
                 {
                     Futexes.Cancel(id);
                     s_scheduler.Wake(id);
@@ -280,9 +278,7 @@ namespace CosmosKernel.Processes
                 s_copier.CopyToUser(process.Space, me.ClearChildTid, (byte*)&zero, 4);
                 Futexes.Wake(process.Space, me.ClearChildTid, 1);
             }
-            for (int i = 0; i < process.ThreadIds.Length; i++)
-                if (process.ThreadIds[i] == me.Id)
-                    process.ThreadIds[i] = -1;
+            process.ThreadIds.Remove(me.Id);
             if (--process.LiveThreads == 0)
                 EndProcess(process);
             s_scheduler.ExitCurrent();
@@ -320,9 +316,8 @@ namespace CosmosKernel.Processes
                 s_scheduler.Unpark(process.ExitWaiter);
             Process parent = process.ParentPid == 0 ? null : ProcessTable.Find(process.ParentPid);
             if (parent != null)
-                for (int i = 0; i < parent.ChildWaiters.Length; i++)
-                    if (parent.ChildWaiters[i] >= 0)
-                        s_scheduler.Unpark(parent.ChildWaiters[i]);
+                for (int i = 0; i < parent.ChildWaiters.Count; i++)
+                    s_scheduler.Unpark(parent.ChildWaiters[i]);
             if (parent == null && process.ExitWaiter < 0)
                 ProcessTable.Remove(process); // nobody will reap it
         }

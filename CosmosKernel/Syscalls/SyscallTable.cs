@@ -132,6 +132,8 @@ namespace CosmosKernel.Syscalls
             {
                 if (modules[i].Name != name)
                     continue;
+                if (!Limits.HeapHasRoom(Limits.ProcessBytes))
+                    return -Errno.ENOMEM;
                 Process child = ProgramRunner.Spawn(modules[i], process.Pid);
                 return child == null ? -Errno.EAGAIN : child.Pid;
             }
@@ -158,6 +160,8 @@ namespace CosmosKernel.Syscalls
                 return -Errno.EINVAL;
             if ((flags & CloneSetTls) != 0 && tls >= Paging.UserSpaceEnd)
                 return -Errno.EPERM;
+            if (!Limits.HeapHasRoom(Limits.ThreadBytes))
+                return -Errno.ENOMEM;
             ulong fs = (flags & CloneSetTls) != 0 ? tls : Native.ReadMsr(UserMode.MsrFsBase);
             // The child runs only once its tid words are written: a user copy is a
             // scheduling point, and a child that ran (and exited, clearing its tid word)
@@ -278,6 +282,10 @@ namespace CosmosKernel.Syscalls
         {
             if ((flags & ~PipeCloexec) != 0)
                 return -Errno.EINVAL; // O_NONBLOCK and O_DIRECT are not supported
+            if (OpenFile.Count + 2 > Limits.OpenFiles)
+                return -Errno.ENFILE;
+            if (!Limits.HeapHasRoom(2 * Limits.FileBytes))
+                return -Errno.ENOMEM;
             var pipe = new Processes.Pipe();
             var reader = new PipeEnd(pipe, writer: false);
             var writer = new PipeEnd(pipe, writer: true);
@@ -308,6 +316,8 @@ namespace CosmosKernel.Syscalls
         {
             if (!Paging.IsPageAligned(offset) || protection > int.MaxValue || flags > int.MaxValue)
                 return -Errno.EINVAL;
+            if (!Limits.HeapHasRoom(Limits.RegionBytes))
+                return -Errno.ENOMEM;
             if (((int)flags & MapFlags.Anonymous) != 0)
                 return process.Space.Map(address, length, (int)protection, (int)flags, null, offset);
             if (!(process.File(fd) is RamdiskFileHandle handle))
@@ -329,6 +339,10 @@ namespace CosmosKernel.Syscalls
             Memory.RamdiskFile file = Ramdisk.Open(path);
             if (file == null)
                 return -Errno.ENOENT;
+            if (OpenFile.Count + 1 > Limits.OpenFiles)
+                return -Errno.ENFILE;
+            if (!Limits.HeapHasRoom(Limits.FileBytes))
+                return -Errno.ENOMEM;
             int fd = process.AddFile(new RamdiskFileHandle(file));
             return fd < 0 ? -Errno.EMFILE : fd;
         }

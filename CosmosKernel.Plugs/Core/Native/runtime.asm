@@ -1,5 +1,6 @@
 ; Native pieces of the Core runtime that every home links (the kernel and the user
-; programs): the interface-dispatch stub and the stack-protector cookie.
+; programs): the interface-dispatch stub, the stack-protector cookie and the
+; by-reference copy helper.
 bits 64
 ; ---------------------------------------------------------------------------
 ; Interface dispatch. A call site ILC could not devirtualize loads r11 with its
@@ -50,3 +51,16 @@ align 8
 global __security_cookie
 __security_cookie: dq 0x2B992DDFA23249D6
 
+
+; Copying a struct that holds references (ILC's copy with write barrier): one
+; reference from [rsi] to [rdi], both advanced by 8 (rcx is the helper's to use).
+; The collector needs no barrier: it does not move objects and marks everything
+; reachable at each collection, so this is a plain copy.
+section .text
+global RhpByRefAssignRef
+RhpByRefAssignRef:
+    mov rcx, [rsi]
+    mov [rdi], rcx
+    add rdi, 8
+    add rsi, 8
+    ret

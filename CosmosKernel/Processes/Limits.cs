@@ -1,0 +1,52 @@
+namespace CosmosKernel.Processes
+{
+    // The kernel's limits, in one place. Each is set at boot from the machine (RAM,
+    // the kernel heap), as Linux scales its own, and each has the errno Linux gives at
+    // the limit, so a program that asks for too much gets an answer, never a kernel
+    // that runs out of memory:
+    //
+    //   threads         Scheduler.ThreadLimit: kernel stacks may take an eighth of RAM
+    //                   (Linux's threads-max); clone and fork answer EAGAIN beyond it
+    //   processes       ProcessTable.Limit = the thread limit (zombies count); EAGAIN
+    //   descriptors     FileTable.DescriptorLimit = 1024 per process (RLIMIT_NOFILE); EMFILE
+    //   open files      OpenFiles: a tenth of RAM at 1 KiB each, at least 8192 (Linux's
+    //                   file-max); pipe and open answer ENFILE beyond it
+    //   mappings        AddressSpace.MaxRegions = 65530 per process (vm.max_map_count); ENOMEM
+    //   kernel heap     a syscall that makes kernel objects first asks HeapHasRoom: when
+    //                   even after a collection less than HeapReserve (an eighth of the
+    //                   heap) would be left, it answers ENOMEM (Linux: a failed kmalloc).
+    //                   The reserve is for what a syscall allocates on its way (strings,
+    //                   temporary arrays), which nothing checks one by one.
+    //
+    // Guarded by the kernel lock (the counters they are compared with are).
+    public static class Limits
+    {
+        public static int OpenFiles = 8192;
+        public static ulong HeapReserve;
+
+        public static void Initialize(ulong totalFrames, int threadLimit)
+        {
+            ProcessTable.Limit = threadLimit;
+            ulong byMemory = totalFrames * 4096 / 10 / 1024;
+            OpenFiles = byMemory < 8192 ? 8192 : byMemory > int.MaxValue ? int.MaxValue : (int)byMemory;
+            HeapReserve = Internal.Runtime.RuntimeHeap.Capacity / 8;
+        }
+
+        // Whether `bytes` more of kernel heap leave the reserve untouched (collecting
+        // first when they would not).
+        public static bool HeapHasRoom(ulong bytes)
+        {
+            if (Internal.Runtime.RuntimeHeap.BytesAvailable >= bytes + HeapReserve)
+                return true;
+            Internal.Runtime.RuntimeHeap.Collect();
+            return Internal.Runtime.RuntimeHeap.BytesAvailable >= bytes + HeapReserve;
+        }
+
+        // What a syscall's new objects take from the heap, roughly (measured on this
+        // kernel, rounded up): the admission check's sizes.
+        public const ulong ThreadBytes = 1024;
+        public const ulong ProcessBytes = 8 * 1024;
+        public const ulong RegionBytes = 256;
+        public const ulong FileBytes = 512;
+    }
+}

@@ -1,0 +1,39 @@
+namespace CosmosKernel.Processes
+{
+    // A set of kernel thread ids (a process's threads, its threads in wait4): an array
+    // that doubles when full, so a process has as many threads as the scheduler lets
+    // it (Scheduler.ThreadLimit), not a fixed few. Unordered: removal moves the last
+    // id into the hole. Guarded by its owner's lock (the kernel lock, like Process).
+    public sealed class ThreadIdSet
+    {
+        private int[] _ids = new int[4];
+        private int _count;
+
+        public int Count => _count;
+        public int this[int index] => _ids[index];
+
+        public void Add(int id)
+        {
+            if (_count == _ids.Length)
+            {
+                var bigger = new int[_ids.Length * 2];
+                for (int i = 0; i < _count; i++)
+                    bigger[i] = _ids[i];
+                _ids = bigger;
+            }
+            _ids[_count++] = id;
+        }
+
+        public void Remove(int id)
+        {
+            for (int i = 0; i < _count; i++)
+            {
+                if (_ids[i] == id)
+                {
+                    _ids[i] = _ids[--_count];
+                    return;
+                }
+            }
+        }
+    }
+}
