@@ -12,6 +12,7 @@ namespace CosmosKernel
     //   selftest=hang  never finish (tests the harness's timeout)
     //   selftest=naive-fault   a naive user copy from an unmapped buffer: kernel panic
     //   selftest=smap  a direct kernel read of user memory: SMAP makes it fault
+    //   selftest=heap-exhaust  fill the kernel heap: the out-of-memory panic
     //   strategy=pagelock|mmlock|extable|pin|naive   the user-copy strategy
     //   run=hello,hostile,...   the user programs (GRUB modules) to run, in order (default init)
     //   lab            the race lab (run=racelab by default) and its syscalls: without
@@ -138,6 +139,20 @@ namespace CosmosKernel
                 Console.WriteLine("selftest: the kernel reads user memory at 0x20000000 directly");
                 Native.FaultReadQword((ulong)page);
                 Console.WriteLine("selftest: SMAP did not stop a direct kernel read of user memory");
+            }
+            else if (deliberate == "heap-exhaust")
+            {
+                // Keep allocating until the kernel heap is full: the panic must say so
+                // and stop the machine (issue 16, item 6: it hung without a word,
+                // its message built by an allocation that waited for the heap's lock).
+                Console.WriteLine("selftest: filling the kernel heap");
+                object[] kept = null;
+                while (true)
+                {
+                    var link = new object[1024];
+                    link[0] = kept;
+                    kept = link;
+                }
             }
             else if (deliberate == "ud")
             {

@@ -75,3 +75,19 @@ public class CrashReportTests
         Assert.That(boot.Describe(), Does.Contain("(timed out)").And.Contain("selftest: hanging on purpose"));
     }
 }
+
+// The kernel heap full (issue 16, item 6): the panic says so and the machine stops
+// with the crash status, instead of hanging without a word.
+[TestFixture]
+public class HeapExhaustionTests
+{
+    [Test]
+    public void AFullKernelHeapIsAPanicWithItsMessage()
+    {
+        BootResult boot = KernelBoot.RunToExit("exit selftest=heap-exhaust");
+        Assert.That(boot.Lines, Has.Some.EqualTo("selftest: filling the kernel heap"), boot.Describe());
+        Assert.That(boot.Lines, Has.Some.Match(@"^\*\*\* CosmosKernel panic: kernel heap exhausted: a block of \d+ bytes does not fit \*\*\*$"), boot.Describe());
+        Assert.That(boot.Lines, Has.Some.StartsWith("PANIC message=kernel heap exhausted"));
+        Assert.That(boot.KernelStatus, Is.EqualTo(3), "the crash status");
+    }
+}

@@ -3,7 +3,7 @@ using CosmosKernel.Launcher;
 
 namespace CosmosKernel.Tests.Boot;
 
-// A program asks for more descriptors, threads and processes than the kernel gives
+// A program asks for more descriptors, threads, processes and pipes full of bytes than the kernel gives
 // (on 256 MiB and 2 CPUs): it gets Linux's errno at a limit that scales with RAM (not
 // the fixed 32 descriptors, 16 threads a process, 64 processes of before), the kernel
 // goes on, and everything comes back once the program lets go (a second round
@@ -15,7 +15,7 @@ public class LimitsTests
     public void TooManyFilesThreadsAndProcessesGetTheirErrnoAndGiveEverythingBack()
     {
         BootResult boot = KernelBoot.Run("exit lab run=limits", cpus: 2, timeout: TimeSpan.FromMinutes(5));
-        var rounds = boot.Lines.Select(l => Regex.Match(l, @"^LIMITS files=(\d+) files_errno=(\d+) threads=(\d+) threads_errno=(\d+) processes=(\d+) processes_errno=(\d+)$"))
+        var rounds = boot.Lines.Select(l => Regex.Match(l, @"^LIMITS files=(\d+) files_errno=(\d+) threads=(\d+) threads_errno=(\d+) processes=(\d+) processes_errno=(\d+) pipes=(\d+) pipes_errno=(\d+)$"))
             .Where(m => m.Success).ToList();
         Assert.That(rounds, Has.Count.EqualTo(2), "two rounds\n" + boot.Describe());
         foreach (Match m in rounds)
@@ -27,6 +27,8 @@ public class LimitsTests
             Assert.That(N(4), Is.EqualTo(11), "EAGAIN at the thread limit");
             Assert.That(N(5), Is.GreaterThan(200), "processes scale with RAM too");
             Assert.That(N(6), Is.EqualTo(11), "EAGAIN at the process limit");
+            Assert.That(N(7), Is.GreaterThan(300), "pipes holding bytes (a 16 KiB buffer of kernel heap each)");
+            Assert.That(N(8), Is.AnyOf(23, 12), "ENFILE at the open-files limit, or ENOMEM where memory runs short first: not a kernel that stops");
         }
         Match back = boot.Lines.Select(l => Regex.Match(l, @"^LIMITS_BACK heap=(-?\d+) frames=(-?\d+) processes_left=(-?\d+) threads_left=(-?\d+)$"))
             .FirstOrDefault(m => m.Success) ?? throw new AssertionException("no LIMITS_BACK line\n" + boot.Describe());

@@ -17,7 +17,7 @@ namespace CosmosKernel.Userland.Programs
     //   LIMITS_BACK heap=B frames=0 processes_left=0 threads_left=0
     public static unsafe class Limits
     {
-        private const int EAGAIN = 11, EMFILE = 24;
+        private const int EAGAIN = 11, ENOMEM = 12, ENFILE = 23, EMFILE = 24;
         private const ulong ThreadStackSize = 16 * 1024;
         private const ulong CloneFlags = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 // VM FS FILES SIGHAND THREAD SYSVSEM
             | 0x100000 | 0x200000;                                                       // PARENT_SETTID CHILD_CLEARTID
@@ -68,16 +68,103 @@ namespace CosmosKernel.Userland.Programs
             long filesErrno = Files(out int files);
             long threadsErrno = Threads(out int threads);
             long processesErrno = Processes(out int processes);
+            long heapErrno = FullPipes(out int pipes);
             Console.WriteLine("limits: opened " + files.ToString() + " files, then " + Name(filesErrno));
             Console.WriteLine("limits: started " + threads.ToString() + " threads, then " + Name(threadsErrno));
             Console.WriteLine("limits: forked " + processes.ToString() + " processes, then " + Name(processesErrno));
+            Console.WriteLine("limits: filled " + pipes.ToString() + " pipes' buffers, then " + Name(heapErrno));
             Console.WriteLine("LIMITS files=" + files.ToString() + " files_errno=" + (-filesErrno).ToString()
                 + " threads=" + threads.ToString() + " threads_errno=" + (-threadsErrno).ToString()
-                + " processes=" + processes.ToString() + " processes_errno=" + (-processesErrno).ToString());
-            return filesErrno == -EMFILE && threadsErrno == -EAGAIN && processesErrno == -EAGAIN ? 0 : 1;
+                + " processes=" + processes.ToString() + " processes_errno=" + (-processesErrno).ToString()
+                + " pipes=" + pipes.ToString() + " pipes_errno=" + (-heapErrno).ToString());
+            return filesErrno == -EMFILE && threadsErrno == -EAGAIN && processesErrno == -EAGAIN
+                && (heapErrno == -ENFILE || heapErrno == -ENOMEM) ? 0 : 1;
         }
 
-        private static string Name(long errno) => errno == -EMFILE ? "EMFILE" : errno == -EAGAIN ? "EAGAIN" : "errno " + (-errno).ToString();
+        private static string Name(long errno)
+            => errno == -EMFILE ? "EMFILE" : errno == -EAGAIN ? "EAGAIN" : errno == -ENOMEM ? "ENOMEM" : errno == -ENFILE ? "ENFILE" : "errno " + (-errno).ToString();
+
+        // Pipes with a byte in each (each byte takes the pipe's 16 KiB buffer) until the
+        // kernel says no: children that fill pipes until their descriptors run out, and
+        // stay, until one meets the kernel's own limit (ENFILE, or ENOMEM where memory
+        // runs short first) instead. Then every child lets go. Returns that last answer.
+        private static long FullPipes(out int filled)
+        {
+            filled = 0;
+            int* report = stackalloc int[2];
+            int* release = stackalloc int[2];
+            Sys.Pipe(report);
+            Sys.Pipe(release);
+            long result = 0;
+            int children = 0;
+            for (int i = 0; i < 256 && (result == 0 || result == -EMFILE); i++)
+            {
+                long pid = Sys.Fork();
+                if (pid == 0)
+                    Sys.Exit(FillPipesAndWait(report[1], release[0], release[1]));
+                if (pid < 0)
+                {
+                    result = pid;
+                    break;
+                }
+                children++;
+                long* answer = stackalloc long[2]; // pipes filled, then the errno that stopped it
+                Sys.Read(report[0], (byte*)answer, 16);
+                filled += (int)answer[0];
+                result = answer[1];
+            }
+            Sys.Close(release[1]);
+            for (int i = 0; i < children; i++)
+                Sys.Wait(-1, out int status);
+            Sys.Close(release[0]);
+            Sys.Close(report[0]);
+            Sys.Close(report[1]);
+            return result;
+        }
+
+        private const int Recent = 16;
+
+        private static int FillPipesAndWait(int report, int releaseRead, int releaseWrite)
+        {
+            Sys.Close(releaseWrite);
+            long* answer = stackalloc long[2];
+            int* fds = stackalloc int[2];
+            int* recent = stackalloc int[2 * Recent]; // the last Recent pipes filled
+            byte one = 1;
+            while (true)
+            {
+                long result = Sys.Pipe(fds);
+                if (result == 0)
+                {
+                    result = Sys.Write(fds[1], &one, 1);
+                    if (result == 1)
+                    {
+                        recent[2 * (answer[0] % Recent)] = fds[0];
+                        recent[2 * (answer[0] % Recent) + 1] = fds[1];
+                        answer[0]++;
+                        continue;
+                    }
+                    Sys.Close(fds[0]);
+                    Sys.Close(fds[1]);
+                }
+                answer[1] = result;
+                break;
+            }
+            // The report needs a pipe buffer too: give some back first (at the heap's
+            // limit there would be no room for it; and the collector, conservative on
+            // stacks, may still see the last one or two as reachable).
+            long giveBack = answer[0] < Recent ? answer[0] : Recent;
+            for (long i = 0; i < giveBack; i++)
+            {
+                long slot = (answer[0] - 1 - i) % Recent;
+                Sys.Close(recent[2 * slot]);
+                Sys.Close(recent[2 * slot + 1]);
+            }
+            Sys.Write(report, (byte*)answer, 16);
+            byte b;
+            Sys.Read(releaseRead, &b, 1); // until the parent closes the release pipe
+            return 0;
+        }
 
         // Open one file until the kernel says no; close them all. Returns that answer.
         private static long Files(out int opened)

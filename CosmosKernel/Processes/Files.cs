@@ -71,8 +71,10 @@ namespace CosmosKernel.Processes
     //
     // The buffer exists only while it holds bytes: made by the first write (ENOMEM
     // when the kernel heap has no room for it, Limits.HeapHasRoom), dropped by the read
-    // that empties it. So an idle pipe costs a few hundred bytes, and the open-files
-    // limit, not the heap, bounds how many there are.
+    // that empties it (the collector takes it). So an idle pipe costs a few hundred
+    // bytes, and the kernel heap bounds how many pipes hold bytes at once. One heap
+    // array, so a transfer is one user copy: the race lab's scenarios copy 16 KiB at a
+    // time, as the strategies promise (frames, not contiguous, would cut it per page).
     public sealed unsafe class Pipe
     {
         public const int Capacity = 16 * 1024;

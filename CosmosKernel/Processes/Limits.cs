@@ -32,15 +32,18 @@ namespace CosmosKernel.Processes
             HeapReserve = Internal.Runtime.RuntimeHeap.Capacity / 8;
         }
 
-        // Whether `bytes` more of kernel heap leave the reserve untouched (collecting
-        // first when they would not).
+        // Whether `bytes` more of kernel heap leave the reserve untouched, in a block
+        // big enough for the largest of them (collecting first when not).
         public static bool HeapHasRoom(ulong bytes)
         {
-            if (Internal.Runtime.RuntimeHeap.BytesAvailable >= bytes + HeapReserve)
+            if (Fits(bytes))
                 return true;
             Internal.Runtime.RuntimeHeap.Collect();
-            return Internal.Runtime.RuntimeHeap.BytesAvailable >= bytes + HeapReserve;
+            return Fits(bytes);
         }
+
+        private static bool Fits(ulong bytes)
+            => Internal.Runtime.RuntimeHeap.BytesAvailable >= bytes + HeapReserve && Internal.Runtime.RuntimeHeap.HasBlockFor(bytes);
 
         // What a syscall's new objects take from the heap, roughly (measured on this
         // kernel, rounded up): the admission check's sizes.

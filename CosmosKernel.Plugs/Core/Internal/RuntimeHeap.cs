@@ -91,6 +91,22 @@ namespace Internal.Runtime
 
         public static void SetCollector(delegate*<void> collector) => s_collector = collector;
 
+        // Whether an object of `size` bytes would find a block now (free memory may be
+        // plenty and still in pieces too small for it).
+        public static bool HasBlockFor(ulong size)
+        {
+            ulong total = RoundUp(size + 8);
+            Lock();
+            EnsureInitialized();
+            bool found = (ulong)(s_end - s_next) >= total;
+            for (ulong sizeClass = total / Granule - 1; !found && sizeClass < SizeClasses; sizeClass++)
+                found = s_freeLists[sizeClass] != null && (sizeClass + 1) * Granule >= total;
+            for (byte* block = s_largeBlocks; !found && block != null; block = *(byte**)(block + LinkOffset))
+                found = SizeOf(block) >= total;
+            Unlock();
+            return found;
+        }
+
         private static void Lock()
         {
             while (System.Threading.Interlocked.CompareExchange(ref s_lock, 1, 0) != 0)
