@@ -191,14 +191,22 @@ public class RaceLabTests
         Assert.That(boot.KernelStatus, Is.EqualTo(3), "the exit status says the kernel crashed");
     }
 
-    [Test(Description = "naive on four CPUs: scenario 2's jittered munmaps catch it (an oops, or a write into a freed frame)")]
+    [Test(Description = "naive on four CPUs: the jittered munmaps and mprotects catch it (an oops, or a write into a freed frame)")]
     public void NaiveIsCaughtOnFourCpus()
     {
+        // Each run's timing is jittered, so which destructive scenario lands first varies
+        // with the host's load (scenario 2 alone missed once in 16 runs on a busy host):
+        // naive must be caught by at least one of them.
         BootResult boot = KernelBoot.RunToExit("exit lab strategy=naive", 4);
-        Cell cell = RaceLine(boot, "munmap-during-read");
-        Assert.That(cell.KernelOops + cell.PoisonViolations, Is.GreaterThan(0), "naive is caught in scenario 2\n" + boot.Describe());
+        int caught = 0;
         foreach (string scenario in Scenarios)
-            RaceLine(boot, scenario);
+        {
+            Cell cell = RaceLine(boot, scenario);
+            if (Destructive(scenario))
+                caught += cell.KernelOops + cell.PoisonViolations;
+        }
+        Assert.That(caught, Is.GreaterThan(0), "naive is caught by a destructive scenario\n" + boot.Describe());
+        Assert.That(boot.KernelStatus, Is.EqualTo(3), "an oops: the exit status says the kernel crashed");
     }
 
     [Test(Description = "lab: every scenario under every strategy in one boot on four CPUs, with a summary table")]

@@ -26,19 +26,6 @@ namespace CosmosKernel.Userland.Runtime
             return status;
         }
 
-        private static void WriteDecimal(ulong value)
-        {
-            char* digits = stackalloc char[20];
-            int count = 0;
-            do
-            {
-                digits[19 - count++] = (char)('0' + value % 10);
-                value /= 10;
-            } while (value != 0);
-            for (int i = 20 - count; i < 20; i++)
-                Console.Write(digits[i]);
-        }
-
         // Writes the message piece by piece: a panic may report an exhausted heap.
         private static void Panic(string prefix, ulong value, string suffix)
         {
@@ -46,7 +33,7 @@ namespace CosmosKernel.Userland.Runtime
             Console.Write("panic in user program: ");
             Console.Write(prefix);
             if (value != ulong.MaxValue)
-                WriteDecimal(value);
+                Console.WriteDecimal(value);
             if (suffix != null)
                 Console.Write(suffix);
             Console.WriteLine();

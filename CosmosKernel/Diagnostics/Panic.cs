@@ -41,22 +41,9 @@ namespace CosmosKernel.Diagnostics
         {
             Console.Write(prefix);
             if (value != NoValue)
-                WriteDecimal(value);
+                Console.WriteDecimal(value);
             if (suffix != null)
                 Console.Write(suffix);
-        }
-
-        public static void WriteDecimal(ulong value)
-        {
-            char* digits = stackalloc char[20];
-            int count = 0;
-            do
-            {
-                digits[19 - count++] = (char)('0' + value % 10);
-                value /= 10;
-            } while (value != 0);
-            for (int i = 20 - count; i < 20; i++)
-                Console.Write(digits[i]);
         }
 
         public static void WriteHex(ulong value)

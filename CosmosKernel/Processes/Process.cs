@@ -1,4 +1,5 @@
 using CosmosKernel.Memory;
+using CosmosKernel.Threading;
 
 namespace CosmosKernel.Processes
 {

@@ -65,8 +65,7 @@ namespace CosmosKernel.Scheduling
         private long _pendingTicks; // CPU 0's timer interrupts not yet counted into Ticks
         // The threads in Sleep (KernelThread.WakeAt: the TSC value the sleep ends at;
         // 0 = not sleeping, Woken = ended).
-        private KernelThread[] _sleepers = new KernelThread[8];
-        private int _sleeperCount;
+        private readonly ThreadIdSet _sleepers = new ThreadIdSet();
         private const ulong Woken = ulong.MaxValue;
         private uint _apicTimerCount; // local APIC timer count for one tick (measured at StartTimer)
 
@@ -264,9 +263,9 @@ namespace CosmosKernel.Scheduling
                 return;
             Ticks += (ulong)pending;
             ulong now = Native.ReadTimestampCounter();
-            for (int i = 0; i < _sleeperCount; i++)
+            for (int i = 0; i < _sleepers.Count; i++)
             {
-                KernelThread sleeper = _sleepers[i];
+                KernelThread sleeper = _threads[_sleepers[i]];
                 if (sleeper.WakeAt != Woken && sleeper.WakeAt <= now)
                 {
                     sleeper.WakeAt = Woken;
@@ -281,13 +280,13 @@ namespace CosmosKernel.Scheduling
         {
             KernelThread me = Current;
             me.WakeAt = Native.ReadTimestampCounter() + (ticks * Pit.TscPerSecond + TickHz - 1) / TickHz; // rounded up
-            AddSleeper(me);
+            _sleepers.Add(me.Id);
             while (me.WakeAt != Woken)
             {
                 Park();
                 CountTicks();
             }
-            RemoveSleeper(me);
+            _sleepers.Remove(me.Id);
             me.WakeAt = 0;
         }
 
@@ -302,35 +301,10 @@ namespace CosmosKernel.Scheduling
             }
         }
 
-        private void AddSleeper(KernelThread thread)
-        {
-            if (_sleeperCount == _sleepers.Length)
-            {
-                var bigger = new KernelThread[_sleepers.Length * 2];
-                for (int i = 0; i < _sleeperCount; i++)
-                    bigger[i] = _sleepers[i];
-                _sleepers = bigger;
-            }
-            _sleepers[_sleeperCount++] = thread;
-        }
-
-        private void RemoveSleeper(KernelThread thread)
-        {
-            for (int i = 0; i < _sleeperCount; i++)
-            {
-                if (_sleepers[i] == thread)
-                {
-                    _sleepers[i] = _sleepers[--_sleeperCount];
-                    _sleepers[_sleeperCount] = null;
-                    return;
-                }
-            }
-        }
-
         private bool AnyoneSleeping()
         {
-            for (int i = 0; i < _sleeperCount; i++)
-                if (_sleepers[i].State == KernelThread.ThreadState.Blocked)
+            for (int i = 0; i < _sleepers.Count; i++)
+                if (_threads[_sleepers[i]].State == KernelThread.ThreadState.Blocked)
                     return true;
             return false;
         }

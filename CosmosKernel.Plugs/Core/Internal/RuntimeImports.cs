@@ -91,14 +91,12 @@ namespace Internal.Runtime
 
         private static void WriteDecimal(ulong value)
         {
-            byte* digits = stackalloc byte[20];
-            int count = 0;
-            do
-            {
-                digits[19 - count++] = (byte)('0' + value % 10);
-                value /= 10;
-            } while (value != 0);
-            RuntimeImports.DebugWrite(digits + 20 - count, (ulong)count);
+            char* digits = stackalloc char[20];
+            byte* bytes = stackalloc byte[20];
+            int start = System.Number.WriteDecimal(digits, 20, value);
+            for (int i = start; i < 20; i++)
+                bytes[i] = (byte)digits[i];
+            RuntimeImports.DebugWrite(bytes + start, (ulong)(20 - start));
         }
     }
 }

@@ -5,7 +5,7 @@ namespace System
     // Cosmos-style console: Console.WriteLine goes to whatever the HAL installed with
     // SetOut (the screen and COM1 at once, see HAL/MirroredConsole.cs). Until then,
     // output is dropped rather than written to hardware the Core level does not own.
-    public static class Console
+    public static unsafe class Console
     {
         private static TextWriter s_out;
 
@@ -16,6 +16,15 @@ namespace System
         public static void Write(char c) => s_out?.Write(c);
         public static void Write(string s) => s_out?.Write(s);
         public static void WriteLine() => s_out?.Write("\n");
+
+        // A number in decimal, without building a string (which allocates): for panic
+        // paths, which may report an exhausted heap.
+        public static void WriteDecimal(ulong value)
+        {
+            char* digits = stackalloc char[20];
+            for (int i = Number.WriteDecimal(digits, 20, value); i < 20; i++)
+                Write(digits[i]);
+        }
 
         public static void WriteLine(string s)
         {

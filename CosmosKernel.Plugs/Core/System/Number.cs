@@ -55,7 +55,8 @@ namespace System
             return new string(buffer + 16 - count, 0, count);
         }
 
-        private static int WriteDecimal(char* buffer, int end, ulong value)
+        // The digits of value, ending at buffer[end - 1]; returns where they start.
+        internal static int WriteDecimal(char* buffer, int end, ulong value)
         {
             int position = end;
             do

@@ -1,9 +1,9 @@
-namespace CosmosKernel.Processes
+namespace CosmosKernel.Threading
 {
-    // A set of kernel thread ids (a process's threads, its threads in wait4): an array
-    // that doubles when full, so a process has as many threads as the scheduler lets
-    // it (Scheduler.ThreadLimit), not a fixed few. Unordered: removal moves the last
-    // id into the hole. Guarded by its owner's lock (the kernel lock, like Process).
+    // A set of thread ids (a process's threads, its threads in wait4, the scheduler's
+    // sleepers): an array that doubles when full, so it holds as many as the scheduler
+    // lets run (Scheduler.ThreadLimit), not a fixed few. Unordered: removal moves the
+    // last id into the hole. Not thread-safe by itself: its owner's lock guards it.
     public sealed class ThreadIdSet
     {
         private int[] _ids = new int[4];
