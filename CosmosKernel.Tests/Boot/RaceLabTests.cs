@@ -206,7 +206,6 @@ public class RaceLabTests
                 caught += cell.KernelOops + cell.PoisonViolations;
         }
         Assert.That(caught, Is.GreaterThan(0), "naive is caught by a destructive scenario\n" + boot.Describe());
-        Assert.That(boot.KernelStatus, Is.EqualTo(3), "an oops: the exit status says the kernel crashed");
     }
 
     [Test(Description = "lab: every scenario under every strategy in one boot on four CPUs, with a summary table")]
