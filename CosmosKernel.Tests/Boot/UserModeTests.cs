@@ -124,6 +124,33 @@ public class ProgramNameTests
     }
 }
 
+// Program arguments from the kernel command line: run=NAME:ARG1:ARG2 gives the program
+// argv { NAME, ARG1, ARG2 } (so a fuzzer's seed replays), each entry of run= its own.
+[TestFixture]
+public class ProgramArgumentTests
+{
+    [Test]
+    public void EachProgramGetsTheArgumentsOfItsOwnEntry()
+    {
+        BootResult boot = KernelBoot.RunToExit("exit run=hello:one:2:three,hello,hello::last");
+        string[] argvLines = boot.Lines.Where(l => l.StartsWith("Hello from C#") || l.StartsWith("hello: argv[")).ToArray();
+        Assert.That(argvLines, Is.EqualTo(new[]
+        {
+            "Hello from C# in ring 3! (pid 1, argv[0] = hello)",
+            "hello: argv[1] = \"one\"",
+            "hello: argv[2] = \"2\"",
+            "hello: argv[3] = \"three\"",
+            "Hello from C# in ring 3! (pid 2, argv[0] = hello)",
+            "Hello from C# in ring 3! (pid 3, argv[0] = hello)",
+            "hello: argv[1] = \"\"",
+            "hello: argv[2] = \"last\"",
+        }), boot.Describe());
+        for (int pid = 1; pid <= 3; pid++)
+            Assert.That(boot.Lines, Has.Some.EqualTo("process " + pid + " (hello) exited with status 0"), "the module is the name before the first colon");
+        Assert.That(boot.KernelStatus, Is.EqualTo(0), boot.Describe());
+    }
+}
+
 // The lab's and the benchmarks' syscalls (strategy switching, the double-fetch demo,
 // timed copies, lock fairness) are for `lab` and `bench` boots only: elsewhere any
 // program could switch every copy's strategy or keep the kernel busy for minutes.
