@@ -191,6 +191,8 @@ namespace CosmosKernel
         }
 
         // Run the named GRUB modules (comma-separated) one after another in ring 3.
+        // An entry NAME:ARG1:ARG2 gives the program argv { NAME, ARG1, ARG2 } (so a
+        // fuzzer's seed replays from the command line; the options' words have no spaces).
         private void RunPrograms(string names)
         {
             int start = 0;
@@ -198,7 +200,8 @@ namespace CosmosKernel
             {
                 int comma = names.IndexOf(',', start);
                 int end = comma < 0 ? names.Length : comma;
-                string name = names.Substring(start, end - start);
+                string[] argv = SplitArguments(names.Substring(start, end - start));
+                string name = argv[0];
                 start = end + 1;
                 if (name.Length == 0)
                     continue;
@@ -209,7 +212,7 @@ namespace CosmosKernel
                         continue;
                     found = true;
                     Console.WriteLine("init: running " + name);
-                    Processes.Process process = Processes.ProgramRunner.Spawn(_boot.Modules[i], 0);
+                    Processes.Process process = Processes.ProgramRunner.Spawn(_boot.Modules[i], 0, argv);
                     if (process != null)
                     {
                         int status = Processes.ProgramRunner.WaitAndReap(process);
@@ -220,6 +223,26 @@ namespace CosmosKernel
                 if (!found)
                     Console.WriteLine("init: no program named \"" + name + "\" (GRUB modules: " + ModuleNames() + ")");
             }
+        }
+
+        // "NAME:ARG1:ARG2" -> { NAME, ARG1, ARG2 }: argv[0] is the module name, as for a
+        // program run without arguments.
+        private static string[] SplitArguments(string entry)
+        {
+            int count = 1;
+            for (int i = 0; i < entry.Length; i++)
+                if (entry[i] == ':')
+                    count++;
+            var argv = new string[count];
+            int start = 0;
+            for (int n = 0; n < count; n++)
+            {
+                int colon = entry.IndexOf(':', start);
+                int end = colon < 0 ? entry.Length : colon;
+                argv[n] = entry.Substring(start, end - start);
+                start = end + 1;
+            }
+            return argv;
         }
 
         // The kernel heap at the end of the run: what the collector did and what is live.

@@ -119,8 +119,35 @@ public class ProgramNameTests
     {
         BootResult boot = KernelBoot.RunToExit("exit run=nosuchprogram");
         // The message lists the GRUB modules, in grub.cfg's order (the last is the console font).
-        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, threads, init, forktest, pipes, racelab, bench, labcalls, soak, limits, asmhello, hostile, segv, kernelread, cow, futexes, readwrite, rflags, waiters, font)"));
+        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, threads, init, forktest, pipes, racelab, bench, labcalls, soak, limits, asmhello, hostile, segv, kernelread, cow, futexes, readwrite, rflags, waiters, fuzz, font)"));
         Assert.That(boot.KernelStatus, Is.EqualTo(0));
+    }
+}
+
+// Program arguments from the kernel command line: run=NAME:ARG1:ARG2 gives the program
+// argv { NAME, ARG1, ARG2 } (so a fuzzer's seed replays), each entry of run= its own.
+[TestFixture]
+public class ProgramArgumentTests
+{
+    [Test]
+    public void EachProgramGetsTheArgumentsOfItsOwnEntry()
+    {
+        BootResult boot = KernelBoot.RunToExit("exit run=hello:one:2:three,hello,hello::last");
+        string[] argvLines = boot.Lines.Where(l => l.StartsWith("Hello from C#") || l.StartsWith("hello: argv[")).ToArray();
+        Assert.That(argvLines, Is.EqualTo(new[]
+        {
+            "Hello from C# in ring 3! (pid 1, argv[0] = hello)",
+            "hello: argv[1] = \"one\"",
+            "hello: argv[2] = \"2\"",
+            "hello: argv[3] = \"three\"",
+            "Hello from C# in ring 3! (pid 2, argv[0] = hello)",
+            "Hello from C# in ring 3! (pid 3, argv[0] = hello)",
+            "hello: argv[1] = \"\"",
+            "hello: argv[2] = \"last\"",
+        }), boot.Describe());
+        for (int pid = 1; pid <= 3; pid++)
+            Assert.That(boot.Lines, Has.Some.EqualTo("process " + pid + " (hello) exited with status 0"), "the module is the name before the first colon");
+        Assert.That(boot.KernelStatus, Is.EqualTo(0), boot.Describe());
     }
 }
 

@@ -53,7 +53,7 @@ static inline unsigned long check_strlen(const char *s)
 
 
 // A line written with one write(2), so lines of several threads do not interleave.
-struct check_line { char text[240]; unsigned long length; };
+struct check_line { char text[400]; unsigned long length; };
 
 static inline void line_add(struct check_line *line, const char *s)
 {

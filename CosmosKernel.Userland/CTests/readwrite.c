@@ -1,6 +1,8 @@
 // readwrite: read(2) and write(2) as Linux answers them (issue 16, items 9 and 10):
 // - a zero count returns 0 at once, even on an empty pipe or behind a writer that
 //   waits for room (it blocked);
+// - a writer that waits for room in a full pipe sleeps until the reader reads, even
+//   just after a FUTEX_WAKE ended a timed wait of its (the kernel hung: the fuzzer);
 // - the user range is checked whole before any byte moves, as Linux's access_ok does:
 //   a range that wraps or ends past the end of user space (0x7FFFFFFFF000 with
 //   four-level paging) is EFAULT and moves nothing (it was cut and partly done); a
@@ -14,6 +16,23 @@
 
 static int fds[2];
 static char big[64 * 1024], drained[64 * 1024];
+
+// A thread woken from a timed FUTEX_WAIT by FUTEX_WAKE, then writing more than a pipe
+// holds: it must sleep until the reader reads. (Found by the fuzzer: the wake left
+// the thread a spare wake-up, so its first sleep in the pipe returned at once, and
+// the full pipe's writer, which wakes every waiter before it sleeps, woke itself
+// again and again while holding the kernel: every CPU hung.)
+static int wake_word, after_fds[2];
+static long after_wake_written;
+
+static int wait_then_fill(void *arg, unsigned long entry_rflags)
+{
+    static const long five_s[2] = { 5, 0 };
+    while (__atomic_load_n(&wake_word, __ATOMIC_ACQUIRE) == 0)
+        sys4(SYS_futex_, &wake_word, FUTEX_WAIT_ | FUTEX_PRIVATE_, 0, five_s);
+    after_wake_written = sys3(SYS_write_, after_fds[1], big, sizeof big);
+    return 0;
+}
 
 // Writes more than a pipe holds: it waits for room until the main thread reads.
 static int flood(void *arg, unsigned long entry_rflags)
@@ -89,5 +108,29 @@ int main(void)
     sys1(SYS_close_, fds[0]);
     check_long("write of 0 bytes to a pipe without readers returns 0 (no EPIPE)", sys3(SYS_write_, fds[1], buffer, 0), 0);
     sys1(SYS_close_, fds[1]);
+
+    // A writer just woken by FUTEX_WAKE from a timed wait fills a pipe and waits.
+    struct thread filler;
+    if (check_long("a second pipe", sys1(SYS_pipe_, after_fds), 0) && check("a thread waits on a futex", thread_start(&filler, wait_then_fill, 0, 0) > 0)) {
+        long woken = 0;
+        for (int i = 0; i < 100000 && woken != 1; i++) {
+            woken = sys3(SYS_futex_, &wake_word, FUTEX_WAKE_ | FUTEX_PRIVATE_, 1);
+            if (woken != 1)
+                sys0(SYS_sched_yield_);
+        }
+        check_long("FUTEX_WAKE woke the thread in its timed wait", woken, 1);
+        __atomic_store_n(&wake_word, 1, __ATOMIC_RELEASE);
+        sys3(SYS_futex_, &wake_word, FUTEX_WAKE_ | FUTEX_PRIVATE_, 1);
+        for (int i = 0; i < 100; i++)
+            sys0(SYS_sched_yield_); // the thread fills the pipe and waits for room
+        long total = 0, got;
+        while (total < (long)sizeof big && (got = sys3(SYS_read_, after_fds[0], drained, sizeof drained)) > 0)
+            total += got;
+        check_long("the reader gets all a futex-woken writer wrote", total, sizeof big);
+        thread_join(&filler);
+        check_long("and the writer wrote it all", after_wake_written, sizeof big);
+        sys1(SYS_close_, after_fds[0]);
+        sys1(SYS_close_, after_fds[1]);
+    }
     return check_done();
 }

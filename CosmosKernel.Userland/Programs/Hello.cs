@@ -3,7 +3,7 @@ using CosmosKernel.Userland.Runtime;
 
 namespace CosmosKernel.Userland.Programs
 {
-    // hello: C# in ring 3. Prints who and where it is, then uses the memory syscalls
+    // hello: C# in ring 3. Prints who and where it is (and its arguments), then uses the memory syscalls
     // through the runtime's wrappers: mmap a page, write and read it, make it read-only,
     // unmap it. Exits 0 when every step did what Linux would.
     public static unsafe class Hello
@@ -11,6 +11,9 @@ namespace CosmosKernel.Userland.Programs
         public static int Main(string[] args)
         {
             Console.WriteLine("Hello from C# in ring 3! (pid " + Sys.GetPid().ToString() + ", argv[0] = " + args[0] + ")");
+            // Arguments from the kernel command line (run=hello:ARG1:ARG2), one per line.
+            for (int i = 1; i < args.Length; i++)
+                Console.WriteLine("hello: argv[" + i.ToString() + "] = \"" + args[i] + "\"");
             Console.WriteLine("hello: running on " + Sys.UnameField(0) + " " + Sys.UnameField(2) + " (" + Sys.UnameField(4)
                 + "), user-copy strategy " + Sys.CopyStrategy());
 

@@ -214,11 +214,21 @@ namespace CosmosKernel.Processes
             scheduler.Park();
         }
 
+        // Never the caller itself: a thread whose Park returned without a wake-up from
+        // here (a spare one is allowed: FUTEX_WAKE of a timed wait leaves one) is still
+        // queued; the writer of a full pipe, which wakes every waiter before it sleeps,
+        // then woke itself, so its every sleep returned at once: it spun with the
+        // kernel lock held and every CPU hung (found by the fuzzer; readwrite checks it).
         private void WakeAll()
         {
             Scheduler scheduler = Kernel.Scheduler;
+            int me = scheduler.Current.Id;
             while (_waiters.Count > 0)
-                scheduler.Unpark(_waiters.Dequeue());
+            {
+                int id = _waiters.Dequeue();
+                if (id != me)
+                    scheduler.Unpark(id);
+            }
         }
     }
 

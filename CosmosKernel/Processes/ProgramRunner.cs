@@ -32,9 +32,10 @@ namespace CosmosKernel.Processes
 
         // ---- starting programs ---------------------------------------------------------
 
-        // Start a GRUB module as a new process with the given parent (0: the kernel).
+        // Start a GRUB module as a new process with the given parent (0: the kernel)
+        // and arguments (argv[0] first; null: just the module's name).
         // Null when it could not start (the reason is printed).
-        public static Process Spawn(Multiboot2.Module module, int parentPid)
+        public static Process Spawn(Multiboot2.Module module, int parentPid, string[] argv = null)
         {
             RamdiskFile file = Ramdisk.Find(module.Name);
             AddressSpace space = AddressSpace.Create(s_vmm);
@@ -48,7 +49,7 @@ namespace CosmosKernel.Processes
             ulong previousRoot = s_scheduler.SwitchAddressSpace(space.Table.Root);
             ElfImage image = ElfImage.Load(file, space, s_copier);
             ulong rsp = image.Error == null
-                ? UserStack.Build(space, s_copier, image, new[] { module.Name }, new[] { "HOME=/", "TERM=cosmos" }, Native.ReadTimestampCounter())
+                ? UserStack.Build(space, s_copier, image, argv ?? new[] { module.Name }, new[] { "HOME=/", "TERM=cosmos" }, Native.ReadTimestampCounter())
                 : 0;
             s_scheduler.SwitchAddressSpace(previousRoot);
             Native.WriteCr3(previousRoot != 0 ? previousRoot : previousCr3);

@@ -60,6 +60,13 @@ namespace CosmosKernel.SelfTests
             t.Check(slots[3].Node.Value == 33 && slots[3].Node.Label == "struct" && slots[3].Stamp == -1, "an object held by an array of structs survives");
             t.Check(interior[10] == 0xAB && interior.Length == 64, "an array held only by a pointer into it survives");
 
+            // The last block the heap handed out, which nothing refers to: the heap's own
+            // bump pointer points just past it, and is no reference (it kept a dead
+            // pipe's buffer alive until the heap grew again: the fuzzer saw it).
+            ulong lastAddress = MakeLastBlockAndRemember() ^ AddressMask;
+            RuntimeHeap.Collect();
+            t.Check(!RuntimeHeap.IsLiveObject(lastAddress ^ AddressMask), "the last block handed out, referred to by nothing, is gone");
+
             RuntimeHeap.Collect();
             t.CheckEqual(0, (long)RuntimeHeap.PoisonViolations, "no write into a freed block");
             t.CheckEqual(0, (long)GarbageCollector.DanglingReferences, "no reference to a freed block");
@@ -95,6 +102,15 @@ namespace CosmosKernel.SelfTests
                 if (node.Value != i * 3 || node.Label != i.ToString())
                     return false;
             return i == length;
+        }
+
+        // An unreachable array too big for any free block at boot, so the heap hands out
+        // fresh memory at its top; returns its address, as a number.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static ulong MakeLastBlockAndRemember()
+        {
+            byte[] last = NewBytes(256 * 1024);
+            return *(ulong*)Unsafe.AsPointer(ref last);
         }
 
         // 1000 unreachable nodes (48 bytes each); returns the address of one, as a number.

@@ -60,6 +60,8 @@ namespace Internal.Runtime
             ulong* word = (ulong*)(((ulong)start + 7) & ~7UL);
             for (; word < (ulong*)end; word++)
             {
+                if (RuntimeHeap.IsOwnWord(word))
+                    continue; // the heap's bookkeeping (in the image's data), not a reference
                 s_rootWords++;
                 ulong value = *word;
                 MarkBlock(RuntimeHeap.FindObjectBlock(value));

@@ -364,6 +364,22 @@ namespace Internal.Runtime
             return address < (ulong)block + SizeOf(block) ? block : null;
         }
 
+        // Whether `word` is one of the heap's own fields that hold an address in the
+        // arena: the collector must not take them for references when it scans the
+        // image's data. The bump pointer points just past the last block, and the first
+        // large free block just past another: by the "just past an object" rule each
+        // would keep the block before it alive (seen: a dead pipe's 16 KiB buffer, the
+        // last block the heap had handed out, kept until the heap grew again).
+        internal static bool IsOwnWord(ulong* word)
+        {
+            fixed (byte** start = &s_start, next = &s_next, end = &s_end, large = &s_largeBlocks)
+            fixed (ulong** starts = &s_objectStarts)
+            fixed (byte*** lists = &s_freeLists)
+            fixed (ulong* poison = &s_lastPoisonViolation)
+                return word == (ulong*)start || word == (ulong*)next || word == (ulong*)end || word == (ulong*)large
+                    || word == (ulong*)starts || word == (ulong*)lists || word == poison;
+        }
+
         // Whether an object lives at this address (self-tests: was it collected?).
         public static bool IsLiveObject(ulong address) => IsObjectStart((byte*)(address - 8));
 
