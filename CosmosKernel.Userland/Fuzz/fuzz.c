@@ -58,7 +58,6 @@ enum {
 #define USER_END 0x00007FFFFFFFF000UL
 #define PROT_NONE_ 0
 #define PROT_READ_ 1
-#define PROT_WRITE_ 2
 #define PROT_EXEC_ 4
 #define MAP_SHARED_ 0x01
 #define MAP_PRIVATE_ 0x02
@@ -68,7 +67,6 @@ enum {
 #define WNOHANG_ 1
 #define EFAULT_ 14
 #define ENOSYS_ 38
-#define EINTR_ 4
 #define CLOCK_MONOTONIC_ 1
 
 // ---- the address-space layout of a chaos child --------------------------------------
@@ -383,15 +381,19 @@ static unsigned long hostile_len(struct rng *r, unsigned long p)
     }
 }
 
-// A descriptor: stdin/out/err, anything else (fuzzed pipes and files) except the
-// pattern's, or a bad one.
+// Descriptors a process may have (Linux's default limit; a kernel with fewer answers
+// EBADF above its own).
+#define MAX_FD 1024
+
+// A descriptor: stdin/out/err, anything else (fuzzed pipes and files, the low ones
+// most often) except the pattern's, or a bad one.
 static long pick_fd(struct rng *r)
 {
-    static const long bad_fds[] = { -1, 32, 33, 1000, 0x7FFFFFFF, 1L << 32, -100, 1L << 63 };
+    static const long bad_fds[] = { -1, MAX_FD, 0x7FFFFFFF, 1L << 32, -100, 1L << 63 };
     if (below(r, 8) == 0)
         return bad_fds[below(r, COUNT(bad_fds))];
-    long fd = below(r, 32);
-    return reserved_fd(fd) ? 40 : fd;
+    long fd = below(r, below(r, 8) == 0 ? MAX_FD : 32);
+    return reserved_fd(fd) ? MAX_FD : fd;
 }
 
 // A timespec the kernel may read: never one whose wait is longer than a few
@@ -446,6 +448,15 @@ static void bad_range(struct rng *r, unsigned long *address, unsigned long *leng
     case 6: *address = USER_END; *length = PAGE; break;
     default: *address = below(r, 8) * PAGE; *length = PAGE * (1 + below(r, 7)); break;
     }
+}
+
+// A range for munmap or mprotect: now and then one they must refuse, else one in the arena.
+static void some_range(struct rng *r, unsigned long *address, unsigned long *length)
+{
+    if (below(r, 3) == 0)
+        bad_range(r, address, length);
+    else
+        chaos_range(r, address, length);
 }
 
 static long random_prot(struct rng *r)
@@ -603,17 +614,11 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         break;
     }
     case OP_MUNMAP:
-        if (below(r, 3) == 0)
-            bad_range(r, &p, &n);
-        else
-            chaos_range(r, &p, &n);
+        some_range(r, &p, &n);
         fz(me, NR_munmap, p, n, 0, 0, 0, 0);
         break;
     case OP_MPROTECT:
-        if (below(r, 3) == 0)
-            bad_range(r, &p, &n);
-        else
-            chaos_range(r, &p, &n);
+        some_range(r, &p, &n);
         fz(me, NR_mprotect, p, n, below(r, 3) ? (long)below(r, 8) : random_prot(r), 0, 0, 0);
         break;
     case OP_BRK: {
@@ -1039,7 +1044,7 @@ static int reader(void *arg, unsigned long entry_rflags)
 // fuzzed pipe gets end of file, one in write() gets EPIPE.
 static void close_fuzzed_fds(void)
 {
-    for (long fd = 0; fd < 32; fd++)
+    for (long fd = 0; fd < MAX_FD; fd++)
         if (!reserved_fd(fd))
             sys1(NR_close, fd);
 }
@@ -1166,6 +1171,19 @@ struct vmm_info {
 #define ROUND_MS 2000L
 #define WATCHDOG_GRACE_MS 60000L // the child's own bound (STUCK_MS + reaping) plus a margin
 #define HEARTBEAT_MS 20000L      // the child's main thread must tick within this
+
+// "replay with run=fuzz:SEED:SECONDS[:ROUND]" (round < 0: every round).
+static void add_replay(struct check_line *line, unsigned long seed, long seconds, long round)
+{
+    line_add(line, "replay with run=fuzz:");
+    line_add_long(line, (long)seed);
+    line_add(line, ":");
+    line_add_long(line, seconds);
+    if (round >= 0) {
+        line_add(line, ":");
+        line_add_long(line, round);
+    }
+}
 
 static void say(const char *text)
 {
@@ -1358,8 +1376,8 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
 
     // Warm-up, before the baseline: what the kernel makes once and keeps (the
     // benchmark's slot-0 buffers, the double-fetch demo's buffer, the lock-fairness
-    // run's state; the first fork's tables), and every page this process will write
-    // (a page it first touched after the baseline would count as a leaked frame).
+    // run's state, tables for more threads than a round has: thread_burst), and the
+    // shared pages (main touched the image and the stack: prefault).
     round_seed = 0;
     kill_round = 0;
     for (unsigned long i = 0; i < sizeof *sh; i++)
@@ -1386,10 +1404,8 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
         line_add(&line, base.cpus_online == 1 ? " CPU, strategy " : " CPUs, strategy ");
         base.strategy[15] = 0;
         line_add(&line, base.strategy);
-        line_add(&line, "; replay with run=fuzz:");
-        line_add_long(&line, (long)seed);
-        line_add(&line, ":");
-        line_add_long(&line, seconds);
+        line_add(&line, "; ");
+        add_replay(&line, seed, seconds, -1);
         line_print(&line);
     }
     if (!heap_checked)
@@ -1483,12 +1499,8 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
             line_add_long(&s_line, round);
             line_add(&s_line, ": ");
             line_add(&s_line, stall);
-            line_add(&s_line, "; replay with run=fuzz:");
-            line_add_long(&s_line, (long)seed);
-            line_add(&s_line, ":");
-            line_add_long(&s_line, seconds);
-            line_add(&s_line, ":");
-            line_add_long(&s_line, round);
+            line_add(&s_line, "; ");
+            add_replay(&s_line, seed, seconds, round);
             line_print(&s_line);
             print_inflight();
             break;
@@ -1517,12 +1529,8 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
             line_add(&b, ": ");
             sh->bad_what[sizeof sh->bad_what - 1] = 0;
             line_add(&b, sh->bad_what);
-            line_add(&b, " (replay with run=fuzz:");
-            line_add_long(&b, (long)seed);
-            line_add(&b, ":");
-            line_add_long(&b, seconds);
-            line_add(&b, ":");
-            line_add_long(&b, round);
+            line_add(&b, " (");
+            add_replay(&b, seed, seconds, round);
             line_add(&b, ")");
             line_print(&b);
         }
@@ -1594,10 +1602,8 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
         return 2;
     }
     struct check_line failed = { .length = 0 };
-    line_add(&failed, "fuzz: FAILED; replay with run=fuzz:");
-    line_add_long(&failed, (long)seed);
-    line_add(&failed, ":");
-    line_add_long(&failed, seconds);
+    line_add(&failed, "fuzz: FAILED; ");
+    add_replay(&failed, seed, seconds, -1);
     line_print(&failed);
     return 1;
 }
