@@ -211,7 +211,7 @@ namespace CosmosKernel.Processes
         {
             Scheduler scheduler = Kernel.Scheduler;
             _waiters.Enqueue(scheduler.Current.Id);
-            scheduler.Park();
+            scheduler.Park(forUser: true);
         }
 
         // Never the caller itself: a thread whose Park returned without a wake-up from

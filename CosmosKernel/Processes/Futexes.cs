@@ -70,7 +70,7 @@ namespace CosmosKernel.Processes
             }
             else
                 while (!s_waiters[slot].Woken && !s_waiters[slot].Cancelled)
-                    s_scheduler.Park();
+                    s_scheduler.Park(forUser: true);
             bool woken = s_waiters[slot].Woken;
             bool cancelled = s_waiters[slot].Cancelled;
             s_waiters[slot].Thread = -1;

@@ -61,17 +61,23 @@ namespace CosmosKernel.Processes
             return null;
         }
 
-        // A child of `parent` matching wait4's pid argument (-1: any), zombie if asked.
-        public static Process FindChild(int parent, int pid, bool zombieOnly)
+        // A child of `parent` matching wait4's pid argument (-1: any), zombie if asked
+        // (or not a zombie, with liveOnly).
+        public static Process FindChild(int parent, int pid, bool zombieOnly, bool liveOnly = false)
         {
             for (int i = 0; i < s_processes.Length; i++)
             {
                 Process p = s_processes[i];
                 if (p != null && p.ParentPid == parent && (pid <= 0 || p.Pid == pid)
-                    && (!zombieOnly || p.State == Process.ProcessState.Zombie))
+                    && (!zombieOnly || p.State == Process.ProcessState.Zombie)
+                    && (!liveOnly || p.State != Process.ProcessState.Zombie))
                     return p;
             }
             return null;
         }
+
+        // The table's slots, for a walk over every process (At: null for a free slot).
+        public static int Capacity => s_processes.Length;
+        public static Process At(int slot) => s_processes[slot];
     }
 }

@@ -11,7 +11,7 @@ namespace CosmosKernel.Processes
     // zombie until its parent reaps it with wait4).
     public static unsafe class ProgramRunner
     {
-        public const int SignalSegv = 11, SignalIll = 4, SignalFpe = 8, SignalBus = 7;
+        public const int SignalSegv = 11, SignalIll = 4, SignalFpe = 8, SignalBus = 7, SignalKill = 9;
         private const int ThreadIdBase = 1000;  // tids of threads other than the main one
 
         private static Scheduler s_scheduler;
@@ -28,6 +28,7 @@ namespace CosmosKernel.Processes
             s_vmm = vmm;
             s_copier = copier;
             scheduler.ReturningToUser = &EndThreadIfProcessExiting;
+            scheduler.DeadlockBreaker = &EndDeadlockedPrograms;
         }
 
         // ---- starting programs ---------------------------------------------------------
@@ -81,7 +82,7 @@ namespace CosmosKernel.Processes
             while (process.State != Process.ProcessState.Zombie)
             {
                 process.ExitWaiter = s_scheduler.Current.Id;
-                s_scheduler.Park();
+                s_scheduler.Park(forUser: true);
             }
             ProcessTable.Remove(process);
             return process.WaitStatus;
@@ -201,7 +202,7 @@ namespace CosmosKernel.Processes
                     return 0;
                 int thread = s_scheduler.Current.Id;
                 me.ChildWaiters.Add(thread);
-                s_scheduler.Park();
+                s_scheduler.Park(forUser: true);
                 me.ChildWaiters.Remove(thread);
                 if (me.Exiting)
                     return -Errno.EINTR;
@@ -242,6 +243,29 @@ namespace CosmosKernel.Processes
                 process.KilledBySignal = signal;
             BeginProcessExit(process);
             EndCurrentThread();
+        }
+
+        // The scheduler's deadlock breaker (Scheduler.BreakDeadlock): every thread waits
+        // for a program and nothing can wake one. End each live program without live
+        // children (a parent may only be waiting for its children; if it is stuck too,
+        // it is next once they are gone) with SIGKILL; true if one was ended.
+        private static bool EndDeadlockedPrograms()
+        {
+            bool ended = false;
+            for (int i = 0; i < ProcessTable.Capacity; i++)
+            {
+                Process process = ProcessTable.At(i);
+                if (process == null || process.State == Process.ProcessState.Zombie || process.Exiting
+                    || ProcessTable.FindChild(process.Pid, -1, zombieOnly: false, liveOnly: true) != null)
+                    continue;
+                Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name
+                    + "): deadlocked: every thread waits for a futex, a pipe or a child that nothing will wake; killed");
+                Console.WriteLine("KILLED pid=" + process.Pid.ToString() + " name=" + process.Name + " signal=" + SignalKill.ToString() + " deadlock");
+                process.KilledBySignal = SignalKill;
+                BeginProcessExit(process);
+                ended = true;
+            }
+            return ended;
         }
 
         // Called on the way back to ring 3 (syscall return, preemption).
