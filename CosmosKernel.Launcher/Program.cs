@@ -13,11 +13,12 @@ var headless = new Option<bool>("--headless") { Description = "no QEMU window; s
 var timeout = new Option<int>("--timeout") { Description = "seconds before a headless boot is stopped", DefaultValueFactory = _ => 300 };
 var uefi = new Option<bool>("--uefi") { Description = "boot with OVMF (UEFI) instead of BIOS" };
 var gdb = new Option<bool>("--gdb") { Description = "wait for gdb on localhost:1234 (gdb artifacts/kernel.elf -ex 'target remote :1234')" };
+var noPlugs = new Option<bool>("--no-plugs") { Description = "boot artifacts/no-plugs/CosmosKernel.iso, the kernel built with -p:CosmosPlugs=false (the Cosmos layer's defaults)" };
 var bootSmp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 1 };
 var runs = new Option<int>("--runs") { Description = "number of boots", DefaultValueFactory = _ => 5 };
 var keepMenu = new Option<bool>("--keep-menu") { Description = "wait out GRUB's menu countdown (2 s) as a person at the screen would, instead of pressing Enter at once" };
 
-var run = new Command("run", "Boot artifacts/CosmosKernel.iso in QEMU") { smp, memory, kernelOptions, headless, timeout, uefi, gdb };
+var run = new Command("run", "Boot artifacts/CosmosKernel.iso in QEMU") { smp, memory, kernelOptions, headless, timeout, uefi, gdb, noPlugs };
 run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
 {
     if (Launcher.CheckMachine(parse.GetValue(smp), parse.GetValue(memory)) is string wrong)
@@ -37,7 +38,7 @@ run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
     }
     var options = new QemuOptions
     {
-        IsoPath = RepoPaths.Iso,
+        IsoPath = parse.GetValue(noPlugs) ? RepoPaths.NoPlugsIso : RepoPaths.Iso,
         Cpus = parse.GetValue(smp),
         MemoryMiB = parse.GetValue(memory),
         KernelOptions = extra,
@@ -52,7 +53,7 @@ run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
     BootResult result = await QemuRunner.BootAsync(options, cancel);
     Console.WriteLine();
     if (result.Crash is CrashReport crash)
-        Console.WriteLine(CrashExplainer.Explain(crash, KernelSymbols.Load(RepoPaths.KernelElf)));
+        Console.WriteLine(CrashExplainer.Explain(crash, KernelSymbols.Load(parse.GetValue(noPlugs) ? RepoPaths.NoPlugsKernelElf : RepoPaths.KernelElf)));
     if (result.TimedOut)
     {
         Console.WriteLine($"launcher: stopped QEMU after {options.Timeout.TotalSeconds:F0} s");
@@ -65,7 +66,7 @@ run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
     }
     if (result.KernelStatus is int status)
     {
-        Console.WriteLine($"launcher: kernel exited with status {status} ({status switch { 0 => "all self-tests passed", 3 => "a kernel crash or oops, see above", _ => "failure" }})");
+        Console.WriteLine($"launcher: kernel exited with status {status} ({status switch { 0 => parse.GetValue(noPlugs) ? "stopped cleanly on the Cosmos layer's defaults" : "all self-tests passed", 3 => "a kernel crash or oops, see above", _ => "failure" }})");
         return status;
     }
     // No status from the kernel: QEMU failed, or the machine stopped another way. Never

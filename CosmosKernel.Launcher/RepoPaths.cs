@@ -7,6 +7,10 @@ public static class RepoPaths
 
     public static string Iso => Path.Combine(Root, "artifacts", "CosmosKernel.iso");
     public static string KernelElf => Path.Combine(Root, "artifacts", "kernel.elf");
+    // A kernel built without plugs (dotnet build CosmosKernel -p:CosmosPlugs=false,
+    // docs/plugs.md) goes apart, so it never replaces the real one.
+    public static string NoPlugsIso => Path.Combine(Root, "artifacts", "no-plugs", "CosmosKernel.iso");
+    public static string NoPlugsKernelElf => Path.Combine(Root, "artifacts", "no-plugs", "kernel.elf");
 
     private static string FindRoot()
     {

@@ -9,7 +9,7 @@ boots=${1:-7}
 ./scripts/install-deps.sh >/dev/null
 dotnet build CosmosKernel.Launcher -c Release -v quiet -nologo >/dev/null
 
-rm -rf CosmosKernel/bin CosmosKernel/obj CosmosKernel.Plugs/bin CosmosKernel.Plugs/obj CosmosKernel.Plugs/Core/bin CosmosKernel.Plugs/Core/obj \
+rm -rf CosmosKernel/bin CosmosKernel/obj CosmosKernel.HAL/bin CosmosKernel.HAL/obj CosmosKernel.Core/bin CosmosKernel.Core/obj \
     CosmosKernel.Userland/bin CosmosKernel.Userland/obj artifacts
 start=$(date +%s.%N)
 dotnet build CosmosKernel -c Release -v quiet -nologo >/dev/null

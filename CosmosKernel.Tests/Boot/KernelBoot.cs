@@ -8,11 +8,11 @@ public static class KernelBoot
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
 
-    public static BootResult Run(string kernelOptions, int cpus = 1, TimeSpan? timeout = null)
+    public static BootResult Run(string kernelOptions, int cpus = 1, TimeSpan? timeout = null, string? iso = null)
     {
         var options = new QemuOptions
         {
-            IsoPath = RepoPaths.Iso,
+            IsoPath = iso ?? RepoPaths.Iso,
             Cpus = cpus,
             KernelOptions = kernelOptions,
             Timeout = timeout ?? DefaultTimeout,

@@ -1,5 +1,5 @@
 ; Start-up code of the C# user programs, and the Core runtime's native needs in
-; user mode (Core/Internal/RuntimeImports.cs): output goes to stderr, halting is
+; user mode (CosmosKernel.Core/Internal/RuntimeImports.cs): output goes to stderr, halting is
 ; exit_group(134), the heap arena is this image's BSS.
 bits 64
 

@@ -6,7 +6,7 @@ using CosmosKernel.Diagnostics;
 
 namespace CosmosKernel.Boot
 {
-    // Where the boot stub (Core/Boot/boot.asm) enters C#: long mode, higher half,
+    // Where the boot stub (Boot/boot.asm) enters C#: long mode, higher half,
     // boot page map, SSE on, interrupts off. Bring up the runtime, then the HAL,
     // then hand over to the Kernel.
     public static unsafe class EntryPoint
@@ -38,11 +38,11 @@ namespace CosmosKernel.Boot
             Scheduling.KernelLock.Acquire(); // the boot CPU runs the kernel from here on
             Pic.RemapAndMaskAll();
             CpuProtections.Enable();
-            CrashReport.Install();
-            Processes.UserFaults.Install();
+            // Exceptions go to the kernel's crash report and user-fault handling, and
+            // paging is the kernel's: plugs of the Cosmos layer's defaults (Plugs/).
 
             ulong bootInfoSize = multibootInfo == 0 ? 0 : *(uint*)Multiboot2.PhysicalToVirtual(multibootInfo);
-            Platform.KernelMemory.Initialize(boot, multibootInfo, bootInfoSize);
+            bool ownPaging = VirtualMemory.TakeOver(boot, multibootInfo, bootInfoSize);
             if (screen == null)
             {
                 FramebufferConsole framebuffer = FramebufferConsole.Create(boot, FontModule, out string problem);
@@ -56,6 +56,8 @@ namespace CosmosKernel.Boot
             // replace the GRUB entry's, so a test never inherits the menu's default.
             string given = QemuFwCfg.ReadFile("opt/cosmos/cmdline");
             var options = new KernelOptions(given ?? boot.CommandLine);
+            if (!ownPaging)
+                WithoutPlugs.Stop(options);
 
             new Kernel(boot, options).Start();
             Panic.Halt("Kernel.Start returned");

@@ -15,17 +15,6 @@ namespace CosmosKernel.Diagnostics
         // Kernel faults the kernel survived by killing the process it worked for.
         public static int Oopses;
 
-        public static void Install()
-        {
-            Idt.SetUnhandledHandler(&OnUnexpectedInterrupt);
-        }
-
-        private static void OnUnexpectedInterrupt(InterruptFrame* frame)
-        {
-            Report(frame, "unexpected exception in kernel mode");
-            Stop();
-        }
-
         public static void Report(InterruptFrame* frame, string headline)
         {
             ulong cr2 = Native.ReadCr2();

@@ -8,7 +8,7 @@ namespace CosmosKernel.Platform
 {
     // Starting the other CPUs. The ACPI MADT lists them by local APIC id; each gets
     // INIT, then a start-up IPI that points it at the real-mode trampoline
-    // (Core/Boot/smp.asm), which brings it to long mode on the kernel page table and
+    // (CosmosKernel/Boot/smp.asm), which brings it to long mode on the kernel page table and
     // calls ApMain here. One CPU at a time: the trampoline's data block is shared.
     public static unsafe class ApplicationProcessors
     {

@@ -7,7 +7,7 @@ using Internal.Runtime;
 namespace CosmosKernel.Platform
 {
     // The kernel's side of garbage collection (the mark-and-sweep engine is the
-    // runtime's, Core/Internal/GarbageCollector.cs): stop every other CPU, tell the
+    // runtime's, CosmosKernel.Core/Internal/GarbageCollector.cs): stop every other CPU, tell the
     // engine where the roots are, let the others go.
     //
     // Stopping: an IPI on StopVector to every CPU that joined the scheduler. Its

@@ -29,8 +29,11 @@ namespace CosmosKernel.Platform
         {
             s_copyInstruction = Native.UserCopyInstructionAddress();
             s_fixup = Native.UserCopyFixupAddress();
-            Idt.SetHandler(14, &Handle);
         }
+
+        // Handle runs for vector 14 (the kernel's plug of Cosmos.HAL.VirtualMemory.HandlePageFault,
+        // Plugs/PagingPlug.cs) once the VMM exists; a fault before is a crash.
+        internal static bool Installed => s_copyInstruction != 0;
 
         internal static void BeginCopy(AddressSpace space, bool recover)
         {
@@ -62,7 +65,7 @@ namespace CosmosKernel.Platform
                 "SIGSEGV: " + kind + " of 0x" + address.ToString("X") + " (" + (result == FaultResult.OutOfMemory ? "out of memory" : what) + ")");
         }
 
-        private static void Handle(InterruptFrame* frame)
+        internal static void Handle(InterruptFrame* frame)
         {
             ulong address = Native.ReadCr2();
             if (frame->FromUserMode)

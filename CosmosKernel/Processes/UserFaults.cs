@@ -5,11 +5,11 @@ namespace CosmosKernel.Processes
 {
     // CPU exceptions raised by user code end that program with the matching signal and
     // a report; the kernel goes on. Exceptions in kernel mode still get a crash report.
+    // Runs for every exception but page faults (the kernel's plug of
+    // Cosmos.HAL.Idt.HandleException, Plugs/InterruptsPlug.cs).
     public static unsafe class UserFaults
     {
-        public static void Install() => Idt.SetUnhandledHandler(&OnException);
-
-        private static void OnException(InterruptFrame* frame)
+        internal static void OnException(InterruptFrame* frame)
         {
             if (!frame->FromUserMode || ProgramRunner.Current == null)
             {

@@ -15,10 +15,12 @@ namespace CosmosKernel.Syscalls
 
         public static long Calls;
 
-        // Every syscall and every interrupt from ring 3 runs under the kernel lock.
-        public static void Install() => UserMode.Initialize(&Dispatch, &Scheduling.KernelLock.Acquire, &Scheduling.KernelLock.Release);
+        // The syscall MSRs. Dispatch is what a syscall runs: the kernel's plug of
+        // Cosmos.HAL.UserMode.HandleSyscall (Plugs/SyscallPlug.cs), which also puts every
+        // syscall and every interrupt from ring 3 under the kernel lock.
+        public static void Install() => UserMode.Initialize();
 
-        private static void Dispatch(SyscallFrame* frame)
+        internal static void Dispatch(SyscallFrame* frame)
         {
             Calls++;
             frame->Rax = (ulong)Handle(frame, frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);

@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace Internal.Runtime
 {
     // Resolves interface calls ILC could not devirtualize (see the stub
-    // RhpInitialDynamicInterfaceDispatch in Core/Boot/cpu.asm).
+    // RhpInitialDynamicInterfaceDispatch in CosmosKernel/Boot/cpu.asm).
     //
     // A call site's dispatch cells: cell[0] = { stub, cache }, where cache is the
     // interface's MethodTable as a relative pointer from &cache, tagged 3 in its low

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Cosmos.HAL
 {
-    // What cpu_syscall_entry (Core/Boot/usermode.asm) pushes, lowest address first.
+    // What cpu_syscall_entry (CosmosKernel/Boot/usermode.asm) pushes, lowest address first.
     // Linux x86-64 ABI: number in Rax (the result goes back there), arguments in
     // Rdi, Rsi, Rdx, R10, R8, R9; Rcx and R11 hold the user's RIP and RFLAGS.
     [StructLayout(LayoutKind.Sequential)]

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 
 namespace Cosmos.HAL
 {
-    // CPU instructions C# cannot express, implemented in Core/Boot/cpu.asm.
+    // CPU instructions C# cannot express, implemented in CosmosKernel/Boot/cpu.asm.
     public static unsafe class Native
     {
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_outb")] public static extern void OutByte(ushort port, byte value);
@@ -49,19 +49,19 @@ namespace Cosmos.HAL
         // Section boundaries of the image (linker.ld): text ends, then read-only data, then data and BSS.
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_text_end")] public static extern ulong KernelTextEnd();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_rodata_end")] public static extern ulong KernelReadOnlyDataEnd();
-        // User-memory copy with a recovery point (Core/Boot/usercopy.asm): returns bytes not copied.
+        // User-memory copy with a recovery point (CosmosKernel/Boot/usercopy.asm): returns bytes not copied.
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy")] public static extern ulong UserCopy(void* destination, void* source, ulong length);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy_instruction_address")] public static extern ulong UserCopyInstructionAddress();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy_fixup_address")] public static extern ulong UserCopyFixupAddress();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_set_smap_enabled")] public static extern void SetSmapEnabled(bool enabled);
-        // Kernel threads (Core/Boot/threads.asm).
+        // Kernel threads (CosmosKernel/Boot/threads.asm).
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_switch_context")] public static extern void SwitchContext(ulong* saveRsp, ulong newRsp);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_thread_start_address")] public static extern ulong ThreadStartAddress();
-        // Ring 3 (Core/Boot/usermode.asm).
+        // Ring 3 (CosmosKernel/Boot/usermode.asm).
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_enter_user")] public static extern void EnterUser(ulong rip, ulong rsp, ulong rflags);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_resume_user")] public static extern void ResumeUser(SyscallFrame* frame);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_syscall_entry_address")] public static extern ulong SyscallEntryAddress();
-        // The garbage collector (Core/Boot/gc.asm): the image's writable part, the boot
+        // The garbage collector (CosmosKernel/Boot/gc.asm): the image's writable part, the boot
         // stack, and a collection with the caller's callee-saved registers on its stack.
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_data_start")] public static extern ulong KernelDataStart();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("kernel_bss_end")] public static extern ulong KernelBssEnd();

@@ -1,6 +1,6 @@
 ; CPU primitives that C# cannot express: port I/O, control registers, descriptor
 ; tables, TLB invalidation and the interrupt entry stubs. Each is imported into C#
-; with [RuntimeImport] (see CosmosKernel.Plugs/HAL/Native.cs); System V calling
+; with [RuntimeImport] (see CosmosKernel.HAL/Native.cs); System V calling
 ; convention: arguments in rdi, rsi, rdx; result in rax.
 
 bits 64
@@ -106,7 +106,7 @@ FUNC cpu_halt_forever
     hlt
     jmp .loop
 
-; The Core runtime's native needs (Core/Internal/RuntimeImports.cs), kernel side.
+; The Core runtime's native needs (CosmosKernel.Core/Internal/RuntimeImports.cs), kernel side.
 FUNC runtime_halt
     jmp cpu_halt_forever
 
@@ -136,7 +136,7 @@ FUNC cpu_wait_for_interrupt
     hlt
     cli
     ret
-; The running CPU's per-CPU block (HAL/CpuLocal.cs): gs:[0] holds its address.
+; The running CPU's per-CPU block (CosmosKernel.HAL/CpuLocal.cs): gs:[0] holds its address.
 FUNC cpu_read_gs_self
     mov rax, [gs:0]
     ret
@@ -213,7 +213,7 @@ FUNC cpu_fault_ud2
 
 ; ---------------------------------------------------------------------------
 ; Interrupt entry. Every vector gets a stub that pushes a uniform frame
-; (see InterruptFrame in HAL/InterruptFrame.cs) and calls the C# dispatcher.
+; (see InterruptFrame in CosmosKernel.HAL/InterruptFrame.cs) and calls the C# dispatcher.
 ; The SSE state is saved too: managed code uses xmm registers freely.
 
 %macro STUB_NOERR 1

@@ -3,7 +3,7 @@ using System.IO;
 namespace System
 {
     // Cosmos-style console: Console.WriteLine goes to whatever the HAL installed with
-    // SetOut (the screen and COM1 at once, see HAL/MirroredConsole.cs). Until then,
+    // SetOut (the screen and COM1 at once, see CosmosKernel.HAL/MirroredConsole.cs). Until then,
     // output is dropped rather than written to hardware the Core level does not own.
     public static unsafe class Console
     {

@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace Internal.Runtime
 {
     // The few native entry points the Core level needs. Each home provides them in
-    // assembly: the kernel (Core/Boot/cpu.asm, boot.asm) and the user runtime
+    // assembly: the kernel (CosmosKernel/Boot/cpu.asm, boot.asm) and the user runtime
     // (CosmosKernel.Userland/Runtime/crt0.asm).
     internal static unsafe class RuntimeImports
     {

@@ -7,7 +7,7 @@
 bits 64
 section .text
 
-; With SMAP on (CR4.SMAP, see HAL/CpuProtections.cs) the kernel may touch user pages
+; With SMAP on (CR4.SMAP, see CosmosKernel.HAL/CpuProtections.cs) the kernel may touch user pages
 ; only with RFLAGS.AC set: stac before the copy, clac after, on both exits.
 global cpu_user_copy, cpu_user_copy_instruction, cpu_user_copy_fixup, cpu_smap_enabled
 cpu_user_copy:

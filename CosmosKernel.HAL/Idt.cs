@@ -3,8 +3,12 @@ using System.Runtime.InteropServices;
 namespace Cosmos.HAL
 {
     // The IDT: all 256 vectors enter through the assembly stubs, which call Dispatch
-    // with a uniform frame. Upper levels register handlers per vector (the crash
-    // report, later the VMM's page-fault handler and the scheduler's timer).
+    // with a uniform frame. Devices and IPIs are registered at run time per vector
+    // (SetHandler: the scheduler's timers, TLB shootdown, the collector's stop), as
+    // Cosmos registers IRQ handlers. Exceptions are not registered: they go to two
+    // methods the kernel plugs at build time (docs/plugs.md): page faults to
+    // VirtualMemory.HandlePageFault, everything else to HandleException, whose default
+    // is the Cosmos layer's crash report.
     public static unsafe class Idt
     {
         public const int VectorCount = 256;
@@ -12,7 +16,6 @@ namespace Cosmos.HAL
 
         private static ulong* s_table;               // 256 gates of 16 bytes
         private static delegate*<InterruptFrame*, void>* s_handlers;
-        private static delegate*<InterruptFrame*, void> s_unhandled;
         private static bool* s_lockFree;             // per vector: the handler runs outside the kernel lock
 
         public static void Install()
@@ -68,24 +71,29 @@ namespace Cosmos.HAL
             s_handlers[vector] = handler;
         }
 
-        // Called for a vector nobody registered (the crash report registers here).
-        public static void SetUnhandledHandler(delegate*<InterruptFrame*, void> handler) => s_unhandled = handler;
+        // A CPU exception, or a vector no device registered. The Cosmos layer's default:
+        // a crash report and stop. Plug target: the kernel's exception handling
+        // (CosmosKernel/Plugs/InterruptsPlug.cs) turns user faults into signals.
+        public static void HandleException(InterruptFrame* frame) => DefaultCrashReport.ReportAndStop(frame);
+
+        public const int PageFaultVector = 14;
 
         [UnmanagedCallersOnly(EntryPoint = "interrupt_dispatch")]
         private static void Dispatch(InterruptFrame* frame)
         {
             delegate*<InterruptFrame*, void> handler = s_handlers[frame->Vector & 0xFF];
-            if (handler == null)
-                handler = s_unhandled;
-            if (handler == null)
-                Internal.Runtime.RuntimePanic.Fail("interrupt with no handler");
             // Ring 3 interrupted: the handler runs as kernel code, under the kernel lock.
             // (Interrupted kernel code either holds the lock already or is waiting for
             // it with interrupts on; handlers that can arrive then only count ticks.)
             bool enter = frame->FromUserMode && !s_lockFree[frame->Vector & 0xFF];
             if (enter)
                 UserMode.EnterKernel();
-            handler(frame);
+            if (handler != null)
+                handler(frame);
+            else if (frame->Vector == PageFaultVector)
+                VirtualMemory.HandlePageFault(frame);
+            else
+                HandleException(frame);
             if (enter)
                 UserMode.LeaveKernel();
         }

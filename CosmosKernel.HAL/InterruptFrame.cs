@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Cosmos.HAL
 {
-    // What the interrupt stubs in Core/Boot/cpu.asm push, lowest address first.
+    // What the interrupt stubs in CosmosKernel/Boot/cpu.asm push, lowest address first.
     [StructLayout(LayoutKind.Sequential)]
     public struct InterruptFrame
     {

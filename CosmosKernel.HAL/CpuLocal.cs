@@ -5,7 +5,7 @@ namespace Cosmos.HAL
     // Per-CPU data. In the kernel, GS points at the running CPU's block (gs:[0] is
     // the block's own address); in ring 3, GS is the user's, and swapgs exchanges the
     // two on every ring change (syscall entry and exit, interrupts from ring 3). The
-    // offsets of the first fields are used by Core/Boot/usermode.asm.
+    // offsets of the first fields are used by CosmosKernel/Boot/usermode.asm.
     [StructLayout(LayoutKind.Sequential)]
     public unsafe struct CpuLocal
     {

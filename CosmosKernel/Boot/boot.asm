@@ -213,7 +213,7 @@ boot_stack_bottom:
     resb BOOT_STACK_SIZE
 boot_stack_top:
 
-; The kernel heap's first arena (Core/Internal/RuntimeHeap.cs).
+; The kernel heap's first arena (CosmosKernel.Core/Internal/RuntimeHeap.cs).
 EARLY_HEAP_SIZE equ 16 * 1024 * 1024
 section .bss
 alignb 4096

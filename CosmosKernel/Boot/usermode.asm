@@ -4,7 +4,7 @@
 ; returns to the kernel code that called it: syscalls and interrupts come in on its
 ; kernel stack (TSS.RSP0 and the per-CPU SyscallStackTop, switched by the scheduler),
 ; and when the thread ends, the scheduler drops that stack. In ring 3 GS is the
-; user's; swapgs brings the kernel's (the per-CPU block, HAL/CpuLocal.cs) on entry.
+; user's; swapgs brings the kernel's (the per-CPU block, CosmosKernel.HAL/CpuLocal.cs) on entry.
 
 PERCPU_SYSCALL_STACK equ 8
 PERCPU_USER_RSP      equ 16
@@ -49,7 +49,7 @@ cpu_enter_user:                     ; rdi = user rip, rsi = user rsp, rdx = rfla
     iretq
 
 ; syscall: rcx = user rip, r11 = user rflags, rax = number, args in rdi rsi rdx r10 r8 r9.
-; Builds a SyscallFrame (HAL/SyscallFrame.cs) on the kernel stack and calls C#.
+; Builds a SyscallFrame (CosmosKernel.HAL/SyscallFrame.cs) on the kernel stack and calls C#.
 extern syscall_dispatch
 global cpu_syscall_entry
 cpu_syscall_entry:

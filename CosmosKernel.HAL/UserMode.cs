@@ -3,7 +3,11 @@ using System.Runtime.InteropServices;
 namespace Cosmos.HAL
 {
     // The CPU side of ring 3: the TSS (the stack the CPU switches to when user code is
-    // interrupted), the syscall MSRs, and the syscall hook the kernel installs.
+    // interrupted) and the syscall MSRs. What a syscall does, and what runs around every
+    // entry from ring 3, are the kernel's: HandleSyscall, EnterKernel and LeaveKernel are
+    // plug targets (CosmosKernel/Plugs/SyscallPlug.cs; docs/plugs.md). The Cosmos
+    // layer's defaults know no user programs: no kernel lock to take, and a syscall is a
+    // crash.
     public static unsafe class UserMode
     {
         private const uint MsrEfer = 0xC0000080;
@@ -34,18 +38,11 @@ namespace Cosmos.HAL
         // syscall's r11): the user's own flags, interrupts on, IOPL 0.
         public static ulong SanitizeUserRflags(ulong rflags) => (rflags & UserRflagsMask) | InitialUserRflags;
 
-        private static delegate*<SyscallFrame*, void> s_handler;
-        private static delegate*<void> s_enterKernel, s_leaveKernel;
-
         // Set up syscall/sysret on the boot CPU. Which kernel stack syscalls and
         // interrupts from ring 3 use is the running thread's (Cpu.SetKernelStack, on
-        // every switch). `enterKernel` and `leaveKernel` run around every syscall and
-        // every interrupt from ring 3 that is not lock-free (the kernel lock).
-        public static void Initialize(delegate*<SyscallFrame*, void> syscallHandler, delegate*<void> enterKernel, delegate*<void> leaveKernel)
+        // every switch).
+        public static void Initialize()
         {
-            s_handler = syscallHandler;
-            s_enterKernel = enterKernel;
-            s_leaveKernel = leaveKernel;
             Idt.SetInterruptStack(8, 1); // a double fault (say, a kernel stack overflow) gets a fresh stack
             InitializeOnThisCpu();
         }
@@ -60,25 +57,24 @@ namespace Cosmos.HAL
             Native.WriteMsr(MsrFmask, SyscallFlagMask);
         }
 
-        public static void EnterKernel()
-        {
-            if (s_enterKernel != null)
-                s_enterKernel();
-        }
+        // Run around every syscall and every interrupt from ring 3 that is not lock-free.
+        // Plug targets: the kernel takes and releases its kernel lock. Default: nothing
+        // (the Cosmos layer has no lock to take).
+        public static void EnterKernel() { }
 
-        public static void LeaveKernel()
-        {
-            if (s_leaveKernel != null)
-                s_leaveKernel();
-        }
+        public static void LeaveKernel() { }
+
+        // One syscall, its registers in the frame (the result goes back in its RAX).
+        // Plug target: the kernel's syscall table. Default: the Cosmos layer runs no user
+        // programs, so a syscall means something entered ring 3 behind its back.
+        public static void HandleSyscall(SyscallFrame* frame) =>
+            Internal.Runtime.RuntimePanic.Fail("syscall, but the Cosmos layer's default has no user programs (plug Cosmos.HAL.UserMode.HandleSyscall)");
 
         [UnmanagedCallersOnly(EntryPoint = "syscall_dispatch")]
         private static void Dispatch(SyscallFrame* frame)
         {
-            if (s_handler == null)
-                Internal.Runtime.RuntimePanic.Fail("syscall with no handler");
             EnterKernel();
-            s_handler(frame);
+            HandleSyscall(frame);
             LeaveKernel();
         }
     }

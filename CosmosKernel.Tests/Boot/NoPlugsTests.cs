@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using CosmosKernel.Launcher;
+
+namespace CosmosKernel.Tests.Boot;
+
+// A kernel built without its plugs (-p:CosmosPlugs=false) runs on the Cosmos layer's
+// defaults: the boot map and crash-report interrupt handling. It must boot, say so,
+// refuse user programs in words and stop cleanly; an exception must get the default
+// crash report. Built once per run into artifacts/no-plugs/ (Directory.Build.props), so
+// the ISO the other tests boot is untouched.
+[TestFixture]
+public class NoPlugsTests
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(8);
+    private string _buildLog = "";
+
+    [OneTimeSetUp]
+    public void BuildWithoutPlugs()
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string argument in new[] { "build", "CosmosKernel", "-c", "Release", "-p:CosmosPlugs=false", "-nologo", "-v", "minimal" })
+            start.ArgumentList.Add(argument);
+        // The test host may run under MSBuild's environment (dotnet test); the build
+        // started here must find its own SDK, not inherit a half-set one.
+        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(name);
+        if (File.Exists(RepoPaths.NoPlugsIso))
+            File.Delete(RepoPaths.NoPlugsIso); // a stale ISO must not pass for a fresh one
+        using Process build = Process.Start(start)!;
+        Task<string> output = build.StandardOutput.ReadToEndAsync();
+        Task<string> errors = build.StandardError.ReadToEndAsync();
+        if (!build.WaitForExit(BuildTimeout))
+        {
+            build.Kill(entireProcessTree: true);
+            Assert.Fail($"dotnet build -p:CosmosPlugs=false did not finish within {BuildTimeout.TotalMinutes} minutes");
+        }
+        _buildLog = output.Result + errors.Result;
+        Assert.That(build.ExitCode, Is.EqualTo(0), "dotnet build CosmosKernel -p:CosmosPlugs=false failed\n" + _buildLog);
+        Assert.That(File.Exists(RepoPaths.NoPlugsIso), Is.True, "the build did not write " + RepoPaths.NoPlugsIso + "\n" + _buildLog);
+    }
+
+    [Test]
+    public void TheBuildAppliesNoPlugs()
+    {
+        Assert.That(_buildLog, Does.Not.Contain("plugs applied"), _buildLog);
+        Assert.That(_buildLog, Does.Contain("artifacts/no-plugs/CosmosKernel.iso"), _buildLog);
+    }
+
+    [Test]
+    public void BootsOnTheDefaultsSaysSoAndStopsCleanly()
+    {
+        BootResult boot = KernelBoot.Run("exit run=hello", iso: RepoPaths.NoPlugsIso);
+        Assert.That(boot.TimedOut, Is.False, boot.Describe());
+        Assert.That(boot.Lines, Has.Some.Match(@"^CosmosKernel \d+\.\d+\.\d+ booted \(x86-64, NativeAOT C#\)$"), boot.Describe());
+        Assert.That(boot.Lines, Has.Some.StartsWith("plugs: none applied"), boot.Describe());
+        Assert.That(boot.Lines, Has.Some.StartsWith("paging: the boot map"), boot.Describe());
+        Assert.That(boot.Lines, Has.Some.EqualTo("interrupts: the default handling: every exception is a crash report"), boot.Describe());
+        Assert.That(boot.Lines, Has.Some.EqualTo("user programs cannot run without the kernel's paging plug: not running hello"), boot.Describe());
+        Assert.That(boot.Lines, Has.None.Contains("Hello from C#"), "a program ran without user address spaces\n" + boot.Describe());
+        Assert.That(boot.Crash, Is.Null, boot.Describe());
+        Assert.That(boot.KernelStatus, Is.EqualTo(0), boot.Describe());
+    }
+
+    [Test]
+    public void AnExceptionGetsTheDefaultCrashReport()
+    {
+        BootResult boot = KernelBoot.Run("exit selftest=pagefault", iso: RepoPaths.NoPlugsIso);
+        Assert.That(boot.TimedOut, Is.False, boot.Describe());
+        Assert.That(boot.Lines, Has.Some.Contains("the Cosmos layer's default interrupt handling: every exception is a crash report"), boot.Describe());
+        Assert.That(boot.Crash, Is.Not.Null, boot.Describe());
+        Assert.That(boot.Crash!.Vector, Is.EqualTo(14), boot.Describe());
+        Assert.That(boot.Crash.Cr2, Is.EqualTo(CosmosKernelDeliberateFault), boot.Describe());
+        Assert.That(boot.KernelStatus, Is.EqualTo(3), boot.Describe());
+    }
+
+    // Kernel.DeliberateFaultAddress: the address selftest=pagefault reads.
+    private const ulong CosmosKernelDeliberateFault = 0xFFFF8F00DEAD0000;
+}
