@@ -97,6 +97,7 @@ namespace CosmosKernel.Userland.Programs
             Sys.Pipe(release);
             long result = 0;
             int children = 0;
+            long* answer = stackalloc long[2]; // per child: pipes filled, then the errno that stopped it
             for (int i = 0; i < 256 && (result == 0 || result == -EMFILE); i++)
             {
                 long pid = Sys.Fork();
@@ -108,7 +109,6 @@ namespace CosmosKernel.Userland.Programs
                     break;
                 }
                 children++;
-                long* answer = stackalloc long[2]; // pipes filled, then the errno that stopped it
                 Sys.Read(report[0], (byte*)answer, 16);
                 filled += (int)answer[0];
                 result = answer[1];

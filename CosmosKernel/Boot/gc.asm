@@ -1,5 +1,6 @@
 ; The garbage collector's native needs (CosmosKernel/Platform/KernelGarbageCollector.cs).
 bits 64
+%include "callee_saved.inc"
 section .text
 
 ; void cpu_gc_collect(void): push the callee-saved registers (the caller's references
@@ -8,22 +9,12 @@ section .text
 extern gc_collect_from
 global cpu_gc_collect
 cpu_gc_collect:
-    push rbx
-    push rbp
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_CALLEE_SAVED
     mov rdi, rsp
     sub rsp, 8                  ; entry rsp was 8 mod 16; six pushes keep it so
     call gc_collect_from
     add rsp, 8
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop rbp
-    pop rbx
+    POP_CALLEE_SAVED
     ret
 
 ; The image's writable part (linker.ld): data, the ReadyToRun headers and BSS. The

@@ -6,27 +6,18 @@
 ; and DF, whatever the thread switched from ran with; never a user's NT, which would
 ; make its next iretq a #GP (issue 16, item 1).
 bits 64
+%include "callee_saved.inc"
 section .text
 
 ; void cpu_switch_context(ulong* saveRsp, ulong newRsp)
 global cpu_switch_context
 cpu_switch_context:
-    push rbx
-    push rbp
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_CALLEE_SAVED
     pushfq
     mov [rdi], rsp
     mov rsp, rsi
     popfq
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop rbp
-    pop rbx
+    POP_CALLEE_SAVED
     ret
 
 ; First code of a new thread: the initial frame built by the scheduler holds RFLAGS

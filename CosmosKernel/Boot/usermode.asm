@@ -9,6 +9,7 @@
 PERCPU_SYSCALL_STACK equ 8
 PERCPU_USER_RSP      equ 16
 bits 64
+%include "callee_saved.inc"
 section .text
 
 USER_DATA equ 0x18 | 3
@@ -66,12 +67,7 @@ cpu_syscall_entry:
     push r10
     push r8
     push r9
-    push rbx
-    push rbp
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_CALLEE_SAVED
     mov rbx, rsp
     and rsp, ~15
     sub rsp, 512
@@ -82,12 +78,7 @@ cpu_syscall_entry:
     fxrstor [rsp]
     mov rsp, rbx
 syscall_return:                     ; rsp = a SyscallFrame: restore it and return to ring 3
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop rbp
-    pop rbx
+    POP_CALLEE_SAVED
     pop r9
     pop r8
     pop r10
