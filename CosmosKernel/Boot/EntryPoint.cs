@@ -38,7 +38,8 @@ namespace CosmosKernel.Boot
             Scheduling.KernelLock.Acquire(); // the boot CPU runs the kernel from here on
             Pic.RemapAndMaskAll();
             CpuProtections.Enable();
-            CrashReport.Install();
+            // Exceptions nobody registered for: a crash report until the Kernel builds
+            // the process layer, then a signal for user code (Processes/UserFaults).
             Processes.UserFaults.Install();
 
             ulong bootInfoSize = multibootInfo == 0 ? 0 : *(uint*)Multiboot2.PhysicalToVirtual(multibootInfo);

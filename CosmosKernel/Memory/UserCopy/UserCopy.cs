@@ -1,3 +1,5 @@
+using CosmosKernel.Abi;
+
 namespace CosmosKernel.Memory.UserCopy
 {
     // copy_from_user, copy_to_user, strncpy_from_user and clear_user, with one
