@@ -19,5 +19,8 @@ namespace CosmosKernel.Abi
         // What pthread_create passes (without the tid and TLS flags): a thread sharing
         // memory, files and signal handlers.
         public const ulong PthreadThread = Vm | Fs | Files | Sighand | Thread | SysVSem;
+        // The same, with the parent's tid word set and the child's cleared at its exit
+        // (what the user runtime's threads join on).
+        public const ulong PthreadThreadWithTids = PthreadThread | ParentSetTid | ChildClearTid;
     }
 }
