@@ -1,4 +1,3 @@
-using Cosmos.HAL;
 using CosmosKernel.Scheduling;
 
 namespace CosmosKernel.Processes
@@ -25,12 +24,5 @@ namespace CosmosKernel.Processes
 
         // The user thread behind `thread`, or null for a kernel thread.
         public static UserThread Of(KernelThread thread) => thread == null ? null : thread.Owner as UserThread;
-    }
-
-    // The registers a forked child returns to ring 3 with (the parent's, rax = 0). On
-    // the heap until the child first runs: its kernel stack does not exist before.
-    public sealed class ForkedRegisters
-    {
-        public SyscallFrame Frame;
     }
 }

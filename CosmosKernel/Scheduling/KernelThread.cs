@@ -1,10 +1,5 @@
 namespace CosmosKernel.Scheduling
 {
-    // Something a higher layer keeps per thread (see KernelThread.Owner).
-    public abstract class ThreadOwner
-    {
-    }
-
     // A kernel thread: a stack and the stack pointer it was switched out with.
     // Owned by the Scheduler, which alone changes State, SavedRsp and Permit.
     public sealed unsafe class KernelThread
