@@ -27,12 +27,6 @@ namespace CosmosKernel.Memory
         public static ulong PageUp(ulong address) => (address + PageMask) & ~PageMask;
         public static bool IsPageAligned(ulong address) => (address & PageMask) == 0;
 
-        public static bool IsCanonical(ulong address)
-        {
-            ulong top = address >> 47;
-            return top == 0 || top == 0x1FFFF;
-        }
-
         public static int Pml4Index(ulong va) => (int)((va >> 39) & 511);
         public static int PdptIndex(ulong va) => (int)((va >> 30) & 511);
         public static int PdIndex(ulong va) => (int)((va >> 21) & 511);

@@ -25,7 +25,7 @@ namespace CosmosKernel.Syscalls
         // struct utsname: six fields of 65 bytes.
         private long Uname(Process process, ulong buffer)
         {
-            const int Field = 65;
+            const int Field = Abi.Uname.FieldBytes;
             byte* uts = stackalloc byte[Field * 6];
             for (int i = 0; i < Field * 6; i++)
                 uts[i] = 0;

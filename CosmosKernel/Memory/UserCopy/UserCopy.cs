@@ -12,7 +12,6 @@ namespace CosmosKernel.Memory.UserCopy
     //  - user data is fetched once: callers validate the kernel copy only.
     public sealed unsafe class UserCopier
     {
-        public const int MaxStrategies = 5;
         private static readonly byte[] s_zeroPage = new byte[4096];
 
         public CopyStrategy Strategy;
