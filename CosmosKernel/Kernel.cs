@@ -79,7 +79,7 @@ namespace CosmosKernel
             var scheduler = new Scheduling.Scheduler(stacks, Platform.KernelMemory.Frames.TotalFrames);
             _scheduler = s_scheduler = scheduler;
             var shootdown = new Platform.KernelTlbShootdown(scheduler);
-            Processes.Limits.Initialize(Platform.KernelMemory.Frames.TotalFrames, scheduler.ThreadLimit);
+            Processes.Limits.Initialize(Platform.KernelMemory.Frames.TotalFrames);
             stacks.AttachShootdown(shootdown);
             // From here on the heap collects garbage: the collector finds every
             // thread's stack through the scheduler.
@@ -171,7 +171,8 @@ namespace CosmosKernel
             // The process layer, then the syscalls on top of it.
             var ramdisk = new Processes.Ramdisk(_boot.Modules);
             var futexes = new Processes.Futexes(scheduler, copier);
-            _programs = new Processes.ProgramRunner(scheduler, vmm, copier, futexes, ramdisk);
+            _programs = new Processes.ProgramRunner(scheduler, vmm, copier, futexes, ramdisk,
+                new Processes.ProcessTable(scheduler.ThreadLimit));
             new Processes.UserFaults(_programs); // user code's exceptions and page faults from here on
             new Syscalls.SyscallTable(_programs, scheduler, vmm, copier, futexes, ramdisk, _labSyscalls, strategyFixed);
             scheduler.StartTimer();

@@ -7,7 +7,8 @@ namespace CosmosKernel.Processes
     //
     //   threads         Scheduler.ThreadLimit: kernel stacks may take an eighth of RAM
     //                   (Linux's threads-max); clone and fork answer EAGAIN beyond it
-    //   processes       ProcessTable.Limit = the thread limit (zombies count); EAGAIN
+    //   processes       ProcessTable.Limit = the thread limit (zombies count; the Kernel
+    //                   builds the table with it); EAGAIN
     //   descriptors     FileTable.DescriptorLimit = 1024 per process (RLIMIT_NOFILE); EMFILE
     //   open files      OpenFiles: a tenth of RAM at 1 KiB each, at least 8192 (Linux's
     //                   file-max); pipe and open answer ENFILE beyond it
@@ -24,9 +25,8 @@ namespace CosmosKernel.Processes
     {
         public static int OpenFiles = 8192;
 
-        public static void Initialize(ulong totalFrames, int threadLimit)
+        public static void Initialize(ulong totalFrames)
         {
-            ProcessTable.Limit = threadLimit;
             ulong byMemory = totalFrames * 4096 / 10 / 1024;
             OpenFiles = byMemory < 8192 ? 8192 : byMemory > int.MaxValue ? int.MaxValue : (int)byMemory;
             Platform.KernelHeap.Reserve = Internal.Runtime.RuntimeHeap.Capacity / 8;

@@ -28,13 +28,19 @@ namespace CosmosKernel.Processes
         private readonly Memory.UserCopy.UserCopier _copier;
         private readonly Futexes _futexes;
         private readonly Ramdisk _ramdisk;
+        private readonly ProcessTable _processes;
 
         // The process and thread running now (null process in a kernel thread).
         public Process Current => UserThread.Of(_scheduler.Current)?.Process;
         public UserThread CurrentThread => UserThread.Of(_scheduler.Current);
 
-        public ProgramRunner(Scheduler scheduler, Vmm vmm, Memory.UserCopy.UserCopier copier, Futexes futexes, Ramdisk ramdisk)
+        // Every process from creation until it is reaped.
+        public ProcessTable Processes => _processes;
+
+        public ProgramRunner(Scheduler scheduler, Vmm vmm, Memory.UserCopy.UserCopier copier, Futexes futexes, Ramdisk ramdisk,
+            ProcessTable processes)
         {
+            _processes = processes;
             _scheduler = scheduler;
             _vmm = vmm;
             _copier = copier;
@@ -67,15 +73,15 @@ namespace CosmosKernel.Processes
                 : 0;
             _scheduler.SwitchAddressSpace(previousRoot);
             Native.WriteCr3(previousRoot != 0 ? previousRoot : previousCr3);
-            var process = new Process(ProcessTable.NextPid(), parentPid, module.Name, space);
+            var process = new Process(_processes.NextPid(), parentPid, module.Name, space);
             process.BrkStart = process.Brk = image.End;
             process.OpenConsole(new ConsoleFile(_copier));
             string error = image.Error ?? (rsp == 0 ? "could not build the initial stack" : null);
-            if (error == null && !ProcessTable.Add(process))
+            if (error == null && !_processes.Add(process))
                 error = "process table full";
             if (error == null && StartThread(process, &EnterUserMode, image.Entry, rsp, 0, start: true) == null)
             {
-                ProcessTable.Remove(process);
+                _processes.Remove(process);
                 error = "no free thread";
             }
             if (error != null)
@@ -97,7 +103,7 @@ namespace CosmosKernel.Processes
                 process.ExitWaiter = _scheduler.Current.Id;
                 _scheduler.Park();
             }
-            ProcessTable.Remove(process);
+            _processes.Remove(process);
             return process.WaitStatus;
         }
 
@@ -148,18 +154,18 @@ namespace CosmosKernel.Processes
         public long Fork(SyscallFrame* frame)
         {
             Process parent = Current;
-            if (ProcessTable.Count >= ProcessTable.Limit)
+            if (_processes.Count >= _processes.Limit)
                 return -Errno.EAGAIN;
             if (!Platform.KernelHeap.HasRoom(Limits.ProcessBytes + (ulong)parent.Space.RegionCount * Limits.RegionBytes))
                 return -Errno.ENOMEM;
             AddressSpace space = parent.Space.CloneForFork();
             if (space == null)
                 return -Errno.ENOMEM;
-            var child = new Process(ProcessTable.NextPid(), parent.Pid, parent.Name, space) { Forked = true };
+            var child = new Process(_processes.NextPid(), parent.Pid, parent.Name, space) { Forked = true };
             child.BrkStart = parent.BrkStart;
             child.Brk = parent.Brk;
             child.Files.CopyFrom(parent.Files);
-            if (!ProcessTable.Add(child))
+            if (!_processes.Add(child))
             {
                 child.CloseAll();
                 space.Destroy();
@@ -168,7 +174,7 @@ namespace CosmosKernel.Processes
             UserThread thread = StartThread(child, &ResumeForkedChild, 0, 0, Native.ReadMsr(UserMode.MsrFsBase), start: true);
             if (thread == null)
             {
-                ProcessTable.Remove(child);
+                _processes.Remove(child);
                 child.CloseAll();
                 space.Destroy();
                 return -Errno.EAGAIN;
@@ -198,19 +204,19 @@ namespace CosmosKernel.Processes
                 return -Errno.EINVAL;
             while (true)
             {
-                Process zombie = ProcessTable.FindChild(me.Pid, pid, zombieOnly: true);
+                Process zombie = _processes.FindChild(me.Pid, pid, zombieOnly: true);
                 if (zombie != null)
                 {
                     int status = zombie.WaitStatus;
                     if (statusAddress != 0 && _copier.CopyToUser(me.Space, statusAddress, (byte*)&status, 4) != 0)
                         return -Errno.EFAULT;
                     // The copy is a scheduling point: another thread may have reaped it.
-                    if (ProcessTable.Find(zombie.Pid) != zombie)
+                    if (_processes.Find(zombie.Pid) != zombie)
                         continue;
-                    ProcessTable.Remove(zombie);
+                    _processes.Remove(zombie);
                     return zombie.Pid;
                 }
-                if (ProcessTable.FindChild(me.Pid, pid, zombieOnly: false) == null)
+                if (_processes.FindChild(me.Pid, pid, zombieOnly: false) == null)
                     return -Errno.ECHILD;
                 if ((options & WaitStatus.NoHang) != 0)
                     return 0;
@@ -323,22 +329,22 @@ namespace CosmosKernel.Processes
                 Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + ") exited with status " + process.ExitStatus.ToString());
             while (true)
             {
-                Process child = ProcessTable.FindChild(process.Pid, -1, zombieOnly: false);
+                Process child = _processes.FindChild(process.Pid, -1, zombieOnly: false);
                 if (child == null)
                     break;
                 child.ParentPid = 0;
                 if (child.State == Process.ProcessState.Zombie && child.ExitWaiter < 0)
-                    ProcessTable.Remove(child);
+                    _processes.Remove(child);
             }
             process.State = Process.ProcessState.Zombie;
             if (process.ExitWaiter >= 0)
                 _scheduler.Unpark(process.ExitWaiter);
-            Process parent = process.ParentPid == 0 ? null : ProcessTable.Find(process.ParentPid);
+            Process parent = process.ParentPid == 0 ? null : _processes.Find(process.ParentPid);
             if (parent != null)
                 for (int i = 0; i < parent.ChildWaiters.Count; i++)
                     _scheduler.Unpark(parent.ChildWaiters[i]);
             if (parent == null && process.ExitWaiter < 0)
-                ProcessTable.Remove(process); // nobody will reap it
+                _processes.Remove(process); // nobody will reap it
         }
     }
 }

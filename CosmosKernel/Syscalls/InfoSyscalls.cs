@@ -81,7 +81,7 @@ namespace CosmosKernel.Syscalls
             info.HeapCollections = Internal.Runtime.RuntimeHeap.Collections;
             info.HeapCapacity = Internal.Runtime.RuntimeHeap.Capacity;
             info.HeapPoisonViolations = Internal.Runtime.RuntimeHeap.PoisonViolations;
-            info.Processes = (ulong)ProcessTable.Count;
+            info.Processes = (ulong)_programs.Processes.Count;
             info.Threads = (ulong)_scheduler.LiveThreads;
             return _copier.CopyToUser(process.Space, buffer, (byte*)&info, (ulong)sizeof(VmmInfo)) == 0 ? 0 : -Errno.EFAULT;
         }
