@@ -56,7 +56,7 @@ namespace CosmosKernel.Userland.Programs
                         ulong iterations = Sizes[z] <= Page ? 2000UL : Sizes[z] <= 65536 ? 200UL : 16UL;
                         if (busy[b] > 0)
                             iterations = iterations / 8 > 2 ? iterations / 8 : 2;
-                        for (ulong direction = 0; direction < 2; direction++)
+                        for (ulong direction = CosmosBench.FromUser; direction <= CosmosBench.ToUser; direction++)
                             CopyLine(strategies[s], (ulong)buffer, Sizes[z], direction, iterations, busy[b]);
                     }
                 }
@@ -76,8 +76,8 @@ namespace CosmosKernel.Userland.Programs
             }
             if (switching)
                 Sys.SetStrategy(booted);
-            Fairness("fifo", 0);
-            Fairness("spin", 1);
+            Fairness("fifo", LockFairnessResult.FifoMutex);
+            Fairness("spin", LockFairnessResult.SpinLock);
 
             NullSyscall();
             DemandZero();
@@ -90,15 +90,15 @@ namespace CosmosKernel.Userland.Programs
         {
             VmmInfo before, after; // this thread's own waits during the copies: the profile
             Sys.GetVmmInfo(&before);
-            long copy = Syscall.Invoke(SyscallNumbers.CosmosBench, 0, buffer, (ulong)size, direction, iterations, 0);
+            long copy = Syscall.Invoke(SyscallNumbers.CosmosBench, CosmosBench.CopyUser, buffer, (ulong)size, direction, iterations, 0);
             Sys.GetVmmInfo(&after);
-            long memcpy = Syscall.Invoke(SyscallNumbers.CosmosBench, 1, buffer, (ulong)size, direction, iterations, 0);
+            long memcpy = Syscall.Invoke(SyscallNumbers.CosmosBench, CosmosBench.Memcpy, buffer, (ulong)size, direction, iterations, 0);
             if (copy < 0 || memcpy < 0)
             {
                 Console.WriteLine("bench: cosmos_bench failed (" + copy.ToString() + ", " + memcpy.ToString() + ")");
                 return;
             }
-            Console.WriteLine("BENCH copy strategy=" + strategy + " direction=" + (direction == 0 ? "from_user" : "to_user")
+            Console.WriteLine("BENCH copy strategy=" + strategy + " direction=" + (direction == CosmosBench.FromUser ? "from_user" : "to_user")
                 + " size=" + size.ToString() + " busy_cpus=" + busy.ToString()
                 + " copy_cycles=" + (copy / (long)iterations).ToString() + " memcpy_cycles=" + (memcpy / (long)iterations).ToString()
                 + " lock_wait_cycles=" + ((after.KernelLockWaitCycles - before.KernelLockWaitCycles) / iterations).ToString()
@@ -187,8 +187,8 @@ namespace CosmosKernel.Userland.Programs
             }
             VmmInfo before, after;
             Sys.GetVmmInfo(&before);
-            for (ulong direction = 0; direction < 2; direction++)
-                if (Syscall.Invoke(SyscallNumbers.CosmosBench, 0, (ulong)buffer, ScalingSize, direction, ScalingCopies / 2, slot) < 0)
+            for (ulong direction = CosmosBench.FromUser; direction <= CosmosBench.ToUser; direction++)
+                if (Syscall.Invoke(SyscallNumbers.CosmosBench, CosmosBench.CopyUser, (ulong)buffer, ScalingSize, direction, ScalingCopies / 2, slot) < 0)
                     Interlocked.Increment(ref s_scalingFailures);
             Sys.GetVmmInfo(&after);
             Interlocked.Add(ref s_scalingLockWait, (long)(after.KernelLockWaitCycles - before.KernelLockWaitCycles));

@@ -38,13 +38,13 @@ namespace CosmosKernel.Userland.Programs
 
         private static void Fairness(ulong index)
         {
-            long status = Sys.MeasureLockFairness(0, s_results + index);
+            long status = Sys.MeasureLockFairness(LockFairnessResult.FifoMutex, s_results + index);
             if (status != 0)
                 s_results[index].Acquisitions = status;
         }
 
         // 200 memcpy of 64 KiB in slot 0, both threads: cycles, or -errno.
         private static void Copies(ulong index)
-            => s_copyStatus[index] = Syscall.Invoke(SyscallNumbers.CosmosBench, 1, 0, 64 * 1024, 0, 200, 0);
+            => s_copyStatus[index] = Syscall.Invoke(SyscallNumbers.CosmosBench, CosmosBench.Memcpy, 0, 64 * 1024, 0, 200, 0);
     }
 }

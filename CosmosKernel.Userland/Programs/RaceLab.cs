@@ -116,8 +116,8 @@ namespace CosmosKernel.Userland.Programs
             }
             if (everyStrategy)
                 PrintSummary(scenarios, strategies, all, cpus);
-            Fairness("fifo", 0);
-            Fairness("spin", 1);
+            Fairness("fifo", LockFairnessResult.FifoMutex);
+            Fairness("spin", LockFairnessResult.SpinLock);
             return failures;
         }
 

@@ -4,7 +4,7 @@ namespace CosmosKernel.Abi
     // record of one run of its kernel threads over one lock.
     public struct LockFairnessResult
     {
-        public const ulong BenchOp = 2;      // cosmos_bench's op number for this measurement
+        public const ulong BenchOp = CosmosBench.LockFairness; // cosmos_bench's op for this measurement
         public const ulong FifoMutex = 0;    // the lock kinds (cosmos_bench's fourth argument)
         public const ulong SpinLock = 1;
 

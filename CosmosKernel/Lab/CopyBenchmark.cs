@@ -36,7 +36,7 @@ namespace CosmosKernel.Lab
 
         public long Handle(Process process, ulong op, ulong buffer, ulong size, ulong direction, ulong iterations, ulong slot)
         {
-            if (op > 1 || direction > 1 || size == 0 || size > MaxSize || iterations == 0 || iterations > 1_000_000 || slot >= Slots)
+            if (op > CosmosBench.Memcpy || direction > CosmosBench.ToUser || size == 0 || size > MaxSize || iterations == 0 || iterations > 1_000_000 || slot >= Slots)
                 return -Errno.EINVAL;
             if (_blocks[slot] == 0)
             {
@@ -53,13 +53,13 @@ namespace CosmosKernel.Lab
             {
                 if (process.Exiting)
                     return -Errno.EINTR;
-                if (op == 1)
+                if (op == CosmosBench.Memcpy)
                 {
                     Native.Memcpy(destination, source, size);
                     _scheduler.Yield();
                     continue;
                 }
-                ulong notCopied = direction == 0
+                ulong notCopied = direction == CosmosBench.FromUser
                     ? _copier.CopyFromUser(process.Space, destination, buffer, size)
                     : _copier.CopyToUser(process.Space, buffer, source, size);
                 if (notCopied != 0)
