@@ -13,5 +13,5 @@ public static class Firmware
 
     public static string FindOvmf() =>
         Candidates.FirstOrDefault(File.Exists)
-        ?? throw new FileNotFoundException("OVMF firmware not found: install the Debian package ovmf (./run.sh --install-only)");
+        ?? throw new LauncherSetupException("no OVMF (UEFI) firmware found: install the Debian package ovmf (./run.sh --install-only)");
 }

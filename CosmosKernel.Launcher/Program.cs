@@ -18,8 +18,13 @@ var runs = new Option<int>("--runs") { Description = "number of boots", DefaultV
 var keepMenu = new Option<bool>("--keep-menu") { Description = "wait out GRUB's menu countdown (2 s) as a person at the screen would, instead of pressing Enter at once" };
 
 var run = new Command("run", "Boot artifacts/CosmosKernel.iso in QEMU") { smp, memory, kernelOptions, headless, timeout, uefi, gdb };
-run.SetAction(async (parse, cancel) =>
+run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
 {
+    if (Launcher.CheckMachine(parse.GetValue(smp), parse.GetValue(memory)) is string wrong)
+    {
+        Console.Error.WriteLine("launcher: " + wrong);
+        return 2;
+    }
     bool display = !parse.GetValue(headless) && Environment.GetEnvironmentVariable("DISPLAY") is { Length: > 0 };
     string extra = parse.GetValue(kernelOptions) ?? "";
     if (!display)
@@ -53,11 +58,22 @@ run.SetAction(async (parse, cancel) =>
         Console.WriteLine($"launcher: stopped QEMU after {options.Timeout.TotalSeconds:F0} s");
         return 124;
     }
-    Console.WriteLine(result.KernelStatus is int status
-        ? $"launcher: kernel exited with status {status} ({status switch { 0 => "all self-tests passed", 3 => "a kernel crash or oops, see above", _ => "failure" }})"
-        : $"launcher: QEMU exited with code {result.QemuExitCode}");
-    return result.KernelStatus ?? result.QemuExitCode;
-});
+    if (cancel.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("launcher: interrupted; QEMU stopped");
+        return 130;
+    }
+    if (result.KernelStatus is int status)
+    {
+        Console.WriteLine($"launcher: kernel exited with status {status} ({status switch { 0 => "all self-tests passed", 3 => "a kernel crash or oops, see above", _ => "failure" }})");
+        return status;
+    }
+    // No status from the kernel: QEMU failed, or the machine stopped another way. Never
+    // a success.
+    Console.Error.WriteLine($"launcher: QEMU exited with code {result.QemuExitCode} and the kernel reported no exit status"
+        + (result.QemuErrors.Length > 0 ? "; QEMU said: " + result.QemuErrors : ""));
+    return result.QemuExitCode != 0 ? result.QemuExitCode : 1;
+}));
 
 var bootTime = new Command("boot-time", "Median time from QEMU start to the kernel banner over several headless boots") { runs, bootSmp, keepMenu };
 bootTime.SetAction(async (parse, cancel) =>
@@ -148,3 +164,34 @@ linux.SetAction(async (parse, cancel) =>
 
 var root = new RootCommand("CosmosKernel launcher: boots the kernel ISO in QEMU") { run, bootTime, bench, linux };
 return await root.Parse(args).InvokeAsync();
+
+static class Launcher
+{
+    // The machines the kernel supports (HAL Gdt.MaxCpus; docs/booting.md): refused here
+    // with a clear message rather than by QEMU or by a kernel that cannot boot.
+    public const int MaxCpus = 16;
+    public const int MinimumMemoryMiB = 64;
+
+    public static string? CheckMachine(int cpus, int memoryMiB)
+    {
+        if (cpus < 1 || cpus > MaxCpus)
+            return $"--smp {cpus}: the kernel runs on 1 to {MaxCpus} CPUs";
+        if (memoryMiB < MinimumMemoryMiB)
+            return $"--memory {memoryMiB}: the kernel needs at least {MinimumMemoryMiB} MiB";
+        return null;
+    }
+
+    // Setup problems (no ISO, no QEMU, no OVMF) as one line, not a stack trace.
+    public static async Task<int> Guard(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (LauncherSetupException e)
+        {
+            Console.Error.WriteLine("launcher: " + e.Message);
+            return 2;
+        }
+    }
+}

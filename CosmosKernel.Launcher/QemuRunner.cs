@@ -14,7 +14,7 @@ public static class QemuRunner
     public static Task<BootResult> BootAsync(QemuOptions options, CancellationToken cancel = default)
     {
         if (!File.Exists(options.IsoPath))
-            throw new FileNotFoundException($"ISO not found: {options.IsoPath}. Build it first: dotnet build CosmosKernel", options.IsoPath);
+            throw new LauncherSetupException($"no ISO at {options.IsoPath}: build it first with: dotnet build CosmosKernel -c Release");
         return RunAsync(options.ToArguments(), options.Timeout, options.Echo, BootResult.BannerMarker,
             options.SkipBootMenu ? GrubCountdown : null, cancel);
     }
@@ -43,7 +43,7 @@ public static class QemuRunner
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"{QemuBinary} could not be started ({e.Message}). Install it with: ./run.sh --install-only (Debian package qemu-system-x86)", e);
+            throw new LauncherSetupException($"{QemuBinary} could not be started ({e.Message}); install it with: ./run.sh --install-only (Debian package qemu-system-x86)");
         }
 
         var log = new StringBuilder();
@@ -84,7 +84,8 @@ public static class QemuRunner
             }
             catch (OperationCanceledException)
             {
-                timedOut = true;
+                // The deadline, or the caller gave up (Ctrl-C): only the first is a timeout.
+                timedOut = !cancel.IsCancellationRequested;
                 qemu.Kill(entireProcessTree: true);
                 await qemu.WaitForExitAsync(CancellationToken.None);
             }
@@ -96,7 +97,7 @@ public static class QemuRunner
             serial = StripTerminalEscapes(log.ToString());
         if (errors.Length > 0)
             serial += "\n[qemu stderr] " + errors;
-        return new BootResult(qemu.ExitCode, timedOut, serial, clock.Elapsed, banner);
+        return new BootResult(qemu.ExitCode, timedOut, serial, clock.Elapsed, banner) { QemuErrors = errors.Trim() };
     }
 
     // GRUB draws its menu on the serial terminal with VT100 escapes; keep the text. A
@@ -106,3 +107,7 @@ public static class QemuRunner
     public static string StripTerminalEscapes(string text) =>
         System.Text.RegularExpressions.Regex.Replace(text.Replace("\u001bc", "\n"), @"\x1b\[[0-9;?]*[A-Za-z]", "");
 }
+
+// Something the launcher needs is missing (the ISO, QEMU): the message says what and
+// how to get it; the launcher prints it as one line and exits with 2.
+public sealed class LauncherSetupException(string message) : Exception(message);

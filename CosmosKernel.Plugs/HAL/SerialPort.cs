@@ -19,12 +19,22 @@ namespace Cosmos.HAL
             Native.OutByte((ushort)(_base + 4), 0x03); // DTR | RTS
         }
 
-        public void Write(byte value)
+        public void Write(byte value) => WriteRawByte(_base, value);
+
+        // To an initialised UART at `basePort`, without an instance (paths that must not
+        // allocate). Bounded wait: a missing UART (real hardware without COM1) must not
+        // hang boot.
+        public static void WriteRawByte(ushort basePort, byte value)
         {
-            // Bounded wait: a missing UART (real hardware without COM1) must not hang boot.
-            for (int spins = 0; spins < 100000 && (Native.InByte((ushort)(_base + 5)) & 0x20) == 0; spins++)
+            for (int spins = 0; spins < 100000 && (Native.InByte((ushort)(basePort + 5)) & 0x20) == 0; spins++)
                 Native.Pause();
-            Native.OutByte(_base, value);
+            Native.OutByte(basePort, value);
+        }
+
+        public static void WriteRaw(ushort basePort, string ascii)
+        {
+            for (int i = 0; i < ascii.Length; i++)
+                WriteRawByte(basePort, (byte)ascii[i]);
         }
     }
 }

@@ -41,12 +41,15 @@ public class LauncherTests
     }
 
     [Test]
-    public void KernelStatusComesFromIsaDebugExit()
+    public void KernelStatusComesFromIsaDebugExitAndTheKernelsLine()
     {
-        Assert.That(new BootResult(7, false, "", TimeSpan.Zero, null).KernelStatus, Is.EqualTo(3));
-        Assert.That(new BootResult(1, false, "", TimeSpan.Zero, null).KernelStatus, Is.EqualTo(0));
+        Assert.That(new BootResult(7, false, "x\nKERNEL_EXIT status=3\n", TimeSpan.Zero, null).KernelStatus, Is.EqualTo(3));
+        Assert.That(new BootResult(1, false, "KERNEL_EXIT status=0", TimeSpan.Zero, null).KernelStatus, Is.EqualTo(0));
+        Assert.That(new BootResult(1, false, "qemu-system-x86_64: Invalid SMP CPUs -1", TimeSpan.Zero, null).KernelStatus, Is.Null,
+            "QEMU's own errors exit with 1 too: without the kernel's line there is no kernel status");
+        Assert.That(new BootResult(7, false, "KERNEL_EXIT status=0", TimeSpan.Zero, null).KernelStatus, Is.Null, "line and exit code disagree");
         Assert.That(new BootResult(0, false, "", TimeSpan.Zero, null).KernelStatus, Is.Null, "0 is a normal QEMU exit, not the device");
-        Assert.That(new BootResult(7, true, "", TimeSpan.Zero, null).KernelStatus, Is.Null, "a killed QEMU has no kernel status");
+        Assert.That(new BootResult(7, true, "KERNEL_EXIT status=3", TimeSpan.Zero, null).KernelStatus, Is.Null, "a killed QEMU has no kernel status");
     }
 
     [Test]

@@ -29,7 +29,9 @@ namespace CosmosKernel.Userland.Programs
                 return Soak.Main(args);
             if (name == "limits")
                 return Limits.Main(args);
-            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes, racelab, bench, labcalls, soak, limits)");
+            if (name == "deadlock")
+                return Deadlock.Main(args);
+            Console.WriteLine("cosmos.elf: no program named \"" + name + "\" (programs: hello, threads, init, forktest, pipes, racelab, bench, labcalls, soak, limits, deadlock)");
             return 127;
         }
     }

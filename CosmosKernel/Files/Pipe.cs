@@ -161,7 +161,7 @@ namespace CosmosKernel.Files
         {
             Scheduler scheduler = _scheduler;
             _waiters.Enqueue(scheduler.Current.Id);
-            scheduler.Park();
+            scheduler.Park(forUser: true);
         }
 
         // Never the caller itself: a thread whose Park returned without a wake-up from

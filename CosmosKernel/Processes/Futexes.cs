@@ -74,7 +74,7 @@ namespace CosmosKernel.Processes
             }
             else
                 while (!_waiters[slot].Woken && !_waiters[slot].Cancelled)
-                    _scheduler.Park();
+                    _scheduler.Park(forUser: true);
             bool woken = _waiters[slot].Woken;
             bool cancelled = _waiters[slot].Cancelled;
             _waiters[slot].Thread = -1;

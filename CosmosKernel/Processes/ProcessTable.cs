@@ -63,17 +63,23 @@ namespace CosmosKernel.Processes
             return null;
         }
 
-        // A child of `parent` matching wait4's pid argument (-1: any), zombie if asked.
-        public Process FindChild(int parent, int pid, bool zombieOnly)
+        // A child of `parent` matching wait4's pid argument (-1: any), zombie if asked
+        // (or not a zombie, with liveOnly).
+        public Process FindChild(int parent, int pid, bool zombieOnly, bool liveOnly = false)
         {
             for (int i = 0; i < _processes.Length; i++)
             {
                 Process p = _processes[i];
                 if (p != null && p.ParentPid == parent && (pid <= 0 || p.Pid == pid)
-                    && (!zombieOnly || p.State == Process.ProcessState.Zombie))
+                    && (!zombieOnly || p.State == Process.ProcessState.Zombie)
+                    && (!liveOnly || p.State != Process.ProcessState.Zombie))
                     return p;
             }
             return null;
         }
+
+        // The table's slots, for a walk over every process (At: null for a free slot).
+        public int Capacity => _processes.Length;
+        public Process At(int slot) => _processes[slot];
     }
 }

@@ -48,6 +48,7 @@ namespace CosmosKernel.Processes
             _ramdisk = ramdisk;
             s_instance = this;
             scheduler.ReturningToUser = &ReturningToUser;
+            scheduler.DeadlockBreaker = &BreakDeadlock;
         }
 
         // ---- starting programs ---------------------------------------------------------
@@ -101,7 +102,7 @@ namespace CosmosKernel.Processes
             while (process.State != Process.ProcessState.Zombie)
             {
                 process.ExitWaiter = _scheduler.Current.Id;
-                _scheduler.Park();
+                _scheduler.Park(forUser: true);
             }
             _processes.Remove(process);
             return process.WaitStatus;
@@ -222,7 +223,7 @@ namespace CosmosKernel.Processes
                     return 0;
                 int thread = _scheduler.Current.Id;
                 me.ChildWaiters.Add(thread);
-                _scheduler.Park();
+                _scheduler.Park(forUser: true);
                 me.ChildWaiters.Remove(thread);
                 if (me.Exiting)
                     return -Errno.EINTR;
@@ -267,6 +268,32 @@ namespace CosmosKernel.Processes
 
         // The scheduler's hook before a preempted user thread returns to ring 3.
         private static void ReturningToUser() => s_instance.EndThreadIfProcessExiting();
+
+        // The scheduler's deadlock breaker hook (a bare function pointer).
+        private static bool BreakDeadlock() => s_instance.EndDeadlockedPrograms();
+
+        // The scheduler's deadlock breaker (Scheduler.BreakDeadlock): every thread waits
+        // for a program and nothing can wake one. End each live program without live
+        // children (a parent may only be waiting for its children; if it is stuck too,
+        // it is next once they are gone) with SIGKILL; true if one was ended.
+        private bool EndDeadlockedPrograms()
+        {
+            bool ended = false;
+            for (int i = 0; i < _processes.Capacity; i++)
+            {
+                Process process = _processes.At(i);
+                if (process == null || process.State == Process.ProcessState.Zombie || process.Exiting
+                    || _processes.FindChild(process.Pid, -1, zombieOnly: false, liveOnly: true) != null)
+                    continue;
+                Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name
+                    + "): deadlocked: every thread waits for a futex, a pipe or a child that nothing will wake; killed");
+                Console.WriteLine("KILLED pid=" + process.Pid.ToString() + " name=" + process.Name + " signal=" + Signals.Kill.ToString() + " deadlock");
+                process.KilledBySignal = Signals.Kill;
+                BeginProcessExit(process);
+                ended = true;
+            }
+            return ended;
+        }
 
         // Called on the way back to ring 3 (syscall return, preemption).
         public void EndThreadIfProcessExiting()

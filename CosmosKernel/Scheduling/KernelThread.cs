@@ -19,6 +19,7 @@ namespace CosmosKernel.Scheduling
         // stack pointer up.
         public ulong StackBottom, StackTop;
         public bool Permit;        // Unpark came before Park (IThreadBackend semantics)
+        public bool WaitsForUser;  // parked by Park(forUser: true): see Scheduler.BreakDeadlock
         public int Joiner = -1;    // thread waiting in Join, or -1
         public bool IsIdle;        // a CPU's idle thread: never queued, runs when nothing else can
 

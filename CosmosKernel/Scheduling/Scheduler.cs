@@ -174,7 +174,12 @@ namespace CosmosKernel.Scheduling
             SwitchToNext();
         }
 
-        public void Park()
+        public void Park() => Park(forUser: false);
+
+        // forUser: a wait that only a program's action ends (a futex, a pipe, a child's
+        // exit) and that ending the program ends too; the deadlock breaker may then
+        // end the program. Every other wait (a kernel lock, a join) is the kernel's own.
+        public void Park(bool forUser)
         {
             KernelThread current = Current;
             if (current.Permit)
@@ -183,7 +188,9 @@ namespace CosmosKernel.Scheduling
                 return;
             }
             current.State = KernelThread.ThreadState.Blocked;
+            current.WaitsForUser = forUser;
             SwitchToNext();
+            current.WaitsForUser = false;
         }
 
         public void Unpark(int threadId)
@@ -359,7 +366,7 @@ namespace CosmosKernel.Scheduling
                     SwitchToNext();
                     continue;
                 }
-                if (cpu == 0 && !AnyoneSleeping() && AllOtherCpusHalted())
+                if (cpu == 0 && !AnyoneSleeping() && AllOtherCpusHalted() && !BreakDeadlock())
                     Panic.Report("scheduler: every thread is blocked (a lost wake-up or a deadlock)");
                 // Halt on the kernel's page table: a CPU that kept a process's loaded
                 // would be a target of every TLB shootdown in that process (MayCache),
@@ -373,6 +380,29 @@ namespace CosmosKernel.Scheduling
                 _halted[cpu] = false;
             }
         }
+
+        // Every thread is blocked and no timer will wake one. If each waits for a
+        // program (Park(forUser: true)), the programs deadlocked among themselves: Linux
+        // would leave them asleep, but here nothing (no signal, no shell) could ever end
+        // them and the machine would hang, so the hook the process layer installed ends
+        // some of them; true if it did. A thread in a kernel wait means a lost wake-up
+        // in the kernel: false, and the caller panics.
+        private bool BreakDeadlock()
+        {
+            if (DeadlockBreaker == null)
+                return false;
+            for (int i = 0; i < _threads.Length; i++)
+            {
+                KernelThread thread = _threads[i];
+                if (thread != null && !thread.IsIdle && thread.State == KernelThread.ThreadState.Blocked && !thread.WaitsForUser)
+                    return false;
+            }
+            return DeadlockBreaker();
+        }
+
+        // Installed by the process layer (BreakDeadlock); called on CPU 0's idle thread
+        // with the kernel lock held. Null: a deadlock panics.
+        public delegate*<bool> DeadlockBreaker;
 
         private bool AllOtherCpusHalted()
         {
