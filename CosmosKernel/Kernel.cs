@@ -20,9 +20,13 @@ namespace CosmosKernel
     //                  with cosmos_set_strategy; with strategy=, under that one only
     //   bench          the benchmarks (run=bench), which switch strategies too
     //   (The lab's syscalls answer EPERM without lab or bench.)
+    //
+    // The composition root: BeforeRun builds the subsystems in dependency order and
+    // hands each what it needs through its constructor (docs/architecture.md shows the
+    // arrows). Nothing below reaches back up to this class; LayeringTests checks it.
     public sealed unsafe class Kernel : Cosmos.System.Kernel
     {
-        public const string Version = "0.1.0";
+        public const string Version = Abi.Uname.Release;
         public const byte ExitAllPassed = 0;
         public const byte ExitSelfTestFailed = 1;
         public const byte ExitCrash = 3; // as CrashReport's
@@ -30,19 +34,13 @@ namespace CosmosKernel
         // The address the deliberate page fault reads: in the unmapped gap of the kernel half.
         public const ulong DeliberateFaultAddress = 0xFFFF8F00DEAD0000;
 
-        // The VMM on the real machine, and the user-copy strategy chosen at boot.
-        public static Memory.Vmm Vmm { get; private set; }
-        public static Scheduling.Scheduler Scheduler { get; private set; }
-        // Whether user space may use the lab's and the benchmarks' syscalls (switch the
-        // user-copy strategy, the double-fetch demo, the timed copies, lock fairness):
-        // only when booted with `lab` or `bench`; EPERM otherwise, as they let one
-        // program hold every CPU's kernel work or switch how every copy is made.
-        public static bool LabSyscalls { get; private set; }
-        // A strategy= option fixed the user-copy strategy: cosmos_set_strategy is EPERM.
-        public static bool StrategyFixed { get; private set; }
-        // The GRUB modules: the programs user space can start (cosmos_spawn).
-        public static Multiboot2.Module[] Modules { get; private set; }
-        public static Memory.UserCopy.UserCopier UserCopy { get; private set; }
+        // What BeforeRun builds. The scheduler is also kept in s_scheduler for the
+        // other CPUs' entry (JoinScheduler, a bare function pointer).
+        private Scheduling.Scheduler _scheduler;
+        private static Scheduling.Scheduler s_scheduler;
+        private Processes.ProgramRunner _programs;
+        // Booted with `lab` or `bench`: the lab's syscalls answer (Syscalls/LabSyscalls.cs).
+        private bool _labSyscalls;
 
         private readonly Multiboot2 _boot;
         private readonly Cosmos.System.KernelOptions _options;
@@ -78,19 +76,20 @@ namespace CosmosKernel
             // CPUs through the scheduler, so it is attached once the scheduler exists
             // (the first stack is freed only when a thread exits, long after).
             var stacks = new Platform.KernelStacks(Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable);
-            Scheduler = new Scheduling.Scheduler(stacks, Platform.KernelMemory.Frames.TotalFrames);
-            var shootdown = new Platform.KernelTlbShootdown(Scheduler);
-            Processes.Limits.Initialize(Platform.KernelMemory.Frames.TotalFrames, Scheduler.ThreadLimit);
+            var scheduler = new Scheduling.Scheduler(stacks, Platform.KernelMemory.Frames.TotalFrames);
+            _scheduler = s_scheduler = scheduler;
+            var shootdown = new Platform.KernelTlbShootdown(scheduler);
+            Processes.Limits.Initialize(Platform.KernelMemory.Frames.TotalFrames);
             stacks.AttachShootdown(shootdown);
             // From here on the heap collects garbage: the collector finds every
             // thread's stack through the scheduler.
-            Platform.KernelGarbageCollector.Install(Scheduler);
+            Platform.KernelGarbageCollector.Install(scheduler);
 
-            Vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
-                shootdown, Scheduler, new Platform.KernelUserMemoryAccess());
-            Platform.UserPageFaults.Install();
-            LabSyscalls = _options.Has("lab") || _options.Has("bench");
-            StrategyFixed = _options.Get("strategy") != null;
+            var vmm = new Memory.Vmm(Platform.KernelMemory.Physical, Platform.KernelMemory.Frames, Platform.KernelMemory.KernelTable,
+                shootdown, scheduler, new Platform.KernelUserMemoryAccess(scheduler));
+            Platform.UserPageFaults.Install(scheduler);
+            _labSyscalls = _options.Has("lab") || _options.Has("bench");
+            bool strategyFixed = _options.Get("strategy") != null;
             string strategyName = _options.Get("strategy") ?? "pagelock";
             Memory.UserCopy.CopyStrategy strategy = Memory.UserCopy.UserCopier.StrategyByName(strategyName);
             if (strategy == null)
@@ -98,11 +97,11 @@ namespace CosmosKernel
                 Console.WriteLine("vmm: unknown strategy \"" + strategyName + "\" (choose pagelock, mmlock, extable, pin or naive); using pagelock");
                 strategy = new Memory.UserCopy.PageLockStrategy();
             }
-            UserCopy = new Memory.UserCopy.UserCopier(strategy);
+            var copier = new Memory.UserCopy.UserCopier(strategy);
             Console.WriteLine("vmm: user-copy strategy " + strategy.Name);
             _allPassed &= GarbageCollectorSelfTest.Run();
-            _allPassed &= VmmSelfTest.Run(Vmm);
-            _allPassed &= ThreadsSelfTest.Run(Scheduler, Vmm);
+            _allPassed &= VmmSelfTest.Run(vmm);
+            _allPassed &= ThreadsSelfTest.Run(scheduler, vmm);
 
             string deliberate = _options.Get("selftest");
             if (deliberate == "pagefault")
@@ -120,7 +119,7 @@ namespace CosmosKernel
             {
                 // The naive strategy against an unmapped user buffer: the fault has no
                 // recovery, so the kernel stops with a crash report (what the race lab shows).
-                Memory.AddressSpace space = Memory.AddressSpace.Create(Vmm);
+                Memory.AddressSpace space = Memory.AddressSpace.Create(vmm);
                 Native.WriteCr3(space.Table.Root);
                 byte* buffer = stackalloc byte[16];
                 Console.WriteLine("selftest: naive copy_from_user from unmapped 0x10000000");
@@ -130,12 +129,12 @@ namespace CosmosKernel
             {
                 // A kernel read of a mapped user page outside the user-copy routine:
                 // with SMAP on, a protection-violation page fault.
-                Memory.AddressSpace space = Memory.AddressSpace.Create(Vmm);
+                Memory.AddressSpace space = Memory.AddressSpace.Create(vmm);
                 Native.WriteCr3(space.Table.Root);
-                long page = space.Map(0x20000000, 4096, Memory.Prot.Read | Memory.Prot.Write,
-                    Memory.MapFlags.Private | Memory.MapFlags.Anonymous | Memory.MapFlags.Fixed, null, 0);
+                long page = space.Map(0x20000000, 4096, Abi.Prot.Read | Abi.Prot.Write,
+                    Abi.MapFlags.Private | Abi.MapFlags.Anonymous | Abi.MapFlags.Fixed, null, 0);
                 byte one = 1;
-                UserCopy.CopyToUser(space, (ulong)page, &one, 1);
+                copier.CopyToUser(space, (ulong)page, &one, 1);
                 Console.WriteLine("selftest: the kernel reads user memory at 0x20000000 directly");
                 Native.FaultReadQword((ulong)page);
                 Console.WriteLine("selftest: SMAP did not stop a direct kernel read of user memory");
@@ -167,19 +166,22 @@ namespace CosmosKernel
             // The other CPUs start now but enter the scheduler only when this one first
             // lets go of the kernel lock (when init runs).
             int cpus = Platform.ApplicationProcessors.StartAll(_boot.AcpiRsdp, &JoinScheduler);
-            Scheduler.PrepareOtherCpus();
+            scheduler.PrepareOtherCpus();
             Console.WriteLine("smp: " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs") + " online");
-            Processes.ProgramRunner.Initialize(Scheduler, Vmm, UserCopy);
-            Modules = _boot.Modules;
-            Processes.Ramdisk.Initialize(_boot.Modules);
-            Processes.Futexes.Initialize(Scheduler);
-            Scheduler.StartTimer();
+            // The process layer, then the syscalls on top of it.
+            var ramdisk = new Processes.Ramdisk(_boot.Modules);
+            var futexes = new Processes.Futexes(scheduler, copier);
+            _programs = new Processes.ProgramRunner(scheduler, vmm, copier, futexes, ramdisk,
+                new Processes.ProcessTable(scheduler.ThreadLimit));
+            new Processes.UserFaults(_programs); // user code's exceptions and page faults from here on
+            new Syscalls.SyscallTable(_programs, scheduler, vmm, copier, futexes, ramdisk, _labSyscalls, strategyFixed);
+            scheduler.StartTimer();
             string defaultProgram = _options.Has("bench") ? "bench" : _options.Has("lab") ? "racelab" : "init"; // init starts the others
             RunPrograms(_options.Get("run") ?? defaultProgram);
             // Only naive has no recovery, so an oops is naive's. The lab over every
             // strategy runs naive on purpose: there its oopses are the expected result,
             // not the kernel's failure (a lab fixed to naive still reports them).
-            bool oopsesExpected = LabSyscalls && !StrategyFixed;
+            bool oopsesExpected = _labSyscalls && !strategyFixed;
             if (CrashReport.Oopses > 0)
                 Console.WriteLine("boot: " + CrashReport.Oopses.ToString() + " kernel oops(es)" + (oopsesExpected
                     ? " under naive, as the race lab expects"
@@ -212,11 +214,11 @@ namespace CosmosKernel
                         continue;
                     found = true;
                     Console.WriteLine("init: running " + name);
-                    Processes.Process process = Processes.ProgramRunner.Spawn(_boot.Modules[i], 0, argv);
+                    Processes.Process process = _programs.Spawn(_boot.Modules[i], 0, argv);
                     if (process != null)
                     {
-                        int status = Processes.ProgramRunner.WaitAndReap(process);
-                        if (LabSyscalls && status != 0)
+                        int status = _programs.WaitAndReap(process);
+                        if (_labSyscalls && status != 0)
                             _programsPassed = false;
                     }
                 }
@@ -283,13 +285,13 @@ namespace CosmosKernel
         private static void JoinScheduler(int cpu, ulong stackBottom, ulong stackTop)
         {
             Scheduling.KernelLock.Acquire();
-            Scheduler.RunOnThisCpu(cpu, stackBottom, stackTop);
+            s_scheduler.RunOnThisCpu(cpu, stackBottom, stackTop);
         }
 
         // Nothing left for the boot thread: sleep (its CPU runs other threads meanwhile).
         protected override void Run()
         {
-            Scheduler.Sleep(Scheduling.Scheduler.TickHz);
+            _scheduler.Sleep(Scheduling.Scheduler.TickHz);
         }
     }
 }

@@ -1,3 +1,4 @@
+using CosmosKernel.Abi;
 using CosmosKernel.Memory;
 
 namespace CosmosKernel.Tests.Memory;

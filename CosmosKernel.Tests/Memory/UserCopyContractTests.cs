@@ -1,3 +1,4 @@
+using CosmosKernel.Abi;
 using CosmosKernel.Memory;
 using CosmosKernel.Memory.UserCopy;
 

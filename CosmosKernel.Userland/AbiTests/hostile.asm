@@ -110,36 +110,36 @@ _start:
     ; wait4, cosmos_spawn
     EXPECT -ECHILD, 61, -1, 0, 0, 0, 0, 0                                ; no children
     EXPECT -EINVAL, 61, -1, 0, 0x40000000, 0, 0, 0                       ; unknown option
-    EXPECT -EFAULT, 1025, 0, 0, 0, 0, 0, 0                               ; spawn(NULL)
+    EXPECT -EFAULT, SYS_cosmos_spawn, 0, 0, 0, 0, 0, 0                               ; spawn(NULL)
     lea r14, [rel no_such_program]
-    EXPECT -ENOENT, 1025, r14, 0, 0, 0, 0, 0                             ; no such program
+    EXPECT -ENOENT, SYS_cosmos_spawn, r14, 0, 0, 0, 0, 0                             ; no such program
     ; the lab's and the benchmarks' syscalls: EPERM unless booted with `lab` or
     ; `bench`; under those, each checks its arguments
-    mov rax, 1026                                                         ; cosmos_set_strategy("nosuchprogram")
+    mov rax, SYS_cosmos_set_strategy                                                         ; cosmos_set_strategy("nosuchprogram")
     mov rdi, r14
     syscall
     cmp rax, -EPERM
     jne .lab_syscalls
-    EXPECT -EPERM, 1026, r14, 0, 0, 0, 0, 0                              ; set_strategy: not booted with lab
-    EXPECT -EPERM, 1027, r13, 0, 0, 0, 0, 0                              ; double-fetch demo: not booted with lab
-    EXPECT -EPERM, 1028, 1, r13, 64, 0, 1, 0                             ; timed memcpy: not booted with bench
-    EXPECT -EPERM, 1028, 2, r13, 0, 0, 0, 0                              ; lock fairness: not booted with lab
+    EXPECT -EPERM, SYS_cosmos_set_strategy, r14, 0, 0, 0, 0, 0                              ; set_strategy: not booted with lab
+    EXPECT -EPERM, SYS_cosmos_double_fetch_demo, r13, 0, 0, 0, 0, 0                              ; double-fetch demo: not booted with lab
+    EXPECT -EPERM, SYS_cosmos_bench, 1, r13, 64, 0, 1, 0                             ; timed memcpy: not booted with bench
+    EXPECT -EPERM, SYS_cosmos_bench, 2, r13, 0, 0, 0, 0                              ; lock fairness: not booted with lab
     EXPECT -EPERM, SYS_cosmos_vmm_info, r13, 1, 0, 0, 0, 0               ; a heap collection: not booted with lab
     jmp .lab_syscalls_done
 .lab_syscalls:
-    EXPECT -EINVAL, 1026, r14, 0, 0, 0, 0, 0                             ; no such strategy
-    EXPECT -EFAULT, 1027, 0, 0, 0, 0, 0, 0                               ; request NULL
-    EXPECT -EFAULT, 1027, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0              ; request in the kernel
-    EXPECT -EINVAL, 1027, r13, 7, 0, 0, 0, 0                             ; unknown variant
+    EXPECT -EINVAL, SYS_cosmos_set_strategy, r14, 0, 0, 0, 0, 0                             ; no such strategy
+    EXPECT -EFAULT, SYS_cosmos_double_fetch_demo, 0, 0, 0, 0, 0, 0                               ; request NULL
+    EXPECT -EFAULT, SYS_cosmos_double_fetch_demo, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0              ; request in the kernel
+    EXPECT -EINVAL, SYS_cosmos_double_fetch_demo, r13, 7, 0, 0, 0, 0                             ; unknown variant
     mov qword [r13], 0                                                    ; request { NULL, 300 }
     mov qword [r13 + 8], 300
-    EXPECT -EINVAL, 1027, r13, 0, 0, 0, 0, 0                             ; length over the limit
+    EXPECT -EINVAL, SYS_cosmos_double_fetch_demo, r13, 0, 0, 0, 0, 0                             ; length over the limit
     mov qword [r13 + 8], 16
-    EXPECT -EFAULT, 1027, r13, 0, 0, 0, 0, 0                             ; data pointer NULL
+    EXPECT -EFAULT, SYS_cosmos_double_fetch_demo, r13, 0, 0, 0, 0, 0                             ; data pointer NULL
     mov qword [r13 + 8], 0
-    EXPECT -EINVAL, 1028, 9, r13, 64, 0, 1, 0                            ; unknown benchmark
-    EXPECT -EINVAL, 1028, 1, r13, 0, 0, 1, 0                             ; zero size
-    EXPECT -EINVAL, 1028, 2, r13, 0, 5, 0, 0                             ; unknown lock kind
+    EXPECT -EINVAL, SYS_cosmos_bench, 9, r13, 64, 0, 1, 0                            ; unknown benchmark
+    EXPECT -EINVAL, SYS_cosmos_bench, 1, r13, 0, 0, 1, 0                             ; zero size
+    EXPECT -EINVAL, SYS_cosmos_bench, 2, r13, 0, 5, 0, 0                             ; unknown lock kind
     EXPECT 0, SYS_cosmos_vmm_info, r13, 1, 0, 0, 0, 0                    ; the heap figures after a collection
 .lab_syscalls_done:
     ; open (the GRUB modules, read-only) and mmap of what is not a file
@@ -169,9 +169,9 @@ _start:
     mov rax, SYS_cosmos_vmm_info
     lea rdi, [rel info_after]
     syscall
-    mov rax, [rel info_after + 16 + 8]
+    mov rax, [rel info_after + VMM_INFO_FRAMES_USED]
     mov r12d, __LINE__
-    mov rbx, [rel info_before + 16 + 8]
+    mov rbx, [rel info_before + VMM_INFO_FRAMES_USED]
     call check
 
     ; summary
@@ -243,7 +243,7 @@ section .bss
 alignb 16
 digits: resb 16
 digits_end:
-info_before: resb 256     ; struct cosmos_vmm_info (176 bytes), with room to grow
+info_before: resb 256     ; struct cosmos_vmm_info (VMM_INFO_SIZE bytes), with room to grow
 info_after: resb 256
 alignb 4096
 buffer: resb 4096

@@ -1,3 +1,4 @@
+using CosmosKernel.Abi;
 using System;
 using System.Threading;
 using CosmosKernel.Userland.Runtime;
@@ -30,7 +31,7 @@ namespace CosmosKernel.Userland.Programs
             string[] strategies = switching ? Strategies : new[] { booted };
             Console.WriteLine("bench: " + cpus.ToString() + " CPUs, strategies " + (switching ? "all" : booted));
 
-            long buffer = Sys.Mmap(0, 1 << 20, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            long buffer = Sys.Mmap(0, 1 << 20, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             if (buffer < 0)
                 return 1;
             for (int i = 0; i < 1 << 20; i += Page)
@@ -55,7 +56,7 @@ namespace CosmosKernel.Userland.Programs
                         ulong iterations = Sizes[z] <= Page ? 2000UL : Sizes[z] <= 65536 ? 200UL : 16UL;
                         if (busy[b] > 0)
                             iterations = iterations / 8 > 2 ? iterations / 8 : 2;
-                        for (ulong direction = 0; direction < 2; direction++)
+                        for (ulong direction = CosmosBench.FromUser; direction <= CosmosBench.ToUser; direction++)
                             CopyLine(strategies[s], (ulong)buffer, Sizes[z], direction, iterations, busy[b]);
                     }
                 }
@@ -75,8 +76,8 @@ namespace CosmosKernel.Userland.Programs
             }
             if (switching)
                 Sys.SetStrategy(booted);
-            Fairness("fifo", 0);
-            Fairness("spin", 1);
+            Fairness("fifo", LockFairnessResult.FifoMutex);
+            Fairness("spin", LockFairnessResult.SpinLock);
 
             NullSyscall();
             DemandZero();
@@ -89,15 +90,15 @@ namespace CosmosKernel.Userland.Programs
         {
             VmmInfo before, after; // this thread's own waits during the copies: the profile
             Sys.GetVmmInfo(&before);
-            long copy = Syscall.Invoke(Syscall.CosmosBench, 0, buffer, (ulong)size, direction, iterations, 0);
+            long copy = Syscall.Invoke(SyscallNumbers.CosmosBench, CosmosBench.CopyUser, buffer, (ulong)size, direction, iterations, 0);
             Sys.GetVmmInfo(&after);
-            long memcpy = Syscall.Invoke(Syscall.CosmosBench, 1, buffer, (ulong)size, direction, iterations, 0);
+            long memcpy = Syscall.Invoke(SyscallNumbers.CosmosBench, CosmosBench.Memcpy, buffer, (ulong)size, direction, iterations, 0);
             if (copy < 0 || memcpy < 0)
             {
                 Console.WriteLine("bench: cosmos_bench failed (" + copy.ToString() + ", " + memcpy.ToString() + ")");
                 return;
             }
-            Console.WriteLine("BENCH copy strategy=" + strategy + " direction=" + (direction == 0 ? "from_user" : "to_user")
+            Console.WriteLine("BENCH copy strategy=" + strategy + " direction=" + (direction == CosmosBench.FromUser ? "from_user" : "to_user")
                 + " size=" + size.ToString() + " busy_cpus=" + busy.ToString()
                 + " copy_cycles=" + (copy / (long)iterations).ToString() + " memcpy_cycles=" + (memcpy / (long)iterations).ToString()
                 + " lock_wait_cycles=" + ((after.KernelLockWaitCycles - before.KernelLockWaitCycles) / iterations).ToString()
@@ -170,7 +171,7 @@ namespace CosmosKernel.Userland.Programs
 
         private static void ScalingWorker(ulong slot)
         {
-            long buffer = Sys.Mmap(0, ScalingSize, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            long buffer = Sys.Mmap(0, ScalingSize, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             if (buffer >= 0)
             {
                 for (int i = 0; i < ScalingSize; i += Page)
@@ -186,8 +187,8 @@ namespace CosmosKernel.Userland.Programs
             }
             VmmInfo before, after;
             Sys.GetVmmInfo(&before);
-            for (ulong direction = 0; direction < 2; direction++)
-                if (Syscall.Invoke(Syscall.CosmosBench, 0, (ulong)buffer, ScalingSize, direction, ScalingCopies / 2, slot) < 0)
+            for (ulong direction = CosmosBench.FromUser; direction <= CosmosBench.ToUser; direction++)
+                if (Syscall.Invoke(SyscallNumbers.CosmosBench, CosmosBench.CopyUser, (ulong)buffer, ScalingSize, direction, ScalingCopies / 2, slot) < 0)
                     Interlocked.Increment(ref s_scalingFailures);
             Sys.GetVmmInfo(&after);
             Interlocked.Add(ref s_scalingLockWait, (long)(after.KernelLockWaitCycles - before.KernelLockWaitCycles));
@@ -206,7 +207,7 @@ namespace CosmosKernel.Userland.Programs
                 Console.WriteLine("bench: lock fairness (" + name + ") failed: " + status.ToString());
                 return;
             }
-            Console.WriteLine("BENCH fairness " + result.Fields(name));
+            Console.WriteLine("BENCH fairness " + Sys.FairnessFields(result, name));
         }
 
         // munmap of 1 and of 256 touched pages: the shootdown reaches the busy CPUs.
@@ -218,7 +219,7 @@ namespace CosmosKernel.Userland.Programs
                 ulong total = 0;
                 for (int round = 0; round < Rounds; round++)
                 {
-                    long region = Sys.Mmap(0, (ulong)(pages * Page), Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+                    long region = Sys.Mmap(0, (ulong)(pages * Page), Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
                     if (region < 0)
                         return;
                     for (int p = 0; p < pages; p++)
@@ -244,7 +245,7 @@ namespace CosmosKernel.Userland.Programs
         private static void DemandZero()
         {
             const int Pages = 256;
-            long region = Sys.Mmap(0, Pages * Page, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            long region = Sys.Mmap(0, Pages * Page, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             if (region < 0)
                 return;
             ulong start = Syscall.ReadTimestampCounter();
@@ -259,7 +260,7 @@ namespace CosmosKernel.Userland.Programs
         private static void CopyOnWrite()
         {
             const int Pages = 256;
-            long region = Sys.Mmap(0, Pages * Page, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            long region = Sys.Mmap(0, Pages * Page, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             if (region < 0)
                 return;
             for (int p = 0; p < Pages; p++)

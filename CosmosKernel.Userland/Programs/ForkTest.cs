@@ -1,3 +1,4 @@
+using CosmosKernel.Abi;
 using System;
 using CosmosKernel.Userland.Runtime;
 
@@ -12,7 +13,7 @@ namespace CosmosKernel.Userland.Programs
 
         public static int Main(string[] args)
         {
-            long page = Sys.Mmap(0, 4096, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            long page = Sys.Mmap(0, 4096, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             if (page < 0)
                 return 1;
             byte* bytes = (byte*)page;

@@ -1,3 +1,4 @@
+using CosmosKernel.Abi;
 using System;
 using CosmosKernel.Userland.Runtime;
 
@@ -17,7 +18,7 @@ namespace CosmosKernel.Userland.Programs
             Console.WriteLine("hello: running on " + Sys.UnameField(0) + " " + Sys.UnameField(2) + " (" + Sys.UnameField(4)
                 + "), user-copy strategy " + Sys.CopyStrategy());
 
-            long page = Sys.Mmap(0, 4096, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            long page = Sys.Mmap(0, 4096, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             if (page < 0)
                 return Fail("mmap", page);
             byte* bytes = (byte*)page;
@@ -26,7 +27,7 @@ namespace CosmosKernel.Userland.Programs
             int sum = 0;
             for (int i = 0; i < 4096; i++)
                 sum += bytes[i];
-            long result = Sys.Mprotect((ulong)page, 4096, Sys.ProtRead);
+            long result = Sys.Mprotect((ulong)page, 4096, Prot.Read);
             if (result != 0)
                 return Fail("mprotect", result);
             result = Sys.Munmap((ulong)page, 4096);
@@ -43,7 +44,7 @@ namespace CosmosKernel.Userland.Programs
                 return Fail("open", fd);
             byte* header = stackalloc byte[4];
             long got = Sys.Read((int)fd, header, 4);
-            long mapped = Sys.MmapFile(0, 4096, Sys.ProtRead, Sys.MapPrivate, (int)fd, 0);
+            long mapped = Sys.MmapFile(0, 4096, Prot.Read, MapFlags.Private, (int)fd, 0);
             Sys.Close((int)fd);
             if (got != 4)
                 return Fail("read", got);

@@ -1,3 +1,4 @@
+using CosmosKernel.Abi;
 using System;
 using CosmosKernel.Userland.Runtime;
 
@@ -16,7 +17,7 @@ namespace CosmosKernel.Userland.Programs
 
         public static int Main(string[] args)
         {
-            s_results = (LockFairnessResult*)Sys.Mmap(0, 4096, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            s_results = (LockFairnessResult*)Sys.Mmap(0, 4096, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             s_copyStatus = (long*)(s_results + 2);
             var threads = new UserThread[2];
             for (int i = 0; i < 2; i++)
@@ -37,13 +38,13 @@ namespace CosmosKernel.Userland.Programs
 
         private static void Fairness(ulong index)
         {
-            long status = Sys.MeasureLockFairness(0, s_results + index);
+            long status = Sys.MeasureLockFairness(LockFairnessResult.FifoMutex, s_results + index);
             if (status != 0)
                 s_results[index].Acquisitions = status;
         }
 
         // 200 memcpy of 64 KiB in slot 0, both threads: cycles, or -errno.
         private static void Copies(ulong index)
-            => s_copyStatus[index] = Syscall.Invoke(Syscall.CosmosBench, 1, 0, 64 * 1024, 0, 200, 0);
+            => s_copyStatus[index] = Syscall.Invoke(SyscallNumbers.CosmosBench, CosmosBench.Memcpy, 0, 64 * 1024, 0, 200, 0);
     }
 }

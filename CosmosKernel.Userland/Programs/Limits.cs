@@ -1,3 +1,4 @@
+using CosmosKernel.Abi;
 using System;
 using System.Threading;
 using CosmosKernel.Userland.Runtime;
@@ -17,10 +18,7 @@ namespace CosmosKernel.Userland.Programs
     //   LIMITS_BACK heap=B frames=0 processes_left=0 threads_left=0
     public static unsafe class Limits
     {
-        private const int EAGAIN = 11, ENOMEM = 12, ENFILE = 23, EMFILE = 24;
         private const ulong ThreadStackSize = 16 * 1024;
-        private const ulong CloneFlags = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 // VM FS FILES SIGHAND THREAD SYSVSEM
-            | 0x100000 | 0x200000;                                                       // PARENT_SETTID CHILD_CLEARTID
         private const int MaxTries = 100_000;
 
         private static int* s_gate; // the threads wait on it until it is 1
@@ -77,12 +75,12 @@ namespace CosmosKernel.Userland.Programs
                 + " threads=" + threads.ToString() + " threads_errno=" + (-threadsErrno).ToString()
                 + " processes=" + processes.ToString() + " processes_errno=" + (-processesErrno).ToString()
                 + " pipes=" + pipes.ToString() + " pipes_errno=" + (-heapErrno).ToString());
-            return filesErrno == -EMFILE && threadsErrno == -EAGAIN && processesErrno == -EAGAIN
-                && (heapErrno == -ENFILE || heapErrno == -ENOMEM) ? 0 : 1;
+            return filesErrno == -Errno.EMFILE && threadsErrno == -Errno.EAGAIN && processesErrno == -Errno.EAGAIN
+                && (heapErrno == -Errno.ENFILE || heapErrno == -Errno.ENOMEM) ? 0 : 1;
         }
 
         private static string Name(long errno)
-            => errno == -EMFILE ? "EMFILE" : errno == -EAGAIN ? "EAGAIN" : errno == -ENOMEM ? "ENOMEM" : errno == -ENFILE ? "ENFILE" : "errno " + (-errno).ToString();
+            => errno == -Errno.EMFILE ? "EMFILE" : errno == -Errno.EAGAIN ? "EAGAIN" : errno == -Errno.ENOMEM ? "ENOMEM" : errno == -Errno.ENFILE ? "ENFILE" : "errno " + (-errno).ToString();
 
         // Pipes with a byte in each (each byte takes the pipe's 16 KiB buffer) until the
         // kernel says no: children that fill pipes until their descriptors run out, and
@@ -98,7 +96,7 @@ namespace CosmosKernel.Userland.Programs
             long result = 0;
             int children = 0;
             long* answer = stackalloc long[2]; // per child: pipes filled, then the errno that stopped it
-            for (int i = 0; i < 256 && (result == 0 || result == -EMFILE); i++)
+            for (int i = 0; i < 256 && (result == 0 || result == -Errno.EMFILE); i++)
             {
                 long pid = Sys.Fork();
                 if (pid == 0)
@@ -188,14 +186,14 @@ namespace CosmosKernel.Userland.Programs
         private static long Threads(out int started)
         {
             started = 0;
-            s_gate = (int*)Sys.Mmap(0, 4096, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
-            ulong stacks = (ulong)Sys.Mmap(0, ThreadStackSize * MaxThreadsTried, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            s_gate = (int*)Sys.Mmap(0, 4096, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
+            ulong stacks = (ulong)Sys.Mmap(0, ThreadStackSize * MaxThreadsTried, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             long result = 0;
             for (int i = 0; i < MaxThreadsTried; i++)
             {
                 ulong stack = stacks + (ulong)i * ThreadStackSize;
                 int* tidWord = (int*)stack;
-                result = Syscall.CloneThread(CloneFlags, stack + ThreadStackSize, tidWord, tidWord, 0, &Wait, 0);
+                result = Syscall.CloneThread(CloneFlags.PthreadThreadWithTids, stack + ThreadStackSize, tidWord, tidWord, 0, &Wait, 0);
                 if (result < 0)
                     break;
                 started++;

@@ -1,3 +1,4 @@
+using CosmosKernel.Abi;
 using System;
 using System.Threading;
 using CosmosKernel.Userland.Runtime;
@@ -28,7 +29,6 @@ namespace CosmosKernel.Userland.Programs
     {
         private const int Size = 16 * 1024;
         private const int Page = 4096;
-        private const int EFAULT = 14;
 
         private enum Attack { Munmap, MprotectReadOnly, Fork, TouchPage, FlipLength }
 
@@ -116,8 +116,8 @@ namespace CosmosKernel.Userland.Programs
             }
             if (everyStrategy)
                 PrintSummary(scenarios, strategies, all, cpus);
-            Fairness("fifo", 0);
-            Fairness("spin", 1);
+            Fairness("fifo", LockFairnessResult.FifoMutex);
+            Fairness("spin", LockFairnessResult.SpinLock);
             return failures;
         }
 
@@ -191,7 +191,7 @@ namespace CosmosKernel.Userland.Programs
                     tally.Whole++;
                 else if (moved > 0)
                     tally.Partial++;
-                else if (moved == -EFAULT)
+                else if (moved == -Errno.EFAULT)
                     tally.Efault++;
                 if (after.PageLockWaits - before.PageLockWaits + after.MmLockWaits - before.MmLockWaits > 0)
                     tally.Waited++;
@@ -220,13 +220,13 @@ namespace CosmosKernel.Userland.Programs
                 // A private mapping of this program's own file: the kernel loads each
                 // page from the ramdisk the first time it is touched, here by the copy.
                 long file = Sys.Open("/modules/racelab");
-                buffer = file < 0 ? file : Sys.MmapFile(0, Size, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate, (int)file, 0);
+                buffer = file < 0 ? file : Sys.MmapFile(0, Size, Prot.Read | Prot.Write, MapFlags.Private, (int)file, 0);
                 if (file >= 0)
                     Sys.Close((int)file);
             }
             else
             {
-                buffer = Sys.Mmap(0, Size, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+                buffer = Sys.Mmap(0, Size, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             }
             if (buffer < 0)
             {
@@ -285,7 +285,7 @@ namespace CosmosKernel.Userland.Programs
 
         private static long RunRequestOnce(Scenario scenario, int seed)
         {
-            long page = Sys.Mmap(0, 2 * Page, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            long page = Sys.Mmap(0, 2 * Page, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             if (page < 0)
                 return page;
             s_request = (ulong*)page;
@@ -299,7 +299,7 @@ namespace CosmosKernel.Userland.Programs
                 return -1;
             Sys.Yield();
             Volatile.Write(ref s_go, 1);
-            long used = Syscall.Invoke(Syscall.CosmosDoubleFetchDemo, (ulong)page, (ulong)scenario.FetchTwice);
+            long used = Syscall.Invoke(SyscallNumbers.CosmosDoubleFetchDemo, (ulong)page, (ulong)scenario.FetchTwice);
             Volatile.Write(ref s_go, 2); // the attacker stops flipping
             attacker.Join();
             Sys.Munmap((ulong)page, 2 * Page);
@@ -375,7 +375,7 @@ namespace CosmosKernel.Userland.Programs
         private static void ContentionWorker(ulong index)
         {
             int* fds = stackalloc int[2];
-            long buffer = Sys.Mmap(0, Size, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            long buffer = Sys.Mmap(0, Size, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             bool ready = buffer >= 0 && Sys.Pipe(fds) == 0;
             if (ready)
             {
@@ -418,7 +418,7 @@ namespace CosmosKernel.Userland.Programs
             Console.WriteLine("racelab: lock fairness, " + name + " lock: " + result.Acquisitions.ToString() + " acquisitions by 4 kernel threads; "
                 + "at worst " + result.WorstOvertaken.ToString() + " acquisitions overtook a waiter; wait median " + result.MedianWaitCycles.ToString()
                 + " cycles, worst " + result.WorstWaitCycles.ToString());
-            Console.WriteLine("FAIRNESS " + result.Fields(name));
+            Console.WriteLine("FAIRNESS " + Sys.FairnessFields(result, name));
         }
 
         private static byte OldByte(int i) => (byte)(i * 13 + 1);
@@ -436,7 +436,7 @@ namespace CosmosKernel.Userland.Programs
                     s_attackResult = Sys.Munmap(s_buffer, Size);
                     break;
                 case Attack.MprotectReadOnly:
-                    s_attackResult = Sys.Mprotect(s_buffer, Size, Sys.ProtRead);
+                    s_attackResult = Sys.Mprotect(s_buffer, Size, Prot.Read);
                     break;
                 case Attack.Fork:
                     long child = Sys.Fork();

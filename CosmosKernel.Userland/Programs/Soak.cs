@@ -1,3 +1,4 @@
+using CosmosKernel.Abi;
 using System;
 using CosmosKernel.Userland.Runtime;
 
@@ -41,7 +42,7 @@ namespace CosmosKernel.Userland.Programs
                 Console.WriteLine("soak: cosmos_vmm_info cannot collect the kernel heap (errno " + (-status).ToString() + "): boot with lab");
                 return 2;
             }
-            s_stack = (ulong)Sys.Mmap(0, UserThread.StackSize, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            s_stack = (ulong)Sys.Mmap(0, UserThread.StackSize, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             s_tidWord = (int*)s_stack;
             bool allBack = true;
             for (int kind = 0; kind < Kinds.Length; kind++)
@@ -133,7 +134,7 @@ namespace CosmosKernel.Userland.Programs
 
         private static bool MapAndUnmap()
         {
-            long address = Sys.Mmap(0, 4 * 4096, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            long address = Sys.Mmap(0, 4 * 4096, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             if (address < 0)
                 return false;
             ((byte*)address)[0] = 1;           // a demand-zero fault: a frame to give back
@@ -141,12 +142,10 @@ namespace CosmosKernel.Userland.Programs
             return Sys.Munmap((ulong)address, 4 * 4096) == 0;
         }
 
-        private const ulong CloneFlags = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 // VM FS FILES SIGHAND THREAD SYSVSEM
-            | 0x100000 | 0x200000;                                                       // PARENT_SETTID CHILD_CLEARTID
 
         private static bool CloneAndJoin()
         {
-            long tid = Syscall.CloneThread(CloneFlags, s_stack + UserThread.StackSize, s_tidWord, s_tidWord, 0, &ThreadBody, 0);
+            long tid = Syscall.CloneThread(CloneFlags.PthreadThreadWithTids, s_stack + UserThread.StackSize, s_tidWord, s_tidWord, 0, &ThreadBody, 0);
             if (tid < 0)
                 return false;
             while (true)

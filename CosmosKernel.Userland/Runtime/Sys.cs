@@ -1,34 +1,32 @@
+using CosmosKernel.Abi;
 namespace CosmosKernel.Userland.Runtime
 {
     // Typed wrappers with Linux's names and meanings (results are -errno on failure).
     public static unsafe class Sys
     {
-        public const int ProtRead = 1, ProtWrite = 2, ProtExec = 4;
-        public const int MapPrivate = 0x02, MapFixed = 0x10, MapAnonymous = 0x20;
-
-        public static long Write(int fd, byte* buffer, ulong count) => Syscall.Invoke(Syscall.Write, (ulong)fd, (ulong)buffer, count);
-        public static long Read(int fd, byte* buffer, ulong count) => Syscall.Invoke(Syscall.Read, (ulong)fd, (ulong)buffer, count);
-        public static long Close(int fd) => Syscall.Invoke(Syscall.Close, (ulong)fd);
+        public static long Write(int fd, byte* buffer, ulong count) => Syscall.Invoke(SyscallNumbers.Write, (ulong)fd, (ulong)buffer, count);
+        public static long Read(int fd, byte* buffer, ulong count) => Syscall.Invoke(SyscallNumbers.Read, (ulong)fd, (ulong)buffer, count);
+        public static long Close(int fd) => Syscall.Invoke(SyscallNumbers.Close, (ulong)fd);
 
         // pipe(2): fds[0] reads, fds[1] writes.
-        public static long Pipe(int* fds) => Syscall.Invoke(Syscall.Pipe, (ulong)fds);
-        public static long GetPid() => Syscall.Invoke(Syscall.Getpid);
+        public static long Pipe(int* fds) => Syscall.Invoke(SyscallNumbers.Pipe, (ulong)fds);
+        public static long GetPid() => Syscall.Invoke(SyscallNumbers.Getpid);
 
         // The CPU this thread runs on (it may move right after), or -errno.
         public static long GetCpu()
         {
             uint cpu;
-            long result = Syscall.Invoke(Syscall.Getcpu, (ulong)&cpu, 0, 0);
+            long result = Syscall.Invoke(SyscallNumbers.Getcpu, (ulong)&cpu, 0, 0);
             return result < 0 ? result : cpu;
         }
-        public static long GetTid() => Syscall.Invoke(Syscall.Gettid);
-        public static long Fork() => Syscall.Invoke(Syscall.Fork);
+        public static long GetTid() => Syscall.Invoke(SyscallNumbers.Gettid);
+        public static long Fork() => Syscall.Invoke(SyscallNumbers.Fork);
 
         // wait4(pid, &status, 0, NULL): the pid reaped (status filled), or -errno.
         public static long Wait(long pid, out int status)
         {
             int word = 0;
-            long result = Syscall.Invoke(Syscall.Wait4, (ulong)pid, (ulong)&word, 0);
+            long result = Syscall.Invoke(SyscallNumbers.Wait4, (ulong)pid, (ulong)&word, 0);
             status = word;
             return result;
         }
@@ -37,10 +35,10 @@ namespace CosmosKernel.Userland.Runtime
         public static long Spawn(string name)
         {
             byte* text = stackalloc byte[PathCapacity];
-            return ToCString(name, text, PathCapacity) ? Syscall.Invoke(Syscall.CosmosSpawn, (ulong)text) : -ENAMETOOLONG;
+            return ToCString(name, text, PathCapacity) ? Syscall.Invoke(SyscallNumbers.CosmosSpawn, (ulong)text) : -Errno.ENAMETOOLONG;
         }
 
-        private const int PathCapacity = 128, ENAMETOOLONG = 36, EINVAL = 22;
+        private const int PathCapacity = 128;
 
         // `text` as a NUL-terminated string in `buffer` (capacity bytes); false when it
         // does not fit.
@@ -55,20 +53,19 @@ namespace CosmosKernel.Userland.Runtime
         }
 
         // Linux's wait status encoding.
-        public static bool Exited(int status) => (status & 0x7F) == 0;
-        public static int ExitCode(int status) => (status >> 8) & 0xFF;
-        public static int TermSignal(int status) => status & 0x7F;
-        public static void Yield() => Syscall.Invoke(Syscall.SchedYield);
+        public static bool Exited(int status) => WaitStatus.Exited(status);
+        public static int ExitCode(int status) => WaitStatus.ExitCode(status);
+        public static int TermSignal(int status) => WaitStatus.TermSignal(status);
+        public static void Yield() => Syscall.Invoke(SyscallNumbers.SchedYield);
 
-        public const int FutexWaitPrivate = 128, FutexWakePrivate = 129;
-        public static long FutexWait(int* word, int expected) => Syscall.Invoke(Syscall.Futex, (ulong)word, FutexWaitPrivate, (ulong)(uint)expected);
-        public static long FutexWake(int* word, int count) => Syscall.Invoke(Syscall.Futex, (ulong)word, FutexWakePrivate, (ulong)count);
+        public static long FutexWait(int* word, int expected) => Syscall.Invoke(SyscallNumbers.Futex, (ulong)word, FutexOps.WaitPrivate, (ulong)(uint)expected);
+        public static long FutexWake(int* word, int count) => Syscall.Invoke(SyscallNumbers.Futex, (ulong)word, FutexOps.WakePrivate, (ulong)count);
 
         // CLOCK_MONOTONIC in nanoseconds, or a negative errno.
         public static long MonotonicNanoseconds()
         {
             long* timespec = stackalloc long[2];
-            long result = Syscall.Invoke(Syscall.ClockGettime, 1, (ulong)timespec);
+            long result = Syscall.Invoke(SyscallNumbers.ClockGettime, ClockIds.Monotonic, (ulong)timespec);
             return result < 0 ? result : timespec[0] * 1000000000 + timespec[1];
         }
 
@@ -77,36 +74,36 @@ namespace CosmosKernel.Userland.Runtime
             long* timespec = stackalloc long[2];
             timespec[0] = nanoseconds / 1000000000;
             timespec[1] = nanoseconds % 1000000000;
-            return Syscall.Invoke(Syscall.Nanosleep, (ulong)timespec, 0);
+            return Syscall.Invoke(SyscallNumbers.Nanosleep, (ulong)timespec, 0);
         }
 
         public static long Mmap(ulong address, ulong length, int protection, int flags)
-            => Syscall.Invoke(Syscall.Mmap, address, length, (ulong)protection, (ulong)flags, unchecked((ulong)-1), 0);
+            => Syscall.Invoke(SyscallNumbers.Mmap, address, length, (ulong)protection, (ulong)flags, unchecked((ulong)-1), 0);
 
         // Map `length` bytes of an open file from `offset` (page aligned).
         public static long MmapFile(ulong address, ulong length, int protection, int flags, int fd, ulong offset)
-            => Syscall.Invoke(Syscall.Mmap, address, length, (ulong)protection, (ulong)flags, (ulong)fd, offset);
+            => Syscall.Invoke(SyscallNumbers.Mmap, address, length, (ulong)protection, (ulong)flags, (ulong)fd, offset);
 
         // Open a file read-only (the GRUB modules: /modules/NAME); an fd or -errno.
         public static long Open(string path)
         {
             byte* text = stackalloc byte[PathCapacity];
-            return ToCString(path, text, PathCapacity) ? Syscall.Invoke(Syscall.Open, (ulong)text, 0) : -ENAMETOOLONG;
+            return ToCString(path, text, PathCapacity) ? Syscall.Invoke(SyscallNumbers.Open, (ulong)text, 0) : -Errno.ENAMETOOLONG;
         }
 
-        public static long Munmap(ulong address, ulong length) => Syscall.Invoke(Syscall.Munmap, address, length);
-        public static long Mprotect(ulong address, ulong length, int protection) => Syscall.Invoke(Syscall.Mprotect, address, length, (ulong)protection);
+        public static long Munmap(ulong address, ulong length) => Syscall.Invoke(SyscallNumbers.Munmap, address, length);
+        public static long Mprotect(ulong address, ulong length, int protection) => Syscall.Invoke(SyscallNumbers.Mprotect, address, length, (ulong)protection);
 
         public static void Exit(int status)
         {
-            Syscall.Invoke(Syscall.ExitGroup, (ulong)status);
+            Syscall.Invoke(SyscallNumbers.ExitGroup, (ulong)status);
         }
 
         // struct utsname field `index` (0 sysname .. 4 machine), or null.
         public static string UnameField(int index)
         {
             byte* buffer = stackalloc byte[65 * 6];
-            if (Syscall.Invoke(Syscall.Uname, (ulong)buffer) != 0)
+            if (Syscall.Invoke(SyscallNumbers.Uname, (ulong)buffer) != 0)
                 return null;
             return CString(buffer + 65 * index, 65);
         }
@@ -115,28 +112,34 @@ namespace CosmosKernel.Userland.Runtime
         public static string CopyStrategy()
         {
             VmmInfo info;
-            return GetVmmInfo(&info) ? CString((byte*)&info, 16) : null;
+            return GetVmmInfo(&info) ? CString((byte*)&info, VmmInfo.StrategyNameBytes) : null;
         }
 
-        public static bool GetVmmInfo(VmmInfo* info) => Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)info, 0) == 0;
+        public static bool GetVmmInfo(VmmInfo* info) => Syscall.Invoke(SyscallNumbers.CosmosVmmInfo, (ulong)info, 0) == 0;
 
         // The same after a collection of the kernel heap (`lab` and `bench` boots only):
         // 0 or -errno.
-        public static long GetVmmInfoAfterCollection(VmmInfo* info) => Syscall.Invoke(Syscall.CosmosVmmInfo, (ulong)info, 1);
+        public static long GetVmmInfoAfterCollection(VmmInfo* info) => Syscall.Invoke(SyscallNumbers.CosmosVmmInfo, (ulong)info, VmmInfo.CollectFlag);
 
         // Switch the kernel's user-copy strategy (cosmos_set_strategy): 0, or -EPERM
-        // unless the kernel booted with the `lab` option, -EINVAL for an unknown name.
+        // unless the kernel booted with the `lab` option, -Errno.EINVAL for an unknown name.
         public static long SetStrategy(string name)
         {
             byte* text = stackalloc byte[16];
-            return ToCString(name, text, 16) ? Syscall.Invoke(Syscall.CosmosSetStrategy, (ulong)text) : -EINVAL;
+            return ToCString(name, text, 16) ? Syscall.Invoke(SyscallNumbers.CosmosSetStrategy, (ulong)text) : -Errno.EINVAL;
         }
 
-        // cosmos_bench op 2 (the kernel's Syscalls/LockFairness.cs): 4 kernel threads take
-        // one lock 100 times each; kind 0 is the FIFO mutex, 1 the test-and-set spinlock.
-        // 0, or -errno.
+        // cosmos_bench op LockFairnessResult.BenchOp (the kernel's Lab/LockFairness.cs):
+        // 4 kernel threads take one lock 100 times each; kind LockFairnessResult.FifoMutex
+        // or SpinLock (test-and-set). 0, or -errno.
         public static long MeasureLockFairness(ulong kind, LockFairnessResult* result)
-            => Syscall.Invoke(Syscall.CosmosBench, 2, (ulong)result, 0, kind, 0, 0);
+            => Syscall.Invoke(SyscallNumbers.CosmosBench, LockFairnessResult.BenchOp, (ulong)result, 0, kind, 0, 0);
+
+        // "lock=NAME threads=4 acquisitions=... median_wait_cycles=...": the fields of the
+        // machine-readable lines (bench's BENCH fairness, racelab's FAIRNESS).
+        public static string FairnessFields(LockFairnessResult result, string name)
+            => "lock=" + name + " threads=4 acquisitions=" + result.Acquisitions.ToString() + " worst_overtaken=" + result.WorstOvertaken.ToString()
+                + " worst_wait_cycles=" + result.WorstWaitCycles.ToString() + " median_wait_cycles=" + result.MedianWaitCycles.ToString();
 
         public static string CString(byte* text, int max)
         {
@@ -148,20 +151,5 @@ namespace CosmosKernel.Userland.Runtime
                 chars[i] = (char)text[i];
             return new string(chars, 0, length);
         }
-    }
-
-    // What MeasureLockFairness fills in (the kernel's LockFairness.LockFairnessResult).
-    public struct LockFairnessResult
-    {
-        public long Acquisitions;
-        public long WorstOvertaken;    // acquisitions by others while one thread waited, at worst
-        public long WorstWaitCycles;
-        public long MedianWaitCycles;
-
-        // "lock=NAME threads=4 acquisitions=... median_wait_cycles=...": the fields of the
-        // machine-readable lines (bench's BENCH fairness, racelab's FAIRNESS).
-        public string Fields(string name)
-            => "lock=" + name + " threads=4 acquisitions=" + Acquisitions.ToString() + " worst_overtaken=" + WorstOvertaken.ToString()
-                + " worst_wait_cycles=" + WorstWaitCycles.ToString() + " median_wait_cycles=" + MedianWaitCycles.ToString();
     }
 }

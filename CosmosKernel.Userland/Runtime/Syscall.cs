@@ -3,16 +3,11 @@ using System.Runtime.CompilerServices;
 
 namespace CosmosKernel.Userland.Runtime
 {
-    // The raw Linux x86-64 syscall (crt0.asm) and the numbers the programs use.
+    // The raw Linux x86-64 syscall (crt0.asm); the numbers are CosmosKernel.Abi.SyscallNumbers,
+    // the kernel's own definition.
     // Results are the kernel's: a negative value is -errno.
     public static class Syscall
     {
-        public const ulong Open = 2;
-        public const ulong Read = 0, Write = 1, Close = 3, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Pipe = 22;
-        public const ulong SchedYield = 24, Nanosleep = 35, Getpid = 39, Exit = 60, Uname = 63, ArchPrctl = 158, Gettid = 186;
-        public const ulong Futex = 202, ClockGettime = 228, ExitGroup = 231, Fork = 57, Wait4 = 61, Getcpu = 309;
-        public const ulong CosmosVmmInfo = 1024, CosmosSpawn = 1025, CosmosSetStrategy = 1026, CosmosDoubleFetchDemo = 1027, CosmosBench = 1028;
-
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cosmos_syscall")]
         public static extern long Invoke(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5);
 

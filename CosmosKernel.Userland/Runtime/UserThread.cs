@@ -1,3 +1,4 @@
+using CosmosKernel.Abi;
 using System.Threading;
 
 namespace CosmosKernel.Userland.Runtime
@@ -8,8 +9,6 @@ namespace CosmosKernel.Userland.Runtime
     public sealed unsafe class UserThread
     {
         public const ulong StackSize = 64 * 1024;
-        private const ulong CloneFlags = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 // VM FS FILES SIGHAND THREAD SYSVSEM
-            | 0x100000 | 0x200000;                                                       // PARENT_SETTID CHILD_CLEARTID
 
         private readonly ulong _stack;
         private readonly int* _tidWord; // at the bottom of the stack mapping
@@ -26,11 +25,11 @@ namespace CosmosKernel.Userland.Runtime
         // Null (with the errno printed) when the stack or the thread cannot be had.
         public static UserThread Start(delegate*<ulong, void> entry, ulong argument)
         {
-            long stack = Sys.Mmap(0, StackSize, Sys.ProtRead | Sys.ProtWrite, Sys.MapPrivate | Sys.MapAnonymous);
+            long stack = Sys.Mmap(0, StackSize, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
             if (stack < 0)
                 return null;
             int* tidWord = (int*)stack;
-            long tid = Syscall.CloneThread(CloneFlags, (ulong)stack + StackSize, tidWord, tidWord, 0, entry, argument);
+            long tid = Syscall.CloneThread(CloneFlags.PthreadThreadWithTids, (ulong)stack + StackSize, tidWord, tidWord, 0, entry, argument);
             if (tid < 0)
             {
                 Sys.Munmap((ulong)stack, StackSize);

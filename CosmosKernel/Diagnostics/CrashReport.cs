@@ -23,7 +23,7 @@ namespace CosmosKernel.Diagnostics
             Console.WriteLine("vector " + frame->Vector.ToString() + " (" + Idt.ExceptionName(frame->Vector)
                 + ")  error code 0x" + frame->ErrorCode.ToString("X"));
             Console.WriteLine("RIP=" + Hex(frame->Rip) + "  CS=" + Hex(frame->Cs, 4) + "  RFLAGS=" + Hex(frame->Rflags, 8));
-            if (frame->Vector == 14)
+            if (frame->Vector == Arch.InterruptVectors.PageFault)
                 Console.WriteLine("CR2=" + Hex(cr2) + "  (" + DescribePageFault(frame->ErrorCode) + ")");
             Console.WriteLine("RAX=" + Hex(frame->Rax) + " RBX=" + Hex(frame->Rbx) + " RCX=" + Hex(frame->Rcx));
             Console.WriteLine("RDX=" + Hex(frame->Rdx) + " RSI=" + Hex(frame->Rsi) + " RDI=" + Hex(frame->Rdi));

@@ -1,5 +1,7 @@
 using CosmosKernel.Threading;
 
+using CosmosKernel.Abi;
+
 namespace CosmosKernel.Memory
 {
     // A process's address space: its regions, its page table (sharing the kernel half)

@@ -23,8 +23,6 @@ namespace CosmosKernel.Memory
         private readonly int _waitQueueCapacity;
         private int _lock;
 
-        public long Acquisitions;
-
         public PageLockTable(IThreadBackend threads, int slots, int maxWaitersPerPage)
         {
             _threads = threads;
@@ -41,7 +39,6 @@ namespace CosmosKernel.Memory
         {
             int slot = Join(page);
             _mutexes[slot].Lock();
-            Acquisitions++;
         }
 
         public void Unlock(ulong page)

@@ -51,10 +51,6 @@ namespace CosmosKernel.Memory
             return new PageTable(memory, frames, root);
         }
 
-        // Wrap an existing table (the kernel's own, built at boot).
-        public static PageTable Adopt(PhysicalMemory memory, FrameAllocator frames, ulong root)
-            => new PageTable(memory, frames, root);
-
         // The leaf entry for va, creating missing intermediate tables when asked.
         // Null if a table is missing (and create is false), memory ran out, or a huge
         // page covers va.

@@ -1,3 +1,5 @@
+using CosmosKernel.Abi;
+
 namespace CosmosKernel.Memory
 {
     // A contiguous, page-aligned range of an address space with one protection and

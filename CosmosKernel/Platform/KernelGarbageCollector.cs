@@ -29,8 +29,8 @@ namespace CosmosKernel.Platform
     public static unsafe class KernelGarbageCollector
     {
         // Priority class 15, as the TLB shootdown's: it gets through to a CPU that
-        // waits for the kernel lock inside its timer handler.
-        public const int StopVector = 0xF1;
+        // waits for the kernel lock inside its timer handler (Arch/x86_64/InterruptVectors.cs).
+        public const int StopVector = Arch.InterruptVectors.CollectorStop;
         private const ulong StopTimeoutSeconds = 5;
 
         private static Scheduler s_scheduler;

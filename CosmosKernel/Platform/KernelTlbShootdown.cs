@@ -15,7 +15,7 @@ namespace CosmosKernel.Platform
     // also while they wait for it, since they wait with interrupts on.
     public sealed unsafe class KernelTlbShootdown : ITlbShootdown
     {
-        public const int Vector = 0xF0; // above every other vector's priority class (Scheduler's vectors)
+        public const int Vector = Arch.InterruptVectors.TlbShootdown; // above every other vector's priority class
         private const ulong AllPages = ulong.MaxValue;
         // Above this many pages a CR3 reload (flush every non-global entry) is cheaper
         // than one invlpg per page.

@@ -25,18 +25,23 @@ namespace CosmosKernel.Platform
     // a scheduling point, so the kernel buffer must be the caller's alone across it.
     public sealed unsafe class KernelUserMemoryAccess : IUserMemoryAccess
     {
+        private readonly Scheduler _scheduler;
+
+        public KernelUserMemoryAccess(Scheduler scheduler) => _scheduler = scheduler;
+
         public ulong CopyFromUser(AddressSpace space, byte* to, ulong from, ulong length, bool recover)
             => Copy(space, to, (byte*)from, length, recover, user: from);
 
         public ulong CopyToUser(AddressSpace space, ulong to, byte* from, ulong length, bool recover)
             => Copy(space, (byte*)to, from, length, recover, user: to);
 
-        private static ulong Copy(AddressSpace space, byte* to, byte* from, ulong length, bool recover, ulong user)
+        private ulong Copy(AddressSpace space, byte* to, byte* from, ulong length, bool recover, ulong user)
         {
             if (Native.ReadCr3() != space.Table.Root)
                 Diagnostics.Panic.Report("user copy for an address space that is not loaded in CR3");
             ulong done = 0;
-            UserPageFaults.BeginCopy(space, recover);
+            KernelThread me = _scheduler.Current;
+            UserPageFaults.BeginCopy(me, space, recover);
             LeaveKernelLock();
             while (done < length)
             {
@@ -52,7 +57,7 @@ namespace CosmosKernel.Platform
                     break;
             }
             EnterKernelLock();
-            UserPageFaults.EndCopy();
+            UserPageFaults.EndCopy(me);
             return length - done;
         }
 
@@ -68,9 +73,9 @@ namespace CosmosKernel.Platform
 
         // Between two pages of an unlocked copy: a thread ready to run here goes first
         // (one CPU depends on it), and only then is the kernel lock worth taking.
-        private static void RunReadyThreadsUnlocked()
+        private void RunReadyThreadsUnlocked()
         {
-            Scheduler scheduler = Kernel.Scheduler;
+            Scheduler scheduler = _scheduler;
             if (!scheduler.ThreadsReady)
                 return;
             EnterKernelLock();

@@ -15,18 +15,28 @@ namespace CosmosKernel.Platform
     // A naive copy's fault has no recovery. Inside a process's syscall it is an oops,
     // as in Linux: the crash report, the process killed, and the kernel goes on (its
     // exit status then says it crashed). Anywhere else the kernel stops.
+    //
+    // Faults of user code, and killing the process an oops happened for, belong to the
+    // process layer above: it attaches itself (IUserFaultHandler) once it exists, so no
+    // arrow points up from here. Until then there is no user code, and an oops stops
+    // the kernel.
     public static unsafe class UserPageFaults
     {
-        public const int SignalKill = 9;
-
         private static ulong s_copyInstruction;
         private static ulong s_fixup;
+        // Set once at boot (Install, AttachProcesses), read by the handler: the
+        // interrupt entry has no object of its own.
+        private static Scheduler s_scheduler;
+        private static IUserFaultHandler s_processes;
 
+        // Faults resolved by the VMM (user code's and copies'), and copies ended at the
+        // fixup. Statistics for the self-tests; updated under the kernel lock.
         public static long ResolvedFaults;
         public static long RecoveredFaults;
 
-        public static void Install()
+        public static void Install(Scheduler scheduler)
         {
+            s_scheduler = scheduler;
             s_copyInstruction = Native.UserCopyInstructionAddress();
             s_fixup = Native.UserCopyFixupAddress();
         }
@@ -35,34 +45,17 @@ namespace CosmosKernel.Platform
         // Plugs/PagingPlug.cs) once the VMM exists; a fault before is a crash.
         internal static bool Installed => s_copyInstruction != 0;
 
-        internal static void BeginCopy(AddressSpace space, bool recover)
+        public static void AttachProcesses(IUserFaultHandler processes) => s_processes = processes;
+
+        internal static void BeginCopy(KernelThread me, AddressSpace space, bool recover)
         {
-            KernelThread me = Kernel.Scheduler.Current;
             me.CopySpace = space;
             me.CopyRecover = recover;
         }
 
-        internal static void EndCopy()
+        internal static void EndCopy(KernelThread me)
         {
-            Kernel.Scheduler.Current.CopySpace = null;
-        }
-
-        // A fault in user code: demand paging and copy-on-write are resolved; a copy-locked
-        // page makes the program wait and retry; anything else is SIGSEGV.
-        private static void HandleUserFault(InterruptFrame* frame, ulong address)
-        {
-            Processes.Process process = Processes.ProgramRunner.Current;
-            Access access = (frame->ErrorCode & 16) != 0 ? Access.Execute : (frame->ErrorCode & 2) != 0 ? Access.Write : Access.Read;
-            FaultResult result = process.Space.HandleFault(address, access, userMode: true);
-            if (result == FaultResult.Resolved || result == FaultResult.WaitedForPageLock)
-            {
-                ResolvedFaults++;
-                return;
-            }
-            string what = (frame->ErrorCode & 1) != 0 ? "protection violation" : "not mapped";
-            string kind = access == Access.Execute ? "execute" : access == Access.Write ? "write" : "read";
-            Processes.ProgramRunner.Kill(Processes.ProgramRunner.SignalSegv, frame,
-                "SIGSEGV: " + kind + " of 0x" + address.ToString("X") + " (" + (result == FaultResult.OutOfMemory ? "out of memory" : what) + ")");
+            me.CopySpace = null;
         }
 
         internal static void Handle(InterruptFrame* frame)
@@ -70,7 +63,7 @@ namespace CosmosKernel.Platform
             ulong address = Native.ReadCr2();
             if (frame->FromUserMode)
             {
-                HandleUserFault(frame, address);
+                s_processes.OnUserPageFault(frame, address);
                 return;
             }
             // A user copy moves its bytes without the kernel lock (KernelUserMemoryAccess):
@@ -87,7 +80,7 @@ namespace CosmosKernel.Platform
 
         private static void HandleKernelFault(InterruptFrame* frame, ulong address)
         {
-            KernelThread me = Kernel.Scheduler.Current;
+            KernelThread me = s_scheduler.Current;
             AddressSpace space = me.CopySpace;
             bool inUserCopy = space != null && frame->Rip == s_copyInstruction;
             if (!inUserCopy || address >= Paging.UserSpaceEnd)
@@ -110,12 +103,12 @@ namespace CosmosKernel.Platform
                 return;
             }
             CrashReport.Report(frame, "kernel-mode fault on user address 0x" + address.ToString("X") + " with no recovery (" + (result == FaultResult.BadAddress ? "not mapped" : "out of memory") + ")");
-            if (Processes.ProgramRunner.Current == null)
+            if (s_processes == null || !s_processes.RunsProcess)
                 CrashReport.Stop();
             CrashReport.Oopses++;
             me.CopySpace = null;
             System.Console.WriteLine("kernel oops: the kernel goes on without the process whose syscall crashed");
-            Processes.ProgramRunner.Kill(SignalKill, frame, "killed by a kernel oops in its syscall");
+            s_processes.KillForOops(frame);
         }
     }
 }

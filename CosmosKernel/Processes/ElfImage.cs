@@ -1,5 +1,7 @@
 using CosmosKernel.Memory;
 
+using CosmosKernel.Abi;
+
 namespace CosmosKernel.Processes
 {
     // Loads a static ELF64 x86-64 executable into an address space: each PT_LOAD

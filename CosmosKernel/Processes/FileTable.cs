@@ -1,3 +1,7 @@
+using CosmosKernel.Files;
+
+using CosmosKernel.Abi;
+
 namespace CosmosKernel.Processes
 {
     // A process's open files by descriptor: an array that doubles as descriptors are
@@ -26,7 +30,7 @@ namespace CosmosKernel.Processes
                 }
             }
             if (_files.Length == DescriptorLimit)
-                return -Memory.Errno.EMFILE;
+                return -Abi.Errno.EMFILE;
             int free = _files.Length;
             var bigger = new OpenFile[_files.Length * 2 < DescriptorLimit ? _files.Length * 2 : DescriptorLimit];
             for (int i = 0; i < _files.Length; i++)

@@ -1,4 +1,6 @@
+using CosmosKernel.Abi;
 using CosmosKernel.Memory;
+using CosmosKernel.Memory.UserCopy;
 using CosmosKernel.Scheduling;
 
 namespace CosmosKernel.Processes
@@ -8,7 +10,7 @@ namespace CosmosKernel.Processes
     // the user word, because reading it is a user copy, which runs without the kernel
     // lock: a waker that changes the word after the read finds the waiter queued, and a
     // waker that changed it before is seen by the read. Either way no wake is lost.
-    public static unsafe class Futexes
+    public sealed unsafe class Futexes
     {
         private const int InitialWaiters = 64; // the table doubles when every slot waits
 
@@ -22,16 +24,18 @@ namespace CosmosKernel.Processes
             public bool Cancelled;
         }
 
-        private static Waiter[] s_waiters;
-        private static long s_sequence;
-        private static Scheduler s_scheduler;
+        private Waiter[] _waiters;
+        private long _sequence;
+        private readonly Scheduler _scheduler;
+        private readonly UserCopier _copier;
 
-        public static void Initialize(Scheduler scheduler)
+        public Futexes(Scheduler scheduler, UserCopier copier)
         {
-            s_scheduler = scheduler;
-            s_waiters = new Waiter[InitialWaiters];
+            _scheduler = scheduler;
+            _copier = copier;
+            _waiters = new Waiter[InitialWaiters];
             for (int i = 0; i < InitialWaiters; i++)
-                s_waiters[i].Thread = -1;
+                _waiters[i].Thread = -1;
         }
 
         // A FUTEX_WAIT timeout that never passes.
@@ -41,40 +45,40 @@ namespace CosmosKernel.Processes
         // ticks; NoTimeout) passes, or the process ends. 0, -EAGAIN, -ETIMEDOUT, -EINTR.
         // A zero timeout has passed already: the word is still checked (EAGAIN when it
         // changed), then ETIMEDOUT at once, as Linux (issue 16, item 8: it waited forever).
-        public static long Wait(AddressSpace space, ulong address, int expected, ulong timeoutTicks)
+        public long Wait(AddressSpace space, ulong address, int expected, ulong timeoutTicks)
         {
             if ((address & 3) != 0)
                 return -Errno.EINVAL;
             int slot = FreeSlot();
-            int me = s_scheduler.Current.Id;
-            s_waiters[slot] = new Waiter { Thread = me, Space = space, Address = address, Sequence = ++s_sequence };
+            int me = _scheduler.Current.Id;
+            _waiters[slot] = new Waiter { Thread = me, Space = space, Address = address, Sequence = ++_sequence };
             int current;
             long refused = 0;
-            if (Kernel.UserCopy.CopyFromUser(space, (byte*)&current, address, 4) != 0)
+            if (_copier.CopyFromUser(space, (byte*)&current, address, 4) != 0)
                 refused = -Errno.EFAULT;
             else if (current != expected)
                 refused = -Errno.EAGAIN;
             if (refused != 0)
             {
                 // A wake that already chose this waiter is not lost: report it.
-                bool wokenAnyway = s_waiters[slot].Woken;
-                s_waiters[slot].Thread = -1;
-                s_waiters[slot].Space = null;
+                bool wokenAnyway = _waiters[slot].Woken;
+                _waiters[slot].Thread = -1;
+                _waiters[slot].Space = null;
                 return wokenAnyway ? 0 : refused;
             }
             if (timeoutTicks != NoTimeout)
             {
                 // A wake may have come during the read; with a zero timeout, only then is it 0.
-                if (timeoutTicks > 0 && !s_waiters[slot].Woken && !s_waiters[slot].Cancelled)
-                    s_scheduler.Sleep(timeoutTicks); // a Wake (or the futex's Unpark) ends it early
+                if (timeoutTicks > 0 && !_waiters[slot].Woken && !_waiters[slot].Cancelled)
+                    _scheduler.Sleep(timeoutTicks); // a Wake (or the futex's Unpark) ends it early
             }
             else
-                while (!s_waiters[slot].Woken && !s_waiters[slot].Cancelled)
-                    s_scheduler.Park(forUser: true);
-            bool woken = s_waiters[slot].Woken;
-            bool cancelled = s_waiters[slot].Cancelled;
-            s_waiters[slot].Thread = -1;
-            s_waiters[slot].Space = null;
+                while (!_waiters[slot].Woken && !_waiters[slot].Cancelled)
+                    _scheduler.Park(forUser: true);
+            bool woken = _waiters[slot].Woken;
+            bool cancelled = _waiters[slot].Cancelled;
+            _waiters[slot].Thread = -1;
+            _waiters[slot].Space = null;
             if (woken)
                 return 0;
             return cancelled ? -Errno.EINTR : -Errno.ETIMEDOUT;
@@ -82,16 +86,16 @@ namespace CosmosKernel.Processes
 
         // A free waiter slot; the table doubles when none is (slots keep their index:
         // a waiter finds its own again after it sleeps).
-        private static int FreeSlot()
+        private int FreeSlot()
         {
-            for (int i = 0; i < s_waiters.Length; i++)
-                if (s_waiters[i].Thread < 0)
+            for (int i = 0; i < _waiters.Length; i++)
+                if (_waiters[i].Thread < 0)
                     return i;
-            int slot = s_waiters.Length;
-            var bigger = new Waiter[s_waiters.Length * 2];
+            int slot = _waiters.Length;
+            var bigger = new Waiter[_waiters.Length * 2];
             for (int i = 0; i < bigger.Length; i++)
-                bigger[i] = i < slot ? s_waiters[i] : new Waiter { Thread = -1 };
-            s_waiters = bigger;
+                bigger[i] = i < slot ? _waiters[i] : new Waiter { Thread = -1 };
+            _waiters = bigger;
             return slot;
         }
 
@@ -99,7 +103,7 @@ namespace CosmosKernel.Processes
         // Linux's get_futex_key (issue 16, item 10: it accepted any address): -EINVAL
         // unaligned, -EFAULT outside user space; a shared (not FUTEX_PRIVATE) futex's
         // key needs the page itself, so there -EFAULT when nothing readable is mapped.
-        public static long CheckWakeAddress(AddressSpace space, ulong address, bool shared)
+        public long CheckWakeAddress(AddressSpace space, ulong address, bool shared)
         {
             if ((address & 3) != 0)
                 return -Errno.EINVAL;
@@ -115,39 +119,39 @@ namespace CosmosKernel.Processes
         }
 
         // FUTEX_WAKE: wake up to `count` waiters on the word, oldest first.
-        public static long Wake(AddressSpace space, ulong address, int count)
+        public long Wake(AddressSpace space, ulong address, int count)
         {
             int woken = 0;
             while (woken < count)
             {
                 int oldest = -1;
-                for (int i = 0; i < s_waiters.Length; i++)
+                for (int i = 0; i < _waiters.Length; i++)
                 {
-                    if (s_waiters[i].Thread < 0 || s_waiters[i].Woken || s_waiters[i].Cancelled
-                        || s_waiters[i].Space != space || s_waiters[i].Address != address)
+                    if (_waiters[i].Thread < 0 || _waiters[i].Woken || _waiters[i].Cancelled
+                        || _waiters[i].Space != space || _waiters[i].Address != address)
                         continue;
-                    if (oldest < 0 || s_waiters[i].Sequence < s_waiters[oldest].Sequence)
+                    if (oldest < 0 || _waiters[i].Sequence < _waiters[oldest].Sequence)
                         oldest = i;
                 }
                 if (oldest < 0)
                     break;
-                s_waiters[oldest].Woken = true;
-                s_scheduler.Wake(s_waiters[oldest].Thread);
-                s_scheduler.Unpark(s_waiters[oldest].Thread);
+                _waiters[oldest].Woken = true;
+                _scheduler.Wake(_waiters[oldest].Thread);
+                _scheduler.Unpark(_waiters[oldest].Thread);
                 woken++;
             }
             return woken;
         }
 
         // The thread's process is ending: stop its wait.
-        public static void Cancel(int thread)
+        public void Cancel(int thread)
         {
-            for (int i = 0; i < s_waiters.Length; i++)
+            for (int i = 0; i < _waiters.Length; i++)
             {
-                if (s_waiters[i].Thread == thread && !s_waiters[i].Woken)
+                if (_waiters[i].Thread == thread && !_waiters[i].Woken)
                 {
-                    s_waiters[i].Cancelled = true;
-                    s_scheduler.Unpark(thread);
+                    _waiters[i].Cancelled = true;
+                    _scheduler.Unpark(thread);
                 }
             }
         }

@@ -7,12 +7,14 @@ namespace CosmosKernel.Processes
     //
     //   threads         Scheduler.ThreadLimit: kernel stacks may take an eighth of RAM
     //                   (Linux's threads-max); clone and fork answer EAGAIN beyond it
-    //   processes       ProcessTable.Limit = the thread limit (zombies count); EAGAIN
+    //   processes       ProcessTable.Limit = the thread limit (zombies count; the Kernel
+    //                   builds the table with it); EAGAIN
     //   descriptors     FileTable.DescriptorLimit = 1024 per process (RLIMIT_NOFILE); EMFILE
     //   open files      OpenFiles: a tenth of RAM at 1 KiB each, at least 8192 (Linux's
     //                   file-max); pipe and open answer ENFILE beyond it
     //   mappings        AddressSpace.MaxRegions = 65530 per process (vm.max_map_count); ENOMEM
-    //   kernel heap     a syscall that makes kernel objects first asks HeapHasRoom: when
+    //   kernel heap     a syscall that makes kernel objects first asks
+    //                   Platform/KernelHeap.HasRoom: when
     //                   even after a collection less than HeapReserve (an eighth of the
     //                   heap) would be left, it answers ENOMEM (Linux: a failed kmalloc).
     //                   The reserve is for what a syscall allocates on its way (strings,
@@ -22,28 +24,13 @@ namespace CosmosKernel.Processes
     public static class Limits
     {
         public static int OpenFiles = 8192;
-        public static ulong HeapReserve;
 
-        public static void Initialize(ulong totalFrames, int threadLimit)
+        public static void Initialize(ulong totalFrames)
         {
-            ProcessTable.Limit = threadLimit;
             ulong byMemory = totalFrames * 4096 / 10 / 1024;
             OpenFiles = byMemory < 8192 ? 8192 : byMemory > int.MaxValue ? int.MaxValue : (int)byMemory;
-            HeapReserve = Internal.Runtime.RuntimeHeap.Capacity / 8;
+            Platform.KernelHeap.Reserve = Internal.Runtime.RuntimeHeap.Capacity / 8;
         }
-
-        // Whether `bytes` more of kernel heap leave the reserve untouched, in a block
-        // big enough for the largest of them (collecting first when not).
-        public static bool HeapHasRoom(ulong bytes)
-        {
-            if (Fits(bytes))
-                return true;
-            Internal.Runtime.RuntimeHeap.Collect();
-            return Fits(bytes);
-        }
-
-        private static bool Fits(ulong bytes)
-            => Internal.Runtime.RuntimeHeap.BytesAvailable >= bytes + HeapReserve && Internal.Runtime.RuntimeHeap.HasBlockFor(bytes);
 
         // What a syscall's new objects take from the heap, roughly (measured on this
         // kernel, rounded up): the admission check's sizes.

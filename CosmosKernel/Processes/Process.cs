@@ -1,3 +1,4 @@
+using CosmosKernel.Files;
 using CosmosKernel.Memory;
 using CosmosKernel.Threading;
 
@@ -6,7 +7,7 @@ namespace CosmosKernel.Processes
     // A user program: its address space, its threads (kernel threads that entered
     // ring 3, see Scheduling/KernelThread), its place in the process tree, and how it
     // ended. Guarded by the kernel lock (Scheduling/KernelLock.cs), like the scheduler.
-    public sealed class Process
+    public sealed class Process : IFileUser
     {
         public const ulong BrkLimit = 64UL << 20; // the heap may grow to 64 MiB
 
@@ -50,10 +51,13 @@ namespace CosmosKernel.Processes
             Space = space;
         }
 
+        AddressSpace IFileUser.Space => Space;
+        bool IFileUser.Exiting => Exiting;
+
         // stdin, stdout and stderr on the console (a new program).
-        public void OpenConsole()
+        public void OpenConsole(OpenFile console)
         {
-            var console = new ConsoleFile { References = 3 };
+            console.References = 3;
             Files.Set(0, console);
             Files.Set(1, console);
             Files.Set(2, console);
@@ -69,6 +73,6 @@ namespace CosmosKernel.Processes
         public void CloseAll() => Files.CloseAll();
 
         // The status word wait4 reports (Linux's encoding).
-        public int WaitStatus => KilledBySignal != 0 ? KilledBySignal : (ExitStatus & 0xFF) << 8;
+        public int WaitStatus => KilledBySignal != 0 ? KilledBySignal : Abi.WaitStatus.FromExit(ExitStatus);
     }
 }

@@ -1,32 +1,63 @@
 using Cosmos.HAL;
+using CosmosKernel.Abi;
 using CosmosKernel.Diagnostics;
+using CosmosKernel.Memory;
+using CosmosKernel.Platform;
 
 namespace CosmosKernel.Processes
 {
-    // CPU exceptions raised by user code end that program with the matching signal and
-    // a report; the kernel goes on. Exceptions in kernel mode still get a crash report.
-    // Runs for every exception but page faults (the kernel's plug of
-    // Cosmos.HAL.Idt.HandleException, Plugs/InterruptsPlug.cs).
-    public static unsafe class UserFaults
+    // Faults raised by user code end that program with the matching signal and a
+    // report; the kernel goes on. Page faults come from Platform/UserPageFaults (which
+    // resolves the kernel's own faults in user copies); every other exception from the
+    // kernel's plug of Cosmos.HAL.Idt.HandleException (Plugs/InterruptsPlug.cs). Until
+    // the Kernel builds this object, any exception is the kernel's, and gets a crash
+    // report.
+    public sealed unsafe class UserFaults : IUserFaultHandler
     {
+        // The one instance, for the interrupt entry, which has no object of its own.
+        private static UserFaults s_instance;
+
+        private readonly ProgramRunner _programs;
+
+        public UserFaults(ProgramRunner programs)
+        {
+            _programs = programs;
+            s_instance = this;
+            UserPageFaults.AttachProcesses(this);
+        }
+
         internal static void OnException(InterruptFrame* frame)
         {
-            if (!frame->FromUserMode || ProgramRunner.Current == null)
+            if (!frame->FromUserMode || s_instance == null || s_instance._programs.Current == null)
             {
                 CrashReport.Report(frame, "unexpected exception in kernel mode");
                 CrashReport.Stop();
                 return;
             }
-            int signal = frame->Vector switch
-            {
-                0 => ProgramRunner.SignalFpe,   // #DE
-                16 => ProgramRunner.SignalFpe,  // #MF
-                19 => ProgramRunner.SignalFpe,  // #XM
-                6 => ProgramRunner.SignalIll,   // #UD
-                17 => ProgramRunner.SignalBus,  // #AC
-                _ => ProgramRunner.SignalSegv,  // #GP, #SS, #NP, #BP...
-            };
-            ProgramRunner.Kill(signal, frame, Idt.ExceptionName(frame->Vector) + " (error code 0x" + frame->ErrorCode.ToString("X") + ")");
+            int signal = Arch.InterruptVectors.SignalFor(frame->Vector);
+            s_instance._programs.Kill(signal, frame, Idt.ExceptionName(frame->Vector) + " (error code 0x" + frame->ErrorCode.ToString("X") + ")");
         }
+
+        // A fault in user code: demand paging and copy-on-write are resolved; a copy-locked
+        // page makes the program wait and retry; anything else is SIGSEGV.
+        public void OnUserPageFault(InterruptFrame* frame, ulong address)
+        {
+            Process process = _programs.Current;
+            Access access = (frame->ErrorCode & 16) != 0 ? Access.Execute : (frame->ErrorCode & 2) != 0 ? Access.Write : Access.Read;
+            FaultResult result = process.Space.HandleFault(address, access, userMode: true);
+            if (result == FaultResult.Resolved || result == FaultResult.WaitedForPageLock)
+            {
+                UserPageFaults.ResolvedFaults++;
+                return;
+            }
+            string what = (frame->ErrorCode & 1) != 0 ? "protection violation" : "not mapped";
+            string kind = access == Access.Execute ? "execute" : access == Access.Write ? "write" : "read";
+            _programs.Kill(Signals.Segv, frame,
+                "SIGSEGV: " + kind + " of 0x" + address.ToString("X") + " (" + (result == FaultResult.OutOfMemory ? "out of memory" : what) + ")");
+        }
+
+        public bool RunsProcess => _programs.Current != null;
+
+        public void KillForOops(InterruptFrame* frame) => _programs.Kill(Signals.Kill, frame, "killed by a kernel oops in its syscall");
     }
 }

@@ -1,5 +1,7 @@
 using CosmosKernel.Memory;
 
+using CosmosKernel.Abi;
+
 namespace CosmosKernel.Processes
 {
     // The initial stack of a new program, laid out as Linux does (System V x86-64 ABI):

@@ -47,17 +47,11 @@ namespace CosmosKernel.Scheduling
             return haltedFor;
         }
 
-        public static long Acquisitions;
-        public static long ContendedAcquisitions;
-
-        public static int OwnerCpu => Volatile.Read(ref s_ownerCpu);
-
         public static void Acquire()
         {
             int ticket = Interlocked.ExchangeAdd(ref s_nextTicket, 1);
             if (Volatile.Read(ref s_nowServing) != ticket)
             {
-                ContendedAcquisitions++; // racy by design: only a statistic
                 ulong start = Native.ReadTimestampCounter();
                 int cpu = Cpu.CurrentIndex;
                 for (int spins = 0; Volatile.Read(ref s_nowServing) != ticket; spins++)
@@ -86,7 +80,6 @@ namespace CosmosKernel.Scheduling
             }
             s_ownerCpu = Cpu.CurrentIndex;
             s_acquiredAt = Native.ReadTimestampCounter();
-            Acquisitions++;
         }
 
         public static void Release()

@@ -23,24 +23,25 @@ namespace CosmosKernel.Scheduling
         public int Joiner = -1;    // thread waiting in Join, or -1
         public bool IsIdle;        // a CPU's idle thread: never queued, runs when nothing else can
 
-        // The user copy this thread is inside (Platform/UserPageFaults): per thread, since
-        // a fault in the copy may sleep (on a page lock) while other copies run.
         // Where this thread's time went while it waited (cosmos_vmm_info reports the
-        // caller's own: the benchmarks' profile). Written only by the thread itself.
+        // caller's own: the benchmarks' profile). Written only by the thread itself
+        // (KernelLock, Platform/KernelTlbShootdown).
         public long KernelLockWaits, KernelLockWaitCycles;
         public long ShootdownRounds, ShootdownWaitCycles;
+
+        // The user copy this thread is inside (Platform/UserPageFaults): per thread, since
+        // a fault in the copy may sleep (on a page lock) while other copies run.
         public Memory.AddressSpace CopySpace; // null: not copying
         public bool CopyRecover;
 
-        // For user threads (null Process for kernel threads):
-        public Processes.Process Process;
+        // What the scheduler loads when it switches to a thread that runs user code:
         public ulong AddressSpaceRoot; // CR3 to load when switching in; 0: the kernel page table
         public ulong FsBase;           // user TLS base (arch_prctl), saved and restored on switches
-        public ulong UserEntry, UserStack;
-        public ulong UserRflags;       // RFLAGS it enters ring 3 with (a clone child: its creator's)
-        public int Tid;                // the thread id user space sees (gettid)
-        public ulong ClearChildTid;    // CLONE_CHILD_CLEARTID: zeroed and futex-woken at exit
-        public object ForkedRegisters; // a forked child's first return to ring 3 (Processes/ProgramRunner)
+
+        // What a layer above attached to the thread (the process layer: its
+        // Processes.UserThread); null for a kernel thread. The scheduler only asks
+        // whether there is one (a user thread has an FS base to keep).
+        public ThreadOwner Owner;
         public ulong KernelStackTop => Stack == null ? 0 : (ulong)(Stack + Scheduler.StackSize);
 
         public KernelThread(int id, string name)

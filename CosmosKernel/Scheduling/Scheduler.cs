@@ -23,12 +23,9 @@ namespace CosmosKernel.Scheduling
     {
         public const int StackSize = 64 * 1024;
         private const int InitialThreadSlots = 64; // the thread table doubles as threads come
-        // Local APIC vectors. A CPU waits for the kernel lock inside its timer handler,
-        // with the timer's vector still in service, and the APIC holds back vectors of
-        // the same or a lower priority class (vector / 16) until then: the IPIs that
-        // must get through meanwhile (wake-up here, TLB shootdown) have higher classes.
-        public const int ApicTimerVector = 0x40;
-        public const int RescheduleVector = 0xE0; // "the run queue has work": wakes an idle CPU
+        // Its vectors (why these: Arch/x86_64/InterruptVectors.cs).
+        public const int ApicTimerVector = Arch.InterruptVectors.ApicTimer;
+        public const int RescheduleVector = Arch.InterruptVectors.Reschedule;
 
         private static Scheduler s_instance;
 
@@ -55,9 +52,6 @@ namespace CosmosKernel.Scheduling
         // (kernel threads, idle threads) run on. So a CPU never keeps the page tables of
         // a process it no longer runs, which the process's exit frees.
         private readonly ulong _kernelRoot;
-
-        public long Switches;
-        public long Preemptions;
 
         // The timer: TickHz ticks a second once StartTimer ran; sleeping threads wake at a tick.
         public const int TickHz = 100;
@@ -219,7 +213,7 @@ namespace CosmosKernel.Scheduling
 
         public void StartTimer()
         {
-            Idt.SetHandler(Pit.Vector, &OnPitTick);
+            Idt.SetHandler(Arch.InterruptVectors.PitTimer, &OnPitTick);
             Pit.StartPeriodic(TickHz);
         }
 
@@ -249,7 +243,6 @@ namespace CosmosKernel.Scheduling
             CountTicks();
             if (_readyCount > 0)
             {
-                Preemptions++;
                 Yield();
             }
             if (ReturningToUser != null)
@@ -537,9 +530,8 @@ namespace CosmosKernel.Scheduling
                 Unpark(me.Joiner);
             // A dead thread stays in its slot until the slot is reused: drop what it
             // refers to, so the collector can take the process behind it.
-            me.Process = null;
+            me.Owner = null;
             me.CopySpace = null;
-            me.ForkedRegisters = null;
             SwitchToNext();
         }
 
@@ -556,11 +548,10 @@ namespace CosmosKernel.Scheduling
             if (previous.IsIdle)
                 previous.State = KernelThread.ThreadState.Ready; // never queued: each CPU finds its own
             _running[cpu] = next;
-            Switches++;
             // The next thread's address space, user TLS base and ring-3 entry stack.
-            if (previous.Process != null)
+            if (previous.Owner != null)
                 previous.FsBase = Native.ReadMsr(UserMode.MsrFsBase);
-            if (next.Process != null)
+            if (next.Owner != null)
                 Native.WriteMsr(UserMode.MsrFsBase, next.FsBase);
             LoadRoot(next.AddressSpaceRoot != 0 ? next.AddressSpaceRoot : _kernelRoot);
             if (next.Stack != null)

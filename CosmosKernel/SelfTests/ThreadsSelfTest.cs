@@ -4,6 +4,8 @@ using CosmosKernel.Memory.UserCopy;
 using CosmosKernel.Scheduling;
 using CosmosKernel.Threading;
 
+using CosmosKernel.Abi;
+
 namespace CosmosKernel.SelfTests
 {
     // Kernel threads on the real machine: the FIFO mutex really sleeps and wakes in

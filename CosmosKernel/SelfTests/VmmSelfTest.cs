@@ -3,6 +3,8 @@ using CosmosKernel.Memory;
 using CosmosKernel.Memory.UserCopy;
 using CosmosKernel.Platform;
 
+using CosmosKernel.Abi;
+
 namespace CosmosKernel.SelfTests
 {
     // The VMM on real page tables: an address space with its own CR3, demand-zero

@@ -16,7 +16,7 @@ namespace CosmosKernel.Threading
         private readonly string _name;
         private int _owner = NoOwner;
 
-        public long Acquisitions;
+        // Lock calls that had to wait (cosmos_vmm_info's mm_lock_waits for MmLock).
         public long ContendedAcquisitions;
 
         public FifoMutex(IThreadBackend threads, int maxWaiters, string name)
@@ -28,7 +28,6 @@ namespace CosmosKernel.Threading
         }
 
         public bool IsLocked => _owner != NoOwner;
-        public int OwnerThreadId => _owner;
         public int WaiterCount => _waiters.Count;
 
         public void Lock()
@@ -40,7 +39,6 @@ namespace CosmosKernel.Threading
                 _guard.Release();
                 KernelAssert.Fail(_name + ": locked twice by thread " + me.ToString() + " (not reentrant)");
             }
-            Acquisitions++;
             if (_owner == NoOwner)
             {
                 _owner = me;
@@ -61,20 +59,6 @@ namespace CosmosKernel.Threading
                 if (mine)
                     return;
             }
-        }
-
-        public bool TryLock()
-        {
-            int me = _threads.CurrentThreadId;
-            _guard.Acquire();
-            bool taken = _owner == NoOwner;
-            if (taken)
-            {
-                _owner = me;
-                Acquisitions++;
-            }
-            _guard.Release();
-            return taken;
         }
 
         public void Unlock()

@@ -1,3 +1,5 @@
+using CosmosKernel.Abi;
+
 namespace CosmosKernel.Memory.UserCopy
 {
     // copy_from_user, copy_to_user, strncpy_from_user and clear_user, with one
@@ -10,7 +12,6 @@ namespace CosmosKernel.Memory.UserCopy
     //  - user data is fetched once: callers validate the kernel copy only.
     public sealed unsafe class UserCopier
     {
-        public const int MaxStrategies = 5;
         private static readonly byte[] s_zeroPage = new byte[4096];
 
         public CopyStrategy Strategy;

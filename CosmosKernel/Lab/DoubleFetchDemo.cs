@@ -1,7 +1,9 @@
-using CosmosKernel.Memory;
+using CosmosKernel.Abi;
+using CosmosKernel.Memory.UserCopy;
 using CosmosKernel.Processes;
+using CosmosKernel.Scheduling;
 
-namespace CosmosKernel.Syscalls
+namespace CosmosKernel.Lab
 {
     // cosmos_double_fetch_demo(struct request* request, int fetchTwice): race-lab
     // scenario 4. struct request { u64 buffer; u64 length; } asks the kernel to copy
@@ -16,36 +18,44 @@ namespace CosmosKernel.Syscalls
     // nobody validated past the check. Here the kernel buffer is followed by a guard
     // area, and the length is capped at its end, so the demo shows the overflow (the
     // returned length is above Capacity) without corrupting anything.
-    public static unsafe class DoubleFetchDemo
+    public sealed unsafe class DoubleFetchDemo
     {
         public const ulong Capacity = 256;
         private const ulong GuardSize = 64 * 1024;
 
-        private static byte* s_buffer; // Capacity bytes, then the guard
+        private byte* _buffer; // Capacity bytes, then the guard; made on first use
+        private readonly Scheduler _scheduler;
+        private readonly UserCopier _copier;
 
-        public static long Handle(Process process, ulong requestAddress, ulong fetchTwice)
+        public DoubleFetchDemo(Scheduler scheduler, UserCopier copier)
+        {
+            _scheduler = scheduler;
+            _copier = copier;
+        }
+
+        public long Handle(Process process, ulong requestAddress, ulong fetchTwice)
         {
             if (fetchTwice > 1)
                 return -Errno.EINVAL;
-            if (s_buffer == null)
-                s_buffer = Internal.Runtime.RuntimeHeap.AllocateRaw(Capacity + GuardSize);
+            if (_buffer == null)
+                _buffer = Internal.Runtime.RuntimeHeap.AllocateRaw(Capacity + GuardSize);
 
             ulong* request = stackalloc ulong[2];
-            if (Kernel.UserCopy.CopyFromUser(process.Space, (byte*)request, requestAddress, 16) != 0)
+            if (_copier.CopyFromUser(process.Space, (byte*)request, requestAddress, 16) != 0)
                 return -Errno.EFAULT;
             if (request[1] > Capacity)
                 return -Errno.EINVAL; // the check, on the kernel's own copy
             if (fetchTwice == 1)
             {
-                Kernel.Scheduler.Yield();
+                _scheduler.Yield();
                 // The bug: fetch again and trust it. (Capped at the guard's end: the demo
                 // must show the overflow, not cause one.)
-                if (Kernel.UserCopy.CopyFromUser(process.Space, (byte*)request, requestAddress, 16) != 0)
+                if (_copier.CopyFromUser(process.Space, (byte*)request, requestAddress, 16) != 0)
                     return -Errno.EFAULT;
                 if (request[1] > Capacity + GuardSize)
                     request[1] = Capacity + GuardSize;
             }
-            if (Kernel.UserCopy.CopyFromUser(process.Space, s_buffer, request[0], request[1]) != 0)
+            if (_copier.CopyFromUser(process.Space, _buffer, request[0], request[1]) != 0)
                 return -Errno.EFAULT;
             return (long)request[1];
         }

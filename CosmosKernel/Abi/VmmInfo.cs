@@ -1,14 +1,23 @@
 using System.Runtime.InteropServices;
 
-namespace CosmosKernel.Userland.Runtime
+namespace CosmosKernel.Abi
 {
-    // What cosmos_vmm_info (syscall 1024) fills in: the strategy's name, then the
-    // kernel's frame and fault counters (layout in the kernel's Syscalls/SyscallTable.cs).
-    // The counters are the kernel's own, so a program can tell what the kernel did
-    // (waited, copied, poisoned) without guessing from timing.
+    // struct cosmos_vmm_info, what cosmos_vmm_info(out, flags) (syscall 1024) fills in:
+    // the user-copy strategy's name, then the kernel's frame and fault counters. The
+    // counters are the kernel's own, so a program can tell what the kernel did (waited,
+    // copied, poisoned) without guessing from timing. The kernel fills this struct and
+    // the user runtime reads it: one definition. Check.h's C copy is compared with it
+    // by a host test (AbiHeaderTests).
     [StructLayout(LayoutKind.Sequential)]
     public struct VmmInfo
     {
+        public const int StrategyNameBytes = 16;
+        public const int Size = StrategyNameBytes + 20 * 8; // 176 bytes
+
+        // Flags: collect the kernel heap first, so HeapLiveBytes is what is live now
+        // (`lab` and `bench` boots only: a collection stops every CPU).
+        public const ulong CollectFlag = 1;
+
         public ulong StrategyName0, StrategyName1; // 16 bytes, zero-terminated
         public ulong FramesFree;
         public ulong FramesUsed;
@@ -26,7 +35,7 @@ namespace CosmosKernel.Userland.Runtime
         public ulong ShootdownRounds;      // TLB shootdowns it sent to other CPUs
         public ulong ShootdownWaitCycles;  // waiting for their answers
         // The kernel heap and its objects:
-        public ulong HeapLiveBytes;        // what the last collection kept (Sys.GetVmmInfoAfterCollection: now)
+        public ulong HeapLiveBytes;        // what the last collection kept (CollectFlag: now)
         public ulong HeapCollections;
         public ulong HeapCapacity;
         public ulong HeapPoisonViolations; // writes into freed heap blocks

@@ -1,6 +1,10 @@
-namespace CosmosKernel.Syscalls
+namespace CosmosKernel.Abi
 {
-    // Linux x86-64 syscall numbers, plus the project's own.
+    // Linux x86-64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl), plus the
+    // project's own from 1024 (above Linux's, so a Linux program never hits one by
+    // accident). One definition: the kernel's dispatch table and the user runtime's
+    // stubs compile this file; the C programs' header is checked against it
+    // (CosmosKernel.Tests/Host/AbiHeaderTests.cs).
     public static class SyscallNumbers
     {
         public const ulong Open = 2, Openat = 257;
@@ -9,17 +13,17 @@ namespace CosmosKernel.Syscalls
         public const ulong Uname = 63, ArchPrctl = 158, Gettid = 186, Futex = 202, ClockGettime = 228, ExitGroup = 231, Getcpu = 309;
 
         // cosmos_vmm_info(struct cosmos_vmm_info* out): the user-copy strategy in use and
-        // the frame and fault counters (layout in Syscalls.VmmInfo).
+        // the frame and fault counters (layout: Abi/VmmInfo.cs).
         public const ulong CosmosVmmInfo = 1024;
         // cosmos_set_strategy(const char* name): switch the user-copy strategy (the `lab`
         // boot option only; EPERM otherwise).
         public const ulong CosmosSetStrategy = 1026;
         // cosmos_double_fetch_demo(struct request*, int fetchTwice): race-lab scenario 4
-        // (Syscalls/DoubleFetchDemo.cs). This and cosmos_bench: `lab` or `bench` only.
+        // (Lab/DoubleFetchDemo.cs). This and cosmos_bench: `lab` or `bench` only.
         public const ulong CosmosDoubleFetchDemo = 1027;
         // cosmos_bench(op, user buffer, size, direction, iterations): TSC-timed user
-        // copies and memcpy for the benchmarks (Syscalls/CopyBenchmark.cs); op 2, with
-        // direction = the lock kind: lock fairness (Syscalls/LockFairness.cs).
+        // copies and memcpy for the benchmarks (Lab/CopyBenchmark.cs); op 2, with
+        // direction = the lock kind: lock fairness (Lab/LockFairness.cs).
         public const ulong CosmosBench = 1028;
 
         // cosmos_spawn(const char* module_name): start a GRUB module as a child process.

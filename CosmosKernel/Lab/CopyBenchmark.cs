@@ -1,8 +1,11 @@
 using Cosmos.HAL;
+using CosmosKernel.Abi;
 using CosmosKernel.Memory;
+using CosmosKernel.Memory.UserCopy;
 using CosmosKernel.Processes;
+using CosmosKernel.Scheduling;
 
-namespace CosmosKernel.Syscalls
+namespace CosmosKernel.Lab
 {
     // cosmos_bench(op, buffer, size, direction, iterations, slot): the kernel half of the
     // benchmarks (Userland/Programs/Bench.cs). Times `iterations` operations with the
@@ -16,41 +19,49 @@ namespace CosmosKernel.Syscalls
     // slot share its bytes: their timings suffer, nothing else.) Each iteration is a
     // scheduling point, so a million of them do not keep other CPUs out of the kernel,
     // and a caller whose process is ending stops (EINTR).
-    public static unsafe class CopyBenchmark
+    public sealed unsafe class CopyBenchmark
     {
         public const ulong MaxSize = 1 << 20;
         public const int Slots = 4;
 
-        private static readonly ulong[] s_blocks = new ulong[Slots]; // guarded by the kernel lock
+        private readonly ulong[] _blocks = new ulong[Slots]; // guarded by the kernel lock
+        private readonly Scheduler _scheduler;
+        private readonly UserCopier _copier;
 
-        public static long Handle(Process process, ulong op, ulong buffer, ulong size, ulong direction, ulong iterations, ulong slot)
+        public CopyBenchmark(Scheduler scheduler, UserCopier copier)
         {
-            if (op > 1 || direction > 1 || size == 0 || size > MaxSize || iterations == 0 || iterations > 1_000_000 || slot >= Slots)
+            _scheduler = scheduler;
+            _copier = copier;
+        }
+
+        public long Handle(Process process, ulong op, ulong buffer, ulong size, ulong direction, ulong iterations, ulong slot)
+        {
+            if (op > CosmosBench.Memcpy || direction > CosmosBench.ToUser || size == 0 || size > MaxSize || iterations == 0 || iterations > 1_000_000 || slot >= Slots)
                 return -Errno.EINVAL;
-            if (s_blocks[slot] == 0)
+            if (_blocks[slot] == 0)
             {
                 // One block, the destination a page and a cache line past the source's
                 // end: buffers exactly 1 MiB apart collide in QEMU's direct-mapped
                 // software TLB (256 entries) on every byte and run ten times slower,
                 // which would flatter every user copy.
-                s_blocks[slot] = (ulong)Internal.Runtime.RuntimeHeap.AllocateRaw(2 * MaxSize + Paging.PageSize + 64);
+                _blocks[slot] = (ulong)Internal.Runtime.RuntimeHeap.AllocateRaw(2 * MaxSize + Paging.PageSize + 64);
             }
-            byte* source = (byte*)s_blocks[slot];
+            byte* source = (byte*)_blocks[slot];
             byte* destination = source + MaxSize + Paging.PageSize + 64;
             ulong start = Native.ReadTimestampCounter();
             for (ulong i = 0; i < iterations; i++)
             {
                 if (process.Exiting)
                     return -Errno.EINTR;
-                if (op == 1)
+                if (op == CosmosBench.Memcpy)
                 {
                     Native.Memcpy(destination, source, size);
-                    Kernel.Scheduler.Yield();
+                    _scheduler.Yield();
                     continue;
                 }
-                ulong notCopied = direction == 0
-                    ? Kernel.UserCopy.CopyFromUser(process.Space, destination, buffer, size)
-                    : Kernel.UserCopy.CopyToUser(process.Space, buffer, source, size);
+                ulong notCopied = direction == CosmosBench.FromUser
+                    ? _copier.CopyFromUser(process.Space, destination, buffer, size)
+                    : _copier.CopyToUser(process.Space, buffer, source, size);
                 if (notCopied != 0)
                     return -Errno.EFAULT;
             }

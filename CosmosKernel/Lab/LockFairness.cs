@@ -1,10 +1,12 @@
 using System.Threading;
 using Cosmos.HAL;
-using CosmosKernel.Memory;
+using CosmosKernel.Abi;
+using CosmosKernel.Memory.UserCopy;
 using CosmosKernel.Processes;
+using CosmosKernel.Scheduling;
 using CosmosKernel.Threading;
 
-namespace CosmosKernel.Syscalls
+namespace CosmosKernel.Lab
 {
     // cosmos_bench op 2 (race-lab scenario 8, fairness): Threads kernel threads take one
     // lock Rounds times each, hold it across a scheduling point (so the others queue
@@ -12,19 +14,21 @@ namespace CosmosKernel.Syscalls
     // overtook it while it waited (a FIFO lock: at most Threads - 1) and how long it
     // waited (TSC). Kind 0 is the kernel's FifoMutex; kind 1 the test-and-set SpinLock
     // (whose contract forbids holding it across a yield: here that is the point).
-    // Writes a LockFairnessResult to `results`. One run at a time (s_oneRun): the
-    // workers share the statics below, so a second caller waits its turn.
-    public static unsafe class LockFairness
+    // Writes a LockFairnessResult (Abi/) to `results`. One run at a time (s_oneRun):
+    // the workers share the statics below (a thread entry is a bare function pointer,
+    // so the workers find their run there), and a second caller waits its turn.
+    public sealed unsafe class LockFairness
     {
         public const int Threads = 4;
         public const int Rounds = 100;
 
-        public struct LockFairnessResult
+        private readonly Scheduler _scheduler;
+        private readonly UserCopier _copier;
+
+        public LockFairness(Scheduler scheduler, UserCopier copier)
         {
-            public long Acquisitions;
-            public long WorstOvertaken;
-            public long WorstWaitCycles;
-            public long MedianWaitCycles;
+            _scheduler = scheduler;
+            _copier = copier;
         }
 
         private static FifoMutex s_oneRun;         // held for a whole run; created on first use
@@ -34,12 +38,14 @@ namespace CosmosKernel.Syscalls
         private static long s_granted;             // acquisitions so far (under the lock)
         private static long* s_waits;              // Threads * Rounds wait times
         private static long s_worstOvertaken;
+        private static Scheduler s_scheduler;        // the workers' scheduler (set by Run)
 
-        public static long Run(Process process, ulong kind, ulong results)
+        public long Run(Process process, ulong kind, ulong results)
         {
-            if (kind > 1)
+            if (kind > LockFairnessResult.SpinLock)
                 return -Errno.EINVAL;
-            var scheduler = Kernel.Scheduler;
+            var scheduler = _scheduler;
+            s_scheduler = scheduler;
             if (s_oneRun == null)
                 s_oneRun = new FifoMutex(scheduler, Threads, "fairness run");
             s_oneRun.Lock();
@@ -48,9 +54,9 @@ namespace CosmosKernel.Syscalls
             return status;
         }
 
-        private static long RunLocked(Process process, ulong kind, ulong results)
+        private long RunLocked(Process process, ulong kind, ulong results)
         {
-            var scheduler = Kernel.Scheduler;
+            var scheduler = _scheduler;
             s_fifo = new FifoMutex(scheduler, Threads + 1, "fairness");
             s_spin = new SpinLock(scheduler);
             s_kind = (int)kind;
@@ -72,18 +78,18 @@ namespace CosmosKernel.Syscalls
             result.WorstOvertaken = s_worstOvertaken;
             result.WorstWaitCycles = s_waits[count - 1];
             result.MedianWaitCycles = s_waits[count / 2];
-            return Kernel.UserCopy.CopyToUser(process.Space, results, (byte*)&result, (ulong)sizeof(LockFairnessResult)) == 0
+            return _copier.CopyToUser(process.Space, results, (byte*)&result, (ulong)sizeof(LockFairnessResult)) == 0
                 ? 0 : -Errno.EFAULT;
         }
 
         private static void Worker(ulong index)
         {
-            var scheduler = Kernel.Scheduler;
+            var scheduler = s_scheduler;
             for (int round = 0; round < Rounds; round++)
             {
                 long before = Volatile.Read(ref s_granted);
                 ulong start = Native.ReadTimestampCounter();
-                if (s_kind == 0)
+                if (s_kind == (int)LockFairnessResult.FifoMutex)
                     s_fifo.Lock();
                 else
                     s_spin.Acquire();
@@ -93,7 +99,7 @@ namespace CosmosKernel.Syscalls
                     s_worstOvertaken = overtaken;
                 s_granted++;
                 scheduler.Yield(); // hold the lock across a scheduling point
-                if (s_kind == 0)
+                if (s_kind == (int)LockFairnessResult.FifoMutex)
                     s_fifo.Unlock();
                 else
                     s_spin.Release();

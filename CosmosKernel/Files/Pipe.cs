@@ -1,76 +1,16 @@
-using System;
-using CosmosKernel.Memory;
+using CosmosKernel.Abi;
+using CosmosKernel.Memory.UserCopy;
 using CosmosKernel.Scheduling;
+using CosmosKernel.Threading;
 
-namespace CosmosKernel.Processes
+namespace CosmosKernel.Files
 {
-    // What a file descriptor refers to. Reference-counted: fork shares open files,
-    // close drops a reference. Read and write move bytes between user memory and the
-    // file only through the user-copy routines (the strategy chosen at boot).
-    // Guarded by the kernel lock (Scheduling/KernelLock.cs), like the scheduler.
-    public abstract unsafe class OpenFile
-    {
-        public int References = 1;
-
-        // Open file descriptions in the whole kernel (Limits.OpenFiles bounds them).
-        public static int Count;
-
-        protected OpenFile() => Count++;
-
-        // Whether it was opened for reading, for writing: read and write answer EBADF
-        // otherwise, before they look at the buffer (Linux's FMODE_READ, FMODE_WRITE).
-        public virtual bool Readable => true;
-        public virtual bool Writable => true;
-
-        // Bytes read or written, or -errno. The caller has checked the mode and that the
-        // whole buffer lies in user space.
-        public abstract long Read(Process process, ulong buffer, ulong count);
-        public abstract long Write(Process process, ulong buffer, ulong count);
-        protected virtual void Closed() { }
-
-        public void Release()
-        {
-            if (--References == 0)
-            {
-                Count--;
-                Closed();
-            }
-        }
-    }
-
-    // The console: fds 0, 1, 2. Writes go to the screen and COM1; there is no input
-    // device yet, so reads are at end of file.
-    public sealed unsafe class ConsoleFile : OpenFile
-    {
-        private const int Chunk = 256;
-
-        public override long Read(Process process, ulong buffer, ulong count) => 0;
-
-        public override long Write(Process process, ulong buffer, ulong count)
-        {
-            byte* chunk = stackalloc byte[Chunk];
-            ulong done = 0;
-            while (done < count)
-            {
-                ulong length = count - done < Chunk ? count - done : Chunk;
-                ulong notCopied = Kernel.UserCopy.CopyFromUser(process.Space, chunk, buffer + done, length);
-                ulong copied = length - notCopied;
-                for (ulong i = 0; i < copied; i++) // no string: nothing to allocate per write
-                    Console.Write(chunk[i] < 128 ? (char)chunk[i] : '?');
-                done += copied;
-                if (notCopied != 0)
-                    return done > 0 ? (long)done : -Errno.EFAULT;
-            }
-            return (long)done;
-        }
-    }
-
     // A pipe: a ring buffer with a read end and a write end. A reader of an empty pipe
     // sleeps until data or the last writer closes (then 0, end of file); a writer of a
     // full pipe sleeps until there is room or the last reader closes (then EPIPE).
     //
     // The buffer exists only while it holds bytes: made by the first write (ENOMEM
-    // when the kernel heap has no room for it, Limits.HeapHasRoom), dropped by the read
+    // when the kernel heap has no room for it, Platform/KernelHeap.HasRoom), dropped by the read
     // that empties it (the collector takes it). So an idle pipe costs a few hundred
     // bytes, and the kernel heap bounds how many pipes hold bytes at once. One heap
     // array, so a transfer is one user copy: the race lab's scenarios copy 16 KiB at a
@@ -84,7 +24,7 @@ namespace CosmosKernel.Processes
         private int _head;                 // next byte to read
         private int _count;                // bytes in the buffer
         public int Readers = 1, Writers = 1;
-        private readonly Threading.WaitQueue _waiters = new Threading.WaitQueue(4); // grows
+        private readonly Threading.WaitQueue _waiters = new WaitQueue(4); // grows
 
         // One reader and one writer at a time, each for a whole call. A user copy is a
         // scheduling point and moves its bytes without the kernel lock, so two readers
@@ -92,39 +32,49 @@ namespace CosmosKernel.Processes
         // and a writer never touch the same bytes: _head and _count change only after a
         // copy, under the kernel lock. Order: _readSide or _writeSide, then the VMM's
         // locks (the copies take them); never both sides.
-        private readonly Threading.FifoMutex _readSide = new Threading.FifoMutex(Kernel.Scheduler, 4, "pipe read");
-        private readonly Threading.FifoMutex _writeSide = new Threading.FifoMutex(Kernel.Scheduler, 4, "pipe write");
+        private readonly FifoMutex _readSide;
+        private readonly FifoMutex _writeSide;
+        private readonly Scheduler _scheduler;
+        private readonly UserCopier _copier;
+
+        public Pipe(Scheduler scheduler, UserCopier copier)
+        {
+            _scheduler = scheduler;
+            _copier = copier;
+            _readSide = new FifoMutex(scheduler, 4, "pipe read");
+            _writeSide = new FifoMutex(scheduler, 4, "pipe write");
+        }
 
         // A zero count succeeds at once, before the lock, as Linux's pipe_read and
         // pipe_write (issue 16, item 9: it waited for data, or behind a writer waiting
         // for room).
-        public long Read(Process process, ulong buffer, ulong count)
+        public long Read(IFileUser user, ulong buffer, ulong count)
         {
             if (count == 0)
                 return 0;
             _readSide.Lock();
-            long result = ReadLocked(process, buffer, count);
+            long result = ReadLocked(user, buffer, count);
             _readSide.Unlock();
             return result;
         }
 
-        public long Write(Process process, ulong buffer, ulong count)
+        public long Write(IFileUser user, ulong buffer, ulong count)
         {
             if (count == 0)
                 return 0; // even without readers: no EPIPE
             _writeSide.Lock();
-            long result = WriteLocked(process, buffer, count);
+            long result = WriteLocked(user, buffer, count);
             _writeSide.Unlock();
             return result;
         }
 
-        private long ReadLocked(Process process, ulong buffer, ulong count)
+        private long ReadLocked(IFileUser user, ulong buffer, ulong count)
         {
             while (_count == 0)
             {
                 if (Writers == 0)
                     return 0;
-                if (process.Exiting)
+                if (user.Exiting)
                     return -Errno.EINTR;
                 Sleep();
             }
@@ -135,7 +85,7 @@ namespace CosmosKernel.Processes
                 ulong chunk = count - done < (ulong)contiguous ? count - done : (ulong)contiguous;
                 ulong notCopied;
                 fixed (byte* data = &_buffer[_head])
-                    notCopied = Kernel.UserCopy.CopyToUser(process.Space, buffer + done, data, chunk);
+                    notCopied = _copier.CopyToUser(user.Space, buffer + done, data, chunk);
                 ulong copied = chunk - notCopied;
                 _head = (_head + (int)copied) % Capacity;
                 _count -= (int)copied;
@@ -153,7 +103,7 @@ namespace CosmosKernel.Processes
             return done > 0 ? (long)done : -Errno.EFAULT;
         }
 
-        private long WriteLocked(Process process, ulong buffer, ulong count)
+        private long WriteLocked(IFileUser user, ulong buffer, ulong count)
         {
             ulong done = 0;
             while (done < count)
@@ -162,7 +112,7 @@ namespace CosmosKernel.Processes
                     return done > 0 ? (long)done : -Errno.EPIPE;
                 if (_count == Capacity)
                 {
-                    if (process.Exiting)
+                    if (user.Exiting)
                         return done > 0 ? (long)done : -Errno.EINTR;
                     WakeAll();
                     Sleep();
@@ -170,7 +120,7 @@ namespace CosmosKernel.Processes
                 }
                 if (_buffer == null)
                 {
-                    if (!Limits.HeapHasRoom(Capacity))
+                    if (!Platform.KernelHeap.HasRoom(Capacity))
                         return done > 0 ? (long)done : -Errno.ENOMEM;
                     _buffer = new byte[Capacity];
                 }
@@ -182,7 +132,7 @@ namespace CosmosKernel.Processes
                 ulong notCopied;
                 _writerCopying = true;
                 fixed (byte* data = &_buffer[tail])
-                    notCopied = Kernel.UserCopy.CopyFromUser(process.Space, data, buffer + done, chunk);
+                    notCopied = _copier.CopyFromUser(user.Space, data, buffer + done, chunk);
                 _writerCopying = false;
                 ulong copied = chunk - notCopied;
                 _count += (int)copied;
@@ -209,7 +159,7 @@ namespace CosmosKernel.Processes
         // Sleep until the other end did something (WakeAll), or the process is ending.
         private void Sleep()
         {
-            Scheduler scheduler = Kernel.Scheduler;
+            Scheduler scheduler = _scheduler;
             _waiters.Enqueue(scheduler.Current.Id);
             scheduler.Park(forUser: true);
         }
@@ -221,7 +171,7 @@ namespace CosmosKernel.Processes
         // kernel lock held and every CPU hung (found by the fuzzer; readwrite checks it).
         private void WakeAll()
         {
-            Scheduler scheduler = Kernel.Scheduler;
+            Scheduler scheduler = _scheduler;
             int me = scheduler.Current.Id;
             while (_waiters.Count > 0)
             {
@@ -230,26 +180,5 @@ namespace CosmosKernel.Processes
                     scheduler.Unpark(id);
             }
         }
-    }
-
-    public sealed class PipeEnd : OpenFile
-    {
-        private readonly Pipe _pipe;
-        private readonly bool _writer;
-
-        public PipeEnd(Pipe pipe, bool writer)
-        {
-            _pipe = pipe;
-            _writer = writer;
-        }
-
-        public override bool Readable => !_writer;
-        public override bool Writable => _writer;
-
-        public override long Read(Process process, ulong buffer, ulong count) => _pipe.Read(process, buffer, count);
-
-        public override long Write(Process process, ulong buffer, ulong count) => _pipe.Write(process, buffer, count);
-
-        protected override void Closed() => _pipe.CloseEnd(_writer);
     }
 }

@@ -1,0 +1,30 @@
+namespace CosmosKernel.Abi
+{
+    // Linux errno values (asm-generic/errno-base.h, errno.h): the kernel returns them
+    // negated, as the syscall ABI does; the user runtime compares against them.
+    public static class Errno
+    {
+        public const int EPERM = 1;
+        public const int ENOENT = 2;
+        public const int ESRCH = 3;
+        public const int EINTR = 4;
+        public const int EBADF = 9;
+        public const int ECHILD = 10;
+        public const int EAGAIN = 11;
+        public const int ENOMEM = 12;
+        public const int EACCES = 13;
+        public const int EFAULT = 14;
+        public const int EEXIST = 17;
+        public const int ENODEV = 19;
+        public const int EINVAL = 22;
+        public const int ENFILE = 23;
+        public const int EMFILE = 24;
+        public const int EPIPE = 32;
+        public const int ENAMETOOLONG = 36;
+        public const int EROFS = 30;
+        public const int EOVERFLOW = 75;
+        public const int ENOSYS = 38;
+        public const int EOPNOTSUPP = 95;
+        public const int ETIMEDOUT = 110;
+    }
+}

@@ -1,0 +1,25 @@
+namespace CosmosKernel.Files
+{
+    // One end of a pipe, as a descriptor sees it: the read end only reads, the write
+    // end only writes; closing the last descriptor of an end tells the pipe.
+    public sealed class PipeEnd : OpenFile
+    {
+        private readonly Pipe _pipe;
+        private readonly bool _writer;
+
+        public PipeEnd(Pipe pipe, bool writer)
+        {
+            _pipe = pipe;
+            _writer = writer;
+        }
+
+        public override bool Readable => !_writer;
+        public override bool Writable => _writer;
+
+        public override long Read(IFileUser user, ulong buffer, ulong count) => _pipe.Read(user, buffer, count);
+
+        public override long Write(IFileUser user, ulong buffer, ulong count) => _pipe.Write(user, buffer, count);
+
+        protected override void Closed() => _pipe.CloseEnd(_writer);
+    }
+}

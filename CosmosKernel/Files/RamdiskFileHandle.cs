@@ -1,0 +1,35 @@
+using CosmosKernel.Abi;
+using CosmosKernel.Memory;
+using CosmosKernel.Memory.UserCopy;
+
+namespace CosmosKernel.Files
+{
+    // An open ramdisk file: read() from a file offset; mmap() maps its RamdiskFile.
+    public sealed unsafe class RamdiskFileHandle : OpenFile
+    {
+        public readonly RamdiskFile File;
+        private readonly UserCopier _copier;
+        private ulong _offset;
+
+        public RamdiskFileHandle(RamdiskFile file, UserCopier copier)
+        {
+            File = file;
+            _copier = copier;
+        }
+
+        public override long Read(IFileUser user, ulong buffer, ulong count)
+        {
+            if (_offset >= File.Length)
+                return 0;
+            ulong length = count < File.Length - _offset ? count : File.Length - _offset;
+            ulong notCopied = _copier.CopyToUser(user.Space, buffer, File.Data + _offset, length);
+            ulong copied = length - notCopied;
+            _offset += copied;
+            return copied > 0 || length == 0 ? (long)copied : -Errno.EFAULT;
+        }
+
+        public override bool Writable => false; // opened read-only
+
+        public override long Write(IFileUser user, ulong buffer, ulong count) => -Errno.EBADF;
+    }
+}

@@ -1,0 +1,10 @@
+namespace CosmosKernel.Memory
+{
+    // What a memory access wants.
+    public enum Access
+    {
+        Read,
+        Write,
+        Execute,
+    }
+}

@@ -1,0 +1,28 @@
+using CosmosKernel.Scheduling;
+
+namespace CosmosKernel.Processes
+{
+    // What the process layer keeps for a kernel thread that runs user code: its
+    // process, where it enters ring 3, its user-visible thread id and the clone words.
+    // Hung on KernelThread.Owner, so the scheduler carries no process state. Guarded by
+    // the kernel lock, like Process.
+    public sealed class UserThread : ThreadOwner
+    {
+        public readonly KernelThread Kernel;
+        public readonly Process Process;
+        public ulong Entry, Stack;         // where it first enters ring 3
+        public ulong Rflags;               // RFLAGS it enters ring 3 with (a clone child: its creator's)
+        public int Tid;                    // the thread id user space sees (gettid)
+        public ulong ClearChildTid;        // CLONE_CHILD_CLEARTID: zeroed and futex-woken at exit
+        public ForkedRegisters ForkedRegisters; // a forked child's first return to ring 3, then null
+
+        public UserThread(KernelThread kernel, Process process)
+        {
+            Kernel = kernel;
+            Process = process;
+        }
+
+        // The user thread behind `thread`, or null for a kernel thread.
+        public static UserThread Of(KernelThread thread) => thread == null ? null : thread.Owner as UserThread;
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using Cosmos.HAL;
+using CosmosKernel.Abi;
+using CosmosKernel.Files;
+using CosmosKernel.Memory;
+using CosmosKernel.Processes;
+
+namespace CosmosKernel.Syscalls
+{
+    // Processes and threads: clone, cosmos_spawn, arch_prctl (fork, wait4 and exit go
+    // straight to Processes/ProgramRunner).
+    public sealed unsafe partial class SyscallTable
+    {
+        // clone for threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND, as pthreads use it):
+        // the child starts after the syscall on `stack` with rax = 0, the caller's RFLAGS
+        // (as Linux copies them; sanitised: interrupts on, IOPL 0) and its other
+        // registers zero (a clone stub keeps what it needs on the new stack, as glibc's
+        // does). A clone that makes a new process: use fork (clone answers ENOSYS).
+        private const ulong CloneThreadFlags = CloneFlags.Vm | CloneFlags.Thread | CloneFlags.Sighand;
+        private const ulong CloneKnown = CloneFlags.Vm | CloneFlags.Fs | CloneFlags.Files | CloneFlags.Sighand | CloneFlags.Thread
+            | CloneFlags.SysVSem | CloneFlags.SetTls | CloneFlags.ParentSetTid | CloneFlags.ChildClearTid | CloneFlags.ChildSetTid;
+
+        private long Clone(Process process, SyscallFrame* frame, ulong flags, ulong stack, ulong parentTid, ulong childTid, ulong tls)
+        {
+            if ((flags & CloneThreadFlags) != CloneThreadFlags)
+                return (flags & CloneFlags.Thread) != 0 ? -Errno.EINVAL : -Errno.ENOSYS;
+            if ((flags & ~(CloneKnown | CloneFlags.ExitSignalMask)) != 0)
+                return -Errno.EINVAL;
+            if (stack == 0 || !Memory.UserCopy.UserCopier.RangeIsUser(stack - 8, 8))
+                return -Errno.EINVAL;
+            if ((flags & CloneFlags.SetTls) != 0 && tls >= Paging.UserSpaceEnd)
+                return -Errno.EPERM;
+            if (!Platform.KernelHeap.HasRoom(Limits.ThreadBytes))
+                return -Errno.ENOMEM;
+            ulong fs = (flags & CloneFlags.SetTls) != 0 ? tls : Native.ReadMsr(UserMode.MsrFsBase);
+            // The child runs only once its tid words are written: a user copy is a
+            // scheduling point, and a child that ran (and exited, clearing its tid word)
+            // before the parent wrote the tid would leave a joiner waiting forever.
+            UserThread child = _programs.StartThread(process, frame->Rcx, stack, fs, start: false);
+            if (child == null)
+                return -Errno.EAGAIN;
+            int tid = child.Tid;
+            child.Rflags = UserMode.SanitizeUserRflags(frame->R11);
+            if ((flags & CloneFlags.ChildClearTid) != 0)
+                child.ClearChildTid = childTid;
+            if ((flags & CloneFlags.ParentSetTid) != 0)
+                _copier.CopyToUser(process.Space, parentTid, (byte*)&tid, 4);
+            if ((flags & CloneFlags.ChildSetTid) != 0)
+                _copier.CopyToUser(process.Space, childTid, (byte*)&tid, 4);
+            _programs.Start(child);
+            return tid;
+        }
+
+        // cosmos_spawn(const char* name): start the GRUB module `name` as a child process
+        // (the project's stand-in for fork + exec until there is a file system).
+        private long Spawn(Process process, ulong nameAddress)
+        {
+            long error = StringFromUser(process, nameAddress, 64, Errno.ENAMETOOLONG, out string name);
+            if (error != 0)
+                return error;
+            Multiboot2.Module[] modules = _ramdisk.Modules;
+            for (int i = 0; i < modules.Length; i++)
+            {
+                if (modules[i].Name != name)
+                    continue;
+                if (!Platform.KernelHeap.HasRoom(Limits.ProcessBytes))
+                    return -Errno.ENOMEM;
+                Process child = _programs.Spawn(modules[i], process.Pid);
+                return child == null ? -Errno.EAGAIN : child.Pid;
+            }
+            return -Errno.ENOENT;
+        }
+
+        private const int ArchSetFs = 0x1002, ArchGetFs = 0x1003; // arch_prctl codes (asm/prctl.h)
+
+        private long ArchPrctl(Process process, ulong code, ulong address)
+        {
+            if (code == ArchSetFs)
+            {
+                if (address >= Paging.UserSpaceEnd)
+                    return -Errno.EPERM;
+                Native.WriteMsr(UserMode.MsrFsBase, address); // per thread: the scheduler saves it on switches
+                return 0;
+            }
+            if (code == ArchGetFs)
+            {
+                ulong value = Native.ReadMsr(UserMode.MsrFsBase);
+                return _copier.CopyToUser(process.Space, address, (byte*)&value, 8) == 0 ? 0 : -Errno.EFAULT;
+            }
+            return -Errno.EINVAL;
+        }
+    }
+}
