@@ -22,6 +22,7 @@ public class LayeringTests
         ("CosmosKernel", 100),            // Kernel.cs, the composition root
         ("CosmosKernel.Boot", 100),
         ("CosmosKernel.SelfTests", 100),
+        ("CosmosKernel.Plugs", 100),      // the [Plug] classes: wire the HAL's targets to the subsystems
         ("Cosmos.System", 100),           // the Cosmos Kernel base class and its options
         ("CosmosKernel.Syscalls", 80),
         ("CosmosKernel.Lab", 70),
