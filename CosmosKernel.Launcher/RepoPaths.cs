@@ -9,6 +9,10 @@ public static class RepoPaths
     public static string KernelElf => Path.Combine(Root, "artifacts", "kernel.elf");
     // A kernel built without plugs (dotnet build CosmosKernel -p:CosmosPlugs=false,
     // docs/plugs.md) goes apart, so it never replaces the real one.
+    // A Debug kernel built apart by the tests (-p:ArtifactsDir=artifacts/debug/), so the
+    // Release ISO the other boots use is untouched.
+    public static string DebugArtifacts => Path.Combine(Root, "artifacts", "debug");
+    public static string DebugIso => Path.Combine(DebugArtifacts, "CosmosKernel.iso");
     public static string NoPlugsIso => Path.Combine(Root, "artifacts", "no-plugs", "CosmosKernel.iso");
     public static string NoPlugsKernelElf => Path.Combine(Root, "artifacts", "no-plugs", "kernel.elf");
 

@@ -23,9 +23,9 @@ public static class KernelBoot
     }
 
     // Boot, and fail with the serial log unless QEMU ended through isa-debug-exit.
-    public static BootResult RunToExit(string kernelOptions, int cpus = 1)
+    public static BootResult RunToExit(string kernelOptions, int cpus = 1, string? iso = null)
     {
-        BootResult result = Run(kernelOptions, cpus);
+        BootResult result = Run(kernelOptions, cpus, iso: iso);
         if (result.TimedOut)
             Assert.Fail("the kernel did not finish within " + DefaultTimeout.TotalSeconds + " s\n" + result.Describe());
         if (result.KernelStatus == null)

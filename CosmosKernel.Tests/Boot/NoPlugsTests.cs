@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CosmosKernel.Launcher;
 
 namespace CosmosKernel.Tests.Boot;
@@ -11,38 +10,11 @@ namespace CosmosKernel.Tests.Boot;
 [TestFixture]
 public class NoPlugsTests
 {
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(8);
     private string _buildLog = "";
 
     [OneTimeSetUp]
-    public void BuildWithoutPlugs()
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            WorkingDirectory = RepoPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string argument in new[] { "build", "CosmosKernel", "-c", "Release", "-p:CosmosPlugs=false", "-nologo", "-v", "minimal" })
-            start.ArgumentList.Add(argument);
-        // The test host may run under MSBuild's environment (dotnet test); the build
-        // started here must find its own SDK, not inherit a half-set one.
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(name);
-        if (File.Exists(RepoPaths.NoPlugsIso))
-            File.Delete(RepoPaths.NoPlugsIso); // a stale ISO must not pass for a fresh one
-        using Process build = Process.Start(start)!;
-        Task<string> output = build.StandardOutput.ReadToEndAsync();
-        Task<string> errors = build.StandardError.ReadToEndAsync();
-        if (!build.WaitForExit(BuildTimeout))
-        {
-            build.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet build -p:CosmosPlugs=false did not finish within {BuildTimeout.TotalMinutes} minutes");
-        }
-        _buildLog = output.Result + errors.Result;
-        Assert.That(build.ExitCode, Is.EqualTo(0), "dotnet build CosmosKernel -p:CosmosPlugs=false failed\n" + _buildLog);
-        Assert.That(File.Exists(RepoPaths.NoPlugsIso), Is.True, "the build did not write " + RepoPaths.NoPlugsIso + "\n" + _buildLog);
-    }
+    public void BuildWithoutPlugs() =>
+        _buildLog = KernelBuild.Run(RepoPaths.NoPlugsIso, "-c", "Release", "-p:CosmosPlugs=false");
 
     [Test]
     public void TheBuildAppliesNoPlugs()
