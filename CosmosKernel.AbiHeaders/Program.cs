@@ -62,10 +62,11 @@ public static class Program
     public static string CHeader(Abi abi)
     {
         var s = new StringBuilder();
-        s.Append("/*\n");
+        // Line comments: the rule mentions Abi/*.cs, whose "/*" gcc -Wall warns about
+        // inside a block comment.
         foreach (string line in Rule)
-            s.Append(line.Length == 0 ? " *\n" : " * " + line + "\n");
-        s.Append(" */\n#ifndef COSMOS_ABI_H\n#define COSMOS_ABI_H\n\n#include <stddef.h>\n#include <stdint.h>\n");
+            s.Append(line.Length == 0 ? "//\n" : "// " + line + "\n");
+        s.Append("#ifndef COSMOS_ABI_H\n#define COSMOS_ABI_H\n\n#include <stddef.h>\n#include <stdint.h>\n");
         foreach (AbiType type in abi.Types)
         {
             s.Append("\n/* Abi." + type.Name + " */\n");
