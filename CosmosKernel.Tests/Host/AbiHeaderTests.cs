@@ -164,7 +164,7 @@ public class AbiHeaderTests
     [TestCase("%define EPERM 1")]
     [TestCase("%define SYS_cosmos_vmm_info 1024")]
     [TestCase("%define VMM_INFO_FRAMES_USED 24")]
-    [TestCase("enum {\n    SYS_read_ = 0, SYS_write_ = 1,\n};")]
+    [TestCase("enum {\n    SYS_read_ = 0,\n    RFLAGS_MASK = 7,\n};")]
     [TestCase("enum { NR_cosmos_bench = 1028 };")]
     [TestCase("#define CLONE_SETTLS_ 0x80000")]
     [TestCase("#define CLONE_SYSVSEM_ 0x40000")]
