@@ -48,7 +48,7 @@ int main(void)
     char buffer[64];
     if (!check_long("pipe", sys1(ABI_SYSCALL_NUMBERS_PIPE, fds), 0))
         return check_done();
-    long page = sys6(ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, 3, 0x22, -1, 0);
+    long page = sys6(ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, 0);
     if (!check("mmap a page", page > 0))
         return check_done();
 

@@ -85,7 +85,7 @@ int main(void)
     }
 
     // A page fault from ring 3 with DF and AC set: the kernel fills a fresh page.
-    long page = sys6(ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, 3, 0x22, -1, 0);
+    long page = sys6(ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, 0);
     if (check("mmap a page", page > 0)) {
         unsigned long *words = (unsigned long *)page;
         store_with_flags(&words[256], 0x1234, ALL_FLAGS);

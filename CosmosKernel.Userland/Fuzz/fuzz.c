@@ -544,7 +544,7 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         if (op == OP_OPEN)
             fz(me, ABI_SYSCALL_NUMBERS_OPEN, path, flags, below(r, 01000), 0, 0, 0);
         else
-            fz(me, ABI_SYSCALL_NUMBERS_OPENAT, below(r, 2) ? -100 : pick_fd(r), path, flags, below(r, 01000), 0, 0);
+            fz(me, ABI_SYSCALL_NUMBERS_OPENAT, below(r, 2) ? ABI_OPEN_FLAGS_AT_FD_CWD : pick_fd(r), path, flags, below(r, 01000), 0, 0);
         break;
     }
     case OP_CLOSE:
@@ -613,7 +613,7 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         if (below(r, 2))
             fz(me, ABI_SYSCALL_NUMBERS_PIPE, p, 0, 0, 0, 0, 0);
         else
-            fz(me, ABI_SYSCALL_NUMBERS_PIPE2, p, below(r, 2) ? 0x80000 : below(r, 2) ? 0x800 : (long)next(r), 0, 0, 0, 0);
+            fz(me, ABI_SYSCALL_NUMBERS_PIPE2, p, below(r, 2) ? ABI_OPEN_FLAGS_CLOEXEC : below(r, 2) ? ABI_OPEN_FLAGS_NONBLOCK : (long)next(r), 0, 0, 0, 0);
         break;
     }
     case OP_YIELD: fz_flagged(me, user_flags(r), ABI_SYSCALL_NUMBERS_SCHED_YIELD, 0, 0, 0); break;
@@ -762,12 +762,12 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         // Timed copies on slot 0 only (the parent made its buffers before the
         // baseline; another slot would allocate 2 MiB of kernel heap for good), few
         // iterations; op 2 is the lock-fairness run (4 kernel threads), now and then.
-        long op_code = below(r, 8) == 0 ? 2 : below(r, 8) == 0 ? (long)next(r) : (long)below(r, 2);
+        long op_code = below(r, 8) == 0 ? (long)ABI_COSMOS_BENCH_LOCK_FAIRNESS : below(r, 8) == 0 ? (long)next(r) : (long)below(r, 2);
         long size = below(r, 4) == 0 ? (long)next(r) : (long)below(r, 64 * 1024);
         long slot = below(r, 4) == 0 ? 4 + (long)below(r, 100) : 0;
         long iterations = below(r, 8) == 0 ? 1000001 : (long)below(r, 5);
-        if (op_code == 2)
-            fz(me, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, 2, hostile_ptr(r), 0, below(r, 3), 0, 0);
+        if (op_code == (long)ABI_COSMOS_BENCH_LOCK_FAIRNESS)
+            fz(me, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, ABI_COSMOS_BENCH_LOCK_FAIRNESS, hostile_ptr(r), 0, below(r, 3), 0, 0);
         else
             fz(me, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, op_code, hostile_ptr(r), size, below(r, 3), iterations, slot);
         break;
@@ -796,7 +796,7 @@ static void grandchild(struct rng *r)
         switch (below(r, 6)) {
         case 0: chaos_range(r, &p, &n); sys3(ABI_SYSCALL_NUMBERS_MUNMAP, p, n, 0); break;
         case 1: chaos_range(r, &p, &n); sys3(ABI_SYSCALL_NUMBERS_MPROTECT, p, n, below(r, 8)); break;
-        case 2: chaos_range(r, &p, &n); sys6(ABI_SYSCALL_NUMBERS_MMAP, p, n, 3, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0); break;
+        case 2: chaos_range(r, &p, &n); sys6(ABI_SYSCALL_NUMBERS_MMAP, p, n, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0); break;
         case 3: sys1(ABI_SYSCALL_NUMBERS_UNAME, hostile_ptr(r)); break;
         case 4: sys2(ABI_SYSCALL_NUMBERS_CLOCK_GETTIME, 1, hostile_ptr(r)); break;
         default: p = invalid_ptr(r); sys3(ABI_SYSCALL_NUMBERS_WRITE, 1, p, hostile_len(r, p)); break;
@@ -839,14 +839,14 @@ static int attacker_ad(void *arg, unsigned long entry_rflags)
         switch (below(&r, 8)) {
         case 0: case 1: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MUNMAP, p, n, 0, 0, 0, 0); break;
         case 2: case 3: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MPROTECT, p, n, below(&r, 8), 0, 0, 0); break;
-        case 4: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, p, n, 3, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0); break;
-        case 5: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, p, n, 3, ABI_MAP_FLAGS_SHARED | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0); break;
+        case 4: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, p, n, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0); break;
+        case 5: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, p, n, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_SHARED | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0); break;
         case 6: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, p, n, below(&r, 8) & 5, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_FIXED, file_fd, below(&r, W / PAGE + 8) * PAGE); break;
         default:
             if (below(&r, 2))
-                fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, CHAOS_BASE, A_PAGES * PAGE, 3, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
+                fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, CHAOS_BASE, A_PAGES * PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
             else
-                fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, CHAOS_BASE + D_FIRST * PAGE, D_PAGES * PAGE, 3, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
+                fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, CHAOS_BASE + D_FIRST * PAGE, D_PAGES * PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
             break;
         }
     }
@@ -1042,10 +1042,10 @@ static void chaos_child(long round_ms)
     // The arena and the fixed zone (see the layout above); the shared page is the
     // parent's mapping, inherited.
     map_or_die(ZONE_BASE + SHARED_PAGES * PAGE, ZONE_SIZE - SHARED_PAGES * PAGE, ABI_PROT_NONE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of the fixed zone");
-    map_or_die(STACKS_BASE, MAX_SLOTS * STACK_STRIDE, 3, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of the thread stacks");
+    map_or_die(STACKS_BASE, MAX_SLOTS * STACK_STRIDE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of the thread stacks");
     for (int s = 0; s < MAX_SLOTS; s++) // a guard page below each stack
         sys3(ABI_SYSCALL_NUMBERS_MPROTECT, STACKS_BASE + s * STACK_STRIDE, PAGE, ABI_PROT_NONE);
-    map_or_die(STR_PAGE, PAGE, 3, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of the string page");
+    map_or_die(STR_PAGE, PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of the string page");
     for (unsigned long i = 0; i < PAGE; i++)
         ((char *)STR_PAGE)[i] = 'a';
     map_or_die(RO_BASE, 4 * PAGE, ABI_PROT_READ, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of the read-only pages");
@@ -1055,8 +1055,8 @@ static void chaos_child(long round_ms)
         sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, 4);
     }
     map_or_die(PAT_BASE, W, ABI_PROT_READ, ABI_MAP_FLAGS_PRIVATE, file_fd, "mmap of the pattern's file pages");
-    map_or_die(CHAOS_BASE, A_PAGES * PAGE, 3, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of A");
-    map_or_die(CHAOS_BASE + D_FIRST * PAGE, D_PAGES * PAGE, 3, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of D");
+    map_or_die(CHAOS_BASE, A_PAGES * PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of A");
+    map_or_die(CHAOS_BASE + D_FIRST * PAGE, D_PAGES * PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of D");
     if (sys1(ABI_SYSCALL_NUMBERS_PIPE, pipe_fds) != 0) {
         bad("pipe for the pattern", -1, 0);
         sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, 4);
@@ -1232,7 +1232,7 @@ static void thread_burst(void)
         pids[c] = sys0(ABI_SYSCALL_NUMBERS_FORK);
         if (pids[c] != 0)
             continue;
-        sys6(ABI_SYSCALL_NUMBERS_MMAP, STACKS_BASE, MAX_SLOTS * STACK_STRIDE, 3, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
+        sys6(ABI_SYSCALL_NUMBERS_MMAP, STACKS_BASE, MAX_SLOTS * STACK_STRIDE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
         for (int t = 0; t < BURST_THREADS; t++)
             start_in_slot(t, burst_thread, 0, 0, 0);
         for (int t = 0; t < BURST_THREADS; t++)
@@ -1280,7 +1280,7 @@ static void scrub(void)
             sys1(ABI_SYSCALL_NUMBERS_CLOSE, fds[0]);
             sys1(ABI_SYSCALL_NUMBERS_CLOSE, fds[1]);
         }
-        sys6(ABI_SYSCALL_NUMBERS_MMAP, STACKS_BASE, STACK_STRIDE, 3, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
+        sys6(ABI_SYSCALL_NUMBERS_MMAP, STACKS_BASE, STACK_STRIDE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
         store(&sh->release, 1);
         if (start_in_slot(0, burst_thread, 0, 0, 0) > 0)
             join_slot(0, now_ms() + 10000);
@@ -1331,7 +1331,7 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
     print2("fuzz: seed ", (long)seed, "");
 
     // The shared page, and the pattern: the first whole pages of this program's file.
-    if (sys6(ABI_SYSCALL_NUMBERS_MMAP, SAFE_BASE, SHARED_PAGES * PAGE, 3, ABI_MAP_FLAGS_SHARED | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0) != (long)SAFE_BASE) {
+    if (sys6(ABI_SYSCALL_NUMBERS_MMAP, SAFE_BASE, SHARED_PAGES * PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_SHARED | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0) != (long)SAFE_BASE) {
         say("fuzz: mmap of the shared pages failed");
         return 2;
     }
@@ -1356,9 +1356,9 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
     char one[64];
     long request[2] = { (long)one, 1 };
     long fairness[4];
-    sys6(ABI_SYSCALL_NUMBERS_COSMOS_BENCH, 0, (long)one, 1, 0, 1, 0);
+    sys6(ABI_SYSCALL_NUMBERS_COSMOS_BENCH, ABI_COSMOS_BENCH_COPY_USER, (long)one, 1, ABI_COSMOS_BENCH_FROM_USER, 1, 0);
     sys2(ABI_SYSCALL_NUMBERS_COSMOS_DOUBLE_FETCH_DEMO, request, 0);
-    sys4(ABI_SYSCALL_NUMBERS_COSMOS_BENCH, 2, fairness, 0, 0);
+    sys4(ABI_SYSCALL_NUMBERS_COSMOS_BENCH, ABI_COSMOS_BENCH_LOCK_FAIRNESS, fairness, 0, ABI_LOCK_FAIRNESS_RESULT_FIFO_MUTEX);
     thread_burst();
     int status;
 
