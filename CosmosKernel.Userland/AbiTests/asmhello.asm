@@ -14,7 +14,7 @@ _start:
     inc edx
     jmp .length
 .print:
-    mov eax, SYS_write
+    mov eax, ABI_SYSCALL_NUMBERS_WRITE
     mov edi, 1
     syscall
     PRINT newline

@@ -6,19 +6,6 @@
 %include "syscall.inc"
 bits 64
 
-%define EPERM 1
-%define EBADF 9
-%define ENOMEM 12
-%define EFAULT 14
-%define EINVAL 22
-%define ENOSYS 38
-%define EOPNOTSUPP 95
-%define EAGAIN 11
-%define ECHILD 10
-%define ENOENT 2
-%define EROFS 30
-%define ENODEV 19
-
 ; EXPECT expected, nr, a0, a1, a2, a3, a4, a5
 %macro EXPECT 8
     mov rax, %2
@@ -40,138 +27,138 @@ _start:
     ; frames in use before (after touching our own buffers once)
     mov byte [rel buffer], 0
     xor esi, esi                ; cosmos_vmm_info's flags: none
-    mov rax, SYS_cosmos_vmm_info
+    mov rax, ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO
     lea rdi, [rel info_before]
     syscall
-    mov rax, SYS_cosmos_vmm_info
+    mov rax, ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO
     lea rdi, [rel info_after]
     syscall
-    mov rax, SYS_cosmos_vmm_info
+    mov rax, ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO
     lea rdi, [rel info_before]
     syscall
 
     lea r13, [rel buffer]
     ; write
-    EXPECT -EFAULT, SYS_write, 1, 0, 10, 0, 0, 0                        ; NULL
-    EXPECT -EFAULT, SYS_write, 1, 0xFFFF800000000000, 10, 0, 0, 0       ; kernel direct map
-    EXPECT -EFAULT, SYS_write, 1, 0xFFFFFFFF80100000, 10, 0, 0, 0       ; kernel image
-    EXPECT -EFAULT, SYS_write, 1, 0x0000800000000000, 10, 0, 0, 0       ; non-canonical
-    EXPECT -EFAULT, SYS_write, 1, 0xFFFFFFFFFFFFFFF0, 0x20, 0, 0, 0     ; pointer + length wraps
-    EXPECT -EFAULT, SYS_write, 1, 0x00007FFFFFFFF000, 0x2000, 0, 0, 0   ; runs past user space
-    EXPECT -EBADF, SYS_write, 99, r13, 1, 0, 0, 0                       ; unknown fd
-    EXPECT 0, SYS_write, 1, r13, 0, 0, 0, 0                              ; zero length
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_WRITE, 1, 0, 10, 0, 0, 0                        ; NULL
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_WRITE, 1, 0xFFFF800000000000, 10, 0, 0, 0       ; kernel direct map
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_WRITE, 1, 0xFFFFFFFF80100000, 10, 0, 0, 0       ; kernel image
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_WRITE, 1, 0x0000800000000000, 10, 0, 0, 0       ; non-canonical
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_WRITE, 1, 0xFFFFFFFFFFFFFFF0, 0x20, 0, 0, 0     ; pointer + length wraps
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_WRITE, 1, 0x00007FFFFFFFF000, 0x2000, 0, 0, 0   ; runs past user space
+    EXPECT -ABI_ERRNO_EBADF, ABI_SYSCALL_NUMBERS_WRITE, 99, r13, 1, 0, 0, 0                       ; unknown fd
+    EXPECT 0, ABI_SYSCALL_NUMBERS_WRITE, 1, r13, 0, 0, 0, 0                              ; zero length
     ; mmap
-    EXPECT -EINVAL, SYS_mmap, 0, 0, 3, 0x22, -1, 0                       ; zero length
-    EXPECT -EINVAL, SYS_mmap, 0, 4096, 3, 0x20, -1, 0                    ; neither shared nor private
-    EXPECT -EOPNOTSUPP, SYS_mmap, 0, 4096, 3, 0x23 | 0x4000000, -1, 0    ; MAP_SHARED_VALIDATE + unknown flag
-    EXPECT -EINVAL, SYS_mmap, 0, 4096, 0x100, 0x22, -1, 0                ; unknown protection bit
-    EXPECT -EINVAL, SYS_mmap, 0x10001, 4096, 3, 0x32, -1, 0              ; MAP_FIXED unaligned
-    EXPECT -ENOMEM, SYS_mmap, 0xFFFF800000000000, 4096, 3, 0x32, -1, 0   ; MAP_FIXED on the kernel
-    EXPECT -ENOMEM, SYS_mmap, 0, 0xFFFFFFFFFFFF0000, 3, 0x22, -1, 0      ; huge length
-    EXPECT -EBADF, SYS_mmap, 0, 4096, 1, 0x02, 7, 0                      ; file mapping of a bad fd
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_MMAP, 0, 0, 3, 0x22, -1, 0                       ; zero length
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, 3, 0x20, -1, 0                    ; neither shared nor private
+    EXPECT -ABI_ERRNO_EOPNOTSUPP, ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, 3, 0x23 | 0x4000000, -1, 0    ; MAP_SHARED_VALIDATE + unknown flag
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, 0x100, 0x22, -1, 0                ; unknown protection bit
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_MMAP, 0x10001, 4096, 3, 0x32, -1, 0              ; MAP_FIXED unaligned
+    EXPECT -ABI_ERRNO_ENOMEM, ABI_SYSCALL_NUMBERS_MMAP, 0xFFFF800000000000, 4096, 3, 0x32, -1, 0   ; MAP_FIXED on the kernel
+    EXPECT -ABI_ERRNO_ENOMEM, ABI_SYSCALL_NUMBERS_MMAP, 0, 0xFFFFFFFFFFFF0000, 3, 0x22, -1, 0      ; huge length
+    EXPECT -ABI_ERRNO_EBADF, ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, 1, 0x02, 7, 0                      ; file mapping of a bad fd
     ; munmap
-    EXPECT -EINVAL, SYS_munmap, 0x10001, 4096, 0, 0, 0, 0                ; unaligned
-    EXPECT -EINVAL, SYS_munmap, 0x10000, 0, 0, 0, 0, 0                   ; zero length
-    EXPECT -EINVAL, SYS_munmap, 0xFFFF800000000000, 4096, 0, 0, 0, 0     ; kernel address
-    EXPECT -EINVAL, SYS_munmap, 0x00007FFFFFFFF000, 0x10000, 0, 0, 0, 0  ; past user space
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_MUNMAP, 0x10001, 4096, 0, 0, 0, 0                ; unaligned
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_MUNMAP, 0x10000, 0, 0, 0, 0, 0                   ; zero length
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_MUNMAP, 0xFFFF800000000000, 4096, 0, 0, 0, 0     ; kernel address
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_MUNMAP, 0x00007FFFFFFFF000, 0x10000, 0, 0, 0, 0  ; past user space
     ; mprotect
-    EXPECT -EINVAL, SYS_mprotect, 0x10001, 4096, 1, 0, 0, 0              ; unaligned
-    EXPECT -EINVAL, SYS_mprotect, r13, 4096, 0x100, 0, 0, 0              ; unknown protection bit
-    EXPECT -ENOMEM, SYS_mprotect, 0x20000000, 4096, 1, 0, 0, 0           ; nothing mapped there
-    EXPECT -ENOMEM, SYS_mprotect, 0xFFFF800000000000, 4096, 1, 0, 0, 0   ; kernel address
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_MPROTECT, 0x10001, 4096, 1, 0, 0, 0              ; unaligned
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_MPROTECT, r13, 4096, 0x100, 0, 0, 0              ; unknown protection bit
+    EXPECT -ABI_ERRNO_ENOMEM, ABI_SYSCALL_NUMBERS_MPROTECT, 0x20000000, 4096, 1, 0, 0, 0           ; nothing mapped there
+    EXPECT -ABI_ERRNO_ENOMEM, ABI_SYSCALL_NUMBERS_MPROTECT, 0xFFFF800000000000, 4096, 1, 0, 0, 0   ; kernel address
     ; uname, arch_prctl, the project syscall
-    EXPECT -EFAULT, SYS_uname, 0, 0, 0, 0, 0, 0
-    EXPECT -EFAULT, SYS_uname, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0
-    EXPECT -EINVAL, SYS_arch_prctl, 0x9999, 0, 0, 0, 0, 0
-    EXPECT -EPERM, SYS_arch_prctl, 0x1002, 0xFFFF800000000000, 0, 0, 0, 0
-    EXPECT -EFAULT, SYS_arch_prctl, 0x1003, 0, 0, 0, 0, 0
-    EXPECT -EFAULT, SYS_cosmos_vmm_info, 0xFFFF800000000000, 0, 0, 0, 0, 0
-    EXPECT -EINVAL, SYS_cosmos_vmm_info, r13, 2, 0, 0, 0, 0              ; unknown flag
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_UNAME, 0, 0, 0, 0, 0, 0
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_UNAME, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_ARCH_PRCTL, 0x9999, 0, 0, 0, 0, 0
+    EXPECT -ABI_ERRNO_EPERM, ABI_SYSCALL_NUMBERS_ARCH_PRCTL, 0x1002, 0xFFFF800000000000, 0, 0, 0, 0
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_ARCH_PRCTL, 0x1003, 0, 0, 0, 0, 0
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO, 0xFFFF800000000000, 0, 0, 0, 0, 0
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO, r13, 2, 0, 0, 0, 0              ; unknown flag
     ; clock_gettime, nanosleep, futex, clone
-    EXPECT -EINVAL, 228, 99, r13, 0, 0, 0, 0                             ; unknown clock
-    EXPECT -EFAULT, 228, 1, 0, 0, 0, 0, 0                                ; NULL timespec
-    EXPECT -EFAULT, 228, 1, 0xFFFFFFFF80100000, 0, 0, 0, 0               ; kernel timespec
-    EXPECT -EFAULT, 35, 0, 0, 0, 0, 0, 0                                 ; nanosleep(NULL)
+    EXPECT -ABI_ERRNO_EINVAL, 228, 99, r13, 0, 0, 0, 0                             ; unknown clock
+    EXPECT -ABI_ERRNO_EFAULT, 228, 1, 0, 0, 0, 0, 0                                ; NULL timespec
+    EXPECT -ABI_ERRNO_EFAULT, 228, 1, 0xFFFFFFFF80100000, 0, 0, 0, 0               ; kernel timespec
+    EXPECT -ABI_ERRNO_EFAULT, 35, 0, 0, 0, 0, 0, 0                                 ; nanosleep(NULL)
     lea r14, [rel bad_timespec]
-    EXPECT -EINVAL, 35, r14, 0, 0, 0, 0, 0                               ; tv_nsec >= 1e9
-    EXPECT -EFAULT, 202, 0, 0, 0, 0, 0, 0                                ; futex wait on NULL
+    EXPECT -ABI_ERRNO_EINVAL, 35, r14, 0, 0, 0, 0, 0                               ; tv_nsec >= 1e9
+    EXPECT -ABI_ERRNO_EFAULT, 202, 0, 0, 0, 0, 0, 0                                ; futex wait on NULL
     lea r14, [rel buffer + 2]
-    EXPECT -EINVAL, 202, r14, 0, 0, 0, 0, 0                              ; unaligned futex word
-    EXPECT -EAGAIN, 202, r13, 0, 1, 0, 0, 0                              ; value differs: no sleep
-    EXPECT -ENOSYS, 202, r13, 99, 0, 0, 0, 0                             ; unknown futex operation
-    EXPECT -EINVAL, 56, 0x10000, r13, 0, 0, 0, 0                         ; CLONE_THREAD without CLONE_VM
-    EXPECT -ENOSYS, 56, 17, 0, 0, 0, 0, 0                                ; fork-like clone: not yet
-    EXPECT -EINVAL, 56, 0x10900, 0, 0, 0, 0, 0                           ; thread without a stack
+    EXPECT -ABI_ERRNO_EINVAL, 202, r14, 0, 0, 0, 0, 0                              ; unaligned futex word
+    EXPECT -ABI_ERRNO_EAGAIN, 202, r13, 0, 1, 0, 0, 0                              ; value differs: no sleep
+    EXPECT -ABI_ERRNO_ENOSYS, 202, r13, 99, 0, 0, 0, 0                             ; unknown futex operation
+    EXPECT -ABI_ERRNO_EINVAL, 56, 0x10000, r13, 0, 0, 0, 0                         ; CLONE_THREAD without CLONE_VM
+    EXPECT -ABI_ERRNO_ENOSYS, 56, 17, 0, 0, 0, 0, 0                                ; fork-like clone: not yet
+    EXPECT -ABI_ERRNO_EINVAL, 56, 0x10900, 0, 0, 0, 0, 0                           ; thread without a stack
     ; read, close, pipe
-    EXPECT -EBADF, 0, 99, r13, 1, 0, 0, 0                                ; read from an unknown fd
-    EXPECT -EBADF, 3, 99, 0, 0, 0, 0, 0                                  ; close an unknown fd
-    EXPECT -EFAULT, 22, 0, 0, 0, 0, 0, 0                                 ; pipe(NULL)
-    EXPECT -EINVAL, 293, r13, 0x4000, 0, 0, 0, 0                         ; pipe2 with an unknown flag
+    EXPECT -ABI_ERRNO_EBADF, 0, 99, r13, 1, 0, 0, 0                                ; read from an unknown fd
+    EXPECT -ABI_ERRNO_EBADF, 3, 99, 0, 0, 0, 0, 0                                  ; close an unknown fd
+    EXPECT -ABI_ERRNO_EFAULT, 22, 0, 0, 0, 0, 0, 0                                 ; pipe(NULL)
+    EXPECT -ABI_ERRNO_EINVAL, 293, r13, 0x4000, 0, 0, 0, 0                         ; pipe2 with an unknown flag
     ; wait4, cosmos_spawn
-    EXPECT -ECHILD, 61, -1, 0, 0, 0, 0, 0                                ; no children
-    EXPECT -EINVAL, 61, -1, 0, 0x40000000, 0, 0, 0                       ; unknown option
-    EXPECT -EFAULT, SYS_cosmos_spawn, 0, 0, 0, 0, 0, 0                               ; spawn(NULL)
+    EXPECT -ABI_ERRNO_ECHILD, 61, -1, 0, 0, 0, 0, 0                                ; no children
+    EXPECT -ABI_ERRNO_EINVAL, 61, -1, 0, 0x40000000, 0, 0, 0                       ; unknown option
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_COSMOS_SPAWN, 0, 0, 0, 0, 0, 0                               ; spawn(NULL)
     lea r14, [rel no_such_program]
-    EXPECT -ENOENT, SYS_cosmos_spawn, r14, 0, 0, 0, 0, 0                             ; no such program
+    EXPECT -ABI_ERRNO_ENOENT, ABI_SYSCALL_NUMBERS_COSMOS_SPAWN, r14, 0, 0, 0, 0, 0                             ; no such program
     ; the lab's and the benchmarks' syscalls: EPERM unless booted with `lab` or
     ; `bench`; under those, each checks its arguments
-    mov rax, SYS_cosmos_set_strategy                                                         ; cosmos_set_strategy("nosuchprogram")
+    mov rax, ABI_SYSCALL_NUMBERS_COSMOS_SET_STRATEGY                                                         ; cosmos_set_strategy("nosuchprogram")
     mov rdi, r14
     syscall
-    cmp rax, -EPERM
+    cmp rax, -ABI_ERRNO_EPERM
     jne .lab_syscalls
-    EXPECT -EPERM, SYS_cosmos_set_strategy, r14, 0, 0, 0, 0, 0                              ; set_strategy: not booted with lab
-    EXPECT -EPERM, SYS_cosmos_double_fetch_demo, r13, 0, 0, 0, 0, 0                              ; double-fetch demo: not booted with lab
-    EXPECT -EPERM, SYS_cosmos_bench, 1, r13, 64, 0, 1, 0                             ; timed memcpy: not booted with bench
-    EXPECT -EPERM, SYS_cosmos_bench, 2, r13, 0, 0, 0, 0                              ; lock fairness: not booted with lab
-    EXPECT -EPERM, SYS_cosmos_vmm_info, r13, 1, 0, 0, 0, 0               ; a heap collection: not booted with lab
+    EXPECT -ABI_ERRNO_EPERM, ABI_SYSCALL_NUMBERS_COSMOS_SET_STRATEGY, r14, 0, 0, 0, 0, 0                              ; set_strategy: not booted with lab
+    EXPECT -ABI_ERRNO_EPERM, ABI_SYSCALL_NUMBERS_COSMOS_DOUBLE_FETCH_DEMO, r13, 0, 0, 0, 0, 0                              ; double-fetch demo: not booted with lab
+    EXPECT -ABI_ERRNO_EPERM, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, 1, r13, 64, 0, 1, 0                             ; timed memcpy: not booted with bench
+    EXPECT -ABI_ERRNO_EPERM, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, 2, r13, 0, 0, 0, 0                              ; lock fairness: not booted with lab
+    EXPECT -ABI_ERRNO_EPERM, ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO, r13, 1, 0, 0, 0, 0               ; a heap collection: not booted with lab
     jmp .lab_syscalls_done
 .lab_syscalls:
-    EXPECT -EINVAL, SYS_cosmos_set_strategy, r14, 0, 0, 0, 0, 0                             ; no such strategy
-    EXPECT -EFAULT, SYS_cosmos_double_fetch_demo, 0, 0, 0, 0, 0, 0                               ; request NULL
-    EXPECT -EFAULT, SYS_cosmos_double_fetch_demo, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0              ; request in the kernel
-    EXPECT -EINVAL, SYS_cosmos_double_fetch_demo, r13, 7, 0, 0, 0, 0                             ; unknown variant
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_COSMOS_SET_STRATEGY, r14, 0, 0, 0, 0, 0                             ; no such strategy
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_COSMOS_DOUBLE_FETCH_DEMO, 0, 0, 0, 0, 0, 0                               ; request NULL
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_COSMOS_DOUBLE_FETCH_DEMO, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0              ; request in the kernel
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_COSMOS_DOUBLE_FETCH_DEMO, r13, 7, 0, 0, 0, 0                             ; unknown variant
     mov qword [r13], 0                                                    ; request { NULL, 300 }
     mov qword [r13 + 8], 300
-    EXPECT -EINVAL, SYS_cosmos_double_fetch_demo, r13, 0, 0, 0, 0, 0                             ; length over the limit
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_COSMOS_DOUBLE_FETCH_DEMO, r13, 0, 0, 0, 0, 0                             ; length over the limit
     mov qword [r13 + 8], 16
-    EXPECT -EFAULT, SYS_cosmos_double_fetch_demo, r13, 0, 0, 0, 0, 0                             ; data pointer NULL
+    EXPECT -ABI_ERRNO_EFAULT, ABI_SYSCALL_NUMBERS_COSMOS_DOUBLE_FETCH_DEMO, r13, 0, 0, 0, 0, 0                             ; data pointer NULL
     mov qword [r13 + 8], 0
-    EXPECT -EINVAL, SYS_cosmos_bench, 9, r13, 64, 0, 1, 0                            ; unknown benchmark
-    EXPECT -EINVAL, SYS_cosmos_bench, 1, r13, 0, 0, 1, 0                             ; zero size
-    EXPECT -EINVAL, SYS_cosmos_bench, 2, r13, 0, 5, 0, 0                             ; unknown lock kind
-    EXPECT 0, SYS_cosmos_vmm_info, r13, 1, 0, 0, 0, 0                    ; the heap figures after a collection
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, 9, r13, 64, 0, 1, 0                            ; unknown benchmark
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, 1, r13, 0, 0, 1, 0                             ; zero size
+    EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, 2, r13, 0, 5, 0, 0                             ; unknown lock kind
+    EXPECT 0, ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO, r13, 1, 0, 0, 0, 0                    ; the heap figures after a collection
 .lab_syscalls_done:
     ; open (the GRUB modules, read-only) and mmap of what is not a file
-    EXPECT -EFAULT, 2, 0, 0, 0, 0, 0, 0                                  ; open(NULL)
-    EXPECT -EFAULT, 2, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0                 ; path in the kernel
+    EXPECT -ABI_ERRNO_EFAULT, 2, 0, 0, 0, 0, 0, 0                                  ; open(NULL)
+    EXPECT -ABI_ERRNO_EFAULT, 2, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0                 ; path in the kernel
     lea r14, [rel no_such_file]
-    EXPECT -ENOENT, 2, r14, 0, 0, 0, 0, 0                                ; no such module
+    EXPECT -ABI_ERRNO_ENOENT, 2, r14, 0, 0, 0, 0, 0                                ; no such module
     lea r14, [rel hello_file]
-    EXPECT -EROFS, 2, r14, 1, 0, 0, 0, 0                                 ; O_WRONLY
-    EXPECT -EROFS, 2, r14, 0x40, 0, 0, 0, 0                              ; O_CREAT
-    EXPECT -EBADF, SYS_mmap, 0, 4096, 1, 2, 99, 0                        ; file mapping of an unknown fd
-    EXPECT -ENODEV, SYS_mmap, 0, 4096, 1, 2, 1, 0                        ; file mapping of the console
+    EXPECT -ABI_ERRNO_EROFS, 2, r14, 1, 0, 0, 0, 0                                 ; O_WRONLY
+    EXPECT -ABI_ERRNO_EROFS, 2, r14, 0x40, 0, 0, 0, 0                              ; O_CREAT
+    EXPECT -ABI_ERRNO_EBADF, ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, 1, 2, 99, 0                        ; file mapping of an unknown fd
+    EXPECT -ABI_ERRNO_ENODEV, ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, 1, 2, 1, 0                        ; file mapping of the console
     ; unknown syscall numbers
-    EXPECT -ENOSYS, 9999, 0, 0, 0, 0, 0, 0
-    EXPECT -ENOSYS, -1, 0, 0, 0, 0, 0, 0
-    EXPECT -ENOSYS, 0x100000000, 0, 0, 0, 0, 0, 0
+    EXPECT -ABI_ERRNO_ENOSYS, 9999, 0, 0, 0, 0, 0, 0
+    EXPECT -ABI_ERRNO_ENOSYS, -1, 0, 0, 0, 0, 0, 0
+    EXPECT -ABI_ERRNO_ENOSYS, 0x100000000, 0, 0, 0, 0, 0, 0
 
     ; brk with a kernel address leaves the break unchanged
-    mov eax, SYS_brk
+    mov eax, ABI_SYSCALL_NUMBERS_BRK
     xor edi, edi
     syscall
     mov r14, rax
-    EXPECT r14, SYS_brk, 0xFFFF800000000000, 0, 0, 0, 0, 0
+    EXPECT r14, ABI_SYSCALL_NUMBERS_BRK, 0xFFFF800000000000, 0, 0, 0, 0, 0
 
     ; no frame leaked by all of the above
     xor esi, esi
-    mov rax, SYS_cosmos_vmm_info
+    mov rax, ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO
     lea rdi, [rel info_after]
     syscall
-    mov rax, [rel info_after + VMM_INFO_FRAMES_USED]
+    mov rax, [rel info_after + ABI_VMM_INFO_OFFSETOF_FRAMES_USED]
     mov r12d, __LINE__
-    mov rbx, [rel info_before + VMM_INFO_FRAMES_USED]
+    mov rbx, [rel info_before + ABI_VMM_INFO_OFFSETOF_FRAMES_USED]
     call check
 
     ; summary
@@ -219,7 +206,7 @@ print_number:
     jnz .next
     lea rdx, [rel digits_end]
     sub rdx, rsi
-    mov eax, SYS_write
+    mov eax, ABI_SYSCALL_NUMBERS_WRITE
     mov edi, 1
     syscall
     ret
@@ -243,7 +230,7 @@ section .bss
 alignb 16
 digits: resb 16
 digits_end:
-info_before: resb 256     ; struct cosmos_vmm_info (VMM_INFO_SIZE bytes), with room to grow
+info_before: resb 256     ; struct cosmos_vmm_info (ABI_VMM_INFO_SIZEOF bytes), with room to grow
 info_after: resb 256
 alignb 4096
 buffer: resb 4096

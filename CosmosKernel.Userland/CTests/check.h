@@ -13,6 +13,11 @@
 #define COSMOS_CHECK_H
 
 #include <stdint.h>
+// The ABI's constants (syscall numbers, errnos, flags, struct layouts) as the kernel
+// defines them: generated at build time from CosmosKernel/Abi/*.cs (build/Kernel.targets
+// runs CosmosKernel.AbiHeaders and passes -I artifacts/include), so nothing here
+// restates a number. The names are the C# ones (Abi.Errno.EFAULT: ABI_ERRNO_EFAULT).
+#include "cosmos_abi.h"
 
 static const char *check_program = "?";
 static int check_passed, check_total;
@@ -37,11 +42,6 @@ static inline long sys(long nr, long a0, long a1, long a2, long a3, long a4, lon
 #define sys4(nr, a, b, c, d) sys(nr, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 #define sys6(nr, a, b, c, d, e, f) sys(nr, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 
-enum {
-    SYS_read_ = 0, SYS_write_ = 1, SYS_close_ = 3, SYS_mmap_ = 9, SYS_munmap_ = 11,
-    SYS_pipe_ = 22, SYS_sched_yield_ = 24, SYS_getpid_ = 39, SYS_clone_ = 56, SYS_fork_ = 57,
-    SYS_exit_ = 60, SYS_wait4_ = 61, SYS_gettid_ = 186, SYS_futex_ = 202, SYS_exit_group_ = 231,
-};
 
 static inline unsigned long check_strlen(const char *s)
 {
@@ -91,7 +91,7 @@ static inline void line_add_hex(struct check_line *line, unsigned long value)
 static inline void line_print(struct check_line *line)
 {
     line_add(line, "\n");
-    sys3(SYS_write_, 1, line->text, line->length);
+    sys3(ABI_SYSCALL_NUMBERS_WRITE, 1, line->text, line->length);
 }
 
 static inline void check_begin(const char *program) { check_program = program; }
@@ -170,22 +170,9 @@ static inline int check_done(void)
 
 // ---- threads: raw clone --------------------------------------------------------------
 
-#define CLONE_VM_ 0x100
-#define CLONE_FS_ 0x200
-#define CLONE_FILES_ 0x400
-#define CLONE_SIGHAND_ 0x800
-#define CLONE_THREAD_ 0x10000
-#define CLONE_SYSVSEM_ 0x40000
-#define CLONE_SETTLS_ 0x80000
-#define CLONE_PARENT_SETTID_ 0x100000
-#define CLONE_CHILD_CLEARTID_ 0x200000
-// What musl's and glibc's pthread_create pass.
-#define CLONE_THREAD_FLAGS_ (CLONE_VM_ | CLONE_FS_ | CLONE_FILES_ | CLONE_SIGHAND_ | CLONE_THREAD_ | CLONE_SYSVSEM_ \
-                             | CLONE_SETTLS_ | CLONE_PARENT_SETTID_ | CLONE_CHILD_CLEARTID_)
-
-#define FUTEX_WAIT_ 0
-#define FUTEX_WAKE_ 1
-#define FUTEX_PRIVATE_ 128
+// What musl's and glibc's pthread_create pass (Abi.CloneFlags' thread flags with the
+// tid words, and the TLS).
+#define THREAD_CLONE_FLAGS (ABI_CLONE_FLAGS_PTHREAD_THREAD_WITH_TIDS | ABI_CLONE_FLAGS_SET_TLS)
 
 #define RFLAGS_DF 0x400UL
 #define RFLAGS_NT 0x4000UL
@@ -275,7 +262,7 @@ struct thread {
 // the clone (0 for none). Returns the tid or -errno.
 static inline long thread_start(struct thread *t, int (*fn)(void *, unsigned long), void *arg, unsigned long set_rflags)
 {
-    long stack = sys6(SYS_mmap_, 0, THREAD_STACK_SIZE, 3, 0x22, -1, 0);
+    long stack = sys6(ABI_SYSCALL_NUMBERS_MMAP, 0, THREAD_STACK_SIZE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, 0);
     if (stack < 0)
         return stack;
     t->stack = (void *)stack;
@@ -283,7 +270,7 @@ static inline long thread_start(struct thread *t, int (*fn)(void *, unsigned lon
     void **top = (void **)(stack + THREAD_STACK_SIZE) - 2;
     top[0] = (void *)fn;
     top[1] = arg;
-    return check_clone(CLONE_THREAD_FLAGS_, top, &t->tid, &t->tid, t->tls, set_rflags);
+    return check_clone(THREAD_CLONE_FLAGS, top, &t->tid, &t->tid, t->tls, set_rflags);
 }
 
 // Wait until the thread has exited (CLONE_CHILD_CLEARTID zeroes t->tid and wakes us).
@@ -291,8 +278,8 @@ static inline void thread_join(struct thread *t)
 {
     int tid;
     while ((tid = __atomic_load_n(&t->tid, __ATOMIC_ACQUIRE)) != 0)
-        sys4(SYS_futex_, &t->tid, FUTEX_WAIT_, tid, 0);
-    sys2(SYS_munmap_, t->stack, THREAD_STACK_SIZE);
+        sys4(ABI_SYSCALL_NUMBERS_FUTEX, &t->tid, ABI_FUTEX_OPS_WAIT, tid, 0);
+    sys2(ABI_SYSCALL_NUMBERS_MUNMAP, t->stack, THREAD_STACK_SIZE);
 }
 
 #endif

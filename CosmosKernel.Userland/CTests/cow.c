@@ -8,30 +8,22 @@
 //  - A shared anonymous page first touched after fork, by either side: the other sees it.
 #include "check.h"
 
-#define PROT_NONE_ 0
-#define PROT_READ_ 1
-#define PROT_WRITE_ 2
-#define PROT_EXEC_ 4
-#define MAP_SHARED_ 0x01
-#define MAP_PRIVATE_ 0x02
-#define MAP_ANONYMOUS_ 0x20
-#define SYS_mprotect_ 10
 
 static long map(long length, int protection, int flags)
 {
-    return sys6(SYS_mmap_, 0, length, protection, flags, -1, 0);
+    return sys6(ABI_SYSCALL_NUMBERS_MMAP, 0, length, protection, flags, -1, 0);
 }
 
 // Fork a child that runs `body(arg)` and exits with its result; the child's exit status.
 static int in_child(int (*body)(void *), void *arg)
 {
-    long pid = sys0(SYS_fork_);
+    long pid = sys0(ABI_SYSCALL_NUMBERS_FORK);
     if (pid == 0)
-        sys1(SYS_exit_group_, body(arg));
+        sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, body(arg));
     if (pid < 0)
         return -1;
     int status = 0;
-    if (sys4(SYS_wait4_, pid, &status, 0, 0) != pid)
+    if (sys4(ABI_SYSCALL_NUMBERS_WAIT4, pid, &status, 0, 0) != pid)
         return -1;
     return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
 }
@@ -39,7 +31,7 @@ static int in_child(int (*body)(void *), void *arg)
 static int write_after_mprotect(void *arg)
 {
     volatile char *page = arg;
-    if (sys3(SYS_mprotect_, page, 4096, PROT_READ_ | PROT_WRITE_) != 0)
+    if (sys3(ABI_SYSCALL_NUMBERS_MPROTECT, page, 4096, ABI_PROT_READ | ABI_PROT_WRITE) != 0)
         return 2;
     page[0] = 'C';
     return page[0] == 'C' ? 0 : 3;
@@ -52,7 +44,7 @@ static int patch_text(void *unused)
 {
     unsigned char *code = (unsigned char *)answer;
     unsigned long page = (unsigned long)code & ~4095UL;
-    if (sys3(SYS_mprotect_, page, 8192, PROT_READ_ | PROT_WRITE_ | PROT_EXEC_) != 0)
+    if (sys3(ABI_SYSCALL_NUMBERS_MPROTECT, page, 8192, ABI_PROT_READ | ABI_PROT_WRITE | ABI_PROT_EXEC) != 0)
         return 2;
     for (int i = 0; i < 16; i++) {
         if (code[i] == 0xb8 && code[i + 1] == 42 && code[i + 2] == 0) {
@@ -82,18 +74,18 @@ int main(void)
     check_begin("cow");
 
     // A private page, read-only at fork.
-    long p = map(4096, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_ANONYMOUS_);
+    long p = map(4096, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS);
     check("mmap private", p > 0);
     volatile char *page = (volatile char *)p;
     page[0] = 'A';
-    check_long("mprotect read-only", sys3(SYS_mprotect_, p, 4096, PROT_READ_), 0);
+    check_long("mprotect read-only", sys3(ABI_SYSCALL_NUMBERS_MPROTECT, p, 4096, ABI_PROT_READ), 0);
     check_long("child writes after mprotect", in_child(write_after_mprotect, (void *)p), 0);
     check_long("parent keeps its byte (read-only at fork)", page[0], 'A');
 
     // The same page PROT_NONE at fork.
-    check_long("mprotect PROT_NONE", sys3(SYS_mprotect_, p, 4096, PROT_NONE_), 0);
+    check_long("mprotect PROT_NONE", sys3(ABI_SYSCALL_NUMBERS_MPROTECT, p, 4096, ABI_PROT_NONE), 0);
     check_long("child writes after mprotect (PROT_NONE at fork)", in_child(write_after_mprotect, (void *)p), 0);
-    check_long("mprotect read-only again", sys3(SYS_mprotect_, p, 4096, PROT_READ_), 0);
+    check_long("mprotect read-only again", sys3(ABI_SYSCALL_NUMBERS_MPROTECT, p, 4096, ABI_PROT_READ), 0);
     check_long("parent keeps its byte (PROT_NONE at fork)", page[0], 'A');
 
     // The program's text.
@@ -101,7 +93,7 @@ int main(void)
     check_long("parent runs the original", answer(), 42);
 
     // Shared anonymous memory, touched first after fork.
-    long s = map(2 * 4096, PROT_READ_ | PROT_WRITE_, MAP_SHARED_ | MAP_ANONYMOUS_);
+    long s = map(2 * 4096, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_SHARED | ABI_MAP_FLAGS_ANONYMOUS);
     check("mmap shared", s > 0);
     volatile char *shared = (volatile char *)s;
     check_long("child touches a shared page first", in_child(touch_shared, (void *)s), 0);

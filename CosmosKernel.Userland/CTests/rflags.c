@@ -16,9 +16,9 @@ static int child(void *arg, unsigned long entry_rflags)
 {
     struct child_report *report = arg;
     report->entry_rflags = entry_rflags;
-    report->gettid = flagged_syscall(ALL_FLAGS, &report->rflags_after, SYS_gettid_, 0, 0, 0);
+    report->gettid = flagged_syscall(ALL_FLAGS, &report->rflags_after, ABI_SYSCALL_NUMBERS_GETTID, 0, 0, 0);
     for (int i = 0; i < 3; i++)
-        flagged_syscall(ALL_FLAGS, &report->rflags_after, SYS_sched_yield_, 0, 0, 0);
+        flagged_syscall(ALL_FLAGS, &report->rflags_after, ABI_SYSCALL_NUMBERS_SCHED_YIELD, 0, 0, 0);
     return 0;
 }
 
@@ -63,9 +63,9 @@ int main(void)
 {
     check_begin("rflags");
     unsigned long after = 0;
-    long pid = sys0(SYS_getpid_);
+    long pid = sys0(ABI_SYSCALL_NUMBERS_GETPID);
 
-    check_long("getpid with DF, AC and NT set returns the pid", flagged_syscall(ALL_FLAGS, &after, SYS_getpid_, 0, 0, 0), pid);
+    check_long("getpid with DF, AC and NT set returns the pid", flagged_syscall(ALL_FLAGS, &after, ABI_SYSCALL_NUMBERS_GETPID, 0, 0, 0), pid);
     check_hex("DF, AC and NT are the program's again after a syscall", after & ALL_FLAGS, ALL_FLAGS);
 
     // The crash of item 1: create a thread with NT (and DF, AC) set, then yield to it.
@@ -74,7 +74,7 @@ int main(void)
     long tid = thread_start(&thread, child, &report, ALL_FLAGS);
     check("clone with DF, AC and NT set starts a thread", tid > 0);
     for (int i = 0; i < 3; i++) {
-        check_long("sched_yield with DF, AC and NT set returns 0", flagged_syscall(ALL_FLAGS, &after, SYS_sched_yield_, 0, 0, 0), 0);
+        check_long("sched_yield with DF, AC and NT set returns 0", flagged_syscall(ALL_FLAGS, &after, ABI_SYSCALL_NUMBERS_SCHED_YIELD, 0, 0, 0), 0);
         check_hex("DF, AC and NT are the program's again after sched_yield", after & ALL_FLAGS, ALL_FLAGS);
     }
     if (tid > 0) {
@@ -85,7 +85,7 @@ int main(void)
     }
 
     // A page fault from ring 3 with DF and AC set: the kernel fills a fresh page.
-    long page = sys6(SYS_mmap_, 0, 4096, 3, 0x22, -1, 0);
+    long page = sys6(ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, 0);
     if (check("mmap a page", page > 0)) {
         unsigned long *words = (unsigned long *)page;
         store_with_flags(&words[256], 0x1234, ALL_FLAGS);
@@ -94,23 +94,23 @@ int main(void)
             if (i != 256 && words[i] != 0)
                 zero = 0;
         check("a demand-zero fault taken with DF set gives a zeroed page", zero && words[256] == 0x1234);
-        sys2(SYS_munmap_, page, 4096);
+        sys2(ABI_SYSCALL_NUMBERS_MUNMAP, page, 4096);
     }
 
     // A pipe: the kernel copies with rep movsb both ways, with the caller's DF set.
     int fds[2];
-    if (check_long("pipe", sys1(SYS_pipe_, fds), 0)) {
+    if (check_long("pipe", sys1(ABI_SYSCALL_NUMBERS_PIPE, fds), 0)) {
         static const char text[16] = "0123456789abcde";
         char got[16] = { 0 };
-        check_long("write to a pipe with DF set", flagged_syscall(ALL_FLAGS, &after, SYS_write_, fds[1], (long)text, 16), 16);
-        check_long("read from a pipe with DF set", flagged_syscall(ALL_FLAGS, &after, SYS_read_, fds[0], (long)got, 16), 16);
+        check_long("write to a pipe with DF set", flagged_syscall(ALL_FLAGS, &after, ABI_SYSCALL_NUMBERS_WRITE, fds[1], (long)text, 16), 16);
+        check_long("read from a pipe with DF set", flagged_syscall(ALL_FLAGS, &after, ABI_SYSCALL_NUMBERS_READ, fds[0], (long)got, 16), 16);
         int same = 1;
         for (int i = 0; i < 16; i++)
             if (got[i] != text[i])
                 same = 0;
         check("the bytes come through in order with DF set", same);
-        sys1(SYS_close_, fds[0]);
-        sys1(SYS_close_, fds[1]);
+        sys1(ABI_SYSCALL_NUMBERS_CLOSE, fds[0]);
+        sys1(ABI_SYSCALL_NUMBERS_CLOSE, fds[1]);
     }
 
     // Timer interrupts (and switches to a thread that yields) while ring 3 runs with the flags.

@@ -42,32 +42,11 @@
 // and "fuzz: no crash, no stall, nothing leaked" with exit status 0 only when all hold.
 #include "../CTests/check.h"
 
-// ---- syscall numbers and flags (Linux x86-64, and CosmosKernel's own) -----------------
-
-enum {
-    NR_read = 0, NR_write = 1, NR_open = 2, NR_close = 3, NR_mmap = 9, NR_mprotect = 10,
-    NR_munmap = 11, NR_brk = 12, NR_pipe = 22, NR_sched_yield = 24, NR_nanosleep = 35,
-    NR_getpid = 39, NR_clone = 56, NR_fork = 57, NR_exit = 60, NR_wait4 = 61, NR_uname = 63,
-    NR_arch_prctl = 158, NR_gettid = 186, NR_futex = 202, NR_clock_gettime = 228,
-    NR_exit_group = 231, NR_openat = 257, NR_pipe2 = 293, NR_getcpu = 309,
-    NR_cosmos_vmm_info = 1024, NR_cosmos_spawn = 1025, NR_cosmos_set_strategy = 1026,
-    NR_cosmos_double_fetch_demo = 1027, NR_cosmos_bench = 1028,
-};
+// Syscall numbers, errnos and flags (Linux x86-64's, and CosmosKernel's own) are the
+// generated ABI_* names of cosmos_abi.h (included by check.h): one definition, Abi/.
 
 #define PAGE 4096UL
 #define USER_END 0x00007FFFFFFFF000UL
-#define PROT_NONE_ 0
-#define PROT_READ_ 1
-#define PROT_EXEC_ 4
-#define MAP_SHARED_ 0x01
-#define MAP_PRIVATE_ 0x02
-#define MAP_FIXED_ 0x10
-#define MAP_ANONYMOUS_ 0x20
-#define MAP_FIXED_NOREPLACE_ 0x100000
-#define WNOHANG_ 1
-#define EFAULT_ 14
-#define ENOSYS_ 38
-#define CLOCK_MONOTONIC_ 1
 
 // ---- the address-space layout of a chaos child --------------------------------------
 //
@@ -151,14 +130,14 @@ static unsigned long mix(unsigned long a, unsigned long b)
 static long now_ms(void)
 {
     long ts[2];
-    sys2(NR_clock_gettime, CLOCK_MONOTONIC_, ts);
+    sys2(ABI_SYSCALL_NUMBERS_CLOCK_GETTIME, ABI_CLOCK_IDS_MONOTONIC, ts);
     return ts[0] * 1000 + ts[1] / 1000000;
 }
 
 static void sleep_ms(long ms)
 {
     long ts[2] = { ms / 1000, (ms % 1000) * 1000000 };
-    sys2(NR_nanosleep, ts, 0);
+    sys2(ABI_SYSCALL_NUMBERS_NANOSLEEP, ts, 0);
 }
 
 static long load(long *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
@@ -287,7 +266,7 @@ static long start_in_slot(int slot, int (*fn)(void *, unsigned long), void *arg,
     top[1] = arg;
     s->tls[0] = s->tls;
     store(&s->running, 1);
-    long tid = check_clone(CLONE_THREAD_FLAGS_, top, ptid ? (int *)ptid : &s->tid, ctid ? (int *)ctid : &s->tid, s->tls, 0);
+    long tid = check_clone(THREAD_CLONE_FLAGS, top, ptid ? (int *)ptid : &s->tid, ctid ? (int *)ctid : &s->tid, s->tls, 0);
     if (tid < 0)
         store(&s->running, 0);
     return tid;
@@ -302,7 +281,7 @@ static int join_slot(int slot, long deadline_ms)
         if (now_ms() > deadline_ms)
             return 0;
         long ts[2] = { 0, 20 * 1000000 };
-        sys4(SYS_futex_, &s->tid, FUTEX_WAIT_, tid, ts);
+        sys4(ABI_SYSCALL_NUMBERS_FUTEX, &s->tid, ABI_FUTEX_OPS_WAIT, tid, ts);
     }
     return 1;
 }
@@ -512,7 +491,7 @@ static void reap_some(int me)
 {
     int status;
     long pid;
-    while ((pid = fz(me, NR_wait4, -1, (long)&status, WNOHANG_, 0, 0, 0)) > 0) {
+    while ((pid = fz(me, ABI_SYSCALL_NUMBERS_WAIT4, -1, (long)&status, ABI_WAIT_STATUS_NO_HANG, 0, 0, 0)) > 0) {
         add(&grandchildren, -1);
         if ((status & 0x7F) != 0)
             add(&sh->grandchildren_killed, 1);
@@ -540,9 +519,9 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
     case OP_READ:
         p = hostile_ptr(r);
         if (below(r, 4) == 0)
-            fz_flagged(me, user_flags(r), NR_read, pick_fd(r), p, hostile_len(r, p));
+            fz_flagged(me, user_flags(r), ABI_SYSCALL_NUMBERS_READ, pick_fd(r), p, hostile_len(r, p));
         else
-            fz(me, NR_read, pick_fd(r), p, hostile_len(r, p), 0, 0, 0);
+            fz(me, ABI_SYSCALL_NUMBERS_READ, pick_fd(r), p, hostile_len(r, p), 0, 0, 0);
         break;
     case OP_WRITE: {
         long fd = pick_fd(r);
@@ -550,9 +529,9 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         // only what cannot be printed: the log stays readable.
         p = fd >= 0 && fd <= 2 ? invalid_ptr(r) : hostile_ptr(r);
         if (below(r, 4) == 0)
-            fz_flagged(me, user_flags(r), NR_write, fd, p, hostile_len(r, p));
+            fz_flagged(me, user_flags(r), ABI_SYSCALL_NUMBERS_WRITE, fd, p, hostile_len(r, p));
         else
-            fz(me, NR_write, fd, p, hostile_len(r, p), 0, 0, 0);
+            fz(me, ABI_SYSCALL_NUMBERS_WRITE, fd, p, hostile_len(r, p), 0, 0, 0);
         break;
     }
     case OP_OPEN:
@@ -563,30 +542,30 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         unsigned long path = below(r, 3) == 0 ? hostile_ptr(r) : (unsigned long)paths[below(r, COUNT(paths))];
         long flags = below(r, 2) ? 0 : below(r, 2) ? (long)below(r, 0x100000) : (long)next(r);
         if (op == OP_OPEN)
-            fz(me, NR_open, path, flags, below(r, 01000), 0, 0, 0);
+            fz(me, ABI_SYSCALL_NUMBERS_OPEN, path, flags, below(r, 01000), 0, 0, 0);
         else
-            fz(me, NR_openat, below(r, 2) ? -100 : pick_fd(r), path, flags, below(r, 01000), 0, 0);
+            fz(me, ABI_SYSCALL_NUMBERS_OPENAT, below(r, 2) ? ABI_OPEN_FLAGS_AT_FD_CWD : pick_fd(r), path, flags, below(r, 01000), 0, 0);
         break;
     }
     case OP_CLOSE:
-        fz(me, NR_close, pick_fd(r), 0, 0, 0, 0, 0);
+        fz(me, ABI_SYSCALL_NUMBERS_CLOSE, pick_fd(r), 0, 0, 0, 0, 0);
         break;
     case OP_MMAP: {
         long prot = below(r, 4) == 0 ? random_prot(r) : (long)below(r, 8);
-        long type = below(r, 6) == 0 ? (long)below(r, 4) : below(r, 2) ? MAP_PRIVATE_ : MAP_SHARED_;
-        long extra = below(r, 4) == 0 ? (long)(next(r) & 0xFFFFF000UL & ~(unsigned long)(MAP_FIXED_ | MAP_FIXED_NOREPLACE_)) : 0;
+        long type = below(r, 6) == 0 ? (long)below(r, 4) : below(r, 2) ? ABI_MAP_FLAGS_PRIVATE : ABI_MAP_FLAGS_SHARED;
+        long extra = below(r, 4) == 0 ? (long)(next(r) & 0xFFFFF000UL & ~(unsigned long)(ABI_MAP_FLAGS_FIXED | ABI_MAP_FLAGS_FIXED_NO_REPLACE)) : 0;
         long fd = below(r, 3) == 0 ? (below(r, 2) ? file_fd : pick_fd(r)) : -1;
-        long flags = type | extra | (fd == -1 || below(r, 4) == 0 ? MAP_ANONYMOUS_ : 0);
+        long flags = type | extra | (fd == -1 || below(r, 4) == 0 ? ABI_MAP_FLAGS_ANONYMOUS : 0);
         unsigned long offset = below(r, 4) == 0 ? (below(r, 2) ? next(r) : below(r, 64) * PAGE) : 0;
         unsigned long address;
         switch (below(r, 4)) {
         case 0: // over the arena (MAP_FIXED or NOREPLACE)
             chaos_range(r, &address, &n);
-            flags |= below(r, 3) ? MAP_FIXED_ : MAP_FIXED_NOREPLACE_;
+            flags |= below(r, 3) ? ABI_MAP_FLAGS_FIXED : ABI_MAP_FLAGS_FIXED_NO_REPLACE;
             break;
         case 1: // refused fixed ranges
             bad_range(r, &address, &n);
-            flags |= below(r, 2) ? MAP_FIXED_ : MAP_FIXED_NOREPLACE_;
+            flags |= below(r, 2) ? ABI_MAP_FLAGS_FIXED : ABI_MAP_FLAGS_FIXED_NO_REPLACE;
             break;
         case 2: // a hint anywhere but the fixed zone (not fixed: must not replace
                 // anything; a hint there could fill a hole the attacker made in P)
@@ -600,8 +579,8 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
             n = PAGE * (1 + below(r, 16));
             break;
         }
-        long result = fz(me, NR_mmap, address, n, prot, flags, fd, offset);
-        if (result >= 0 && !(flags & (MAP_FIXED_ | MAP_FIXED_NOREPLACE_))) {
+        long result = fz(me, ABI_SYSCALL_NUMBERS_MMAP, address, n, prot, flags, fd, offset);
+        if (result >= 0 && !(flags & (ABI_MAP_FLAGS_FIXED | ABI_MAP_FLAGS_FIXED_NO_REPLACE))) {
             // A mapping the kernel placed must not overlap one that was there: the
             // fixed zone is all mapped, but for the holes the attacker makes in P.
             unsigned long end = (unsigned long)result + ((n + PAGE - 1) & ~(PAGE - 1));
@@ -609,38 +588,38 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
                 || ((unsigned long)result < ZONE_BASE + ZONE_SIZE && end > PAT_BASE + W))
                 bad("mmap without MAP_FIXED placed a mapping over an existing one at", result, -1);
             else if ((unsigned long)result >= CHAOS_BASE + CHAOS_PAGES * PAGE || end <= CHAOS_BASE)
-                fz(me, NR_munmap, result, n, 0, 0, 0, 0); // not in the arena: give it back
+                fz(me, ABI_SYSCALL_NUMBERS_MUNMAP, result, n, 0, 0, 0, 0); // not in the arena: give it back
         }
         break;
     }
     case OP_MUNMAP:
         some_range(r, &p, &n);
-        fz(me, NR_munmap, p, n, 0, 0, 0, 0);
+        fz(me, ABI_SYSCALL_NUMBERS_MUNMAP, p, n, 0, 0, 0, 0);
         break;
     case OP_MPROTECT:
         some_range(r, &p, &n);
-        fz(me, NR_mprotect, p, n, below(r, 3) ? (long)below(r, 8) : random_prot(r), 0, 0, 0);
+        fz(me, ABI_SYSCALL_NUMBERS_MPROTECT, p, n, below(r, 3) ? (long)below(r, 8) : random_prot(r), 0, 0, 0);
         break;
     case OP_BRK: {
-        long now = fz(me, NR_brk, 0, 0, 0, 0, 0, 0);
+        long now = fz(me, ABI_SYSCALL_NUMBERS_BRK, 0, 0, 0, 0, 0, 0);
         long values[] = { now + (long)below(r, 1 << 20), now - (long)below(r, 64 * 1024), now + (64L << 20) + 1,
                           (long)invalid_ptr(r), (long)next(r), now };
-        fz(me, NR_brk, values[below(r, COUNT(values))], 0, 0, 0, 0, 0);
+        fz(me, ABI_SYSCALL_NUMBERS_BRK, values[below(r, COUNT(values))], 0, 0, 0, 0, 0);
         break;
     }
     case OP_PIPE: {
         int fds[2];
         p = below(r, 2) ? (unsigned long)fds : hostile_ptr(r);
         if (below(r, 2))
-            fz(me, NR_pipe, p, 0, 0, 0, 0, 0);
+            fz(me, ABI_SYSCALL_NUMBERS_PIPE, p, 0, 0, 0, 0, 0);
         else
-            fz(me, NR_pipe2, p, below(r, 2) ? 0x80000 : below(r, 2) ? 0x800 : (long)next(r), 0, 0, 0, 0);
+            fz(me, ABI_SYSCALL_NUMBERS_PIPE2, p, below(r, 2) ? ABI_OPEN_FLAGS_CLOEXEC : below(r, 2) ? ABI_OPEN_FLAGS_NONBLOCK : (long)next(r), 0, 0, 0, 0);
         break;
     }
-    case OP_YIELD: fz_flagged(me, user_flags(r), NR_sched_yield, 0, 0, 0); break;
-    case OP_NANOSLEEP: fz(me, NR_nanosleep, timespec_ptr(r, ts), hostile_ptr(r), 0, 0, 0, 0); break;
-    case OP_GETPID: fz(me, NR_getpid, next(r), 0, 0, 0, 0, 0); break;
-    case OP_GETTID: fz(me, NR_gettid, 0, next(r), 0, 0, 0, 0); break;
+    case OP_YIELD: fz_flagged(me, user_flags(r), ABI_SYSCALL_NUMBERS_SCHED_YIELD, 0, 0, 0); break;
+    case OP_NANOSLEEP: fz(me, ABI_SYSCALL_NUMBERS_NANOSLEEP, timespec_ptr(r, ts), hostile_ptr(r), 0, 0, 0, 0); break;
+    case OP_GETPID: fz(me, ABI_SYSCALL_NUMBERS_GETPID, next(r), 0, 0, 0, 0, 0); break;
+    case OP_GETTID: fz(me, ABI_SYSCALL_NUMBERS_GETTID, 0, next(r), 0, 0, 0, 0); break;
     case OP_CLONE_BAD: {
         // Clones that must not make a thread: no CLONE_VM (a new process: ENOSYS
         // today; if it ever works, the copy runs on a copy of this stack and ends at
@@ -648,16 +627,16 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         // (Not a bad stack: Linux starts that thread, and it dies in user mode.)
         long result;
         if (below(r, 2)) {
-            result = fz(me, NR_clone, (long)(next(r) & ~(unsigned long)CLONE_VM_), 0, hostile_ptr(r), hostile_ptr(r), (long)next(r), 0);
+            result = fz(me, ABI_SYSCALL_NUMBERS_CLONE, (long)(next(r) & ~(unsigned long)ABI_CLONE_FLAGS_VM), 0, hostile_ptr(r), hostile_ptr(r), (long)next(r), 0);
         } else {
             unsigned long tls = below(r, 2) ? kernel_addresses[below(r, COUNT(kernel_addresses))]
                                             : noncanonical_addresses[below(r, COUNT(noncanonical_addresses))];
-            result = fz(me, NR_clone, CLONE_THREAD_FLAGS_, (long)(stack_top(0) - 64), 0, 0, (long)tls, 0);
+            result = fz(me, ABI_SYSCALL_NUMBERS_CLONE, THREAD_CLONE_FLAGS, (long)(stack_top(0) - 64), 0, 0, (long)tls, 0);
             if (result > 0)
                 bad("clone of a thread with its TLS outside user space started it: tid", result, -1);
         }
         if (result == 0)
-            sys1(NR_exit_group, 0);
+            sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, 0);
         break;
     }
     case OP_THREAD: {
@@ -696,7 +675,7 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         if (load(&grandchildren) >= 4 || load(&stop))
             break;
         struct rng child = { next(r) };
-        long pid = fz(me, NR_fork, 0, 0, 0, 0, 0, 0);
+        long pid = fz(me, ABI_SYSCALL_NUMBERS_FORK, 0, 0, 0, 0, 0, 0);
         if (pid == 0)
             grandchild(&child);
         if (pid > 0)
@@ -707,12 +686,12 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         int status = 0;
         long pids[] = { -1, -1, 0, (long)below(r, 200), (long)0x80000000UL, -(long)below(r, 100) };
         // Blocking only for any child: grandchildren end by themselves.
-        long options = below(r, 4) == 0 ? (long)next(r) : below(r, 3) ? WNOHANG_ : 0;
+        long options = below(r, 4) == 0 ? (long)next(r) : below(r, 3) ? ABI_WAIT_STATUS_NO_HANG : 0;
         long pid = pids[below(r, COUNT(pids))];
         if (options == 0 && pid != -1)
-            options = WNOHANG_;
+            options = ABI_WAIT_STATUS_NO_HANG;
         p = below(r, 2) ? (unsigned long)&status : hostile_ptr(r);
-        long result = fz(me, NR_wait4, pid, p, options, below(r, 8) == 0 ? (long)hostile_ptr(r) : 0, 0, 0);
+        long result = fz(me, ABI_SYSCALL_NUMBERS_WAIT4, pid, p, options, below(r, 8) == 0 ? (long)hostile_ptr(r) : 0, 0, 0);
         if (result > 0) {
             add(&grandchildren, -1);
             if (p == (unsigned long)&status && (status & 0x7F) != 0)
@@ -720,40 +699,40 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         }
         break;
     }
-    case OP_UNAME: fz(me, NR_uname, hostile_ptr(r), 0, 0, 0, 0, 0); break;
+    case OP_UNAME: fz(me, ABI_SYSCALL_NUMBERS_UNAME, hostile_ptr(r), 0, 0, 0, 0, 0); break;
     case OP_ARCH_PRCTL: {
         static const long codes[] = { 0x1001, 0x1002, 0x1003, 0x1004, 0x1002, 0x1003 };
         long code = below(r, 5) == 0 ? (long)below(r, 0x2000) : codes[below(r, COUNT(codes))];
         unsigned long fs = 0;
-        sys2(NR_arch_prctl, 0x1003, &fs);
+        sys2(ABI_SYSCALL_NUMBERS_ARCH_PRCTL, 0x1003, &fs);
         // With SET_FS to a user address, FS changes: put it back at once (musl's TLS).
-        fz(me, NR_arch_prctl, code, code == 0x1003 ? (long)hostile_ptr(r) : below(r, 2) ? (long)hostile_ptr(r) : (long)next(r), 0, 0, 0, 0);
-        sys2(NR_arch_prctl, 0x1002, fs);
+        fz(me, ABI_SYSCALL_NUMBERS_ARCH_PRCTL, code, code == 0x1003 ? (long)hostile_ptr(r) : below(r, 2) ? (long)hostile_ptr(r) : (long)next(r), 0, 0, 0, 0);
+        sys2(ABI_SYSCALL_NUMBERS_ARCH_PRCTL, 0x1002, fs);
         break;
     }
     case OP_FUTEX: {
         static int word;
         unsigned long address = below(r, 3) == 0 ? (unsigned long)&word + (below(r, 4) == 0 ? 1 + below(r, 3) : 0) : hostile_ptr(r);
-        long op_code = below(r, 4) == 0 ? (long)below(r, 0x20000) : (long)below(r, 2) | (below(r, 2) ? FUTEX_PRIVATE_ : 0) | (below(r, 4) == 0 ? 256 : 0);
+        long op_code = below(r, 4) == 0 ? (long)below(r, 0x20000) : (long)below(r, 2) | (below(r, 2) ? ABI_FUTEX_OPS_PRIVATE_FLAG : 0) | (below(r, 4) == 0 ? 256 : 0);
         long value = below(r, 2) ? __atomic_load_n(&word, __ATOMIC_SEQ_CST) : (long)next(r);
-        int wait = (op_code & ~384L) == FUTEX_WAIT_ && op_code <= 0xFFFF;
+        int wait = (op_code & ~384L) == ABI_FUTEX_OPS_WAIT && op_code <= 0xFFFF;
         // A wait always has a short timeout; a wake's fourth argument is val2.
         long fourth = wait ? (long)timespec_ptr(r, ts) : (long)next(r);
         if (below(r, 4) == 0)
             __atomic_add_fetch(&word, 1, __ATOMIC_SEQ_CST);
-        fz(me, NR_futex, address, op_code, value, fourth, hostile_ptr(r), next(r));
+        fz(me, ABI_SYSCALL_NUMBERS_FUTEX, address, op_code, value, fourth, hostile_ptr(r), next(r));
         break;
     }
     case OP_CLOCK: {
         static const long clocks[] = { 0, 1, 4, 7, 2, 3, 5, 6, -1, 1L << 31 };
-        fz(me, NR_clock_gettime, below(r, 4) == 0 ? (long)next(r) : clocks[below(r, COUNT(clocks))], hostile_ptr(r), 0, 0, 0, 0);
+        fz(me, ABI_SYSCALL_NUMBERS_CLOCK_GETTIME, below(r, 4) == 0 ? (long)next(r) : clocks[below(r, COUNT(clocks))], hostile_ptr(r), 0, 0, 0, 0);
         break;
     }
-    case OP_GETCPU: fz(me, NR_getcpu, below(r, 4) == 0 ? 0 : hostile_ptr(r), below(r, 4) == 0 ? 0 : hostile_ptr(r), next(r), 0, 0, 0); break;
+    case OP_GETCPU: fz(me, ABI_SYSCALL_NUMBERS_GETCPU, below(r, 4) == 0 ? 0 : hostile_ptr(r), below(r, 4) == 0 ? 0 : hostile_ptr(r), next(r), 0, 0, 0); break;
     case OP_VMM_INFO: {
         // Flag 1 collects the kernel heap (every CPU stops): now and then.
         long flags = below(r, 4) == 0 ? 1 : below(r, 4) == 0 ? (long)next(r) : 0;
-        fz(me, NR_cosmos_vmm_info, hostile_ptr(r), flags, 0, 0, 0, 0);
+        fz(me, ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO, hostile_ptr(r), flags, 0, 0, 0, 0);
         break;
     }
     case OP_SPAWN: {
@@ -762,7 +741,7 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         // Rarely a real program (it prints three lines): an exec under all this.
         if (below(r, 40) == 0 && !load(&stop))
             name = (unsigned long)"asmhello";
-        long pid = fz(me, NR_cosmos_spawn, name, 0, 0, 0, 0, 0);
+        long pid = fz(me, ABI_SYSCALL_NUMBERS_COSMOS_SPAWN, name, 0, 0, 0, 0, 0);
         if (pid > 0)
             add(&grandchildren, 1);
         break;
@@ -771,32 +750,32 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
         // Never a strategy's name: a boot with strategy= answers EPERM anyway, one
         // without it must not switch because of the fuzzer.
         unsigned long name = below(r, 2) ? hostile_ptr(r) : (unsigned long)"nosuch";
-        fz(me, NR_cosmos_set_strategy, name, 0, 0, 0, 0, 0);
+        fz(me, ABI_SYSCALL_NUMBERS_COSMOS_SET_STRATEGY, name, 0, 0, 0, 0, 0);
         break;
     }
     case OP_DOUBLE_FETCH:
         words[0] = hostile_ptr(r);
         words[1] = below(r, 4) == 0 ? (long)next(r) : (long)below(r, 300);
-        fz(me, NR_cosmos_double_fetch_demo, below(r, 2) ? (long)words : (long)hostile_ptr(r), below(r, 4) == 0 ? (long)next(r) : (long)below(r, 2), 0, 0, 0, 0);
+        fz(me, ABI_SYSCALL_NUMBERS_COSMOS_DOUBLE_FETCH_DEMO, below(r, 2) ? (long)words : (long)hostile_ptr(r), below(r, 4) == 0 ? (long)next(r) : (long)below(r, 2), 0, 0, 0, 0);
         break;
     case OP_BENCH: {
         // Timed copies on slot 0 only (the parent made its buffers before the
         // baseline; another slot would allocate 2 MiB of kernel heap for good), few
         // iterations; op 2 is the lock-fairness run (4 kernel threads), now and then.
-        long op_code = below(r, 8) == 0 ? 2 : below(r, 8) == 0 ? (long)next(r) : (long)below(r, 2);
+        long op_code = below(r, 8) == 0 ? (long)ABI_COSMOS_BENCH_LOCK_FAIRNESS : below(r, 8) == 0 ? (long)next(r) : (long)below(r, 2);
         long size = below(r, 4) == 0 ? (long)next(r) : (long)below(r, 64 * 1024);
         long slot = below(r, 4) == 0 ? 4 + (long)below(r, 100) : 0;
         long iterations = below(r, 8) == 0 ? 1000001 : (long)below(r, 5);
-        if (op_code == 2)
-            fz(me, NR_cosmos_bench, 2, hostile_ptr(r), 0, below(r, 3), 0, 0);
+        if (op_code == (long)ABI_COSMOS_BENCH_LOCK_FAIRNESS)
+            fz(me, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, ABI_COSMOS_BENCH_LOCK_FAIRNESS, hostile_ptr(r), 0, below(r, 3), 0, 0);
         else
-            fz(me, NR_cosmos_bench, op_code, hostile_ptr(r), size, below(r, 3), iterations, slot);
+            fz(me, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, op_code, hostile_ptr(r), size, below(r, 3), iterations, slot);
         break;
     }
     default: {
         long nr = unknown_number(r);
         long result = fz(me, nr, hostile_ptr(r), hostile_ptr(r), (long)next(r), (long)hostile_ptr(r), (long)next(r), (long)next(r));
-        if (result != -ENOSYS_)
+        if (result != -ABI_ERRNO_ENOSYS)
             add(&sh->unknown_answered, 1);
         break;
     }
@@ -809,21 +788,21 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
 // copy-on-write copy of the arena, and ends.
 static void grandchild(struct rng *r)
 {
-    sys1(NR_close, pipe_fds[0]);
-    sys1(NR_close, pipe_fds[1]);
+    sys1(ABI_SYSCALL_NUMBERS_CLOSE, pipe_fds[0]);
+    sys1(ABI_SYSCALL_NUMBERS_CLOSE, pipe_fds[1]);
     int calls = (int)below(r, 8);
     for (int i = 0; i < calls; i++) {
         unsigned long p, n;
         switch (below(r, 6)) {
-        case 0: chaos_range(r, &p, &n); sys3(NR_munmap, p, n, 0); break;
-        case 1: chaos_range(r, &p, &n); sys3(NR_mprotect, p, n, below(r, 8)); break;
-        case 2: chaos_range(r, &p, &n); sys6(NR_mmap, p, n, 3, MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_, -1, 0); break;
-        case 3: sys1(NR_uname, hostile_ptr(r)); break;
-        case 4: sys2(NR_clock_gettime, 1, hostile_ptr(r)); break;
-        default: p = invalid_ptr(r); sys3(NR_write, 1, p, hostile_len(r, p)); break;
+        case 0: chaos_range(r, &p, &n); sys3(ABI_SYSCALL_NUMBERS_MUNMAP, p, n, 0); break;
+        case 1: chaos_range(r, &p, &n); sys3(ABI_SYSCALL_NUMBERS_MPROTECT, p, n, below(r, 8)); break;
+        case 2: chaos_range(r, &p, &n); sys6(ABI_SYSCALL_NUMBERS_MMAP, p, n, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0); break;
+        case 3: sys1(ABI_SYSCALL_NUMBERS_UNAME, hostile_ptr(r)); break;
+        case 4: sys2(ABI_SYSCALL_NUMBERS_CLOCK_GETTIME, 1, hostile_ptr(r)); break;
+        default: p = invalid_ptr(r); sys3(ABI_SYSCALL_NUMBERS_WRITE, 1, p, hostile_len(r, p)); break;
         }
     }
-    sys1(NR_exit_group, below(r, 256));
+    sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, below(r, 256));
 }
 
 // A short-lived thread: a few dozen calls, then exit(2) with any status.
@@ -858,16 +837,16 @@ static int attacker_ad(void *arg, unsigned long entry_rflags)
         unsigned long p, n;
         chaos_range(&r, &p, &n);
         switch (below(&r, 8)) {
-        case 0: case 1: fz(T_ATTACK_AD, NR_munmap, p, n, 0, 0, 0, 0); break;
-        case 2: case 3: fz(T_ATTACK_AD, NR_mprotect, p, n, below(&r, 8), 0, 0, 0); break;
-        case 4: fz(T_ATTACK_AD, NR_mmap, p, n, 3, MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_, -1, 0); break;
-        case 5: fz(T_ATTACK_AD, NR_mmap, p, n, 3, MAP_SHARED_ | MAP_ANONYMOUS_ | MAP_FIXED_, -1, 0); break;
-        case 6: fz(T_ATTACK_AD, NR_mmap, p, n, below(&r, 8) & 5, MAP_PRIVATE_ | MAP_FIXED_, file_fd, below(&r, W / PAGE + 8) * PAGE); break;
+        case 0: case 1: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MUNMAP, p, n, 0, 0, 0, 0); break;
+        case 2: case 3: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MPROTECT, p, n, below(&r, 8), 0, 0, 0); break;
+        case 4: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, p, n, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0); break;
+        case 5: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, p, n, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_SHARED | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0); break;
+        case 6: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, p, n, below(&r, 8) & 5, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_FIXED, file_fd, below(&r, W / PAGE + 8) * PAGE); break;
         default:
             if (below(&r, 2))
-                fz(T_ATTACK_AD, NR_mmap, CHAOS_BASE, A_PAGES * PAGE, 3, MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_, -1, 0);
+                fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, CHAOS_BASE, A_PAGES * PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
             else
-                fz(T_ATTACK_AD, NR_mmap, CHAOS_BASE + D_FIRST * PAGE, D_PAGES * PAGE, 3, MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_, -1, 0);
+                fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, CHAOS_BASE + D_FIRST * PAGE, D_PAGES * PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
             break;
         }
     }
@@ -885,15 +864,15 @@ static int attacker_p(void *arg, unsigned long entry_rflags)
         unsigned long first = below(&r, pages);
         unsigned long count = 1 + below(&r, pages - first);
         unsigned long p = PAT_BASE + first * PAGE, n = count * PAGE;
-        static const long prots[] = { PROT_NONE_, PROT_READ_, PROT_READ_ | PROT_EXEC_ };
+        static const long prots[] = { ABI_PROT_NONE, ABI_PROT_READ, ABI_PROT_READ | ABI_PROT_EXEC };
         switch (below(&r, 6)) {
-        case 0: fz(T_ATTACK_P, NR_munmap, p, n, 0, 0, 0, 0); break;
-        case 1: case 2: fz(T_ATTACK_P, NR_mprotect, p, n, prots[below(&r, 3)], 0, 0, 0); break;
-        case 3: fz(T_ATTACK_P, NR_mmap, p, n, prots[1 + below(&r, 2)], MAP_PRIVATE_ | MAP_FIXED_, file_fd, first * PAGE); break;
-        default: fz(T_ATTACK_P, NR_mmap, PAT_BASE, W, PROT_READ_, MAP_PRIVATE_ | MAP_FIXED_, file_fd, 0); break;
+        case 0: fz(T_ATTACK_P, ABI_SYSCALL_NUMBERS_MUNMAP, p, n, 0, 0, 0, 0); break;
+        case 1: case 2: fz(T_ATTACK_P, ABI_SYSCALL_NUMBERS_MPROTECT, p, n, prots[below(&r, 3)], 0, 0, 0); break;
+        case 3: fz(T_ATTACK_P, ABI_SYSCALL_NUMBERS_MMAP, p, n, prots[1 + below(&r, 2)], ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_FIXED, file_fd, first * PAGE); break;
+        default: fz(T_ATTACK_P, ABI_SYSCALL_NUMBERS_MMAP, PAT_BASE, W, ABI_PROT_READ, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_FIXED, file_fd, 0); break;
         }
         if (below(&r, 4) == 0)
-            fz(T_ATTACK_P, NR_sched_yield, 0, 0, 0, 0, 0, 0);
+            fz(T_ATTACK_P, ABI_SYSCALL_NUMBERS_SCHED_YIELD, 0, 0, 0, 0, 0, 0);
     }
     return 0;
 }
@@ -935,12 +914,12 @@ static int writer(void *arg, unsigned long entry_rflags)
             break;
         }
         store(&inflight_end, wpos + (long)length);
-        long n = fz(T_WRITER, NR_write, pipe_fds[1], src, length, 0, 0, 0);
+        long n = fz(T_WRITER, ABI_SYSCALL_NUMBERS_WRITE, pipe_fds[1], src, length, 0, 0, 0);
         if (n > 0) {
             if ((unsigned long)n > length || (kind == 7 && (unsigned long)n > room))
                 bad("write to the pattern pipe reported more bytes than it could take", n, kind == 7 ? (long)room : (long)length);
             if (kind == 8)
-                bad("write from an invalid pointer moved bytes", n, -EFAULT_);
+                bad("write from an invalid pointer moved bytes", n, -ABI_ERRNO_EFAULT);
             wpos += n;
             store(&sh->written, wpos);
             if ((kind == 5 || kind == 6) && (unsigned long)n != length)
@@ -949,8 +928,8 @@ static int writer(void *arg, unsigned long entry_rflags)
             if (length != 0)
                 bad("write of a nonzero count returned 0", 0, (long)length);
         } else {
-            if (kind == 8 && n != -EFAULT_)
-                bad("write from an invalid pointer", n, -EFAULT_);
+            if (kind == 8 && n != -ABI_ERRNO_EFAULT)
+                bad("write from an invalid pointer", n, -ABI_ERRNO_EFAULT);
             if (kind == 5 || kind == 6 || kind == 9)
                 bad("write from a mapped buffer failed", n, (long)length);
         }
@@ -958,7 +937,7 @@ static int writer(void *arg, unsigned long entry_rflags)
     }
     final_written = wpos;
     store(&writer_done, 1);
-    sys1(NR_close, pipe_fds[1]);
+    sys1(ABI_SYSCALL_NUMBERS_CLOSE, pipe_fds[1]);
     return 0;
 }
 
@@ -994,12 +973,12 @@ static int reader(void *arg, unsigned long entry_rflags)
             length = 0;
             break;
         }
-        long n = fz(T_READER, NR_read, pipe_fds[0], dst, length, 0, 0, 0);
+        long n = fz(T_READER, ABI_SYSCALL_NUMBERS_READ, pipe_fds[0], dst, length, 0, 0, 0);
         if (n > 0) {
             if ((unsigned long)n > length)
                 bad("read from the pattern pipe reported more bytes than asked", n, (long)length);
             if (kind == 8)
-                bad("read into an invalid pointer took bytes", n, -EFAULT_);
+                bad("read into an invalid pointer took bytes", n, -ABI_ERRNO_EFAULT);
             if (dst == (unsigned long)checked_buffer) {
                 for (long i = 0; i < n; i++) {
                     unsigned char want = expected[(unsigned long)(rpos + i) % W];
@@ -1024,8 +1003,8 @@ static int reader(void *arg, unsigned long entry_rflags)
                 bad("end of file on the pattern pipe while its writer is open, at", rpos, -1);
             break;
         } else {
-            if (kind == 8 && n != -EFAULT_)
-                bad("read into an invalid pointer", n, -EFAULT_);
+            if (kind == 8 && n != -ABI_ERRNO_EFAULT)
+                bad("read into an invalid pointer", n, -ABI_ERRNO_EFAULT);
             if (kind == 0 || kind == 1 || kind == 2 || kind == 3 || kind == 4 || kind == 9)
                 bad("read into a mapped buffer failed", n, (long)length);
         }
@@ -1046,15 +1025,15 @@ static void close_fuzzed_fds(void)
 {
     for (long fd = 0; fd < MAX_FD; fd++)
         if (!reserved_fd(fd))
-            sys1(NR_close, fd);
+            sys1(ABI_SYSCALL_NUMBERS_CLOSE, fd);
 }
 
 static void map_or_die(unsigned long address, unsigned long length, long prot, long flags, long fd, const char *what)
 {
-    long result = sys6(NR_mmap, address, length, prot, flags | MAP_FIXED_, fd, 0);
+    long result = sys6(ABI_SYSCALL_NUMBERS_MMAP, address, length, prot, flags | ABI_MAP_FLAGS_FIXED, fd, 0);
     if (result != (long)address) {
         bad(what, result, (long)address);
-        sys1(NR_exit_group, 4);
+        sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, 4);
     }
 }
 
@@ -1062,25 +1041,25 @@ static void chaos_child(long round_ms)
 {
     // The arena and the fixed zone (see the layout above); the shared page is the
     // parent's mapping, inherited.
-    map_or_die(ZONE_BASE + SHARED_PAGES * PAGE, ZONE_SIZE - SHARED_PAGES * PAGE, PROT_NONE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, "mmap of the fixed zone");
-    map_or_die(STACKS_BASE, MAX_SLOTS * STACK_STRIDE, 3, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, "mmap of the thread stacks");
+    map_or_die(ZONE_BASE + SHARED_PAGES * PAGE, ZONE_SIZE - SHARED_PAGES * PAGE, ABI_PROT_NONE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of the fixed zone");
+    map_or_die(STACKS_BASE, MAX_SLOTS * STACK_STRIDE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of the thread stacks");
     for (int s = 0; s < MAX_SLOTS; s++) // a guard page below each stack
-        sys3(NR_mprotect, STACKS_BASE + s * STACK_STRIDE, PAGE, PROT_NONE_);
-    map_or_die(STR_PAGE, PAGE, 3, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, "mmap of the string page");
+        sys3(ABI_SYSCALL_NUMBERS_MPROTECT, STACKS_BASE + s * STACK_STRIDE, PAGE, ABI_PROT_NONE);
+    map_or_die(STR_PAGE, PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of the string page");
     for (unsigned long i = 0; i < PAGE; i++)
         ((char *)STR_PAGE)[i] = 'a';
-    map_or_die(RO_BASE, 4 * PAGE, PROT_READ_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, "mmap of the read-only pages");
-    file_fd = (int)sys2(NR_open, "/modules/fuzz", 0);
+    map_or_die(RO_BASE, 4 * PAGE, ABI_PROT_READ, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of the read-only pages");
+    file_fd = (int)sys2(ABI_SYSCALL_NUMBERS_OPEN, "/modules/fuzz", 0);
     if (file_fd < 0) {
         bad("open /modules/fuzz", file_fd, 3);
-        sys1(NR_exit_group, 4);
+        sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, 4);
     }
-    map_or_die(PAT_BASE, W, PROT_READ_, MAP_PRIVATE_, file_fd, "mmap of the pattern's file pages");
-    map_or_die(CHAOS_BASE, A_PAGES * PAGE, 3, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, "mmap of A");
-    map_or_die(CHAOS_BASE + D_FIRST * PAGE, D_PAGES * PAGE, 3, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, "mmap of D");
-    if (sys1(NR_pipe, pipe_fds) != 0) {
+    map_or_die(PAT_BASE, W, ABI_PROT_READ, ABI_MAP_FLAGS_PRIVATE, file_fd, "mmap of the pattern's file pages");
+    map_or_die(CHAOS_BASE, A_PAGES * PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of A");
+    map_or_die(CHAOS_BASE + D_FIRST * PAGE, D_PAGES * PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of D");
+    if (sys1(ABI_SYSCALL_NUMBERS_PIPE, pipe_fds) != 0) {
         bad("pipe for the pattern", -1, 0);
-        sys1(NR_exit_group, 4);
+        sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, 4);
     }
 
     // The pattern's writer only with its reader (alone, it would fill the pipe and
@@ -1097,7 +1076,7 @@ static void chaos_child(long round_ms)
     }
     if (!(started & (1 << T_WRITER))) {
         store(&writer_done, 1);
-        sys1(NR_close, pipe_fds[1]);
+        sys1(ABI_SYSCALL_NUMBERS_CLOSE, pipe_fds[1]);
     }
 
     struct rng r = { mix(round_seed, 200) };
@@ -1112,7 +1091,7 @@ static void chaos_child(long round_ms)
     if (kill_round) {
         // Everything is in flight: every thread ends wherever it is.
         store(&sh->killing, 1);
-        sys1(NR_exit_group, 0);
+        sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, 0);
     }
 
     // In order: every thread finishes its call (fuzzed descriptors closed under them,
@@ -1134,7 +1113,7 @@ static void chaos_child(long round_ms)
             if (((started & (1 << t)) || t >= T_WORKERS) && !slots[t].burned && __atomic_load_n(&slots[t].tid, __ATOMIC_SEQ_CST) != 0)
                 sh->stuck_mask |= 1L << t;
         store(&sh->stuck, 1);
-        sys1(NR_exit_group, 3);
+        sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, 3);
     }
     // Burned slots (hostile tid pointers) cannot be joined: give them a moment.
     for (int t = T_WORKERS; t < T_TOTAL; t++)
@@ -1143,7 +1122,7 @@ static void chaos_child(long round_ms)
     long reap_deadline = now_ms() + 5000;
     while (now_ms() < reap_deadline) {
         int status;
-        long pid = sys4(NR_wait4, -1, &status, WNOHANG_, 0);
+        long pid = sys4(ABI_SYSCALL_NUMBERS_WAIT4, -1, &status, ABI_WAIT_STATUS_NO_HANG, 0);
         if (pid < 0)
             break;                      // ECHILD: none left
         if (pid > 0 && (status & 0x7F) != 0)
@@ -1151,18 +1130,10 @@ static void chaos_child(long round_ms)
         if (pid == 0)
             sleep_ms(10);
     }
-    sys1(NR_exit_group, 0);
+    sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, 0);
 }
 
 // ---- the parent --------------------------------------------------------------------
-
-struct vmm_info {
-    char strategy[16];
-    unsigned long frames_free, frames_used, demand_zero_faults, file_load_faults, cow_copies, page_lock_waits,
-        poison_violations, double_frees, mm_lock_waits, cpus_online, kernel_lock_waits, kernel_lock_wait_cycles,
-        shootdown_rounds, shootdown_wait_cycles, heap_live_bytes, heap_collections, heap_capacity,
-        heap_poison_violations, processes, threads;
-};
 
 // The heap after a collection may keep what a conservative scan of kernel stacks still
 // sees (a stale pointer in a register, the last child's process): a bound that does
@@ -1258,15 +1229,15 @@ static void thread_burst(void)
 {
     long pids[BURST_CHILDREN];
     for (int c = 0; c < BURST_CHILDREN; c++) {
-        pids[c] = sys0(NR_fork);
+        pids[c] = sys0(ABI_SYSCALL_NUMBERS_FORK);
         if (pids[c] != 0)
             continue;
-        sys6(NR_mmap, STACKS_BASE, MAX_SLOTS * STACK_STRIDE, 3, MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_, -1, 0);
+        sys6(ABI_SYSCALL_NUMBERS_MMAP, STACKS_BASE, MAX_SLOTS * STACK_STRIDE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
         for (int t = 0; t < BURST_THREADS; t++)
             start_in_slot(t, burst_thread, 0, 0, 0);
         for (int t = 0; t < BURST_THREADS; t++)
             join_slot(t, now_ms() + 30000);
-        sys1(NR_exit_group, 0);
+        sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, 0);
     }
     long deadline = now_ms() + 20000;
     while (load(&sh->calls) < BURST_CHILDREN * BURST_THREADS && now_ms() < deadline)
@@ -1275,7 +1246,7 @@ static void thread_burst(void)
     for (int c = 0; c < BURST_CHILDREN; c++) {
         int status;
         if (pids[c] > 0)
-            sys4(NR_wait4, pids[c], &status, 0, 0);
+            sys4(ABI_SYSCALL_NUMBERS_WAIT4, pids[c], &status, 0, 0);
     }
     store(&sh->calls, 0);
     store(&sh->release, 0);
@@ -1299,32 +1270,32 @@ static __attribute__((noinline)) void prefault(void)
 // round's, with fresh contents), and ends.
 static void scrub(void)
 {
-    long pid = sys0(NR_fork);
+    long pid = sys0(ABI_SYSCALL_NUMBERS_FORK);
     if (pid == 0) {
         int fds[2];
         char byte = 1;
-        if (sys1(NR_pipe, fds) == 0) {
-            sys3(NR_write, fds[1], &byte, 1);
-            sys3(NR_read, fds[0], &byte, 1);
-            sys1(NR_close, fds[0]);
-            sys1(NR_close, fds[1]);
+        if (sys1(ABI_SYSCALL_NUMBERS_PIPE, fds) == 0) {
+            sys3(ABI_SYSCALL_NUMBERS_WRITE, fds[1], &byte, 1);
+            sys3(ABI_SYSCALL_NUMBERS_READ, fds[0], &byte, 1);
+            sys1(ABI_SYSCALL_NUMBERS_CLOSE, fds[0]);
+            sys1(ABI_SYSCALL_NUMBERS_CLOSE, fds[1]);
         }
-        sys6(NR_mmap, STACKS_BASE, STACK_STRIDE, 3, MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_, -1, 0);
+        sys6(ABI_SYSCALL_NUMBERS_MMAP, STACKS_BASE, STACK_STRIDE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0);
         store(&sh->release, 1);
         if (start_in_slot(0, burst_thread, 0, 0, 0) > 0)
             join_slot(0, now_ms() + 10000);
-        sys1(NR_exit_group, 0);
+        sys1(ABI_SYSCALL_NUMBERS_EXIT_GROUP, 0);
     }
     int status;
     if (pid > 0)
-        sys4(NR_wait4, pid, &status, 0, 0);
+        sys4(ABI_SYSCALL_NUMBERS_WAIT4, pid, &status, 0, 0);
 }
 
-static long info(struct vmm_info *v, int collect) { return sys2(NR_cosmos_vmm_info, v, collect); }
+static long info(struct abi_vmm_info *v, int collect) { return sys2(ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO, v, collect); }
 
 // Wait until the kernel holds as many processes and threads as at the baseline (the
 // last children end and their threads switch away): whether it did within `ms`.
-static int settle(const struct vmm_info *base, struct vmm_info *now, long ms)
+static int settle(const struct abi_vmm_info *base, struct abi_vmm_info *now, long ms)
 {
     long deadline = now_ms() + ms;
     while (1) {
@@ -1360,14 +1331,14 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
     print2("fuzz: seed ", (long)seed, "");
 
     // The shared page, and the pattern: the first whole pages of this program's file.
-    if (sys6(NR_mmap, SAFE_BASE, SHARED_PAGES * PAGE, 3, MAP_SHARED_ | MAP_ANONYMOUS_ | MAP_FIXED_, -1, 0) != (long)SAFE_BASE) {
+    if (sys6(ABI_SYSCALL_NUMBERS_MMAP, SAFE_BASE, SHARED_PAGES * PAGE, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_SHARED | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0) != (long)SAFE_BASE) {
         say("fuzz: mmap of the shared pages failed");
         return 2;
     }
-    long fd = sys2(NR_open, "/modules/fuzz", 0), got;
-    while (fd >= 0 && W < PAT_MAX && (got = sys3(NR_read, fd, expected + W, PAT_MAX - W)) > 0)
+    long fd = sys2(ABI_SYSCALL_NUMBERS_OPEN, "/modules/fuzz", 0), got;
+    while (fd >= 0 && W < PAT_MAX && (got = sys3(ABI_SYSCALL_NUMBERS_READ, fd, expected + W, PAT_MAX - W)) > 0)
         W += (unsigned long)got;
-    sys1(NR_close, fd);
+    sys1(ABI_SYSCALL_NUMBERS_CLOSE, fd);
     W &= ~(PAGE - 1);
     if (W < 2 * PAGE) {
         print2("fuzz: cannot read /modules/fuzz (", (long)W, " bytes)");
@@ -1385,13 +1356,13 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
     char one[64];
     long request[2] = { (long)one, 1 };
     long fairness[4];
-    sys6(NR_cosmos_bench, 0, (long)one, 1, 0, 1, 0);
-    sys2(NR_cosmos_double_fetch_demo, request, 0);
-    sys4(NR_cosmos_bench, 2, fairness, 0, 0);
+    sys6(ABI_SYSCALL_NUMBERS_COSMOS_BENCH, ABI_COSMOS_BENCH_COPY_USER, (long)one, 1, ABI_COSMOS_BENCH_FROM_USER, 1, 0);
+    sys2(ABI_SYSCALL_NUMBERS_COSMOS_DOUBLE_FETCH_DEMO, request, 0);
+    sys4(ABI_SYSCALL_NUMBERS_COSMOS_BENCH, ABI_COSMOS_BENCH_LOCK_FAIRNESS, fairness, 0, ABI_LOCK_FAIRNESS_RESULT_FIFO_MUTEX);
     thread_burst();
     int status;
 
-    struct vmm_info base, now;
+    struct abi_vmm_info base, now;
     int heap_checked = info(&base, 1) == 0;
     if (!heap_checked)
         info(&base, 0);
@@ -1402,8 +1373,10 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
         line_add(&line, " s on ");
         line_add_long(&line, (long)base.cpus_online);
         line_add(&line, base.cpus_online == 1 ? " CPU, strategy " : " CPUs, strategy ");
-        base.strategy[15] = 0;
-        line_add(&line, base.strategy);
+        // struct cosmos_vmm_info starts with the strategy's name (16 bytes, as two words).
+        char *strategy = (char *)&base + ABI_VMM_INFO_OFFSETOF_STRATEGY_NAME0;
+        strategy[ABI_VMM_INFO_STRATEGY_NAME_BYTES - 1] = 0;
+        line_add(&line, strategy);
         line_add(&line, "; ");
         add_replay(&line, seed, seconds, -1);
         line_print(&line);
@@ -1421,7 +1394,7 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
         char *s = (char *)sh;
         for (unsigned long i = 0; i < sizeof *sh; i++)
             s[i] = 0;
-        long child = sys0(NR_fork);
+        long child = sys0(ABI_SYSCALL_NUMBERS_FORK);
         if (child == 0)
             chaos_child(ROUND_MS);
         if (child < 0) {
@@ -1437,7 +1410,7 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
         long round_start = now_ms(), last_beat = sh->heartbeat, last_beat_ms = round_start;
         const char *stall = 0;
         long result;
-        while ((result = sys4(NR_wait4, child, &status, WNOHANG_, 0)) == 0) {
+        while ((result = sys4(ABI_SYSCALL_NUMBERS_WAIT4, child, &status, ABI_WAIT_STATUS_NO_HANG, 0)) == 0) {
             long t = now_ms();
             if (load(&sh->heartbeat) != last_beat) {
                 last_beat = load(&sh->heartbeat);
@@ -1539,7 +1512,7 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
     // Everything a round made must be gone: the children ended, their threads switched
     // away; then the frames, and the heap after a collection, are what they were.
     int settled = stalls == 0 && settle(&base, &now, 15000);
-    struct vmm_info after;
+    struct abi_vmm_info after;
     if (info(&after, heap_checked) != 0)
         info(&after, 0);
     // The collector takes every word of a kernel stack for a possible pointer: a stale
@@ -1548,7 +1521,7 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
     // counts. (The heap's own bump pointer did this for good until the collector
     // learnt to skip it.)
     for (int i = 0; heap_checked && settled && i < 3 && (long)(after.heap_live_bytes - base.heap_live_bytes) > HEAP_SLACK; i++) {
-        struct vmm_info again;
+        struct abi_vmm_info again;
         scrub();
         if (settle(&base, &again, 15000) && info(&again, 1) == 0 && again.heap_live_bytes < after.heap_live_bytes)
             after = again;

@@ -3,11 +3,8 @@
 ; exit_group(134), the heap arena is this image's BSS.
 bits 64
 
-SYS_write equ 1
-SYS_sched_yield equ 24
-SYS_clone equ 56
-SYS_exit equ 60
-SYS_exit_group equ 231
+; The syscall numbers: generated from CosmosKernel/Abi/ (build/AbiHeaders.targets).
+%include "cosmos_abi.inc"
 HEAP_ARENA_SIZE equ 4 * 1024 * 1024
 
 section .text
@@ -19,7 +16,7 @@ _start:
     and rsp, ~15
     call cosmos_user_main       ; returns the exit status
     mov edi, eax
-    mov eax, SYS_exit_group
+    mov eax, ABI_SYSCALL_NUMBERS_EXIT_GROUP
     syscall
     ud2
 
@@ -47,7 +44,7 @@ cosmos_clone_thread:
     mov [rsi], r9                   ; fn
     mov [rsi + 8], rax
     mov r10, rcx                    ; child_tid
-    mov eax, SYS_clone
+    mov eax, ABI_SYSCALL_NUMBERS_CLONE
     syscall
     test rax, rax
     jnz .parent                     ; the parent gets the tid (or -errno)
@@ -55,7 +52,7 @@ cosmos_clone_thread:
     pop rdi                         ;            arg
     call rax
     xor edi, edi
-    mov eax, SYS_exit               ; this thread only
+    mov eax, ABI_SYSCALL_NUMBERS_EXIT               ; this thread only
     syscall
     ud2
 .parent:
@@ -63,7 +60,7 @@ cosmos_clone_thread:
 
 global runtime_yield
 runtime_yield:
-    mov eax, SYS_sched_yield
+    mov eax, ABI_SYSCALL_NUMBERS_SCHED_YIELD
     syscall
     ret
 
@@ -72,14 +69,14 @@ runtime_debug_write:            ; (text, length) -> write(2, text, length)
     mov rdx, rsi
     mov rsi, rdi
     mov edi, 2
-    mov eax, SYS_write
+    mov eax, ABI_SYSCALL_NUMBERS_WRITE
     syscall
     ret
 
 global runtime_halt
 runtime_halt:
     mov edi, 134
-    mov eax, SYS_exit_group
+    mov eax, ABI_SYSCALL_NUMBERS_EXIT_GROUP
     syscall
     ud2
 

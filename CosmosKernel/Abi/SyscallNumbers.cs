@@ -3,8 +3,8 @@ namespace CosmosKernel.Abi
     // Linux x86-64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl), plus the
     // project's own from 1024 (above Linux's, so a Linux program never hits one by
     // accident). One definition: the kernel's dispatch table and the user runtime's
-    // stubs compile this file; the C programs' header is checked against it
-    // (CosmosKernel.Tests/Host/AbiHeaderTests.cs).
+    // stubs compile this file; the C and assembly programs include cosmos_abi.h / .inc,
+    // generated from it at build time (CosmosKernel.AbiHeaders).
     public static class SyscallNumbers
     {
         public const ulong Open = 2, Openat = 257;

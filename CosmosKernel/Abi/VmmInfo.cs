@@ -6,8 +6,8 @@ namespace CosmosKernel.Abi
     // the user-copy strategy's name, then the kernel's frame and fault counters. The
     // counters are the kernel's own, so a program can tell what the kernel did (waited,
     // copied, poisoned) without guessing from timing. The kernel fills this struct and
-    // the user runtime reads it: one definition. Check.h's C copy is compared with it
-    // by a host test (AbiHeaderTests).
+    // the user runtime reads it: one definition. The C and assembly programs get its size
+    // and offsets (and, in C, struct abi_vmm_info) from the generated cosmos_abi.h / .inc.
     [StructLayout(LayoutKind.Sequential)]
     public struct VmmInfo
     {
