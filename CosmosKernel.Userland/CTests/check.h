@@ -185,6 +185,16 @@ static inline int check_done(void)
 // RFLAGS it entered ring 3 with, clears DF, AC and NT before any compiled code runs
 // (the ABI wants DF clear; AC would make unaligned accesses fault where CR0.AM is on),
 // calls fn(arg, entry_rflags) and exits the thread with its result.
+//
+// The stub is file-level assembly, which takes no operands; the syscall numbers reach it
+// as assembler symbols that the function below defines from the generated header (a
+// forward reference to an absolute symbol is resolved when the file is assembled).
+static void __attribute__((used)) check_clone_numbers(void)
+{
+    __asm__ volatile(".equ CHECK_NR_CLONE, %c0\n"
+                     ".equ CHECK_NR_EXIT, %c1\n"
+                     :: "i"(ABI_SYSCALL_NUMBERS_CLONE), "i"(ABI_SYSCALL_NUMBERS_EXIT));
+}
 long check_clone(unsigned long flags, void *stack, int *ptid, int *ctid, void *tls, unsigned long set_rflags);
 __asm__(".text\n"
         ".globl check_clone\n"
@@ -194,7 +204,7 @@ __asm__(".text\n"
         "    pushfq\n"
         "    or %r9, (%rsp)\n"
         "    popfq\n"
-        "    mov $56, %eax\n"
+        "    mov $CHECK_NR_CLONE, %eax\n"
         "    syscall\n"
         "    test %rax, %rax\n"
         "    jz 1f\n"
@@ -212,7 +222,7 @@ __asm__(".text\n"
         "    and $-16, %rsp\n"
         "    call *%rax\n"
         "    mov %eax, %edi\n"
-        "    mov $60, %eax\n"
+        "    mov $CHECK_NR_EXIT, %eax\n"
         "    syscall\n"
         "    ud2\n"
         ".size check_clone, . - check_clone\n");
