@@ -7,7 +7,8 @@ namespace CosmosKernel
 {
     // The kernel proper, in the Cosmos model: BeforeRun brings the machine up and runs
     // the self-tests; Run idles. Options (KernelOptions):
-    //   exit           end QEMU through isa-debug-exit when done (status 0 = all passed)
+    //   exit           end QEMU through isa-debug-exit when done (status 0 = all passed,
+    //                  and every program asked for ran; 1 = a self-test or that failed)
     //   selftest=pagefault | selftest=ud   deliberately crash to show the crash report
     //   selftest=hang  never finish (tests the harness's timeout)
     //   selftest=naive-fault   a naive user copy from an unmapped buffer: kernel panic
@@ -47,6 +48,9 @@ namespace CosmosKernel
         private bool _allPassed = true;
         private bool _programsPassed = true; // under `lab`: racelab's own verdict counts too
 
+        // Every option this kernel reads (the list above); anything else is reported.
+        private static readonly string[] KnownOptions = { "exit", "run", "strategy", "selftest", "lab", "bench" };
+
         public Kernel(Multiboot2 boot, Cosmos.System.KernelOptions options)
         {
             _boot = boot;
@@ -63,6 +67,9 @@ namespace CosmosKernel
             Console.WriteLine();
             Console.WriteLine("CosmosKernel " + Version + " booted (x86-64, NativeAOT C#)");
             Console.WriteLine("boot: loader \"" + _boot.LoaderName + "\", command line \"" + _options.Text + "\"");
+            string[] unknown = _options.Unknown(KnownOptions);
+            for (int i = 0; i < unknown.Length; i++)
+                Console.WriteLine("boot: unknown option \"" + unknown[i] + "\" ignored (options: exit, run=, strategy=, selftest=, lab, bench)");
             ReportConsole();
             Console.WriteLine("boot: " + (_boot.UsableMemoryBytes / (1024 * 1024)).ToString() + " MiB usable RAM in "
                 + _boot.MemoryMap.Length.ToString() + " memory map entries");
@@ -195,8 +202,12 @@ namespace CosmosKernel
         // Run the named GRUB modules (comma-separated) one after another in ring 3.
         // An entry NAME:ARG1:ARG2 gives the program argv { NAME, ARG1, ARG2 } (so a
         // fuzzer's seed replays from the command line; the options' words have no spaces).
+        // The exit status says whether what was asked for ran: a name that is no module,
+        // or a module that is not a program, fails it; so does a failing program when it
+        // was asked for alone (in a list, one may fail on purpose: segv), or under `lab`.
         private void RunPrograms(string names)
         {
+            bool alone = names.IndexOf(',') < 0;
             int start = 0;
             while (start < names.Length)
             {
@@ -215,15 +226,16 @@ namespace CosmosKernel
                     found = true;
                     Console.WriteLine("init: running " + name);
                     Processes.Process process = _programs.Spawn(_boot.Modules[i], 0, argv);
-                    if (process != null)
-                    {
-                        int status = _programs.WaitAndReap(process);
-                        if (_labSyscalls && status != 0)
-                            _programsPassed = false;
-                    }
+                    if (process == null)
+                        _programsPassed = false; // not a program (Spawn said why): what was asked did not run
+                    else if (_programs.WaitAndReap(process) != 0 && (_labSyscalls || alone))
+                        _programsPassed = false; // the lab's verdict, or the one program asked for failed
                 }
                 if (!found)
+                {
                     Console.WriteLine("init: no program named \"" + name + "\" (GRUB modules: " + ModuleNames() + ")");
+                    _programsPassed = false;
+                }
             }
         }
 

@@ -8,12 +8,13 @@ public static class KernelBoot
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
 
-    public static BootResult Run(string kernelOptions, int cpus = 1, TimeSpan? timeout = null, string? iso = null)
+    public static BootResult Run(string kernelOptions, int cpus = 1, TimeSpan? timeout = null, string? iso = null, int memoryMiB = 256)
     {
         var options = new QemuOptions
         {
             IsoPath = iso ?? RepoPaths.Iso,
             Cpus = cpus,
+            MemoryMiB = memoryMiB,
             KernelOptions = kernelOptions,
             Timeout = timeout ?? DefaultTimeout,
         };

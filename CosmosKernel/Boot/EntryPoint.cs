@@ -16,6 +16,23 @@ namespace CosmosKernel.Boot
         public const string FontModule = "font";
         public static FramebufferConsole FramebufferConsole { get; private set; }
 
+        // The smallest machine the kernel runs on: 64 MiB (the launcher refuses less). Its
+        // image holds a 16 MiB heap, and the frames, kernel stacks and user programs need
+        // the rest; firmware keeps a little, so a 64 MiB machine reports about 63 usable.
+        public const int MinimumMemoryMiB = 64;
+        private const ulong MinimumUsableMemoryBytes = (MinimumMemoryMiB - 4) * 1024UL * 1024;
+
+        // Say so in words, rather than fail a self-test or run out of frames later.
+        private static void TooLittleMemory(Multiboot2 boot, KernelOptions options)
+        {
+            Console.WriteLine(); // GRUB may leave the serial cursor mid-line
+            Console.WriteLine("boot: " + (boot.UsableMemoryBytes / (1024 * 1024)).ToString() + " MiB of usable RAM is too little: CosmosKernel needs a machine with at least "
+                + MinimumMemoryMiB.ToString() + " MiB");
+            if (options.Has("exit"))
+                QemuDebugExit.Exit(Kernel.ExitSelfTestFailed);
+            Native.HaltForever();
+        }
+
         [UnmanagedCallersOnly(EntryPoint = "kmain")]
         private static void KernelMain(uint multibootMagic, uint multibootInfo)
         {
@@ -41,6 +58,13 @@ namespace CosmosKernel.Boot
             // Exceptions go to the kernel's crash report and user-fault handling, and
             // paging is the kernel's: plugs of the Cosmos layer's defaults (Plugs/).
 
+            // Under QEMU the launcher and the tests pass options through fw_cfg (port I/O);
+            // they replace the GRUB entry's, so a test never inherits the menu's default.
+            string given = QemuFwCfg.ReadFile("opt/cosmos/cmdline");
+            var options = new KernelOptions(given ?? boot.CommandLine);
+            if (boot.UsableMemoryBytes < MinimumUsableMemoryBytes)
+                TooLittleMemory(boot, options);
+
             ulong bootInfoSize = multibootInfo == 0 ? 0 : *(uint*)Multiboot2.PhysicalToVirtual(multibootInfo);
             bool ownPaging = VirtualMemory.TakeOver(boot, multibootInfo, bootInfoSize);
             if (screen == null)
@@ -52,10 +76,6 @@ namespace CosmosKernel.Boot
                     Console.WriteLine("console: no framebuffer console (" + problem + "): COM1 only");
                 FramebufferConsole = framebuffer;
             }
-            // Under QEMU the launcher and the tests pass options through fw_cfg; they
-            // replace the GRUB entry's, so a test never inherits the menu's default.
-            string given = QemuFwCfg.ReadFile("opt/cosmos/cmdline");
-            var options = new KernelOptions(given ?? boot.CommandLine);
             if (!ownPaging)
                 WithoutPlugs.Stop(options);
 
