@@ -168,8 +168,9 @@ return await root.Parse(args).InvokeAsync();
 
 static class Launcher
 {
-    // The machines the kernel supports (HAL Gdt.MaxCpus; docs/booting.md): refused here
-    // with a clear message rather than by QEMU or by a kernel that cannot boot.
+    // The machines the kernel supports (HAL Gdt.MaxCpus; Boot/EntryPoint.MinimumMemoryMiB,
+    // which the kernel also checks itself): refused here with a clear message rather than
+    // by QEMU or by a kernel that cannot boot (docs/troubleshooting.md).
     public const int MaxCpus = 16;
     public const int MinimumMemoryMiB = 64;
 
