@@ -50,6 +50,7 @@ public static class QemuRunner
         TimeSpan? banner = null;
         bool enterPressed = false;
         var lockObject = new object();
+        var screen = new TerminalEscapeFilter(); // the echo shows text, not GRUB's cursor moves
         Task readSerial = Task.Run(async () =>
         {
             var buffer = new char[4096];
@@ -68,7 +69,7 @@ public static class QemuRunner
                     }
                     if (banner == null && text.Contains(bannerMarker))
                         banner = clock.Elapsed;
-                    echo?.Write(buffer, 0, read);
+                    echo?.Write(screen.Feed(new string(buffer, 0, read)));
                 }
             }
         });

@@ -65,4 +65,13 @@ public class LauncherTests
         Assert.That(QemuRunner.StripTerminalEscapes("\u001b[2J\u001b[1;1HBooting `CosmosKernel'"), Is.EqualTo("Booting `CosmosKernel'"));
         Assert.That(QemuRunner.StripTerminalEscapes("Booting from ROM..\u001bcrflags: 20/20 checks passed"), Is.EqualTo("Booting from ROM..\nrflags: 20/20 checks passed"), "a terminal reset starts a line");
     }
+
+    [Test]
+    public void TheEchoStripsEscapesCutBetweenChunks()
+    {
+        var filter = new TerminalEscapeFilter();
+        string seen = filter.Feed("\u001b[2J\u001b[1") + filter.Feed(";1HBooting `Cosmos") + filter.Feed("Kernel'\u001b") + filter.Feed("crflags: ok\u001b[0m\n");
+        Assert.That(seen, Is.EqualTo("Booting `CosmosKernel'\nrflags: ok\n"));
+        Assert.That(new TerminalEscapeFilter().Feed("a\u001bxb"), Is.EqualTo("a\u001bxb"), "an escape that starts no sequence stays");
+    }
 }
