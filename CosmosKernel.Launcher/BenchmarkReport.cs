@@ -36,6 +36,21 @@ public sealed class BenchmarkReport
 
     public static string HostLine(int cores) => "host: " + cores + " cores";
 
+    // This host as the report's Machine line names it: the CPU model (/proc/cpuinfo),
+    // its cores, and that QEMU emulates (TCG) unless KVM is there.
+    public static string DescribeHost(int cores)
+    {
+        string model = "an unknown CPU";
+        if (File.Exists("/proc/cpuinfo"))
+            foreach (string line in File.ReadLines("/proc/cpuinfo"))
+                if (line.StartsWith("model name", StringComparison.Ordinal) && line.Contains(':'))
+                {
+                    model = line[(line.IndexOf(':') + 1)..].Trim();
+                    break;
+                }
+        return $"{cores} host cores, {model}, {(File.Exists("/dev/kvm") ? "KVM available, QEMU run with TCG" : "no KVM (QEMU TCG)")}";
+    }
+
     public static BenchmarkReport Parse(IEnumerable<string> lines)
     {
         var report = new BenchmarkReport();
@@ -280,11 +295,11 @@ public sealed class BenchmarkReport
         };
     }
 
-    // A grouped bar chart: one group per strategy, one bar per series; the y axis is the
-    // ratio to memcpy, with a line at 1.0.
-    public static string BarChart(string title, IReadOnlyList<string> series, Func<string, int, double?> value)
+    // A grouped bar chart: one group per strategy, one bar per series, each bar labelled
+    // with its value; the y axis (titled yTitle) is a ratio, with a line at 1.0.
+    public static string BarChart(string title, string yTitle, IReadOnlyList<string> series, Func<string, int, double?> value)
     {
-        const int width = 720, height = 360, left = 60, right = 20, top = 40, bottom = 70;
+        const int width = 720, height = 400, left = 78, right = 20, top = 40, bottom = 100;
         string[] colors = { "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2" };
         double max = 1.2;
         foreach (string s in Strategies)
@@ -299,6 +314,9 @@ public sealed class BenchmarkReport
         svg.AppendLine($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">");
         svg.AppendLine($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>");
         svg.AppendLine($"<text x=\"{width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">{Escape(title)}</text>");
+        string middle = (top + plotHeight / 2).ToString("F1", CultureInfo.InvariantCulture);
+        svg.AppendLine($"<text x=\"18\" y=\"{middle}\" text-anchor=\"middle\" transform=\"rotate(-90 18 {middle})\">{Escape(yTitle)}</text>");
+        svg.AppendLine($"<text x=\"{(left + width - right) / 2}\" y=\"{height - bottom + 40}\" text-anchor=\"middle\">user-copy strategy</text>");
         for (double t = 0; t <= max + 1e-9; t += max > 3 ? 1 : 0.2)
         {
             string y = Y(t).ToString("F1", CultureInfo.InvariantCulture);
@@ -318,6 +336,9 @@ public sealed class BenchmarkReport
                 string y = Y(v).ToString("F1", CultureInfo.InvariantCulture);
                 string h = (top + plotHeight - Y(v)).ToString("F1", CultureInfo.InvariantCulture);
                 svg.AppendLine($"<rect x=\"{x}\" y=\"{y}\" width=\"{(barWidth - 2).ToString("F1", CultureInfo.InvariantCulture)}\" height=\"{h}\" fill=\"{colors[i % colors.Length]}\"><title>{Strategies[g]} {Escape(series[i])}: {v.ToString("F2", CultureInfo.InvariantCulture)}x</title></rect>");
+                string centre = (x0 + i * barWidth + (barWidth - 2) / 2).ToString("F1", CultureInfo.InvariantCulture);
+                string above = (Y(v) - 3).ToString("F1", CultureInfo.InvariantCulture);
+                svg.AppendLine($"<text x=\"{centre}\" y=\"{above}\" text-anchor=\"middle\" font-size=\"9\">{v.ToString("F2", CultureInfo.InvariantCulture)}</text>");
             }
             string label = (left + g * groupWidth + groupWidth / 2).ToString("F1", CultureInfo.InvariantCulture);
             svg.AppendLine($"<text x=\"{label}\" y=\"{height - bottom + 18}\" text-anchor=\"middle\">{Strategies[g]}</text>");
@@ -334,20 +355,20 @@ public sealed class BenchmarkReport
 
     private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
-    public string SizesChart() => BarChart("User copy throughput / memcpy, nothing else running",
+    public string SizesChart() => BarChart("User copy throughput / memcpy, nothing else running", "throughput / memcpy's",
         Sizes.Select(Size).ToList(), (s, i) => Ratio(s, Sizes[i], 0));
 
     public string BusyChart()
     {
         int[] busy = Copies.Select(c => c.BusyCpus).Distinct().OrderBy(b => b).ToArray();
-        return BarChart("64 KiB user copies / memcpy, other CPUs running the process",
+        return BarChart("64 KiB user copies / memcpy, other CPUs running the process", "throughput / memcpy's",
             busy.Select(b => b + " other CPUs busy").ToList(), (s, i) => Ratio(s, 65536, busy[i]));
     }
 
     public string ScalingChart()
     {
         int[] threads = ScalingThreadCounts.Where(t => t > 1).ToArray();
-        return BarChart("64 KiB copies: throughput of several threads / one thread's",
+        return BarChart("64 KiB copies: throughput of several threads / one thread's", "throughput / one thread's",
             threads.Select(t => t + " threads").ToList(), (s, i) => Speedup(s, threads[i]));
     }
 

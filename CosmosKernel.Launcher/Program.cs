@@ -97,7 +97,7 @@ bootTime.SetAction(async (parse, cancel) =>
 });
 
 var benchSmp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 4 };
-var machine = new Option<string>("--machine") { Description = "the machine, as docs/benchmarks.md names it", DefaultValueFactory = _ => "unnamed machine, QEMU TCG" };
+var machine = new Option<string?>("--machine") { Description = "the machine, as docs/benchmarks.md names it (default: this host's CPU model and cores; required with --from-log)" };
 var fromLog = new Option<string?>("--from-log") { Description = "do not boot: rebuild the report from a saved serial log (such as docs/benchmarks-lines.txt)" };
 var bench = new Command("bench", "Boot the benchmarks (kernel option bench) and regenerate docs/benchmarks.md, its charts and docs/benchmarks-lines.txt") { benchSmp, machine, fromLog };
 bench.SetAction(async (parse, cancel) =>
@@ -132,7 +132,13 @@ bench.SetAction(async (parse, cancel) =>
     }
     string command = "dotnet run --project CosmosKernel.Launcher -c Release -- bench --smp " + report.Cpus;
     string docs = Path.Combine(RepoPaths.Root, "docs");
-    report.WriteInto(docs, command, parse.GetValue(machine) ?? "", DateTime.UtcNow.ToString("yyyy-MM-dd"));
+    string? machineName = parse.GetValue(machine);
+    if (machineName == null && logPath != null)
+    {
+        Console.Error.WriteLine("launcher: --from-log needs --machine: a saved log does not say which machine it was measured on; docs/benchmarks.md is unchanged");
+        return 2;
+    }
+    report.WriteInto(docs, command, machineName ?? BenchmarkReport.DescribeHost(Environment.ProcessorCount), DateTime.UtcNow.ToString("yyyy-MM-dd"));
     if (logPath == null)
         File.WriteAllLines(Path.Combine(docs, "benchmarks-lines.txt"), BenchmarkReport.MachineReadable(lines));
     Console.WriteLine("launcher: wrote docs/benchmarks.md and its charts (docs/benchmarks-*.svg)"

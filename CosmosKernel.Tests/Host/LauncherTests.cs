@@ -74,4 +74,23 @@ public class LauncherTests
         Assert.That(seen, Is.EqualTo("Booting `CosmosKernel'\nrflags: ok\n"));
         Assert.That(new TerminalEscapeFilter().Feed("a\u001bxb"), Is.EqualTo("a\u001bxb"), "an escape that starts no sequence stays");
     }
+
+    [Test]
+    public void BenchmarkChartsTitleTheirAxesAndLabelEveryBar()
+    {
+        string svg = BenchmarkReport.BarChart("t", "throughput / memcpy's", new[] { "4 KiB" }, (strategy, i) => strategy == "pagelock" ? 0.87 : null);
+        Assert.That(svg, Does.Contain(">throughput / memcpy's</text>"), "the y axis says what it measures");
+        Assert.That(svg, Does.Contain(">user-copy strategy</text>"), "the x axis too");
+        Assert.That(svg, Does.Contain(">0.87</text>"), "the bar shows its value");
+    }
+
+    [Test]
+    public void TheBenchmarkReportNamesThisMachine()
+    {
+        string host = BenchmarkReport.DescribeHost(2);
+        Assert.That(host, Does.StartWith("2 host cores, "));
+        Assert.That(host, Does.Not.Contain("unnamed"));
+        if (File.Exists("/proc/cpuinfo") && File.ReadAllText("/proc/cpuinfo").Contains("model name"))
+            Assert.That(host, Does.Not.Contain("an unknown CPU"), "the CPU model from /proc/cpuinfo");
+    }
 }
