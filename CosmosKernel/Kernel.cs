@@ -68,8 +68,14 @@ namespace CosmosKernel
             Console.WriteLine("CosmosKernel " + Version + " booted (x86-64, NativeAOT C#)");
             Console.WriteLine("boot: loader \"" + _boot.LoaderName + "\", command line \"" + _options.Text + "\"");
             string[] unknown = _options.Unknown(KnownOptions);
-            for (int i = 0; i < unknown.Length; i++)
-                Console.WriteLine("boot: unknown option \"" + unknown[i] + "\" ignored (options: exit, run=, strategy=, selftest=, lab, bench)");
+            if (unknown.Length > 0)
+            {
+                string known = KnownOptions[0];
+                for (int i = 1; i < KnownOptions.Length; i++)
+                    known = known + ", " + KnownOptions[i];
+                for (int i = 0; i < unknown.Length; i++)
+                    Console.WriteLine("boot: unknown option \"" + unknown[i] + "\" ignored (options: " + known + ")");
+            }
             ReportConsole();
             Console.WriteLine("boot: " + (_boot.UsableMemoryBytes / (1024 * 1024)).ToString() + " MiB usable RAM in "
                 + _boot.MemoryMap.Length.ToString() + " memory map entries");
