@@ -77,7 +77,7 @@ run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
 }));
 
 var bootTime = new Command("boot-time", "Median time from QEMU start to the kernel banner over several headless boots") { runs, bootSmp, keepMenu };
-bootTime.SetAction(async (parse, cancel) =>
+bootTime.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
 {
     var times = new List<double>();
     for (int i = 0; i < parse.GetValue(runs); i++)
@@ -94,13 +94,13 @@ bootTime.SetAction(async (parse, cancel) =>
     times.Sort();
     Console.WriteLine($"median time to banner: {times[times.Count / 2]:F2} s over {times.Count} boots");
     return 0;
-});
+}));
 
 var benchSmp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 4 };
 var machine = new Option<string?>("--machine") { Description = "the machine, as docs/benchmarks.md names it (default: this host's CPU model and cores; required with --from-log)" };
 var fromLog = new Option<string?>("--from-log") { Description = "do not boot: rebuild the report from a saved serial log (such as docs/benchmarks-lines.txt)" };
 var bench = new Command("bench", "Boot the benchmarks (kernel option bench) and regenerate docs/benchmarks.md, its charts and docs/benchmarks-lines.txt") { benchSmp, machine, fromLog };
-bench.SetAction(async (parse, cancel) =>
+bench.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
 {
     int cpus = parse.GetValue(benchSmp);
     IReadOnlyList<string> lines;
@@ -144,7 +144,7 @@ bench.SetAction(async (parse, cancel) =>
     Console.WriteLine("launcher: wrote docs/benchmarks.md and its charts (docs/benchmarks-*.svg)"
         + (logPath == null ? ", and the lines they come from (docs/benchmarks-lines.txt)" : ""));
     return 0;
-});
+}));
 
 var linuxProgram = new Option<string>("--program") { Description = "the program: a name in artifacts/programs (rflags for rflags.elf), or a path to a static x86-64 executable", Required = true };
 var linuxSmp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 2 };
