@@ -26,16 +26,26 @@ public class NoPlugsTests
     [Test]
     public void BootsOnTheDefaultsSaysSoAndStopsCleanly()
     {
-        BootResult boot = KernelBoot.Run("exit run=hello", iso: RepoPaths.NoPlugsIso);
+        BootResult boot = KernelBoot.Run("exit", iso: RepoPaths.NoPlugsIso);
         Assert.That(boot.TimedOut, Is.False, boot.Describe());
         Assert.That(boot.Lines, Has.Some.Match(@"^CosmosKernel \d+\.\d+\.\d+ booted \(x86-64, NativeAOT C#\)$"), boot.Describe());
         Assert.That(boot.Lines, Has.Some.StartsWith("plugs: none applied"), boot.Describe());
         Assert.That(boot.Lines, Has.Some.StartsWith("paging: the boot map"), boot.Describe());
         Assert.That(boot.Lines, Has.Some.EqualTo("interrupts: the default handling: every exception is a crash report"), boot.Describe());
-        Assert.That(boot.Lines, Has.Some.EqualTo("user programs cannot run without the kernel's paging plug: not running hello"), boot.Describe());
+        Assert.That(boot.Lines, Has.Some.EqualTo("user programs cannot run without the kernel's paging plug: not running init"), boot.Describe());
         Assert.That(boot.Lines, Has.None.Contains("Hello from C#"), "a program ran without user address spaces\n" + boot.Describe());
         Assert.That(boot.Crash, Is.Null, boot.Describe());
         Assert.That(boot.KernelStatus, Is.EqualTo(0), boot.Describe());
+    }
+
+    [Test]
+    public void ProgramsAskedForThatCannotRunFailTheStatus()
+    {
+        BootResult boot = KernelBoot.Run("exit run=hello", iso: RepoPaths.NoPlugsIso);
+        Assert.That(boot.Lines, Has.Some.EqualTo("user programs cannot run without the kernel's paging plug: not running hello"), boot.Describe());
+        Assert.That(boot.Lines, Has.None.Contains("Hello from C#"), boot.Describe());
+        Assert.That(boot.Crash, Is.Null, boot.Describe());
+        Assert.That(boot.KernelStatus, Is.EqualTo(1), "what was asked for did not run (as with plugs: Kernel.RunPrograms)\n" + boot.Describe());
     }
 
     [Test]

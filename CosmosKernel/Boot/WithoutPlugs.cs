@@ -25,11 +25,13 @@ namespace CosmosKernel.Boot
                 Console.WriteLine("selftest: reading 0x" + Kernel.DeliberateFaultAddress.ToString("X16") + " to show the default crash report");
                 Native.FaultReadQword(Kernel.DeliberateFaultAddress);
             }
-            string programs = options.Get("run") ?? "init";
-            Console.WriteLine("user programs cannot run without the kernel's paging plug: not running " + programs);
+            // As with plugs (Kernel.RunPrograms): programs asked for by run= that cannot
+            // run make the status 1; the default init not running is what this build is.
+            string asked = options.Get("run");
+            Console.WriteLine("user programs cannot run without the kernel's paging plug: not running " + (asked ?? "init"));
             Console.WriteLine("boot: stopped cleanly on the defaults (build without -p:CosmosPlugs=false to run programs)");
             if (exitWhenDone)
-                QemuDebugExit.Exit(Kernel.ExitAllPassed);
+                QemuDebugExit.Exit(asked == null ? Kernel.ExitAllPassed : Kernel.ExitSelfTestFailed);
             Native.HaltForever();
         }
     }
