@@ -71,6 +71,10 @@ namespace Cosmos.HAL
             s_handlers[vector] = handler;
         }
 
+        // A vector whose handler, registered or plugged (page faults), takes the locks it
+        // needs itself: EnterKernel and LeaveKernel do not run around it.
+        public static void MarkLockFree(int vector) => s_lockFree[vector] = true;
+
         // A CPU exception, or a vector no device registered. The Cosmos layer's default:
         // a crash report and stop. Plug target: the kernel's exception handling
         // (CosmosKernel/Plugs/InterruptsPlug.cs) turns user faults into signals.

@@ -57,9 +57,10 @@ namespace Cosmos.HAL
             Native.WriteMsr(MsrFmask, SyscallFlagMask);
         }
 
-        // Run around every syscall and every interrupt from ring 3 that is not lock-free.
+        // Run around every interrupt from ring 3 that is not lock-free (Idt.Dispatch).
         // Plug targets: the kernel takes and releases its kernel lock. Default: nothing
-        // (the Cosmos layer has no lock to take).
+        // (the Cosmos layer has no lock to take). A syscall takes what it needs itself
+        // (HandleSyscall).
         public static void EnterKernel() { }
 
         public static void LeaveKernel() { }
@@ -71,11 +72,6 @@ namespace Cosmos.HAL
             Internal.Runtime.RuntimePanic.Fail("syscall, but the Cosmos layer's default has no user programs (plug Cosmos.HAL.UserMode.HandleSyscall)");
 
         [UnmanagedCallersOnly(EntryPoint = "syscall_dispatch")]
-        private static void Dispatch(SyscallFrame* frame)
-        {
-            EnterKernel();
-            HandleSyscall(frame);
-            LeaveKernel();
-        }
+        private static void Dispatch(SyscallFrame* frame) => HandleSyscall(frame);
     }
 }

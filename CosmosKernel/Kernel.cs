@@ -300,11 +300,10 @@ namespace CosmosKernel
             return list.Length == 0 ? "none" : list;
         }
 
+        // An application processor joins the scheduler (which takes its own lock) and
+        // runs its idle thread; it takes the kernel lock only for threads that need it.
         private static void JoinScheduler(int cpu, ulong stackBottom, ulong stackTop)
-        {
-            Scheduling.KernelLock.Acquire();
-            s_scheduler.RunOnThisCpu(cpu, stackBottom, stackTop);
-        }
+            => s_scheduler.RunOnThisCpu(cpu, stackBottom, stackTop);
 
         // Nothing left for the boot thread: sleep (its CPU runs other threads meanwhile).
         protected override void Run()

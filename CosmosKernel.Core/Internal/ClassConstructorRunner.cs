@@ -21,25 +21,32 @@ namespace System.Runtime.CompilerServices
             return nonGcStaticBase;
         }
 
-        // The thread that swaps the address for 1 runs the cctor; others wait for 0.
-        // A cctor that recursively touches its own type sees 1 and goes on, as the
-        // ECMA spec allows for the constructing thread.
+        // The thread that swaps the address for its marker runs the cctor; others wait
+        // for 0. The marker (RuntimeImports.ExecutionMarker, made odd so it is no code
+        // address) says who runs it: a cctor that recursively touches its own type
+        // finds its own marker and goes on, as the ECMA spec allows for the constructing
+        // thread; anyone else waits until the cctor is done (the kernel runs on several
+        // CPUs at once). The user runtime's marker is always the same, so there a second
+        // thread goes on too (docs/runtime.md).
         public static void EnsureClassConstructorRun(StaticClassConstructionContext* context)
         {
+            IntPtr mine = (IntPtr)(long)(Internal.Runtime.RuntimeImports.ExecutionMarker() | 1);
             while (true)
             {
-                IntPtr address = context->cctorMethodAddress;
+                IntPtr address = (IntPtr)Volatile.Read(ref Unsafe.As<IntPtr, long>(ref context->cctorMethodAddress));
                 if (address == IntPtr.Zero)
                     return;
-                if ((long)address == 1)
+                if (((long)address & 1) != 0)
                 {
-                    // Single CPU for now: 1 means our own cctor is on the stack.
-                    return;
+                    if (address == mine)
+                        return;
+                    Internal.Runtime.RuntimeImports.Yield();
+                    continue;
                 }
-                if (Interlocked.CompareExchange(ref context->cctorMethodAddress, (IntPtr)1, address) == address)
+                if (Interlocked.CompareExchange(ref context->cctorMethodAddress, mine, address) == address)
                 {
                     ((delegate*<void>)(void*)address)();
-                    Volatile.Write(ref context->cctorMethodAddress, IntPtr.Zero);
+                    Volatile.Write(ref Unsafe.As<IntPtr, long>(ref context->cctorMethodAddress), 0L);
                     return;
                 }
             }
@@ -84,9 +91,11 @@ namespace System.Threading
         [Intrinsic] public static int Read(ref int location) => location;
         [Intrinsic] public static long Read(ref long location) => location;
         [Intrinsic] public static ulong Read(ref ulong location) => location;
+        [Intrinsic] public static bool Read(ref bool location) => location;
         [Intrinsic] public static void Write(ref int location, int value) { location = value; }
         [Intrinsic] public static void Write(ref long location, long value) { location = value; }
         [Intrinsic] public static void Write(ref ulong location, ulong value) { location = value; }
         [Intrinsic] public static void Write(ref IntPtr location, IntPtr value) { location = value; }
+        [Intrinsic] public static void Write(ref bool location, bool value) { location = value; }
     }
 }

@@ -17,10 +17,15 @@ namespace Internal.Runtime
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_halt")]
         internal static extern void Halt();
 
-        // Let another thread run while waiting for a lock: nothing in the kernel (its
-        // runtime locks are never contended), sched_yield in a user program.
+        // Let another thread run while waiting for a lock: a pause with interrupts on
+        // in the kernel (the holder runs on another CPU), sched_yield in a user program.
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_yield")]
         internal static extern void Yield();
+
+        // An even number that tells who is running (static constructors: who runs one):
+        // the kernel's per-CPU block, 0 in a user program (one for all its threads).
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_execution_marker")]
+        internal static extern ulong ExecutionMarker();
 
         // The `__modules` section ILC fills with the ReadyToRun headers.
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("runtime_modules_start")]

@@ -64,6 +64,13 @@ runtime_yield:
     syscall
     ret
 
+; Who runs a static constructor: one marker for every thread of the program (a second
+; thread that touches a class whose cctor runs goes on: docs/runtime.md).
+global runtime_execution_marker
+runtime_execution_marker:
+    xor eax, eax
+    ret
+
 global runtime_debug_write
 runtime_debug_write:            ; (text, length) -> write(2, text, length)
     mov rdx, rsi

@@ -312,11 +312,27 @@ FUNC isr_stub_table_address
 
 
 section .text
-; The Core runtime's lock back-off: the kernel's runtime locks are never contended
-; (every CPU takes them under the kernel lock), so there is nothing to wait for.
+; The Core runtime's lock back-off (the heap's lock, held by another CPU for a few
+; hundred instructions): pause with interrupts on for the moment, so this CPU still
+; answers the IPIs another CPU may be waiting for (TLB shootdown, the collector's
+; stop), then put RFLAGS back as they were.
 global runtime_yield
 runtime_yield:
+    pushfq
+    sti
     pause
+    popfq
+    ret
+
+; Who runs a static constructor (CosmosKernel.Core ClassConstructorRunner): this
+; CPU's per-CPU block (the GS base, 16-byte aligned, so even); 0 before the boot CPU
+; has one. Read from the MSR: gs:[0] would fault while the GS base is still 0.
+global runtime_execution_marker
+runtime_execution_marker:
+    mov ecx, 0xC0000101
+    rdmsr
+    shl rdx, 32
+    or rax, rdx
     ret
 
 ; Memory-mapped device registers (the local APIC): one 32-bit access each, never

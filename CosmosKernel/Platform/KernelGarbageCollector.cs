@@ -16,16 +16,18 @@ namespace CosmosKernel.Platform
     // interrupt stub saved them, the SSE state included), so scanning it from there
     // up finds every reference the CPU was holding. A CPU that runs kernel code with
     // interrupts off gets there as soon as it turns them on; kernel code never waits
-    // with interrupts off for something the collector holds (the collector holds no
-    // lock but the kernel lock, which waiters wait for with interrupts on).
+    // with interrupts off for something the collector holds: every lock's waiters
+    // wait with interrupts on (Scheduling/KernelSpinLock, KernelLock, the heap's lock
+    // through runtime_yield).
     //
     // Roots: every thread's stack from its stack pointer up (a switched-out thread's
     // saved one, a stopped CPU's, the collector's own below its callee-saved
     // registers), and the image's data and BSS (static fields, objects ILC
     // preinitialised in the image), without the heap arena and the boot stack.
     //
-    // Collections run where the heap asks for one (an allocation), under the kernel
-    // lock; one at a time.
+    // Collections run where the heap asks for one (an allocation), on any CPU, with or
+    // without the kernel lock; one at a time: a CPU that asks while another collects
+    // waits for that collection (and is stopped by it meanwhile).
     public static unsafe class KernelGarbageCollector
     {
         // Priority class 15, as the TLB shootdown's: it gets through to a CPU that
@@ -37,6 +39,7 @@ namespace CosmosKernel.Platform
         private static int s_generation;   // incremented when a collection ends: stopped CPUs go on
         private static int s_stopped;      // CPUs that reached OnStop in this collection
         private static int s_collecting;
+        private static int s_collectingCpu = -1;
         private static readonly ulong[] s_stoppedRsp = new ulong[Gdt.MaxCpus];
 
         public static ulong LastPauseCycles;  // TSC cycles the last collection stopped the world
@@ -57,9 +60,25 @@ namespace CosmosKernel.Platform
         [UnmanagedCallersOnly(EntryPoint = "gc_collect_from")]
         private static void CollectFrom(ulong rsp)
         {
-            if (Interlocked.Exchange(ref s_collecting, 1) != 0)
-                Diagnostics.Panic.Report("garbage collector: a collection started inside a collection");
             bool interruptsWere = (Native.ReadRflags() & 0x200) != 0;
+            if (Interlocked.Exchange(ref s_collecting, 1) != 0)
+            {
+                // Another CPU collects (this one's allocation found the heap as full as
+                // its did): wait with interrupts on, so its stop IPI gets in, and use
+                // what it freed.
+                if (s_collectingCpu == Cpu.CurrentIndex)
+                    Diagnostics.Panic.Report("garbage collector: a collection started inside a collection");
+                while (Volatile.Read(ref s_collecting) != 0)
+                {
+                    Native.EnableInterrupts();
+                    Native.Pause();
+                    Native.DisableInterrupts();
+                }
+                if (interruptsWere)
+                    Native.EnableInterrupts();
+                return;
+            }
+            s_collectingCpu = Cpu.CurrentIndex;
             Native.DisableInterrupts();
             ulong start = Native.ReadTimestampCounter();
             StopOtherCpus();
@@ -72,6 +91,7 @@ namespace CosmosKernel.Platform
             LastPauseCycles = Native.ReadTimestampCounter() - start;
             if (LastPauseCycles > LongestPauseCycles)
                 LongestPauseCycles = LastPauseCycles;
+            s_collectingCpu = -1;
             Volatile.Write(ref s_collecting, 0);
             if (GarbageCollector.DanglingReferences != 0)
                 Diagnostics.Panic.ReportNumber("garbage collector: a reference into the heap that is no object, at 0x",

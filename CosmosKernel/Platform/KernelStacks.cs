@@ -14,9 +14,13 @@ namespace CosmosKernel.Platform
     // and its slot reused: any CPU may have run the thread, and a stale entry would let
     // the slot's next thread write into a frame someone else owns.
     //
-    // Guarded by the kernel lock (the scheduler calls in under it).
+    // _lock (a kernel spin lock, taken by threads with or without the kernel lock)
+    // guards the slots and the stack area's page tables; it is held across a free's
+    // shootdown (the other CPUs answer it without any lock). Lock order: after the
+    // kernel lock, never under the scheduler's; the frame allocator's lock inside.
     public sealed unsafe class KernelStacks : IKernelStacks
     {
+        private readonly KernelSpinLock _lock = new KernelSpinLock("kernel stacks");
         public const ulong AreaBase = 0xFFFFFF0000000000;
         public const int AreaPml4Slot = 510;
         private const ulong Stride = 2 * (ulong)Scheduler.StackSize; // the stack, then its guard below the next
@@ -41,6 +45,14 @@ namespace CosmosKernel.Platform
         public void AttachShootdown(KernelTlbShootdown tlb) => _tlb = tlb;
 
         public byte* Allocate()
+        {
+            _lock.Acquire();
+            byte* stack = AllocateLocked();
+            _lock.Release();
+            return stack;
+        }
+
+        private byte* AllocateLocked()
         {
             int slot;
             if (_freeCount > 0)
@@ -70,8 +82,10 @@ namespace CosmosKernel.Platform
         {
             ulong start = (ulong)bottom;
             int slot = (int)((start - AreaBase) / Stride);
+            _lock.Acquire();
             Release(start, (ulong)Scheduler.StackSize, slot);
             InUse--;
+            _lock.Release();
         }
 
         // Unmap the first `mapped` bytes of the stack at `bottom`, shoot them down on

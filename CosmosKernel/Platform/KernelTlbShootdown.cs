@@ -10,9 +10,21 @@ namespace CosmosKernel.Platform
     // switched CR3 away flushed that space's entries; global pages are kernel-only),
     // and wait until each has invalidated. Only then may the caller reuse the frame.
     //
-    // The caller holds the kernel lock, so there is one shootdown at a time and no CPU
-    // changes CR3 meanwhile; the targets answer without that lock (lock-free handler),
-    // also while they wait for it, since they wait with interrupts on.
+    // One shootdown at a time, machine-wide: _lock (a kernel spin lock) guards the
+    // request (s_start, s_end, s_unanswered) from the moment it is filled in until every
+    // target has answered. Its waiters spin with interrupts on, so two CPUs that shoot
+    // at once answer each other. The initiator also waits for the answers with
+    // interrupts on: a target may itself be waiting for this CPU (the collector stops
+    // every CPU; a CPU that collects answers nobody until it is done), and the
+    // handlers that can arrive then take no lock.
+    //
+    // Which CPUs to interrupt comes from the scheduler (MayCache), read after the
+    // caller changed the page table: a CPU publishes the root it switches to before
+    // it writes CR3 (Scheduler.LoadRoot), and taking _lock is a full fence, so a CPU
+    // not found here loads CR3 after the change and cannot cache the old entry.
+    //
+    // Lock order: last of all; callers may hold the kernel lock, MmLock, page locks,
+    // the kernel stacks' lock. Nothing is taken under it.
     public sealed unsafe class KernelTlbShootdown : ITlbShootdown
     {
         public const int Vector = Arch.InterruptVectors.TlbShootdown; // above every other vector's priority class
@@ -25,7 +37,9 @@ namespace CosmosKernel.Platform
         private static int s_unanswered;     // targets that have not invalidated yet
 
         private readonly Scheduler _scheduler;
+        private readonly KernelSpinLock _lock = new KernelSpinLock("TLB shootdown");
 
+        // Statistics (cosmos_vmm_info), counted atomically: callers run on every CPU.
         public long Invalidations;
         public long InterruptsSent;
 
@@ -37,7 +51,7 @@ namespace CosmosKernel.Platform
 
         public void InvalidatePage(AddressSpace space, ulong virtualAddress)
         {
-            Invalidations++;
+            Interlocked.Increment(ref Invalidations);
             if (Native.ReadCr3() == space.Table.Root)
                 Native.InvalidatePage(virtualAddress);
             ShootOthers(space, virtualAddress, virtualAddress + Paging.PageSize);
@@ -45,7 +59,7 @@ namespace CosmosKernel.Platform
 
         public void InvalidateRange(AddressSpace space, ulong start, ulong end)
         {
-            Invalidations++;
+            Interlocked.Increment(ref Invalidations);
             if (Native.ReadCr3() == space.Table.Root)
                 InvalidateHere(start, end);
             ShootOthers(space, start, end);
@@ -61,14 +75,14 @@ namespace CosmosKernel.Platform
         // cache them, whatever it runs.
         public void InvalidateKernelRange(ulong start, ulong end)
         {
-            Invalidations++;
+            Interlocked.Increment(ref Invalidations);
             InvalidateHere(start, end);
             ShootOthers(null, start, end);
         }
 
         public void InvalidateAll(AddressSpace space)
         {
-            Invalidations++;
+            Interlocked.Increment(ref Invalidations);
             ulong cr3 = Native.ReadCr3();
             if (cr3 == space.Table.Root)
                 Native.WriteCr3(cr3);
@@ -92,27 +106,48 @@ namespace CosmosKernel.Platform
 
         private void ShootOthers(AddressSpace space, ulong start, ulong end)
         {
-            int me = Cpu.CurrentIndex;
-            int targets = 0;
-            for (int cpu = 0; cpu < _scheduler.CpuCount; cpu++)
-                if (cpu != me && IsTarget(cpu, space))
-                    targets++;
-            if (targets == 0)
+            if (_scheduler.CpuCount == 1)
                 return;
-            s_start = start;
-            s_end = end;
-            Volatile.Write(ref s_unanswered, targets);
+            int me = Cpu.CurrentIndex;
+            _lock.Acquire();
+            // The targets, chosen once (Gdt.MaxCpus <= 64): the count and the IPIs
+            // must agree even if a CPU switches CR3 meanwhile.
+            ulong targets = 0;
+            int count = 0;
             for (int cpu = 0; cpu < _scheduler.CpuCount; cpu++)
             {
                 if (cpu != me && IsTarget(cpu, space))
                 {
+                    targets |= 1UL << cpu;
+                    count++;
+                }
+            }
+            if (count == 0)
+            {
+                _lock.Release();
+                return;
+            }
+            s_start = start;
+            s_end = end;
+            Volatile.Write(ref s_unanswered, count);
+            for (int cpu = 0; cpu < _scheduler.CpuCount; cpu++)
+            {
+                if ((targets & (1UL << cpu)) != 0)
+                {
                     LocalApic.SendInterrupt(Cpu.Block(cpu)->ApicId, Vector);
-                    InterruptsSent++;
+                    Interlocked.Increment(ref InterruptsSent);
                 }
             }
             ulong waitStart = Native.ReadTimestampCounter();
+            bool interruptsOn = (Native.ReadRflags() & UserMode.RflagsIf) != 0;
             while (Volatile.Read(ref s_unanswered) != 0)
+            {
+                Native.EnableInterrupts();
                 Native.Pause();
+                if (!interruptsOn)
+                    Native.DisableInterrupts();
+            }
+            _lock.Release();
             KernelThread initiator = _scheduler.Current;
             initiator.ShootdownRounds++;
             initiator.ShootdownWaitCycles += (long)(Native.ReadTimestampCounter() - waitStart);

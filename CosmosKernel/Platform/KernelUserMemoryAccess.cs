@@ -14,15 +14,16 @@ namespace CosmosKernel.Platform
     // process's other threads get to run, and to unmap or re-protect the buffer, in
     // the middle of a copy, even on one CPU.
     //
-    // The bytes move without the kernel lock: it is released once for the whole copy
-    // (taken again at a page boundary only if a thread is ready to run here), so
-    // copies on different CPUs overlap. That is safe because each strategy has already
-    // made the pages safe to touch without it (page locks, MmLock, pinned frames, or a
-    // recovery point). Interrupts are on meanwhile, so this CPU answers TLB shootdowns
-    // at once: after one that unmapped a page under the copy, the copy's next access
-    // to it walks the page table and faults, and the fault handler takes the lock
-    // itself (UserPageFaults.Handle). The rule for callers is Linux's: a user copy is
-    // a scheduling point, so the kernel buffer must be the caller's alone across it.
+    // The bytes move without the kernel lock: a caller that holds it (a syscall that
+    // still runs under it) gives it up for the whole copy and takes it again after,
+    // so copies on different CPUs overlap. That is safe because each strategy has
+    // already made the pages safe to touch without it (page locks, MmLock, pinned
+    // frames, or a recovery point). Interrupts are on meanwhile, so this CPU answers
+    // TLB shootdowns at once: after one that unmapped a page under the copy, the
+    // copy's next access to it walks the page table and faults, and the fault is
+    // resolved under the VMM's locks (UserPageFaults.Handle). The rule for callers is
+    // Linux's: a user copy is a scheduling point, so the kernel buffer must be the
+    // caller's alone across it.
     public sealed unsafe class KernelUserMemoryAccess : IUserMemoryAccess
     {
         private readonly Scheduler _scheduler;
@@ -42,7 +43,7 @@ namespace CosmosKernel.Platform
             ulong done = 0;
             KernelThread me = _scheduler.Current;
             UserPageFaults.BeginCopy(me, space, recover);
-            LeaveKernelLock();
+            bool heldKernelLock = LeaveKernel();
             while (done < length)
             {
                 // Up to the end of the user page (so each chunk touches one user page).
@@ -50,50 +51,46 @@ namespace CosmosKernel.Platform
                 if (chunk > length - done)
                     chunk = length - done;
                 if (done > 0)
-                    RunReadyThreadsUnlocked();
+                    _scheduler.RunReadyThreads();
                 ulong notCopied = Native.UserCopy(to + done, from + done, chunk);
                 done += chunk - notCopied;
                 if (notCopied != 0)
                     break;
             }
-            EnterKernelLock();
+            EnterKernel(heldKernelLock);
             UserPageFaults.EndCopy(me);
             return length - done;
         }
 
-        public void BeginPinnedCopy() => LeaveKernelLock();
+        // The pinned strategy's bytes move without the kernel lock too; the thread
+        // remembers whether it held it (a copy is one thread's, start to end).
+        public void BeginPinnedCopy() => _scheduler.Current.PinnedCopyHeldKernelLock = LeaveKernel();
 
         public void CopyPinned(byte* to, byte* from, ulong length)
         {
             Native.Memcpy(to, from, length);
-            RunReadyThreadsUnlocked(); // after the page, not before the first
+            _scheduler.RunReadyThreads(); // after the page, not before the first
         }
 
-        public void EndPinnedCopy() => EnterKernelLock();
+        public void EndPinnedCopy() => EnterKernel(_scheduler.Current.PinnedCopyHeldKernelLock);
 
-        // Between two pages of an unlocked copy: a thread ready to run here goes first
-        // (one CPU depends on it), and only then is the kernel lock worth taking.
-        private void RunReadyThreadsUnlocked()
+        // Kernel code runs with interrupts off; copies run with them on and without the
+        // kernel lock. Returns whether the caller held it. (RunReadyThreads may move
+        // the thread to another CPU: the lock is taken again wherever it is then.)
+        private static bool LeaveKernel()
         {
-            Scheduler scheduler = _scheduler;
-            if (!scheduler.ThreadsReady)
-                return;
-            EnterKernelLock();
-            scheduler.RunReadyThreads();
-            LeaveKernelLock();
-        }
-
-        // Kernel code runs with interrupts off and the lock held; copies run with neither.
-        private static void LeaveKernelLock()
-        {
-            KernelLock.Release();
+            bool held = KernelLock.HeldByThisCpu;
+            if (held)
+                KernelLock.Release();
             Native.EnableInterrupts();
+            return held;
         }
 
-        private static void EnterKernelLock()
+        private static void EnterKernel(bool heldKernelLock)
         {
             Native.DisableInterrupts();
-            KernelLock.Acquire();
+            if (heldKernelLock)
+                KernelLock.Acquire();
         }
     }
 }

@@ -30,13 +30,17 @@ namespace CosmosKernel.Platform
         private static IUserFaultHandler s_processes;
 
         // Faults resolved by the VMM (user code's and copies'), and copies ended at the
-        // fixup. Statistics for the self-tests; updated under the kernel lock.
+        // fixup. Statistics for the self-tests; counted atomically (faults are resolved
+        // on every CPU at once).
         public static long ResolvedFaults;
         public static long RecoveredFaults;
 
         public static void Install(Scheduler scheduler)
         {
             s_scheduler = scheduler;
+            // Faults run without the kernel lock: the VMM's locks (MmLock, page locks)
+            // are what resolving one needs; killing a process takes the kernel lock.
+            Idt.MarkLockFree(Idt.PageFaultVector);
             s_copyInstruction = Native.UserCopyInstructionAddress();
             s_fixup = Native.UserCopyFixupAddress();
         }
@@ -66,16 +70,9 @@ namespace CosmosKernel.Platform
                 s_processes.OnUserPageFault(frame, address);
                 return;
             }
-            // A user copy moves its bytes without the kernel lock (KernelUserMemoryAccess):
-            // resolving its fault needs the lock, and the copy goes on without it. If the
-            // fault sleeps, the thread may wake on another CPU, which then holds the lock
-            // for it: the lock belongs to the CPU, so it is released there.
-            bool tookKernelLock = !KernelLock.HeldByThisCpu;
-            if (tookKernelLock)
-                KernelLock.Acquire();
+            // A user copy moves its bytes without the kernel lock (KernelUserMemoryAccess),
+            // and resolving its fault needs only the VMM's locks.
             HandleKernelFault(frame, address);
-            if (tookKernelLock)
-                KernelLock.Release();
         }
 
         private static void HandleKernelFault(InterruptFrame* frame, ulong address)
@@ -93,12 +90,12 @@ namespace CosmosKernel.Platform
             FaultResult result = space.HandleFault(address, access, userMode: false);
             if (result == FaultResult.Resolved || result == FaultResult.WaitedForPageLock)
             {
-                ResolvedFaults++;
+                System.Threading.Interlocked.Increment(ref ResolvedFaults);
                 return; // rep movsb resumes where it stopped
             }
             if (me.CopyRecover)
             {
-                RecoveredFaults++;
+                System.Threading.Interlocked.Increment(ref RecoveredFaults);
                 frame->Rip = s_fixup; // returns rcx, the bytes not copied
                 return;
             }
@@ -107,6 +104,8 @@ namespace CosmosKernel.Platform
                 CrashReport.Stop();
             CrashReport.Oopses++;
             me.CopySpace = null;
+            if (!KernelLock.HeldByThisCpu)
+                KernelLock.Acquire(); // killing a process is the process layer's, under the kernel lock
             System.Console.WriteLine("kernel oops: the kernel goes on without the process whose syscall crashed");
             s_processes.KillForOops(frame);
         }

@@ -295,12 +295,16 @@ namespace CosmosKernel.Processes
             return ended;
         }
 
-        // Called on the way back to ring 3 (syscall return, preemption).
+        // Called on the way back to ring 3 (syscall return, preemption), with or without
+        // the kernel lock; ending the thread takes it.
         public void EndThreadIfProcessExiting()
         {
             Process process = Current;
-            if (process != null && process.Exiting)
-                EndCurrentThread();
+            if (process == null || !System.Threading.Volatile.Read(ref process.Exiting))
+                return;
+            if (!KernelLock.HeldByThisCpu)
+                KernelLock.Acquire();
+            EndCurrentThread();
         }
 
         // Mark the process as ending and wake its sleeping threads so they notice.

@@ -1,7 +1,8 @@
 namespace CosmosKernel.Scheduling
 {
     // A kernel thread: a stack and the stack pointer it was switched out with.
-    // Owned by the Scheduler, which alone changes State, SavedRsp and Permit.
+    // Owned by the Scheduler, which alone changes State, SavedRsp, Permit, Joiner,
+    // WakeAt and WaitsForUser, under its lock. The rest is the thread's own.
     public sealed unsafe class KernelThread
     {
         public enum ThreadState { Ready, Running, Blocked, Dead }
@@ -33,6 +34,7 @@ namespace CosmosKernel.Scheduling
         // a fault in the copy may sleep (on a page lock) while other copies run.
         public Memory.AddressSpace CopySpace; // null: not copying
         public bool CopyRecover;
+        public bool PinnedCopyHeldKernelLock; // Platform/KernelUserMemoryAccess: take it again after the copy
 
         // What the scheduler loads when it switches to a thread that runs user code:
         public ulong AddressSpaceRoot; // CR3 to load when switching in; 0: the kernel page table

@@ -14,11 +14,25 @@ namespace CosmosKernel.Scheduling
     // to it loads its address space, TLS base and kernel entry stack. Timer ticks (the
     // PIT on CPU 0, the local APIC timer on the others) preempt ring 3 only.
     //
-    // Several CPUs: one run queue, shared. Every field here is guarded by the kernel
-    // lock (KernelLock), which a CPU holds whenever it runs kernel code; the only
-    // exception is _pendingTicks, which timer interrupts bump atomically while a CPU
-    // may be waiting for the lock. Every CPU has an idle thread that it runs when the
-    // queue is empty; it gives up the kernel lock and halts until an interrupt.
+    // Several CPUs: one run queue, shared, under the scheduler's own spin lock (_lock),
+    // not the kernel lock: threads that run without the kernel lock (a page fault of
+    // user code, the syscalls that need no lock, the timer's preemption) park, wake
+    // and switch on any CPU at once. _lock guards the thread table, the run queue,
+    // every thread's State, Permit, Joiner, WakeAt and WaitsForUser, the sleepers,
+    // Ticks and the per-CPU arrays; _pendingTicks is bumped atomically by the timer.
+    //
+    // A context switch keeps _lock from the thread that leaves to the thread that
+    // comes (FinishSwitch releases it): so a thread made ready by another CPU while it
+    // is still switching out is not picked up there before its registers are saved.
+    // A thread that holds the kernel lock gives it up when it switches out and takes
+    // it again when it runs again (Linux's old big kernel lock did the same), so the
+    // kernel lock is held by a thread in kernel code, never by a sleeping one.
+    //
+    // Every CPU has an idle thread that it runs when the queue is empty; it halts
+    // until an interrupt, holding no lock.
+    //
+    // Lock order: the kernel lock, then _lock; nothing else is taken under _lock but
+    // the kernel heap's lock (the tables grow) and, from FinishSwitch's caller, none.
     public sealed unsafe class Scheduler : IThreadBackend
     {
         public const int StackSize = 64 * 1024;
@@ -28,6 +42,8 @@ namespace CosmosKernel.Scheduling
         public const int RescheduleVector = Arch.InterruptVectors.Reschedule;
 
         private static Scheduler s_instance;
+
+        private readonly KernelSpinLock _lock = new KernelSpinLock("scheduler");
 
         private KernelThread[] _threads = new KernelThread[InitialThreadSlots]; // by id; grows
         private int[] _readyQueue = new int[InitialThreadSlots];                // a ring; grows
@@ -45,7 +61,7 @@ namespace CosmosKernel.Scheduling
         // Per CPU (index = Cpu.CurrentIndex):
         private readonly KernelThread[] _running = new KernelThread[Gdt.MaxCpus];
         private readonly KernelThread[] _idle = new KernelThread[Gdt.MaxCpus];
-        private readonly bool[] _halted = new bool[Gdt.MaxCpus];      // idle, halted without the kernel lock
+        private readonly bool[] _halted = new bool[Gdt.MaxCpus];      // idle and halted (or about to halt)
         private readonly ulong[] _loadedRoot = new ulong[Gdt.MaxCpus]; // CR3 the CPU runs with
         private int _cpuCount = 1;
         // The kernel's page table: what threads without an address space of their own
@@ -125,53 +141,91 @@ namespace CosmosKernel.Scheduling
             return previous;
         }
 
+        // The root is published before CR3 changes (a full fence between): a TLB
+        // shootdown that changed a page table entry and then found this CPU not running
+        // the space knows the CR3 write comes after its change, so this CPU sees it.
         private void LoadRoot(ulong root)
         {
             int cpu = Cpu.CurrentIndex;
+            Interlocked.Exchange(ref System.Runtime.CompilerServices.Unsafe.As<ulong, long>(ref _loadedRoot[cpu]), (long)root);
             if (Native.ReadCr3() != root)
                 Native.WriteCr3(root);
-            _loadedRoot[cpu] = root;
         }
 
         // ---- IThreadBackend ---------------------------------------------------------
 
         public int CurrentThreadId => Current.Id;
 
-        // A scheduling point: other CPUs waiting for the kernel get it (in order), then
-        // the threads ready on the queue run before this one continues.
+        // A scheduling point: a CPU waiting for the kernel lock gets it (in order), then
+        // the threads ready on the queue run before this one continues. Where no thread
+        // may take this CPU (it holds a kernel spin lock: a contended lock's back-off
+        // inside a scheduler section) or none is ready, it only pauses, with interrupts
+        // on for the moment, so this CPU still answers the IPIs another may wait for.
         public void Yield()
         {
+            if (KernelSpinLock.AnyHeldByThisCpu)
+            {
+                PauseWithInterrupts();
+                return;
+            }
             // A hand-off nobody waits for only costs time, and so does one every few
             // microseconds: a waiting CPU gets the lock once this one has held it for
             // HandOffQuantum (kernel code between yields is short, so that bounds its wait).
-            if (KernelLock.HasWaiters && KernelLock.HeldLongerThan(Pit.TscPerSecond / HandOffQuantumsPerSecond))
+            if (KernelLock.HeldByThisCpu && KernelLock.HasWaiters && KernelLock.HeldLongerThan(Pit.TscPerSecond / HandOffQuantumsPerSecond))
             {
                 KernelLock.Release();
                 KernelLock.Acquire();
+            }
+            if (!ThreadsReady)
+            {
+                PauseWithInterrupts();
+                return;
             }
             RunReadyThreads();
         }
 
         private const ulong HandOffQuantumsPerSecond = 20_000; // 50 µs
 
-        // Without the kernel lock: a hint that a thread waits on the run queue. Code that
-        // runs without the lock for a while (a user copy's bytes) checks it, and takes
-        // the lock for RunReadyThreads only when it says yes.
+        private static void PauseWithInterrupts()
+        {
+            bool on = InterruptsOn;
+            if (!on)
+                Native.EnableInterrupts();
+            Native.Pause();
+            if (!on)
+                Native.DisableInterrupts();
+        }
+
+        private static bool InterruptsOn => (Native.ReadRflags() & UserMode.RflagsIf) != 0;
+
+        // Without _lock: a hint that a thread waits on the run queue (a user copy checks
+        // it between pages, and locks only when it says yes).
         public bool ThreadsReady => Volatile.Read(ref _readyCount) > 0;
 
-        // The second half of Yield, for a caller that has just taken the kernel lock:
-        // the threads ready on the queue run before this one continues.
+        // The threads ready on the queue run before this one continues.
         public void RunReadyThreads()
         {
-            if (_readyCount == 0)
+            if (!ThreadsReady || KernelSpinLock.AnyHeldByThisCpu)
                 return;
-            KernelThread current = Current;
-            if (current != _idle[Cpu.CurrentIndex])
+            bool on = InterruptsOn;
+            Native.DisableInterrupts();
+            _lock.Acquire();
+            if (_readyCount > 0)
             {
-                current.State = KernelThread.ThreadState.Ready;
-                Enqueue(current.Id);
+                KernelThread current = Current;
+                if (!current.IsIdle)
+                {
+                    current.State = KernelThread.ThreadState.Ready;
+                    Enqueue(current.Id);
+                }
+                SwitchLocked();
             }
-            SwitchToNext();
+            else
+            {
+                _lock.Release();
+            }
+            if (on)
+                Native.EnableInterrupts();
         }
 
         public void Park() => Park(forUser: false);
@@ -181,19 +235,43 @@ namespace CosmosKernel.Scheduling
         // end the program. Every other wait (a kernel lock, a join) is the kernel's own.
         public void Park(bool forUser)
         {
+            bool on = InterruptsOn;
+            Native.DisableInterrupts();
+            _lock.Acquire();
             KernelThread current = Current;
             if (current.Permit)
             {
                 current.Permit = false;
-                return;
+                _lock.Release();
             }
-            current.State = KernelThread.ThreadState.Blocked;
-            current.WaitsForUser = forUser;
-            SwitchToNext();
-            current.WaitsForUser = false;
+            else
+            {
+                if (KernelSpinLock.AnyHeldByThisCpu && !KernelSpinLockHeldOnlyByScheduler())
+                    Panic.Report("thread " + current.Id.ToString() + " parks holding a kernel spin lock");
+                current.State = KernelThread.ThreadState.Blocked;
+                current.WaitsForUser = forUser;
+                SwitchLocked();
+                current.WaitsForUser = false;
+            }
+            if (on)
+                Native.EnableInterrupts();
         }
 
+        // Park checks that the only spin lock held is _lock, which it holds itself.
+        private bool KernelSpinLockHeldOnlyByScheduler() => KernelSpinLock.HeldCountThisCpu == 1;
+
         public void Unpark(int threadId)
+        {
+            bool on = InterruptsOn;
+            Native.DisableInterrupts();
+            _lock.Acquire();
+            UnparkLocked(threadId);
+            _lock.Release();
+            if (on)
+                Native.EnableInterrupts();
+        }
+
+        private void UnparkLocked(int threadId)
         {
             KernelThread thread = _threads[threadId];
             if (thread == null || thread.State == KernelThread.ThreadState.Dead)
@@ -211,9 +289,12 @@ namespace CosmosKernel.Scheduling
 
         // ---- the timer: sleeping and preemption ----------------------------------------
 
+        // The timers' handlers are lock-free: they take only _lock (CountTicks,
+        // RunReadyThreads), and interrupted kernel code never holds it with interrupts
+        // on. The process layer's hook takes what it needs itself.
         public void StartTimer()
         {
-            Idt.SetHandler(Arch.InterruptVectors.PitTimer, &OnPitTick);
+            Idt.SetLockFreeHandler(Arch.InterruptVectors.PitTimer, &OnPitTick);
             Pit.StartPeriodic(TickHz);
         }
 
@@ -236,21 +317,18 @@ namespace CosmosKernel.Scheduling
 
         private static void OnReschedule(InterruptFrame* frame) => LocalApic.EndOfInterrupt();
 
-        // The tick interrupted ring 3, so this CPU holds the kernel lock (Idt took it):
-        // count the ticks, wake sleepers, and let a ready thread have the CPU.
+        // The tick interrupted ring 3 (this CPU holds no lock): count the ticks, wake
+        // sleepers, and let a ready thread have the CPU.
         private void PreemptUser()
         {
             CountTicks();
-            if (_readyCount > 0)
-            {
-                Yield();
-            }
+            RunReadyThreads();
             if (ReturningToUser != null)
                 ReturningToUser();
         }
 
-        // Called before a preempted user thread goes back to ring 3 (the process layer
-        // ends threads of an exiting process here).
+        // Called before a preempted user thread goes back to ring 3, without the kernel
+        // lock (the process layer ends threads of an exiting process here).
         public delegate*<void> ReturningToUser;
 
         // Fold the timer interrupts into Ticks and wake the threads whose time came.
@@ -258,9 +336,12 @@ namespace CosmosKernel.Scheduling
         // (while it runs with interrupts off), so counting ticks could end a sleep early.
         private void CountTicks()
         {
-            long pending = Interlocked.Exchange(ref _pendingTicks, 0);
-            if (pending == 0)
+            if (Volatile.Read(ref _pendingTicks) == 0)
                 return;
+            bool on = InterruptsOn;
+            Native.DisableInterrupts();
+            _lock.Acquire();
+            long pending = Interlocked.Exchange(ref _pendingTicks, 0);
             Ticks += (ulong)pending;
             ulong now = Native.ReadTimestampCounter();
             for (int i = 0; i < _sleepers.Count; i++)
@@ -269,9 +350,12 @@ namespace CosmosKernel.Scheduling
                 if (sleeper.WakeAt != Woken && sleeper.WakeAt <= now)
                 {
                     sleeper.WakeAt = Woken;
-                    Unpark(sleeper.Id);
+                    UnparkLocked(sleeper.Id);
                 }
             }
+            _lock.Release();
+            if (on)
+                Native.EnableInterrupts();
         }
 
         // Sleep for at least `ticks` timer periods by the TSC (or until Wake); the
@@ -279,28 +363,35 @@ namespace CosmosKernel.Scheduling
         public void Sleep(ulong ticks)
         {
             KernelThread me = Current;
+            _lock.Acquire();
             me.WakeAt = Native.ReadTimestampCounter() + (ticks * Pit.TscPerSecond + TickHz - 1) / TickHz; // rounded up
             _sleepers.Add(me.Id);
-            while (me.WakeAt != Woken)
+            _lock.Release();
+            while (Volatile.Read(ref me.WakeAt) != Woken)
             {
                 Park();
                 CountTicks();
             }
+            _lock.Acquire();
             _sleepers.Remove(me.Id);
             me.WakeAt = 0;
+            _lock.Release();
         }
 
         // End a sleep early (an exiting process wakes its threads).
         public void Wake(int threadId)
         {
+            _lock.Acquire();
             KernelThread thread = _threads[threadId];
             if (thread != null && thread.WakeAt != 0)
             {
                 thread.WakeAt = Woken;
-                Unpark(threadId);
+                UnparkLocked(threadId);
             }
+            _lock.Release();
         }
 
+        // With _lock held.
         private bool AnyoneSleeping()
         {
             for (int i = 0; i < _sleepers.Count; i++)
@@ -326,13 +417,14 @@ namespace CosmosKernel.Scheduling
             LocalApic.StopTimer();
         }
 
-        // An application processor joins (with the kernel lock held): its current
-        // context, on the stack [stackBottom, stackTop), becomes its idle thread.
-        // Never returns.
+        // An application processor joins: its current context, on the stack
+        // [stackBottom, stackTop), becomes its idle thread. Never returns.
         public void RunOnThisCpu(int cpu, ulong stackBottom, ulong stackTop)
         {
+            string name = "idle " + cpu.ToString();
+            _lock.Acquire();
             int id = FreeSlot();
-            var idle = new KernelThread(id, "idle " + cpu.ToString())
+            var idle = new KernelThread(id, name)
             {
                 State = KernelThread.ThreadState.Running,
                 IsIdle = true,
@@ -346,6 +438,7 @@ namespace CosmosKernel.Scheduling
             LoadRoot(_kernelRoot);
             if (cpu + 1 > _cpuCount)
                 _cpuCount = cpu + 1;
+            _lock.Release();
             if (_apicTimerCount != 0)
                 LocalApic.StartTimer(ApicTimerVector, _apicTimerCount, periodic: true);
             IdleLoop();
@@ -353,31 +446,41 @@ namespace CosmosKernel.Scheduling
 
         private static void IdleEntry(ulong unused) => s_instance.IdleLoop();
 
-        // Run whatever is ready; with nothing ready, give up the kernel lock and halt
-        // until an interrupt (a tick, or a reschedule IPI from a CPU that queued work).
+        // Run whatever is ready; with nothing ready, halt until an interrupt (a tick, or
+        // a reschedule IPI from a CPU that queued work). The idle thread holds no lock
+        // while it halts, the kernel lock never.
         private void IdleLoop()
         {
+            if (KernelLock.HeldByThisCpu)
+                KernelLock.Release(); // CPU 0's idle thread starts as every new thread does, holding it
             int cpu = Cpu.CurrentIndex;
             while (true)
             {
                 CountTicks();
+                _lock.Acquire();
                 if (_readyCount > 0)
                 {
-                    SwitchToNext();
+                    SwitchLocked();
                     continue;
                 }
-                if (cpu == 0 && !AnyoneSleeping() && AllOtherCpusHalted() && !BreakDeadlock())
-                    Panic.Report("scheduler: every thread is blocked (a lost wake-up or a deadlock)");
+                if (cpu == 0 && !AnyoneSleeping() && AllOtherCpusHalted())
+                {
+                    _lock.Release();
+                    if (!BreakDeadlock())
+                        Panic.Report("scheduler: every thread is blocked (a lost wake-up or a deadlock)");
+                    continue;
+                }
                 // Halt on the kernel's page table: a CPU that kept a process's loaded
                 // would be a target of every TLB shootdown in that process (MayCache),
                 // woken from its halt for nothing.
                 if (_loadedRoot[cpu] != _kernelRoot)
                     LoadRoot(_kernelRoot);
+                // A CPU that queues work after this sees the flag and sends the IPI,
+                // which sti;hlt takes even if it comes before the hlt.
                 _halted[cpu] = true;
-                KernelLock.Release();
+                _lock.Release();
                 Native.WaitForInterrupt();
-                KernelLock.Acquire();
-                _halted[cpu] = false;
+                Volatile.Write(ref _halted[cpu], false);
             }
         }
 
@@ -385,52 +488,68 @@ namespace CosmosKernel.Scheduling
         // program (Park(forUser: true)), the programs deadlocked among themselves: Linux
         // would leave them asleep, but here nothing (no signal, no shell) could ever end
         // them and the machine would hang, so the hook the process layer installed ends
-        // some of them; true if it did. A thread in a kernel wait means a lost wake-up
-        // in the kernel: false, and the caller panics.
+        // some of them (under the kernel lock, which the process layer needs); true if
+        // it did, or if a thread became ready meanwhile. A thread in a kernel wait means
+        // a lost wake-up in the kernel: false, and the caller panics.
         private bool BreakDeadlock()
         {
             if (DeadlockBreaker == null)
                 return false;
-            for (int i = 0; i < _threads.Length; i++)
+            KernelLock.Acquire();
+            _lock.Acquire();
+            bool stillStuck = _readyCount == 0 && !AnyoneSleeping() && AllOtherCpusHalted();
+            bool kernelWait = false;
+            for (int i = 0; stillStuck && i < _threads.Length; i++)
             {
                 KernelThread thread = _threads[i];
                 if (thread != null && !thread.IsIdle && thread.State == KernelThread.ThreadState.Blocked && !thread.WaitsForUser)
-                    return false;
+                    kernelWait = true;
             }
-            return DeadlockBreaker();
+            _lock.Release();
+            bool ended = !stillStuck || (!kernelWait && DeadlockBreaker());
+            KernelLock.Release();
+            return ended;
         }
 
         // Installed by the process layer (BreakDeadlock); called on CPU 0's idle thread
         // with the kernel lock held. Null: a deadlock panics.
         public delegate*<bool> DeadlockBreaker;
 
+        // With _lock held.
         private bool AllOtherCpusHalted()
         {
             for (int cpu = 1; cpu < _cpuCount; cpu++)
-                if (_idle[cpu] != null && !_halted[cpu])
+                if (_idle[cpu] != null && !Volatile.Read(ref _halted[cpu]))
                     return false;
             return true;
         }
 
         // ---- threads ------------------------------------------------------------------
 
-        // A new ready thread running entry(argument); -1 when the table is full. With
-        // start = false it does not run until Start(id): its creator can finish setting
-        // it up across scheduling points first.
+        // A new ready thread running entry(argument); -1 at the thread limit or when no
+        // stack can be had. With start = false it does not run until Start(id): its
+        // creator can finish setting it up across scheduling points first. The thread
+        // starts holding the kernel lock (kernel code that has not said otherwise runs
+        // under it).
         public int Spawn(delegate*<ulong, void> entry, ulong argument, string name, bool start = true)
         {
             KernelThread thread = NewThread(entry, argument, name);
             if (thread == null)
                 return -1;
             if (start)
-                Enqueue(thread.Id);
+                Start(thread.Id);
             return thread.Id;
         }
 
-        public void Start(int id) => Enqueue(id);
+        public void Start(int id)
+        {
+            _lock.Acquire();
+            Enqueue(id);
+            _lock.Release();
+        }
 
         // A free thread id: a slot never used, or one whose thread exited and gave its
-        // stack back. The table doubles when every slot is taken.
+        // stack back. The table doubles when every slot is taken. With _lock held.
         private int FreeSlot()
         {
             for (int i = 1; i < _threads.Length; i++)
@@ -444,14 +563,29 @@ namespace CosmosKernel.Scheduling
             return id;
         }
 
-        // Null at the thread limit or when no stack can be had.
+        // Null at the thread limit or when no stack can be had. The stack comes before
+        // _lock is taken (it maps frames, which may wait for the frame allocator).
         private KernelThread NewThread(delegate*<ulong, void> entry, ulong argument, string name)
         {
-            if (_liveThreads >= ThreadLimit)
+            if (Volatile.Read(ref _liveThreads) >= ThreadLimit)
                 return null;
             byte* stack = _stacks.Allocate();
             if (stack == null)
                 return null;
+            // The frame cpu_switch_context pops: RFLAGS, r15, r14, r13 (argument), r12
+            // (entry), rbp, rbx, then the return address cpu_thread_start, which calls
+            // ThreadMain(id) (the entry is in the thread object). A new thread starts
+            // with known RFLAGS, not its creator's: interrupts off (kernel code runs
+            // so), DF, AC and NT clear.
+            ulong* top = (ulong*)(stack + StackSize);
+            ulong* frame = top - 8;
+            _lock.Acquire();
+            if (_liveThreads >= ThreadLimit)
+            {
+                _lock.Release();
+                _stacks.Free(stack);
+                return null;
+            }
             int id = FreeSlot();
             var thread = new KernelThread(id, name)
             {
@@ -462,13 +596,6 @@ namespace CosmosKernel.Scheduling
                 Entry = entry,
                 Argument = argument,
             };
-            // The frame cpu_switch_context pops: RFLAGS, r15, r14, r13 (argument), r12
-            // (entry), rbp, rbx, then the return address cpu_thread_start, which calls
-            // ThreadMain(id) (the entry is in the thread object). A new thread starts
-            // with known RFLAGS, not its creator's: interrupts off (kernel code runs
-            // so), DF, AC and NT clear.
-            ulong* top = (ulong*)(stack + StackSize);
-            ulong* frame = top - 8;
             frame[0] = UserMode.RflagsFixed;
             frame[1] = 0;
             frame[2] = 0;
@@ -480,71 +607,91 @@ namespace CosmosKernel.Scheduling
             thread.SavedRsp = (ulong)frame;
             _threads[id] = thread;
             _liveThreads++;
+            _lock.Release();
             return thread;
         }
 
         // A new thread's first code: finish the switch that brought it here (the
-        // thread before it may have exited), then run its entry.
+        // thread before it may have exited), take the kernel lock, run its entry.
         private static void ThreadMain(ulong id)
         {
             Scheduler scheduler = s_instance;
             scheduler.FinishSwitch();
+            KernelLock.Acquire();
             KernelThread me = scheduler._threads[id];
             me.Entry(me.Argument);
         }
 
-        // After a switch, on the new thread's stack: a thread that exited on this CPU
-        // has left its stack for good, so the stack goes back.
+        // After a switch, on the new thread's stack: release _lock, which the thread
+        // that switched here took; a thread that exited on this CPU has left its stack
+        // for good, so the stack goes back (outside _lock: it shoots the stack's
+        // entries down on every CPU).
         private void FinishSwitch()
         {
             int cpu = Cpu.CurrentIndex;
             KernelThread exited = _exited[cpu];
+            _exited[cpu] = null;
+            _lock.Release();
             if (exited == null)
                 return;
-            _exited[cpu] = null;
             _stacks.Free(exited.Stack);
-            exited.Stack = null; // the slot may be reused now
+            exited.Stack = null; // the slot may be reused now (FreeSlot, under _lock)
         }
 
         // Wait until thread `id` has exited.
         public void Join(int id)
         {
             KernelThread thread = _threads[id];
+            _lock.Acquire();
             while (thread.State != KernelThread.ThreadState.Dead)
             {
                 thread.Joiner = Current.Id;
+                _lock.Release();
                 Park();
+                _lock.Acquire();
             }
+            _lock.Release();
         }
 
         [UnmanagedCallersOnly(EntryPoint = "scheduler_thread_exit")]
         private static void ThreadExit() => s_instance.ExitCurrent();
 
         // End the running thread (from its entry's return, exit(), or a fatal fault).
+        // The kernel lock, if it holds it, is released as it switches away.
         public void ExitCurrent()
         {
             KernelThread me = Current;
-            me.State = KernelThread.ThreadState.Dead;
-            _liveThreads--;
-            if (me.Joiner >= 0)
-                Unpark(me.Joiner);
             // A dead thread stays in its slot until the slot is reused: drop what it
             // refers to, so the collector can take the process behind it.
             me.Owner = null;
             me.CopySpace = null;
-            SwitchToNext();
+            Native.DisableInterrupts();
+            _lock.Acquire();
+            me.State = KernelThread.ThreadState.Dead;
+            _liveThreads--;
+            if (me.Joiner >= 0)
+                UnparkLocked(me.Joiner);
+            SwitchLocked();
         }
 
-        // Switch to the first ready thread, or to this CPU's idle thread.
-        private void SwitchToNext()
+        // With _lock held (taken by the thread that leaves): switch to the first ready
+        // thread, or to this CPU's idle thread. The thread that comes releases _lock
+        // (FinishSwitch); when this thread runs again, on whatever CPU, it takes the
+        // kernel lock again if it held it.
+        private void SwitchLocked()
         {
-            CountTicks();
             int cpu = Cpu.CurrentIndex;
             KernelThread previous = _running[cpu];
             KernelThread next = _readyCount > 0 ? _threads[Dequeue()] : _idle[cpu];
             next.State = KernelThread.ThreadState.Running;
             if (next == previous)
+            {
+                _lock.Release();
                 return;
+            }
+            bool heldKernelLock = KernelLock.HeldByThisCpu;
+            if (heldKernelLock)
+                KernelLock.Release();
             if (previous.IsIdle)
                 previous.State = KernelThread.ThreadState.Ready; // never queued: each CPU finds its own
             _running[cpu] = next;
@@ -567,8 +714,11 @@ namespace CosmosKernel.Scheduling
             fixed (ulong* save = &previous.SavedRsp) // the collector moves no object; fixed only satisfies C#
                 Native.SwitchContext(save, next.SavedRsp);
             FinishSwitch(); // back on this thread, maybe on another CPU
+            if (heldKernelLock)
+                KernelLock.Acquire();
         }
 
+        // With _lock held.
         private void Enqueue(int id)
         {
             if (_readyCount == _readyQueue.Length)
@@ -580,7 +730,7 @@ namespace CosmosKernel.Scheduling
                 _readyHead = 0;
             }
             _readyQueue[(_readyHead + _readyCount) % _readyQueue.Length] = id;
-            _readyCount++;
+            Volatile.Write(ref _readyCount, _readyCount + 1);
             WakeAHaltedCpu();
         }
 
@@ -590,7 +740,7 @@ namespace CosmosKernel.Scheduling
             int me = Cpu.CurrentIndex;
             for (int cpu = 0; cpu < _cpuCount; cpu++)
             {
-                if (cpu != me && _halted[cpu])
+                if (cpu != me && Volatile.Read(ref _halted[cpu]))
                 {
                     _halted[cpu] = false; // one IPI per halt is enough
                     LocalApic.SendInterrupt(Cpu.Block(cpu)->ApicId, RescheduleVector);
@@ -599,11 +749,12 @@ namespace CosmosKernel.Scheduling
             }
         }
 
+        // With _lock held.
         private int Dequeue()
         {
             int id = _readyQueue[_readyHead];
             _readyHead = (_readyHead + 1) % _readyQueue.Length;
-            _readyCount--;
+            Volatile.Write(ref _readyCount, _readyCount - 1);
             return id;
         }
     }

@@ -58,10 +58,13 @@ namespace CosmosKernel.Syscalls
         }
 
         // The syscall MSRs. Dispatch is what a syscall runs: the kernel's plug of
-        // Cosmos.HAL.UserMode.HandleSyscall (Plugs/SyscallPlug.cs), which also puts every
-        // syscall and every interrupt from ring 3 under the kernel lock.
+        // Cosmos.HAL.UserMode.HandleSyscall (Plugs/SyscallPlug.cs).
         public static void Install() => UserMode.Initialize();
 
+        // Every syscall runs under the kernel lock but the ones that touch only the
+        // calling thread, its address space (under the VMM's locks) and the scheduler
+        // (under its own lock). The others follow as their structures get locks of their
+        // own (issue 12; docs/architecture.md, "Locks").
         internal static void Dispatch(SyscallFrame* frame)
         {
             SyscallTable table = s_table;
@@ -70,9 +73,28 @@ namespace CosmosKernel.Syscalls
                 frame->Rax = unchecked((ulong)-Errno.EPERM);
                 return;
             }
-            frame->Rax = (ulong)table.Handle(frame, frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
+            ulong number = frame->Rax;
+            bool locked = NeedsKernelLock(number);
+            if (locked)
+                KernelLock.Acquire();
+            frame->Rax = (ulong)table.Handle(frame, number, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
             table._programs.EndThreadIfProcessExiting();
+            if (locked)
+                KernelLock.Release();
         }
+
+        private static bool NeedsKernelLock(ulong number) => number switch
+        {
+            SyscallNumbers.Getpid => false,
+            SyscallNumbers.Gettid => false,
+            SyscallNumbers.SchedYield => false,
+            SyscallNumbers.ClockGettime => false,
+            SyscallNumbers.Nanosleep => false,
+            SyscallNumbers.Uname => false,
+            SyscallNumbers.Getcpu => false,
+            SyscallNumbers.CosmosVmmInfo => false,
+            _ => true,
+        };
 
         private long Handle(SyscallFrame* frame, ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
         {
@@ -101,7 +123,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Getpid: return process.Pid;
                 case SyscallNumbers.Gettid: return _programs.CurrentThread.Tid;
                 case SyscallNumbers.SchedYield:
-                    _scheduler.Yield();
+                    _scheduler.RunReadyThreads();
                     return 0;
                 case SyscallNumbers.Clone: return Clone(process, frame, a0, a1, a2, a3, a4);
                 case SyscallNumbers.Fork: return _programs.Fork(frame);

@@ -1,0 +1,66 @@
+using System.Threading;
+using Cosmos.HAL;
+
+namespace CosmosKernel.Scheduling
+{
+    // A spin lock of the kernel proper, for sections of a few hundred instructions that
+    // never sleep: the run queue, a TLB shootdown in flight. Kernel code runs with
+    // interrupts off, so the holder is never interrupted by code that could want the
+    // lock; the holder never parks, yields or waits for another CPU's lock-free answer
+    // that only an interrupt could give.
+    //
+    // A waiter spins with interrupts on between tries: it still answers the IPIs that
+    // the holder (or anyone) may be waiting for (a TLB shootdown, the collector's stop,
+    // a wake-up), so two CPUs never wait for each other with interrupts off. Interrupt
+    // handlers that run then take no lock (Arch/x86_64/InterruptVectors.cs).
+    //
+    // Held by a CPU: Release must come on the CPU that acquired, and HeldByThisCpu tells
+    // a caller whether it already holds it (the scheduler's lock is handed across a
+    // context switch, which runs on one CPU).
+    public sealed class KernelSpinLock
+    {
+        public const int NoCpu = -1;
+
+        private readonly string _name;
+        private int _owner = NoCpu; // CPU index, or NoCpu
+        // Per CPU: how many kernel spin locks it holds (Scheduler.Yield does not switch
+        // threads then: the next thread could want the same lock on the same CPU).
+        private static readonly int[] s_heldBy = new int[Gdt.MaxCpus];
+
+        public KernelSpinLock(string name) => _name = name;
+
+        public string Name => _name;
+
+        public void Acquire()
+        {
+            int me = Cpu.CurrentIndex;
+            if (Volatile.Read(ref _owner) == me)
+                Diagnostics.Panic.Report(_name + ": taken twice by CPU " + me.ToString());
+            while (Interlocked.CompareExchange(ref _owner, me, NoCpu) != NoCpu)
+            {
+                while (Volatile.Read(ref _owner) != NoCpu)
+                {
+                    Native.EnableInterrupts();
+                    Native.Pause();
+                    Native.DisableInterrupts();
+                }
+            }
+            s_heldBy[me]++;
+        }
+
+        public void Release()
+        {
+            if (_owner != Cpu.CurrentIndex)
+                Diagnostics.Panic.Report(_name + ": released by CPU " + Cpu.CurrentIndex.ToString()
+                    + " but held by CPU " + _owner.ToString());
+            s_heldBy[_owner]--;
+            Volatile.Write(ref _owner, NoCpu);
+        }
+
+        public static bool AnyHeldByThisCpu => s_heldBy[Cpu.CurrentIndex] != 0;
+
+        public static int HeldCountThisCpu => s_heldBy[Cpu.CurrentIndex];
+
+        public bool HeldByThisCpu => Volatile.Read(ref _owner) == Cpu.CurrentIndex;
+    }
+}
