@@ -30,6 +30,11 @@ namespace CosmosKernel.Processes
         // signal: its threads end at their next return to user mode).
         public int LiveThreads;
         public bool Exiting;
+        // Threads that ended whose kernel stacks are not back yet (a stack goes back
+        // after the switch away from it, on that CPU, while a parent may already run
+        // on another): a process is reaped only once this is 0, so what a parent sees
+        // of free memory after wait4 includes all of the child's. Atomic.
+        public int StacksPending;
         public readonly ThreadIdSet ThreadIds = new ThreadIdSet(); // its kernel threads
 
         // The kernel thread waiting for this process to end (the kernel's init loop).

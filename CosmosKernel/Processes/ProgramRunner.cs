@@ -104,8 +104,18 @@ namespace CosmosKernel.Processes
                 process.ExitWaiter = _scheduler.Current.Id;
                 _scheduler.Park(forUser: true);
             }
+            WaitForThreadStacks(process);
             _processes.Remove(process);
             return process.WaitStatus;
+        }
+
+        // A zombie's last threads may still be switching away on other CPUs: wait (a
+        // few microseconds) until their stacks are back, so reaping returns all of its
+        // memory.
+        private void WaitForThreadStacks(Process zombie)
+        {
+            while (System.Threading.Volatile.Read(ref zombie.StacksPending) != 0)
+                _scheduler.Yield();
         }
 
         // ---- threads ---------------------------------------------------------------------
@@ -211,6 +221,7 @@ namespace CosmosKernel.Processes
                     int status = zombie.WaitStatus;
                     if (statusAddress != 0 && _copier.CopyToUser(me.Space, statusAddress, (byte*)&status, 4) != 0)
                         return -Errno.EFAULT;
+                    WaitForThreadStacks(zombie);
                     // The copy is a scheduling point: another thread may have reaped it.
                     if (_processes.Find(zombie.Pid) != zombie)
                         continue;
@@ -335,6 +346,7 @@ namespace CosmosKernel.Processes
                 _futexes.Wake(process.Space, me.ClearChildTid, 1);
             }
             process.ThreadIds.Remove(me.Kernel.Id);
+            System.Threading.Interlocked.Increment(ref process.StacksPending);
             if (--process.LiveThreads == 0)
                 EndProcess(process);
             _scheduler.ExitCurrent();

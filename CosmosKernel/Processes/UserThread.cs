@@ -22,6 +22,10 @@ namespace CosmosKernel.Processes
             Process = process;
         }
 
+        // Its kernel stack is back (Scheduler.FinishSwitch): the process's memory is all
+        // back once every thread's is (ProgramRunner waits for that before reaping).
+        public override void StackReleased() => System.Threading.Interlocked.Decrement(ref Process.StacksPending);
+
         // The user thread behind `thread`, or null for a kernel thread.
         public static UserThread Of(KernelThread thread) => thread == null ? null : thread.Owner as UserThread;
     }

@@ -635,7 +635,14 @@ namespace CosmosKernel.Scheduling
             if (exited == null)
                 return;
             _stacks.Free(exited.Stack);
+            ThreadOwner owner = exited.Owner;
+            // A dead thread stays in its slot until the slot is reused: drop what it
+            // refers to, so the collector can take the process behind it.
+            exited.Owner = null;
+            exited.CopySpace = null;
             exited.Stack = null; // the slot may be reused now (FreeSlot, under _lock)
+            if (owner != null)
+                owner.StackReleased();
         }
 
         // Wait until thread `id` has exited.
@@ -661,10 +668,6 @@ namespace CosmosKernel.Scheduling
         public void ExitCurrent()
         {
             KernelThread me = Current;
-            // A dead thread stays in its slot until the slot is reused: drop what it
-            // refers to, so the collector can take the process behind it.
-            me.Owner = null;
-            me.CopySpace = null;
             Native.DisableInterrupts();
             _lock.Acquire();
             me.State = KernelThread.ThreadState.Dead;

@@ -5,5 +5,11 @@ namespace CosmosKernel.Scheduling
     // slot, not an `object`, so what hangs there is a declared part of a thread.
     public abstract class ThreadOwner
     {
+        // The thread ended and its stack is back (after the switch away from it, on
+        // the CPU it ended on, without any lock): the last of its memory. Once called,
+        // the thread is no longer the owner's.
+        public virtual void StackReleased()
+        {
+        }
     }
 }
