@@ -86,9 +86,11 @@ namespace Cosmos.HAL
         private static void Dispatch(InterruptFrame* frame)
         {
             delegate*<InterruptFrame*, void> handler = s_handlers[frame->Vector & 0xFF];
-            // Ring 3 interrupted: the handler runs as kernel code, under the kernel lock.
-            // (Interrupted kernel code either holds the lock already or is waiting for
-            // it with interrupts on; handlers that can arrive then only count ticks.)
+            // Ring 3 interrupted: the handler runs as kernel code, between EnterKernel and
+            // LeaveKernel (the kernel's plug takes its kernel lock there), unless the
+            // vector is lock-free (it takes what it needs itself). Interrupted kernel code
+            // runs with interrupts off except where it waits for a lock, so the handlers
+            // that can arrive then take no lock, or only count ticks.
             bool enter = frame->FromUserMode && !s_lockFree[frame->Vector & 0xFF];
             if (enter)
                 UserMode.EnterKernel();

@@ -3,7 +3,7 @@ namespace CosmosKernel.Files
     // What a file descriptor refers to. Reference-counted: fork shares open files,
     // close drops a reference. Read and write move bytes between user memory and the
     // file only through the user-copy routines (the strategy chosen at boot).
-    // Guarded by the kernel lock (Scheduling/KernelLock.cs), like the scheduler.
+    // Guarded by the kernel lock (Scheduling/KernelLock.cs).
     public abstract unsafe class OpenFile
     {
         public int References = 1;

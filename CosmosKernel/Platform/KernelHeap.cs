@@ -4,7 +4,8 @@ namespace CosmosKernel.Platform
     // syscall that makes kernel objects asks first, and answers ENOMEM when even after
     // a collection less than Reserve would be left. Here, below the files and
     // processes that ask, because a pipe's first write asks too.
-    // Guarded by the kernel lock.
+    // Reserve is set once at boot; the heap itself has its own lock (RuntimeHeap), so
+    // any CPU may ask.
     public static class KernelHeap
     {
         // Set at boot (Limits.Initialize): an eighth of the heap, for what a syscall

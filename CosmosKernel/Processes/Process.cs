@@ -6,7 +6,10 @@ namespace CosmosKernel.Processes
 {
     // A user program: its address space, its threads (kernel threads that entered
     // ring 3, see Scheduling/KernelThread), its place in the process tree, and how it
-    // ended. Guarded by the kernel lock (Scheduling/KernelLock.cs), like the scheduler.
+    // ended. Guarded by the kernel lock (Scheduling/KernelLock.cs), except what the
+    // paths without it read (page faults, the syscalls that need no lock, the return to
+    // ring 3): Pid, Name and Space never change, Exiting is read atomically and
+    // StacksPending is atomic.
     public sealed class Process : IFileUser
     {
         public const ulong BrkLimit = 64UL << 20; // the heap may grow to 64 MiB

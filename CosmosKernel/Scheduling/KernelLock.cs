@@ -3,31 +3,31 @@ using Cosmos.HAL;
 
 namespace CosmosKernel.Scheduling
 {
-    // The kernel lock: one ticket lock that a CPU holds whenever it runs kernel code,
-    // except while a user copy moves its bytes (Platform/KernelUserMemoryAccess.cs).
-    // It makes the kernel's cooperative model hold on several CPUs: kernel threads
-    // switch only at scheduling points (Yield, Park, exit, and a user copy, which is
-    // one), and Yield lets the CPUs waiting here in once the holder has had it for a
-    // quantum, in arrival order (tickets: fair, no CPU starves). So kernel code on any CPU sees exactly the interleavings the
-    // host simulator explores, while user code, and the bytes of user copies, run on
-    // all CPUs at once, which is what the race lab attacks.
+    // The kernel lock: one ticket lock for the kernel code that has no lock of its own
+    // yet (issue 12 removes it structure by structure): the syscalls SyscallTable's
+    // NeedsKernelLock names, exceptions from ring 3 (SyscallPlug.EnterKernel), killing a
+    // process, the deadlock breaker. Page faults, the timers' preemption, the idle loop
+    // and the scheduler run without it, under locks of their own
+    // (docs/architecture.md, "Locks, in the order they are taken").
     //
-    // Held by a CPU, not by a thread: a CPU that switches threads passes it on to the
-    // thread it switches to. Taken on every entry from ring 3 (syscall, fault, timer)
-    // and by a fault inside a user copy, released on the way back to ring 3, for the
-    // bytes of a user copy, and while a CPU idles. The CPU waits for it
-    // with interrupts on, so it still answers TLB-shootdown IPIs from the holder; the
-    // handlers that can arrive then are lock-free (Idt.SetLockFreeHandler) or only
-    // count ticks.
+    // Held by a thread in kernel code: the scheduler releases it when the holder
+    // switches out and takes it again for it when it runs again, on whatever CPU
+    // (Scheduler.SwitchLocked). Owner bookkeeping is per CPU (the CPU the holder runs
+    // on). A user copy gives it up while its bytes move (KernelUserMemoryAccess). Yield
+    // lets the CPUs waiting here in once the holder has had it for a quantum, in arrival
+    // order (tickets: fair, no CPU starves).
     //
-    // A CPU that has waited a while halts instead of spinning (and the releaser wakes
-    // the CPU whose turn has come with an IPI): on a host with fewer cores than virtual
-    // CPUs, spinning vCPUs would steal the time the holder's vCPU needs, and a FIFO
-    // lock then waits a host scheduling quantum per hand-off (docs/scenarios.md,
+    // The CPU waits for it with interrupts on, so it still answers TLB-shootdown and
+    // collector IPIs; the handlers that can arrive then take no lock, or only count
+    // ticks. A CPU that has waited a while halts instead of spinning (and the releaser
+    // wakes the CPU whose turn has come with an IPI): on a host with fewer cores than
+    // virtual CPUs, spinning vCPUs would steal the time the holder's vCPU needs, and a
+    // FIFO lock then waits a host scheduling quantum per hand-off (docs/scenarios.md,
     // scenario 8).
     //
-    // Lock order: the kernel lock comes first, before every VMM lock (MmLock, page
-    // locks, frame allocator); those never wait for it.
+    // Lock order: first of all; every other lock may be taken under it, it is never
+    // taken under another (the scheduler takes it again only after a switch, holding
+    // nothing).
     public static unsafe class KernelLock
     {
         public const int NoCpu = -1;
