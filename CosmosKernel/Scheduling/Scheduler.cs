@@ -693,8 +693,6 @@ namespace CosmosKernel.Scheduling
                 return;
             }
             bool heldKernelLock = KernelLock.HeldByThisCpu;
-            if (heldKernelLock)
-                KernelLock.Release();
             if (previous.IsIdle)
                 previous.State = KernelThread.ThreadState.Ready; // never queued: each CPU finds its own
             _running[cpu] = next;
@@ -706,6 +704,11 @@ namespace CosmosKernel.Scheduling
             LoadRoot(next.AddressSpaceRoot != 0 ? next.AddressSpaceRoot : _kernelRoot);
             if (next.Stack != null)
                 Cpu.SetKernelStack(next.KernelStackTop);
+            // Only now, off the previous thread's address space: a thread that exits
+            // holds the kernel lock, and the process's last thread, once it has the
+            // lock, frees the page tables this CPU must no longer be running on.
+            if (heldKernelLock)
+                KernelLock.Release();
             if (previous.State == KernelThread.ThreadState.Dead)
             {
                 // Its stack goes back once we are off it: the next thread frees it.
