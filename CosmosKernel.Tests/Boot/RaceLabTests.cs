@@ -66,7 +66,12 @@ public class RaceLabTests
 
     // Scenario 8: four threads copy through their own pipes and buffers. The copies never
     // share a page, so per-page locks never make one wait; mmlock's one address-space lock
-    // does. (Throughput is printed, not asserted.)
+    // does. With page faults and copies on several CPUs at once (no kernel lock around
+    // them), the other strategies' short MmLock sections (locking a copy's pages, a
+    // fault) may collide now and then: fewer than a tenth of the 384 copies, where
+    // mmlock's copies wait nearly every time. (Throughput is printed, not asserted.)
+    private const int ContentionCopies = 4 * 48 * 2;
+
     private static void AssertContention(BootResult boot, string strategy)
     {
         Match m = boot.Lines.Select(l => Regex.Match(l, "^CONTENTION strategy=" + strategy
@@ -77,7 +82,8 @@ public class RaceLabTests
         if (strategy == "mmlock")
             Assert.That(int.Parse(m.Groups[5].Value), Is.GreaterThan(0), "copies of one process wait for its one address-space lock\n" + boot.Describe());
         else
-            Assert.That(m.Groups[5].Value, Is.EqualTo("0"), strategy + " copies do not hold the address-space lock while they copy");
+            Assert.That(int.Parse(m.Groups[5].Value), Is.LessThan(ContentionCopies / 10),
+                strategy + " copies do not hold the address-space lock while they copy\n" + boot.Describe());
     }
 
     // Scenario 8, fairness: with the FIFO mutex no waiter is overtaken by more than the

@@ -74,7 +74,7 @@ namespace CosmosKernel.Syscalls
                 return;
             }
             ulong number = frame->Rax;
-            bool locked = NeedsKernelLock(number);
+            bool locked = NeedsKernelLock(number, frame->R10);
             if (locked)
                 KernelLock.Acquire();
             frame->Rax = (ulong)table.Handle(frame, number, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
@@ -83,8 +83,12 @@ namespace CosmosKernel.Syscalls
                 KernelLock.Release();
         }
 
-        private static bool NeedsKernelLock(ulong number) => number switch
+        // flags: mmap's (a file mapping looks the descriptor up in the file table).
+        private static bool NeedsKernelLock(ulong number, ulong flags) => number switch
         {
+            SyscallNumbers.Mmap => (flags & MapFlags.Anonymous) == 0,
+            SyscallNumbers.Munmap => false,
+            SyscallNumbers.Mprotect => false,
             SyscallNumbers.Getpid => false,
             SyscallNumbers.Gettid => false,
             SyscallNumbers.SchedYield => false,
