@@ -5,7 +5,9 @@ using CosmosKernel.Memory.UserCopy;
 namespace CosmosKernel.Files
 {
     // The console: fds 0, 1, 2. Writes go to the screen and COM1; there is no input
-    // device yet, so reads are at end of file.
+    // device yet, so reads are at end of file. The screen and the serial port belong to
+    // the kernel lock (the kernel's own messages are written under it), so a write
+    // takes it: write(2) on several CPUs at once comes out whole, chunk by chunk.
     public sealed unsafe class ConsoleFile : OpenFile
     {
         private const int Chunk = 256;
@@ -17,6 +19,17 @@ namespace CosmosKernel.Files
         public override long Read(IFileUser user, ulong buffer, ulong count) => 0;
 
         public override long Write(IFileUser user, ulong buffer, ulong count)
+        {
+            bool took = !Scheduling.KernelLock.HeldByThisCpu;
+            if (took)
+                Scheduling.KernelLock.Acquire();
+            long result = WriteLocked(user, buffer, count);
+            if (took)
+                Scheduling.KernelLock.Release();
+            return result;
+        }
+
+        private long WriteLocked(IFileUser user, ulong buffer, ulong count)
         {
             byte* chunk = stackalloc byte[Chunk];
             ulong done = 0;

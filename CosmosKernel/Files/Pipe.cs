@@ -19,19 +19,24 @@ namespace CosmosKernel.Files
     {
         public const int Capacity = 16 * 1024;
 
+        // _state (a spin lock, held for a few instructions, never across a copy or a
+        // sleep) guards the ring's fields, the end counts and the wait queue. read and
+        // write run without the kernel lock, on several CPUs at once.
+        private readonly KernelSpinLock _state = new KernelSpinLock("pipe");
         private byte[] _buffer;            // null while empty
         private bool _writerCopying;       // a writer's copy into _buffer is under way
         private int _head;                 // next byte to read
         private int _count;                // bytes in the buffer
-        public int Readers = 1, Writers = 1;
+        private int _readers = 1, _writers = 1;
         private readonly Threading.WaitQueue _waiters = new WaitQueue(4); // grows
 
         // One reader and one writer at a time, each for a whole call. A user copy is a
-        // scheduling point and moves its bytes without the kernel lock, so two readers
-        // would both copy from _head, and two writers into the same free bytes. A reader
-        // and a writer never touch the same bytes: _head and _count change only after a
-        // copy, under the kernel lock. Order: _readSide or _writeSide, then the VMM's
-        // locks (the copies take them); never both sides.
+        // scheduling point and moves its bytes without any lock, so two readers would
+        // both copy from _head, and two writers into the same free bytes. A reader and a
+        // writer never touch the same bytes: only the reader moves _head, only the
+        // writer adds to _count, each after its copy, under _state; a reader drops the
+        // buffer only while no writer copies into it. Order: _readSide or _writeSide,
+        // then the VMM's locks (the copies take them) or _state; never both sides.
         private readonly FifoMutex _readSide;
         private readonly FifoMutex _writeSide;
         private readonly Scheduler _scheduler;
@@ -70,23 +75,35 @@ namespace CosmosKernel.Files
 
         private long ReadLocked(IFileUser user, ulong buffer, ulong count)
         {
+            _state.Acquire();
             while (_count == 0)
             {
-                if (Writers == 0)
+                if (_writers == 0)
+                {
+                    _state.Release();
                     return 0;
+                }
                 if (user.Exiting)
+                {
+                    _state.Release();
                     return -Errno.EINTR;
-                Sleep();
+                }
+                SleepReleasing();
+                _state.Acquire();
             }
             ulong done = 0;
             while (done < count && _count > 0)
             {
                 int contiguous = _head + _count <= Capacity ? _count : Capacity - _head;
                 ulong chunk = count - done < (ulong)contiguous ? count - done : (ulong)contiguous;
+                byte[] data = _buffer;
+                int head = _head;
+                _state.Release();
                 ulong notCopied;
-                fixed (byte* data = &_buffer[_head])
-                    notCopied = _copier.CopyToUser(user.Space, buffer + done, data, chunk);
+                fixed (byte* from = &data[head])
+                    notCopied = _copier.CopyToUser(user.Space, buffer + done, from, chunk);
                 ulong copied = chunk - notCopied;
+                _state.Acquire();
                 _head = (_head + (int)copied) % Capacity;
                 _count -= (int)copied;
                 done += copied;
@@ -99,77 +116,107 @@ namespace CosmosKernel.Files
                 _buffer = null;
                 _head = 0;
             }
-            WakeAll();
+            WakeAllLocked();
+            _state.Release();
             return done > 0 ? (long)done : -Errno.EFAULT;
         }
 
         private long WriteLocked(IFileUser user, ulong buffer, ulong count)
         {
             ulong done = 0;
+            _state.Acquire();
             while (done < count)
             {
-                if (Readers == 0)
+                if (_readers == 0)
+                {
+                    _state.Release();
                     return done > 0 ? (long)done : -Errno.EPIPE;
+                }
                 if (_count == Capacity)
                 {
                     if (user.Exiting)
+                    {
+                        _state.Release();
                         return done > 0 ? (long)done : -Errno.EINTR;
-                    WakeAll();
-                    Sleep();
+                    }
+                    WakeAllLocked();
+                    SleepReleasing();
+                    _state.Acquire();
                     continue;
                 }
                 if (_buffer == null)
                 {
+                    _state.Release();
+                    // The heap check may collect: not under a spin lock. Made outside,
+                    // kept only if the pipe still has none (only this writer makes one).
                     if (!Platform.KernelHeap.HasRoom(Capacity))
                         return done > 0 ? (long)done : -Errno.ENOMEM;
-                    _buffer = new byte[Capacity];
+                    var made = new byte[Capacity];
+                    _state.Acquire();
+                    if (_buffer == null)
+                    {
+                        _buffer = made;
+                        _head = 0;
+                    }
+                    continue;
                 }
                 int tail = (_head + _count) % Capacity;
                 int contiguous = tail >= _head ? Capacity - tail : _head - tail;
                 if (contiguous > Capacity - _count)
                     contiguous = Capacity - _count;
                 ulong chunk = count - done < (ulong)contiguous ? count - done : (ulong)contiguous;
-                ulong notCopied;
+                byte[] data = _buffer;
                 _writerCopying = true;
-                fixed (byte* data = &_buffer[tail])
-                    notCopied = _copier.CopyFromUser(user.Space, data, buffer + done, chunk);
-                _writerCopying = false;
+                _state.Release();
+                ulong notCopied;
+                fixed (byte* to = &data[tail])
+                    notCopied = _copier.CopyFromUser(user.Space, to, buffer + done, chunk);
                 ulong copied = chunk - notCopied;
+                _state.Acquire();
+                _writerCopying = false;
                 _count += (int)copied;
                 done += copied;
                 if (notCopied != 0)
                 {
-                    WakeAll();
+                    WakeAllLocked();
+                    _state.Release();
                     return done > 0 ? (long)done : -Errno.EFAULT;
                 }
             }
-            WakeAll();
+            WakeAllLocked();
+            _state.Release();
             return (long)done;
         }
 
         public void CloseEnd(bool writer)
         {
+            _state.Acquire();
             if (writer)
-                Writers--;
+                _writers--;
             else
-                Readers--;
-            WakeAll();
+                _readers--;
+            WakeAllLocked();
+            _state.Release();
         }
 
-        // Sleep until the other end did something (WakeAll), or the process is ending.
-        private void Sleep()
+        // With _state held: queue this thread, release _state, sleep until the other end
+        // did something (WakeAllLocked) or the process is ending. A wake-up between the
+        // release and the sleep is kept by the scheduler (Park's permit).
+        private void SleepReleasing()
         {
             Scheduler scheduler = _scheduler;
             _waiters.Enqueue(scheduler.Current.Id);
+            _state.Release();
             scheduler.Park(forUser: true);
         }
 
-        // Never the caller itself: a thread whose Park returned without a wake-up from
-        // here (a spare one is allowed: FUTEX_WAKE of a timed wait leaves one) is still
-        // queued; the writer of a full pipe, which wakes every waiter before it sleeps,
-        // then woke itself, so its every sleep returned at once: it spun with the
-        // kernel lock held and every CPU hung (found by the fuzzer; readwrite checks it).
-        private void WakeAll()
+        // With _state held. Never the caller itself: a thread whose Park returned
+        // without a wake-up from here (a spare one is allowed: FUTEX_WAKE of a timed
+        // wait leaves one) is still queued; the writer of a full pipe, which wakes every
+        // waiter before it sleeps, then woke itself, so its every sleep returned at
+        // once: it spun with the kernel lock held and every CPU hung (found by the
+        // fuzzer; readwrite checks it).
+        private void WakeAllLocked()
         {
             Scheduler scheduler = _scheduler;
             int me = scheduler.Current.Id;

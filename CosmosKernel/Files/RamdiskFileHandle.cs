@@ -4,20 +4,33 @@ using CosmosKernel.Memory.UserCopy;
 
 namespace CosmosKernel.Files
 {
-    // An open ramdisk file: read() from a file offset; mmap() maps its RamdiskFile.
+    // An open ramdisk file: read() from a file offset; mmap() maps its RamdiskFile. The
+    // offset is shared by every descriptor of the open file (fork): _position (a FIFO
+    // mutex, held across the copy) makes reads on several threads take turns, so each
+    // gets its own bytes (Linux's f_pos lock). The file's data never changes.
     public sealed unsafe class RamdiskFileHandle : OpenFile
     {
         public readonly RamdiskFile File;
         private readonly UserCopier _copier;
+        private readonly Threading.FifoMutex _position;
         private ulong _offset;
 
-        public RamdiskFileHandle(RamdiskFile file, UserCopier copier)
+        public RamdiskFileHandle(RamdiskFile file, UserCopier copier, Threading.IThreadBackend threads)
         {
             File = file;
             _copier = copier;
+            _position = new Threading.FifoMutex(threads, 4, "file position");
         }
 
         public override long Read(IFileUser user, ulong buffer, ulong count)
+        {
+            _position.Lock();
+            long result = ReadLocked(user, buffer, count);
+            _position.Unlock();
+            return result;
+        }
+
+        private long ReadLocked(IFileUser user, ulong buffer, ulong count)
         {
             if (_offset >= File.Length)
                 return 0;

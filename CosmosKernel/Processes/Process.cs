@@ -49,7 +49,7 @@ namespace CosmosKernel.Processes
         public readonly ThreadIdSet ChildWaiters = new ThreadIdSet();
 
         // Open files by descriptor.
-        public readonly FileTable Files = new FileTable();
+        public readonly FileTable Files;
 
         public Process(int pid, int parentPid, string name, AddressSpace space)
         {
@@ -57,21 +57,23 @@ namespace CosmosKernel.Processes
             ParentPid = parentPid;
             Name = name;
             Space = space;
+            Files = new FileTable(space.Vmm.Threads);
         }
 
         AddressSpace IFileUser.Space => Space;
-        bool IFileUser.Exiting => Exiting;
+        bool IFileUser.Exiting => System.Threading.Volatile.Read(ref Exiting);
 
         // stdin, stdout and stderr on the console (a new program).
         public void OpenConsole(OpenFile console)
         {
-            console.References = 3;
             Files.Set(0, console);
             Files.Set(1, console);
             Files.Set(2, console);
+            console.Release(); // the creator's reference: the three descriptors hold it now
         }
 
-        public OpenFile File(ulong fd) => Files.Get(fd);
+        // The file at fd with a reference for the caller (OpenFile.Release when done), or null.
+        public OpenFile TakeFile(ulong fd) => Files.Take(fd);
 
         // The lowest free descriptor for `file`, or -EMFILE.
         public int AddFile(OpenFile file) => Files.Add(file);

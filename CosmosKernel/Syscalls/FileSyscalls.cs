@@ -14,24 +14,30 @@ namespace CosmosKernel.Syscalls
         // access_ok; issue 16, item 10: a count running past user space was cut and
         // partly done), then at most MAX_RW_COUNT bytes. A range inside user space that
         // runs into unmapped memory moves the bytes before the hole, as on Linux.
+        // Without the kernel lock: the file comes with a reference of this call's own,
+        // so a close on another thread cannot end it meanwhile.
         private long Write(Process process, ulong fd, ulong buffer, ulong count)
         {
-            OpenFile file = process.File(fd);
-            if (file == null || !file.Writable)
+            OpenFile file = process.TakeFile(fd);
+            if (file == null)
                 return -Errno.EBADF;
-            if (!Memory.UserCopy.UserCopier.AccessOk(buffer, count))
-                return -Errno.EFAULT;
-            return file.Write(process, buffer, count > MaxIo ? MaxIo : count);
+            long result = !file.Writable ? -Errno.EBADF
+                : !Memory.UserCopy.UserCopier.AccessOk(buffer, count) ? -Errno.EFAULT
+                : file.Write(process, buffer, count > MaxIo ? MaxIo : count);
+            file.Release();
+            return result;
         }
 
         private long Read(Process process, ulong fd, ulong buffer, ulong count)
         {
-            OpenFile file = process.File(fd);
-            if (file == null || !file.Readable)
+            OpenFile file = process.TakeFile(fd);
+            if (file == null)
                 return -Errno.EBADF;
-            if (!Memory.UserCopy.UserCopier.AccessOk(buffer, count))
-                return -Errno.EFAULT;
-            return file.Read(process, buffer, count > MaxIo ? MaxIo : count);
+            long result = !file.Readable ? -Errno.EBADF
+                : !Memory.UserCopy.UserCopier.AccessOk(buffer, count) ? -Errno.EFAULT
+                : file.Read(process, buffer, count > MaxIo ? MaxIo : count);
+            file.Release();
+            return result;
         }
 
         private const ulong MaxIo = 0x7FFFF000; // Linux's MAX_RW_COUNT
@@ -83,7 +89,7 @@ namespace CosmosKernel.Syscalls
                 return -Errno.ENFILE;
             if (!Platform.KernelHeap.HasRoom(Limits.FileBytes))
                 return -Errno.ENOMEM;
-            int fd = process.AddFile(new RamdiskFileHandle(file, _copier));
+            int fd = process.AddFile(new RamdiskFileHandle(file, _copier, _scheduler));
             return fd < 0 ? -Errno.EMFILE : fd;
         }
     }

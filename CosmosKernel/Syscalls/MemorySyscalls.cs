@@ -21,9 +21,14 @@ namespace CosmosKernel.Syscalls
                 return -Errno.ENOMEM;
             if (((int)flags & MapFlags.Anonymous) != 0)
                 return process.Space.Map(address, length, (int)protection, (int)flags, null, offset);
-            if (!(process.File(fd) is RamdiskFileHandle handle))
-                return process.File(fd) == null ? -Errno.EBADF : -Errno.ENODEV; // pipes and the console do not map
-            return process.Space.Map(address, length, (int)protection, (int)flags, handle.File, offset);
+            OpenFile file = process.TakeFile(fd);
+            if (file == null)
+                return -Errno.EBADF;
+            long result = file is RamdiskFileHandle handle
+                ? process.Space.Map(address, length, (int)protection, (int)flags, handle.File, offset)
+                : -Errno.ENODEV; // pipes and the console do not map
+            file.Release();
+            return result;
         }
 
         // brk(0) returns the current break; a new break inside [start, start + limit)
