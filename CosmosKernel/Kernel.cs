@@ -20,6 +20,8 @@ namespace CosmosKernel
     //                  strategy=, racelab runs under every strategy in turn, switching
     //                  with cosmos_set_strategy; with strategy=, under that one only
     //   bench          the benchmarks (run=bench), which switch strategies too
+    //   lockdep        the lock validator (Scheduling/LockValidator.cs): a lock order
+    //                  inversion, a spin lock held across a sleep, stop the kernel
     //   (The lab's syscalls answer EPERM without lab or bench.)
     //
     // The composition root: BeforeRun builds the subsystems in dependency order and
@@ -42,6 +44,7 @@ namespace CosmosKernel
         private Processes.ProgramRunner _programs;
         // Booted with `lab` or `bench`: the lab's syscalls answer (Syscalls/LabSyscalls.cs).
         private bool _labSyscalls;
+        private Scheduling.LockValidator _lockValidator; // null unless booted with lockdep
 
         private readonly Multiboot2 _boot;
         private readonly Cosmos.System.KernelOptions _options;
@@ -49,7 +52,7 @@ namespace CosmosKernel
         private bool _programsPassed = true; // under `lab`: racelab's own verdict counts too
 
         // Every option this kernel reads (the list above); anything else is reported.
-        private static readonly string[] KnownOptions = { "exit", "run", "strategy", "selftest", "lab", "bench" };
+        private static readonly string[] KnownOptions = { "exit", "run", "strategy", "selftest", "lab", "bench", "lockdep" };
 
         public Kernel(Multiboot2 boot, Cosmos.System.KernelOptions options)
         {
@@ -80,6 +83,13 @@ namespace CosmosKernel
             Console.WriteLine("boot: " + (_boot.UsableMemoryBytes / (1024 * 1024)).ToString() + " MiB usable RAM in "
                 + _boot.MemoryMap.Length.ToString() + " memory map entries");
 
+            if (_options.Has("lockdep"))
+            {
+                // Before any other CPU runs and before the subsystems make their locks.
+                _lockValidator = new Scheduling.LockValidator();
+                Threading.LockClasses.Validator = _lockValidator;
+                Console.WriteLine("lockdep: the lock validator is on");
+            }
             Console.WriteLine("cpu: SMEP " + (CpuProtections.Smep ? "on" : "off (not supported)") + ", SMAP " + (CpuProtections.Smap ? "on" : "off (not supported)"));
             _allPassed &= RuntimeSelfTest.Run();
             _allPassed &= MemorySelfTest.Run();
@@ -200,6 +210,10 @@ namespace CosmosKernel
                     ? " under naive, as the race lab expects"
                     : ": the kernel went on, but it is not to be trusted"));
             ReportHeap();
+            if (_lockValidator != null)
+                Console.WriteLine("lockdep: " + _lockValidator.Checks.ToString() + " lock operations checked, "
+                    + _lockValidator.OrdersRecorded.ToString() + " orders between " + Threading.LockClasses.Count.ToString()
+                    + " lock classes recorded, no inversion");
             if (exitWhenDone)
                 QemuDebugExit.Exit(CrashReport.Oopses > 0 && !oopsesExpected ? ExitCrash
                     : _allPassed && _programsPassed ? ExitAllPassed : ExitSelfTestFailed);

@@ -221,11 +221,24 @@ namespace CosmosKernel.Memory
         // spins; in the kernel, holders never block.
         private void Acquire()
         {
+            Threading.ILockValidator validator = Threading.LockClasses.Validator;
+            if (validator != null)
+                validator.Acquiring(s_class, Threading.LockKind.Spin);
             while (Interlocked.CompareExchange(ref _lock, 1, 0) != 0)
             {
             }
+            if (validator != null)
+                validator.Acquired(s_class, Threading.LockKind.Spin);
         }
 
-        private void Release() => Volatile.Write(ref _lock, 0);
+        private void Release()
+        {
+            Threading.ILockValidator validator = Threading.LockClasses.Validator;
+            if (validator != null)
+                validator.Released(s_class, Threading.LockKind.Spin);
+            Volatile.Write(ref _lock, 0);
+        }
+
+        private static readonly int s_class = Threading.LockClasses.Register("frame allocator");
     }
 }

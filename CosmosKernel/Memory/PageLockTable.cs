@@ -123,10 +123,23 @@ namespace CosmosKernel.Memory
 
         private void Acquire()
         {
+            ILockValidator validator = LockClasses.Validator;
+            if (validator != null)
+                validator.Acquiring(s_class, LockKind.Spin);
             while (System.Threading.Interlocked.CompareExchange(ref _lock, 1, 0) != 0)
                 _threads.Yield();
+            if (validator != null)
+                validator.Acquired(s_class, LockKind.Spin);
         }
 
-        private void Release() => System.Threading.Volatile.Write(ref _lock, 0);
+        private void Release()
+        {
+            ILockValidator validator = LockClasses.Validator;
+            if (validator != null)
+                validator.Released(s_class, LockKind.Spin);
+            System.Threading.Volatile.Write(ref _lock, 0);
+        }
+
+        private static readonly int s_class = LockClasses.Register("page-lock slots");
     }
 }

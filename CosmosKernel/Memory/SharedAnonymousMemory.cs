@@ -42,7 +42,7 @@ namespace CosmosKernel.Memory
         {
             _memory = vmm.Physical;
             _frames = vmm.Frames;
-            _lock = new Threading.SpinLock(vmm.Threads);
+            _lock = new Threading.SpinLock(vmm.Threads, "shared anonymous memory");
             Pages = pages;
             _levels = 1;
             while (_levels * BitsPerLevel < 64 && (pages - 1) >> (_levels * BitsPerLevel) != 0)

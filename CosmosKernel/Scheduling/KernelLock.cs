@@ -47,8 +47,13 @@ namespace CosmosKernel.Scheduling
             return haltedFor;
         }
 
+        private static readonly int s_class = Threading.LockClasses.Register("kernel lock");
+
         public static void Acquire()
         {
+            Threading.ILockValidator validator = Threading.LockClasses.Validator;
+            if (validator != null)
+                validator.Acquiring(s_class, Threading.LockKind.Outermost);
             int ticket = Interlocked.ExchangeAdd(ref s_nextTicket, 1);
             if (Volatile.Read(ref s_nowServing) != ticket)
             {

@@ -22,12 +22,19 @@ namespace CosmosKernel.Scheduling
         public const int NoCpu = -1;
 
         private readonly string _name;
+        private readonly int _class;              // Threading.LockClasses
+        private readonly Threading.LockKind _kind; // Spin, or HandedOff for the scheduler's
         private int _owner = NoCpu; // CPU index, or NoCpu
         // Per CPU: how many kernel spin locks it holds (Scheduler.Yield does not switch
         // threads then: the next thread could want the same lock on the same CPU).
         private static readonly int[] s_heldBy = new int[Gdt.MaxCpus];
 
-        public KernelSpinLock(string name) => _name = name;
+        public KernelSpinLock(string name, bool handedOff = false)
+        {
+            _name = name;
+            _class = Threading.LockClasses.Register(name);
+            _kind = handedOff ? Threading.LockKind.HandedOff : Threading.LockKind.Spin;
+        }
 
         public string Name => _name;
 
@@ -36,6 +43,9 @@ namespace CosmosKernel.Scheduling
             int me = Cpu.CurrentIndex;
             if (Volatile.Read(ref _owner) == me)
                 Diagnostics.Panic.Report(_name + ": taken twice by CPU " + me.ToString());
+            Threading.ILockValidator validator = Threading.LockClasses.Validator;
+            if (validator != null)
+                validator.Acquiring(_class, _kind);
             while (Interlocked.CompareExchange(ref _owner, me, NoCpu) != NoCpu)
             {
                 while (Volatile.Read(ref _owner) != NoCpu)
@@ -46,6 +56,8 @@ namespace CosmosKernel.Scheduling
                 }
             }
             s_heldBy[me]++;
+            if (validator != null)
+                validator.Acquired(_class, _kind);
         }
 
         public void Release()
@@ -53,6 +65,9 @@ namespace CosmosKernel.Scheduling
             if (_owner != Cpu.CurrentIndex)
                 Diagnostics.Panic.Report(_name + ": released by CPU " + Cpu.CurrentIndex.ToString()
                     + " but held by CPU " + _owner.ToString());
+            Threading.ILockValidator validator = Threading.LockClasses.Validator;
+            if (validator != null)
+                validator.Released(_class, _kind);
             s_heldBy[_owner]--;
             Volatile.Write(ref _owner, NoCpu);
         }

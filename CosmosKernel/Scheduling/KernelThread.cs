@@ -34,7 +34,11 @@ namespace CosmosKernel.Scheduling
         // a fault in the copy may sleep (on a page lock) while other copies run.
         public Memory.AddressSpace CopySpace; // null: not copying
         public bool CopyRecover;
-        public bool PinnedCopyHeldKernelLock; // Platform/KernelUserMemoryAccess: take it again after the copy
+        public bool PinnedCopyHeldKernelLock;
+        // The lock classes it holds, oldest first (LockValidator, boot option lockdep).
+        public int[] LockStack;
+        public byte[] LockKinds;
+        public int LockDepth; // Platform/KernelUserMemoryAccess: take it again after the copy
 
         // What the scheduler loads when it switches to a thread that runs user code:
         public ulong AddressSpaceRoot; // CR3 to load when switching in; 0: the kernel page table

@@ -43,7 +43,7 @@ namespace CosmosKernel.Scheduling
 
         private static Scheduler s_instance;
 
-        private readonly KernelSpinLock _lock = new KernelSpinLock("scheduler");
+        private readonly KernelSpinLock _lock = new KernelSpinLock("scheduler", handedOff: true);
 
         private KernelThread[] _threads = new KernelThread[InitialThreadSlots]; // by id; grows
         private int[] _readyQueue = new int[InitialThreadSlots];                // a ring; grows
@@ -246,6 +246,9 @@ namespace CosmosKernel.Scheduling
             }
             else
             {
+                Threading.ILockValidator validator = Threading.LockClasses.Validator;
+                if (validator != null)
+                    validator.Sleeping();
                 if (KernelSpinLock.AnyHeldByThisCpu && !KernelSpinLockHeldOnlyByScheduler())
                     Panic.Report("thread " + current.Id.ToString() + " parks holding a kernel spin lock");
                 current.State = KernelThread.ThreadState.Blocked;

@@ -14,6 +14,7 @@ namespace CosmosKernel.Threading
         private readonly SpinLock _guard;
         private readonly WaitQueue _waiters;
         private readonly string _name;
+        private readonly int _class; // LockClasses: one per name
         private int _owner = NoOwner;
 
         // Lock calls that had to wait (cosmos_vmm_info's mm_lock_waits for MmLock).
@@ -22,9 +23,10 @@ namespace CosmosKernel.Threading
         public FifoMutex(IThreadBackend threads, int maxWaiters, string name)
         {
             _threads = threads;
-            _guard = new SpinLock(threads);
+            _guard = new SpinLock(threads, "mutex guard");
             _waiters = new WaitQueue(maxWaiters);
             _name = name;
+            _class = LockClasses.Register(name);
         }
 
         public bool IsLocked => _owner != NoOwner;
@@ -33,6 +35,9 @@ namespace CosmosKernel.Threading
         public void Lock()
         {
             int me = _threads.CurrentThreadId;
+            ILockValidator validator = LockClasses.Validator;
+            if (validator != null)
+                validator.Acquiring(_class, LockKind.Sleeping);
             _guard.Acquire();
             if (_owner == me)
             {
@@ -43,6 +48,8 @@ namespace CosmosKernel.Threading
             {
                 _owner = me;
                 _guard.Release();
+                if (validator != null)
+                    validator.Acquired(_class, LockKind.Sleeping);
                 return;
             }
             ContendedAcquisitions++;
@@ -57,7 +64,11 @@ namespace CosmosKernel.Threading
                 bool mine = _owner == me;
                 _guard.Release();
                 if (mine)
+                {
+                    if (validator != null)
+                        validator.Acquired(_class, LockKind.Sleeping);
                     return;
+                }
             }
         }
 
@@ -71,6 +82,9 @@ namespace CosmosKernel.Threading
                 _guard.Release();
                 KernelAssert.Fail(_name + ": unlocked by thread " + me.ToString() + ", owner is " + owner.ToString());
             }
+            ILockValidator validator = LockClasses.Validator;
+            if (validator != null)
+                validator.Released(_class, LockKind.Sleeping);
             if (_waiters.Count == 0)
             {
                 _owner = NoOwner;

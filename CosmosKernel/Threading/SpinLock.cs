@@ -10,16 +10,32 @@ namespace CosmosKernel.Threading
     public sealed class SpinLock
     {
         private readonly IThreadBackend _threads;
+        private readonly int _class; // LockClasses
         private int _taken;
 
-        public SpinLock(IThreadBackend threads) => _threads = threads;
+        public SpinLock(IThreadBackend threads, string name)
+        {
+            _threads = threads;
+            _class = LockClasses.Register(name);
+        }
 
         public void Acquire()
         {
+            ILockValidator validator = LockClasses.Validator;
+            if (validator != null)
+                validator.Acquiring(_class, LockKind.Spin);
             while (Interlocked.CompareExchange(ref _taken, 1, 0) != 0)
                 _threads.Yield();
+            if (validator != null)
+                validator.Acquired(_class, LockKind.Spin);
         }
 
-        public void Release() => Volatile.Write(ref _taken, 0);
+        public void Release()
+        {
+            ILockValidator validator = LockClasses.Validator;
+            if (validator != null)
+                validator.Released(_class, LockKind.Spin);
+            Volatile.Write(ref _taken, 0);
+        }
     }
 }
