@@ -54,6 +54,9 @@ run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
     Console.WriteLine();
     if (result.Crash is CrashReport crash)
         Console.WriteLine(CrashExplainer.Explain(crash, KernelSymbols.Load(parse.GetValue(noPlugs) ? RepoPaths.NoPlugsKernelElf : RepoPaths.KernelElf)));
+    if (result.Lines.Any(l => l.StartsWith("lockdep: ", StringComparison.Ordinal) && l.Contains(": path 0x", StringComparison.Ordinal)))
+        foreach (string line in LockdepReport.Decode(result.Lines, KernelSymbols.Load(RepoPaths.KernelElf)))
+            Console.WriteLine(line);
     if (result.TimedOut)
     {
         Console.WriteLine($"launcher: stopped QEMU after {options.Timeout.TotalSeconds:F0} s");

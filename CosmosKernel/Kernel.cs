@@ -14,6 +14,7 @@ namespace CosmosKernel
     //   selftest=naive-fault   a naive user copy from an unmapped buffer: kernel panic
     //   selftest=smap  a direct kernel read of user memory: SMAP makes it fault
     //   selftest=heap-exhaust  fill the kernel heap: the out-of-memory panic
+    //   selftest=lock-inversion | selftest=spin-sleep   with lockdep: the validator's report
     //   strategy=pagelock|mmlock|extable|pin|naive   the user-copy strategy
     //   run=hello,hostile,...   the user programs (GRUB modules) to run, in order (default init)
     //   lab            the race lab (run=racelab by default) and its syscalls: without
@@ -161,6 +162,36 @@ namespace CosmosKernel
                 Console.WriteLine("selftest: the kernel reads user memory at 0x20000000 directly");
                 Native.FaultReadQword((ulong)page);
                 Console.WriteLine("selftest: SMAP did not stop a direct kernel read of user memory");
+            }
+            else if (deliberate == "lock-inversion")
+            {
+                // Two locks taken in one order, then in the other, by one thread, one
+                // after the other: never a deadlock in this run, but two threads doing
+                // the same at once would be one. Booted with lockdep, the validator stops
+                // the kernel at the second order, naming both locks and both paths.
+                var first = new Threading.FifoMutex(scheduler, 2, "selftest first");
+                var second = new Threading.FifoMutex(scheduler, 2, "selftest second");
+                Console.WriteLine("selftest: taking \"selftest first\", then \"selftest second\"");
+                first.Lock();
+                second.Lock();
+                second.Unlock();
+                first.Unlock();
+                Console.WriteLine("selftest: taking them the other way round");
+                second.Lock();
+                first.Lock();
+                Console.WriteLine("selftest: the lock validator did not stop the inversion (booted without lockdep?)");
+                first.Unlock();
+                second.Unlock();
+            }
+            else if (deliberate == "spin-sleep")
+            {
+                // A spin lock held while the thread sleeps (here: a one-tick sleep).
+                var spin = new Threading.SpinLock(scheduler, "selftest spin");
+                Console.WriteLine("selftest: sleeping while holding \"selftest spin\"");
+                spin.Acquire();
+                scheduler.Sleep(1);
+                spin.Release();
+                Console.WriteLine("selftest: the lock validator did not stop the sleep (booted without lockdep?)");
             }
             else if (deliberate == "heap-exhaust")
             {

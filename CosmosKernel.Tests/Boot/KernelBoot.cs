@@ -3,13 +3,18 @@ using CosmosKernel.Launcher;
 namespace CosmosKernel.Tests.Boot;
 
 // Boots the ISO headless in QEMU (TCG) with the given kernel options. A boot that
-// does not end within the timeout fails the test with the serial log.
+// does not end within the timeout fails the test with the serial log. Every boot runs
+// with the lock validator on (option lockdep, issue 12): a lock order inversion or a
+// spin lock held across a sleep anywhere in any test stops that kernel with a report.
 public static class KernelBoot
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
 
-    public static BootResult Run(string kernelOptions, int cpus = 1, TimeSpan? timeout = null, string? iso = null, int memoryMiB = 256)
+    public static BootResult Run(string kernelOptions, int cpus = 1, TimeSpan? timeout = null, string? iso = null, int memoryMiB = 256,
+        bool lockdep = true)
     {
+        if (lockdep)
+            kernelOptions += " lockdep";
         var options = new QemuOptions
         {
             IsoPath = iso ?? RepoPaths.Iso,

@@ -26,7 +26,7 @@ public class NoPlugsTests
     [Test]
     public void BootsOnTheDefaultsSaysSoAndStopsCleanly()
     {
-        BootResult boot = KernelBoot.Run("exit", iso: RepoPaths.NoPlugsIso);
+        BootResult boot = KernelBoot.Run("exit", iso: RepoPaths.NoPlugsIso, lockdep: false);
         Assert.That(boot.TimedOut, Is.False, boot.Describe());
         Assert.That(boot.Lines, Has.Some.Match(@"^CosmosKernel \d+\.\d+\.\d+ booted \(x86-64, NativeAOT C#\)$"), boot.Describe());
         Assert.That(boot.Lines, Has.Some.StartsWith("plugs: none applied"), boot.Describe());
@@ -41,7 +41,7 @@ public class NoPlugsTests
     [Test]
     public void ProgramsAskedForThatCannotRunFailTheStatus()
     {
-        BootResult boot = KernelBoot.Run("exit run=hello", iso: RepoPaths.NoPlugsIso);
+        BootResult boot = KernelBoot.Run("exit run=hello", iso: RepoPaths.NoPlugsIso, lockdep: false);
         Assert.That(boot.Lines, Has.Some.EqualTo("user programs cannot run without the kernel's paging plug: not running hello"), boot.Describe());
         Assert.That(boot.Lines, Has.None.Contains("Hello from C#"), boot.Describe());
         Assert.That(boot.Crash, Is.Null, boot.Describe());
@@ -51,7 +51,7 @@ public class NoPlugsTests
     [Test]
     public void AnExceptionGetsTheDefaultCrashReport()
     {
-        BootResult boot = KernelBoot.Run("exit selftest=pagefault", iso: RepoPaths.NoPlugsIso);
+        BootResult boot = KernelBoot.Run("exit selftest=pagefault", iso: RepoPaths.NoPlugsIso, lockdep: false);
         Assert.That(boot.TimedOut, Is.False, boot.Describe());
         Assert.That(boot.Lines, Has.Some.Contains("the Cosmos layer's default interrupt handling: every exception is a crash report"), boot.Describe());
         Assert.That(boot.Crash, Is.Not.Null, boot.Describe());

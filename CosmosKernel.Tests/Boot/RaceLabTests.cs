@@ -119,6 +119,8 @@ public class RaceLabTests
         Assert.That(boot.Crash, Is.Null, boot.Describe());
         Assert.That(boot.Lines, Has.Some.EqualTo("process 1 (racelab) exited with status 0"), boot.Describe());
         Assert.That(boot.KernelStatus, Is.EqualTo(0));
+        Assert.That(boot.Lines, Has.Some.Match(@"^lockdep: [1-9]\d* lock operations checked, [1-9]\d* orders between \d+ lock classes recorded, no inversion$"),
+            "the lab ran under the lock validator, which saw the locks and found no inversion\n" + boot.Describe());
         return boot;
     }
 

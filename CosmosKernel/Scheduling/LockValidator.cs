@@ -193,7 +193,7 @@ namespace CosmosKernel.Scheduling
             {
                 var path = new ulong[PathDepth];
                 CapturePath(me, path, 0);
-                WritePath("this path", path, 0);
+                WritePath("this", path, 0);
             }
             if (earlier >= 0)
                 WritePath("the other order, first seen on thread " + _edgeThreads[earlier].ToString(), _edgePaths, earlier * PathDepth);
