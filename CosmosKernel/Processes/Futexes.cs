@@ -6,10 +6,13 @@ using CosmosKernel.Scheduling;
 namespace CosmosKernel.Processes
 {
     // futex(2) wait queues: threads sleeping on (address space, user address), woken
-    // oldest first. Guarded by the kernel lock. A waiter queues itself *before* it reads
-    // the user word, because reading it is a user copy, which runs without the kernel
-    // lock: a waker that changes the word after the read finds the waiter queued, and a
-    // waker that changed it before is seen by the read. Either way no wake is lost.
+    // oldest first. _lock (a spin lock, never held across the user read or a sleep)
+    // guards the table; futex runs without the kernel lock, on every CPU at once. A
+    // waiter queues itself *before* it reads the user word: a waker that changes the
+    // word after the read finds the waiter queued, and a waker that changed it before
+    // is seen by the read. Either way no wake is lost. Lock order: after MmLock (the
+    // wake's address check takes it first, not around this); the scheduler's lock
+    // inside (waking a waiter).
     public sealed unsafe class Futexes
     {
         private const int InitialWaiters = 64; // the table doubles when every slot waits
@@ -24,6 +27,7 @@ namespace CosmosKernel.Processes
             public bool Cancelled;
         }
 
+        private readonly KernelSpinLock _lock = new KernelSpinLock("futexes");
         private Waiter[] _waiters;
         private long _sequence;
         private readonly Scheduler _scheduler;
@@ -49,9 +53,12 @@ namespace CosmosKernel.Processes
         {
             if ((address & 3) != 0)
                 return -Errno.EINVAL;
-            int slot = FreeSlot();
             int me = _scheduler.Current.Id;
+            _scheduler.ForgetEarlierWake(); // a wake from now on is for this wait
+            _lock.Acquire();
+            int slot = FreeSlot();
             _waiters[slot] = new Waiter { Thread = me, Space = space, Address = address, Sequence = ++_sequence };
+            _lock.Release();
             int current;
             long refused = 0;
             if (_copier.CopyFromUser(space, (byte*)&current, address, 4) != 0)
@@ -61,31 +68,49 @@ namespace CosmosKernel.Processes
             if (refused != 0)
             {
                 // A wake that already chose this waiter is not lost: report it.
-                bool wokenAnyway = _waiters[slot].Woken;
-                _waiters[slot].Thread = -1;
-                _waiters[slot].Space = null;
+                bool wokenAnyway = Finish(slot, out _);
                 return wokenAnyway ? 0 : refused;
             }
             if (timeoutTicks != NoTimeout)
             {
                 // A wake may have come during the read; with a zero timeout, only then is it 0.
-                if (timeoutTicks > 0 && !_waiters[slot].Woken && !_waiters[slot].Cancelled)
-                    _scheduler.Sleep(timeoutTicks); // a Wake (or the futex's Unpark) ends it early
+                if (timeoutTicks > 0 && !Ended(slot))
+                    _scheduler.Sleep(timeoutTicks, honorEarlierWake: true); // a Wake ends it early, even one before it began
             }
             else
-                while (!_waiters[slot].Woken && !_waiters[slot].Cancelled)
+            {
+                while (!Ended(slot))
                     _scheduler.Park(forUser: true);
-            bool woken = _waiters[slot].Woken;
-            bool cancelled = _waiters[slot].Cancelled;
-            _waiters[slot].Thread = -1;
-            _waiters[slot].Space = null;
+            }
+            bool woken = Finish(slot, out bool cancelled);
             if (woken)
                 return 0;
             return cancelled ? -Errno.EINTR : -Errno.ETIMEDOUT;
         }
 
+        // Whether the waiter in `slot` was woken or cancelled.
+        private bool Ended(int slot)
+        {
+            _lock.Acquire();
+            bool ended = _waiters[slot].Woken || _waiters[slot].Cancelled;
+            _lock.Release();
+            return ended;
+        }
+
+        // Free the waiter's slot; whether it was woken, and cancelled.
+        private bool Finish(int slot, out bool cancelled)
+        {
+            _lock.Acquire();
+            bool woken = _waiters[slot].Woken;
+            cancelled = _waiters[slot].Cancelled;
+            _waiters[slot].Thread = -1;
+            _waiters[slot].Space = null;
+            _lock.Release();
+            return woken;
+        }
+
         // A free waiter slot; the table doubles when none is (slots keep their index:
-        // a waiter finds its own again after it sleeps).
+        // a waiter finds its own again after it sleeps). With _lock held.
         private int FreeSlot()
         {
             for (int i = 0; i < _waiters.Length; i++)
@@ -122,6 +147,7 @@ namespace CosmosKernel.Processes
         public long Wake(AddressSpace space, ulong address, int count)
         {
             int woken = 0;
+            _lock.Acquire();
             while (woken < count)
             {
                 int oldest = -1;
@@ -140,12 +166,14 @@ namespace CosmosKernel.Processes
                 _scheduler.Unpark(_waiters[oldest].Thread);
                 woken++;
             }
+            _lock.Release();
             return woken;
         }
 
         // The thread's process is ending: stop its wait.
         public void Cancel(int thread)
         {
+            _lock.Acquire();
             for (int i = 0; i < _waiters.Length; i++)
             {
                 if (_waiters[i].Thread == thread && !_waiters[i].Woken)
@@ -154,6 +182,7 @@ namespace CosmosKernel.Processes
                     _scheduler.Unpark(thread);
                 }
             }
+            _lock.Release();
         }
     }
 }

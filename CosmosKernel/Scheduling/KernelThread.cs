@@ -15,6 +15,7 @@ namespace CosmosKernel.Scheduling
         public delegate*<ulong, void> Entry; // what the thread runs, and its argument
         public ulong Argument;
         public ulong WakeAt;       // Scheduler.Sleep: the TSC value the sleep ends at (0: not sleeping)
+        public bool EarlyWake;     // Scheduler.Wake came while not sleeping (Sleep(honorEarlierWake))
         // The stack the thread runs on, whatever its origin (the boot stack, an AP's
         // start-up stack, Stack): the garbage collector scans it from the thread's
         // stack pointer up.

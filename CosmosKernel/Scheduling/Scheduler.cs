@@ -362,11 +362,21 @@ namespace CosmosKernel.Scheduling
         }
 
         // Sleep for at least `ticks` timer periods by the TSC (or until Wake); the
-        // first tick after that wakes the thread.
-        public void Sleep(ulong ticks)
+        // first tick after that wakes the thread. With honorEarlierWake, a Wake that came
+        // after the caller's last ForgetEarlierWake but before this sleep began ends it at
+        // once (a futex wake racing with the waiter's way to sleep: no kernel lock keeps
+        // them apart any more).
+        public void Sleep(ulong ticks, bool honorEarlierWake = false)
         {
             KernelThread me = Current;
             _lock.Acquire();
+            bool early = me.EarlyWake;
+            me.EarlyWake = false;
+            if (early && honorEarlierWake)
+            {
+                _lock.Release();
+                return;
+            }
             me.WakeAt = Native.ReadTimestampCounter() + (ticks * Pit.TscPerSecond + TickHz - 1) / TickHz; // rounded up
             _sleepers.Add(me.Id);
             _lock.Release();
@@ -381,7 +391,8 @@ namespace CosmosKernel.Scheduling
             _lock.Release();
         }
 
-        // End a sleep early (an exiting process wakes its threads).
+        // End a sleep early (an exiting process wakes its threads, a futex its waiter).
+        // A thread not asleep yet keeps the wake for a Sleep(honorEarlierWake: true).
         public void Wake(int threadId)
         {
             _lock.Acquire();
@@ -391,6 +402,20 @@ namespace CosmosKernel.Scheduling
                 thread.WakeAt = Woken;
                 UnparkLocked(threadId);
             }
+            else if (thread != null)
+            {
+                thread.EarlyWake = true;
+            }
+            _lock.Release();
+        }
+
+        // Drop a wake kept for a sleep that has not begun (Wake): the caller starts a
+        // wait that only wakes from now on may end.
+        public void ForgetEarlierWake()
+        {
+            KernelThread me = Current;
+            _lock.Acquire();
+            me.EarlyWake = false;
             _lock.Release();
         }
 

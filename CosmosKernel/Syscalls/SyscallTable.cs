@@ -94,6 +94,7 @@ namespace CosmosKernel.Syscalls
             SyscallNumbers.Close => false,
             SyscallNumbers.Pipe => false,
             SyscallNumbers.Pipe2 => false,
+            SyscallNumbers.Futex => false,
             SyscallNumbers.Getpid => false,
             SyscallNumbers.Gettid => false,
             SyscallNumbers.SchedYield => false,
