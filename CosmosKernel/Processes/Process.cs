@@ -22,7 +22,8 @@ namespace CosmosKernel.Processes
         public readonly AddressSpace Space;
         public bool Forked;              // a fork's copy, not a program started from its image
         public ulong BrkStart;
-        public ulong Brk;
+        public ulong Brk;                // under BrkLock once the process runs
+        public readonly Threading.FifoMutex BrkLock; // brk calls of its threads take turns
         public ProcessState State;
 
         // How it ended: an exit status, or killed by a signal.
@@ -58,6 +59,7 @@ namespace CosmosKernel.Processes
             Name = name;
             Space = space;
             Files = new FileTable(space.Vmm.Threads);
+            BrkLock = new Threading.FifoMutex(space.Vmm.Threads, 4, "brk");
         }
 
         AddressSpace IFileUser.Space => Space;

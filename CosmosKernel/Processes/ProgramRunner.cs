@@ -169,12 +169,17 @@ namespace CosmosKernel.Processes
                 return -Errno.EAGAIN;
             if (!Platform.KernelHeap.HasRoom(Limits.ProcessBytes + (ulong)parent.Space.RegionCount * Limits.RegionBytes))
                 return -Errno.ENOMEM;
+            // The break and the memory it maps are copied together: a brk on another
+            // thread of the parent (it runs without the kernel lock) waits.
+            parent.BrkLock.Lock();
             AddressSpace space = parent.Space.CloneForFork();
+            ulong brk = parent.Brk;
+            parent.BrkLock.Unlock();
             if (space == null)
                 return -Errno.ENOMEM;
             var child = new Process(_processes.NextPid(), parent.Pid, parent.Name, space) { Forked = true };
             child.BrkStart = parent.BrkStart;
-            child.Brk = parent.Brk;
+            child.Brk = brk;
             child.Files.CopyFrom(parent.Files);
             if (!_processes.Add(child))
             {

@@ -11,12 +11,15 @@ namespace CosmosKernel.Processes
         public const string Directory = "/modules/";
 
         private readonly Multiboot2.Module[] _modules;
-        private readonly RamdiskFile[] _files; // made on first use; guarded by the kernel lock
+        private readonly RamdiskFile[] _files; // one per module, made at boot: never changes after
 
         public Ramdisk(Multiboot2.Module[] modules)
         {
             _modules = modules;
             _files = new RamdiskFile[modules.Length];
+            for (int i = 0; i < modules.Length; i++)
+                _files[i] = new RamdiskFile(modules[i].Name, (byte*)Multiboot2.PhysicalToVirtual(modules[i].Start),
+                    modules[i].End - modules[i].Start);
         }
 
         // The modules, by name: the programs cosmos_spawn can start.
@@ -26,14 +29,8 @@ namespace CosmosKernel.Processes
         public RamdiskFile Find(string name)
         {
             for (int i = 0; i < _modules.Length; i++)
-            {
-                if (_modules[i].Name != name)
-                    continue;
-                if (_files[i] == null)
-                    _files[i] = new RamdiskFile(name, (byte*)Multiboot2.PhysicalToVirtual(_modules[i].Start),
-                        _modules[i].End - _modules[i].Start);
-                return _files[i];
-            }
+                if (_modules[i].Name == name)
+                    return _files[i];
             return null;
         }
 

@@ -35,6 +35,14 @@ namespace CosmosKernel.Syscalls
         // maps or unmaps whole pages; anything else leaves the break as it was (Linux).
         private long Brk(Process process, ulong requested)
         {
+            process.BrkLock.Lock();
+            long result = BrkLocked(process, requested);
+            process.BrkLock.Unlock();
+            return result;
+        }
+
+        private long BrkLocked(Process process, ulong requested)
+        {
             if (requested < process.BrkStart || requested > process.BrkStart + Process.BrkLimit)
                 return (long)process.Brk;
             ulong oldEnd = Paging.PageUp(process.Brk);
