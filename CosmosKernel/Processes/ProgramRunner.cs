@@ -128,7 +128,9 @@ namespace CosmosKernel.Processes
 
         private UserThread StartThread(Process process, delegate*<ulong, void> kernelEntry, ulong entry, ulong rsp, ulong fs, bool start)
         {
-            int id = _scheduler.Spawn(kernelEntry, 0, process.Name, start);
+            // Made stopped, started only once it is set up: another CPU may run it the
+            // moment it is queued (switching to it loads its address space and owner).
+            int id = _scheduler.Spawn(kernelEntry, 0, process.Name, start: false);
             if (id < 0)
                 return null;
             KernelThread thread = _scheduler.Thread(id);
@@ -144,6 +146,8 @@ namespace CosmosKernel.Processes
             thread.Owner = user;
             process.ThreadIds.Add(id);
             process.LiveThreads++;
+            if (start)
+                _scheduler.Start(id);
             return user;
         }
 
@@ -187,7 +191,7 @@ namespace CosmosKernel.Processes
                 space.Destroy();
                 return -Errno.EAGAIN;
             }
-            UserThread thread = StartThread(child, &ResumeForkedChild, 0, 0, Native.ReadMsr(UserMode.MsrFsBase), start: true);
+            UserThread thread = StartThread(child, &ResumeForkedChild, 0, 0, Native.ReadMsr(UserMode.MsrFsBase), start: false);
             if (thread == null)
             {
                 _processes.Remove(child);
@@ -198,6 +202,7 @@ namespace CosmosKernel.Processes
             var registers = new ForkedRegisters { Frame = *frame };
             registers.Frame.Rax = 0;
             thread.ForkedRegisters = registers;
+            Start(thread); // only now: it may run on another CPU at once
             return child.Pid;
         }
 
