@@ -1,11 +1,14 @@
 /*
- * scaling: how kernel work scales from 1 process to 2 on the same machine (issue 12).
+ * scaling: how kernel work scales from 1 to 2 on the same machine (issue 12), as
+ * processes and as threads of one process.
  *
  * For each kind of kernel-bound work, one round measures the work of 1 forked process
  * for a fixed time, then of 2 forked processes at once for the same time, and reports
- * the throughput of 2 over 1. Rounds repeat (argv[1], default 5); the line per work
- * gives the best, median and worst ratio of the rounds, so the spread on a noisy host
- * is in the output. No timing decides the exit status: 0 unless a syscall failed.
+ * the throughput of 2 over 1; then the same with 1 and 2 threads of this process (raw
+ * clone, each thread in its own memory and its own pipe: disjoint areas). Rounds repeat
+ * (argv[1], default 5); the line per work gives the best, median and worst ratio of the
+ * rounds, so the spread on a noisy host is in the output. No timing decides the exit
+ * status: 0 unless a syscall failed.
  *
  * The same static binary runs on CosmosKernel (run=scaling) and on Debian's Linux
  * under the same QEMU (launcher linux --program scaling --smp 2), so the two kernels'
@@ -26,6 +29,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../CTests/check.h" /* thread_start, thread_join: raw clone threads (no pthreads here yet) */
 
 #define PAGE 4096
 #define FAULT_PAGES 256
@@ -122,24 +127,31 @@ static const struct work works[] = {
     { "mmap", "mmap+munmap", do_mmap },
 };
 
-/* A worker: wait for the common start, work until the common end, report the units. */
-static void worker(const struct work *w, long long start, int report)
+/* One worker's run: wait for the common start, work until the common end. */
+static long work_between(const struct work *w, long long start)
 {
-    if (w->run == do_pipe && pipe(pipe_fds) != 0)
-        fail("pipe");
     while (now_ns() < start)
         ;
     long long end = start + MEASURE_NS;
     long units = 0;
     while (now_ns() < end)
         units += w->run();
+    return units;
+}
+
+/* A process worker: its own pipe (made before the start), then report the units. */
+static void process_worker(const struct work *w, long long start, int report)
+{
+    if (w->run == do_pipe && pipe(pipe_fds) != 0)
+        fail("pipe");
+    long units = work_between(w, start);
     if (write(report, &units, sizeof units) != sizeof units)
         fail("report write");
     _exit(0);
 }
 
 /* Units per second of `procs` processes doing `w` at once. */
-static double measure(const struct work *w, int procs)
+static double measure_processes(const struct work *w, int procs)
 {
     int fds[2];
     if (pipe(fds) != 0)
@@ -151,7 +163,7 @@ static double measure(const struct work *w, int procs)
             fail("fork");
         if (pid == 0) {
             close(fds[0]);
-            worker(w, start, fds[1]);
+            process_worker(w, start, fds[1]);
         }
     }
     close(fds[1]);
@@ -171,10 +183,96 @@ static double measure(const struct work *w, int procs)
     return total * 1e9 / MEASURE_NS;
 }
 
+/* A thread worker of this process: the pipe work uses the thread's own pipe. */
+struct thread_job {
+    char buffer[PIPE_CHUNK] __attribute__((aligned(PAGE))); /* its own pages: disjoint areas */
+    const struct work *work;
+    long long start;
+    long units;
+    int fds[2];
+};
+
+static struct thread_job jobs[2];
+
+static long thread_units(struct thread_job *job)
+{
+    const struct work *w = job->work;
+    if (w->run != do_pipe)
+        return work_between(w, job->start);
+    char *buffer = job->buffer;
+    while (now_ns() < job->start)
+        ;
+    long long end = job->start + MEASURE_NS;
+    long units = 0;
+    while (now_ns() < end) {
+        if (write(job->fds[1], buffer, PIPE_CHUNK) != PIPE_CHUNK)
+            fail("pipe write");
+        for (long got = 0; got < PIPE_CHUNK;) {
+            long n = read(job->fds[0], buffer + got, PIPE_CHUNK - got);
+            if (n <= 0)
+                fail("pipe read");
+            got += n;
+        }
+        units += PIPE_CHUNK;
+    }
+    return units;
+}
+
+static int thread_worker(void *arg, unsigned long entry_rflags)
+{
+    (void)entry_rflags;
+    struct thread_job *job = arg;
+    job->units = thread_units(job);
+    return 0;
+}
+
+/* Units per second of `threads` threads of this process doing `w` at once (the
+ * calling thread only waits). */
+static double measure_threads(const struct work *w, int threads)
+{
+    struct thread handles[2];
+    long long start = now_ns() + LEAD_NS;
+    for (int i = 0; i < threads; i++) {
+        jobs[i].work = w;
+        jobs[i].start = start;
+        jobs[i].units = 0;
+        if (pipe(jobs[i].fds) != 0)
+            fail("pipe");
+    }
+    for (int i = 0; i < threads; i++)
+        if (thread_start(&handles[i], thread_worker, &jobs[i], 0) < 0)
+            fail("clone");
+    long total = 0;
+    for (int i = 0; i < threads; i++) {
+        thread_join(&handles[i]);
+        total += jobs[i].units;
+        close(jobs[i].fds[0]);
+        close(jobs[i].fds[1]);
+    }
+    return total * 1e9 / MEASURE_NS;
+}
+
 static int compare(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
+}
+
+static void report(const char *mode, const struct work *w, int rounds, double (*measure)(const struct work *, int))
+{
+    double ratios[50], one_best = 0, two_best = 0;
+    for (int r = 0; r < rounds; r++) {
+        double one = measure(w, 1);
+        double two = measure(w, 2);
+        ratios[r] = two / one;
+        if (one > one_best)
+            one_best = one;
+        if (two > two_best)
+            two_best = two;
+    }
+    qsort(ratios, rounds, sizeof ratios[0], compare);
+    say("SCALING mode=%s work=%s unit=%s one_best_per_s=%.0f two_best_per_s=%.0f ratio_best=%.2f ratio_median=%.2f ratio_worst=%.2f rounds=%d\n",
+        mode, w->name, w->unit, one_best, two_best, ratios[rounds - 1], ratios[rounds / 2], ratios[0], rounds);
 }
 
 int main(int argc, char **argv)
@@ -182,22 +280,10 @@ int main(int argc, char **argv)
     int rounds = argc > 1 ? atoi(argv[1]) : 5;
     if (rounds < 1 || rounds > 50)
         rounds = 5;
-    say("scaling: 1 process against 2, %d rounds of %lld ms each\n", rounds, MEASURE_NS / 1000000);
-    for (unsigned k = 0; k < sizeof works / sizeof works[0]; k++) {
-        const struct work *w = &works[k];
-        double ratios[50], one_best = 0, two_best = 0;
-        for (int r = 0; r < rounds; r++) {
-            double one = measure(w, 1);
-            double two = measure(w, 2);
-            ratios[r] = two / one;
-            if (one > one_best)
-                one_best = one;
-            if (two > two_best)
-                two_best = two;
-        }
-        qsort(ratios, rounds, sizeof ratios[0], compare);
-        say("SCALING work=%s unit=%s procs1_best_per_s=%.0f procs2_best_per_s=%.0f ratio_best=%.2f ratio_median=%.2f ratio_worst=%.2f rounds=%d\n",
-               w->name, w->unit, one_best, two_best, ratios[rounds - 1], ratios[rounds / 2], ratios[0], rounds);
-    }
+    say("scaling: 1 against 2, as processes and as threads of one process, %d rounds of %lld ms each\n", rounds, MEASURE_NS / 1000000);
+    for (unsigned k = 0; k < sizeof works / sizeof works[0]; k++)
+        report("processes", &works[k], rounds, measure_processes);
+    for (unsigned k = 0; k < sizeof works / sizeof works[0]; k++)
+        report("threads", &works[k], rounds, measure_threads);
     return 0;
 }
