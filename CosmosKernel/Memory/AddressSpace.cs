@@ -352,9 +352,22 @@ namespace CosmosKernel.Memory
         // without any page lock). Kernel-mode faults come from user copies.
         public FaultResult HandleFault(ulong va, Access access, bool userMode)
         {
+            // A page that is not there yet is most likely demand-zero: its frame is
+            // taken and zeroed before MmLock, since zeroing is most of such a fault and
+            // under the lock it would hold up every other fault of the process (threads
+            // working in different areas). The page table is read without the lock only
+            // as a hint: its tables are freed only when the space is destroyed, which a
+            // fault of one of its threads outlives. A frame not needed after all (the
+            // page is a file's or shared, or another thread mapped it first) goes back.
+            ulong spare = FrameAllocator.NoFrame;
+            ulong* hint = va < Paging.UserSpaceEnd ? Table.Walk(Paging.PageDown(va), create: false) : null;
+            if (va < Paging.UserSpaceEnd && (hint == null || !Pte.IsPresent((ulong)System.Threading.Volatile.Read(ref *(long*)hint))))
+                spare = _vmm.Frames.Allocate(zero: true);
             MmLock.Lock();
-            FaultResult result = HandleFaultLocked(va, access, userMode);
+            FaultResult result = HandleFaultLocked(va, access, userMode, ref spare);
             MmLock.Unlock();
+            if (spare != FrameAllocator.NoFrame)
+                _vmm.Frames.Free(spare);
             if (result == FaultResult.WaitedForPageLock)
             {
                 // The page is locked by a copy: wait for the unlock, then retry.
@@ -367,6 +380,14 @@ namespace CosmosKernel.Memory
         // Returns WaitedForPageLock (without waiting) when a user access hits a
         // copy-locked page; HandleFault does the waiting after dropping MmLock.
         public FaultResult HandleFaultLocked(ulong va, Access access, bool userMode)
+        {
+            ulong none = FrameAllocator.NoFrame;
+            return HandleFaultLocked(va, access, userMode, ref none);
+        }
+
+        // spare: a zeroed frame the caller took for a demand-zero page, or NoFrame; set
+        // to NoFrame when the page took it.
+        private FaultResult HandleFaultLocked(ulong va, Access access, bool userMode, ref ulong spare)
         {
             if (va >= Paging.UserSpaceEnd)
                 return FaultResult.BadAddress;
@@ -384,7 +405,7 @@ namespace CosmosKernel.Memory
                 return FaultResult.WaitedForPageLock;
             }
             if (!Pte.IsPresent(pte))
-                return MapNewPage(region, page, entry);
+                return MapNewPage(region, page, entry, ref spare);
             if (access == Access.Write && (pte & Pte.Writable) == 0)
             {
                 if ((pte & Pte.CopyOnWrite) == 0)
@@ -395,12 +416,23 @@ namespace CosmosKernel.Memory
             return FaultResult.Resolved;
         }
 
-        private FaultResult MapNewPage(Region region, ulong page, ulong* entry)
+        private FaultResult MapNewPage(Region region, ulong page, ulong* entry, ref ulong spare)
         {
             bool fromFile = region.File != null;
-            ulong frame = region.SharedMemory != null
-                ? region.SharedMemory.MapPage(region.OffsetOf(page) >> Paging.PageShift) // zeroed on its first touch by anyone
-                : _vmm.Frames.Allocate(zero: !fromFile);
+            ulong frame;
+            if (region.SharedMemory != null)
+            {
+                frame = region.SharedMemory.MapPage(region.OffsetOf(page) >> Paging.PageShift); // zeroed on its first touch by anyone
+            }
+            else if (!fromFile && spare != FrameAllocator.NoFrame)
+            {
+                frame = spare; // zeroed before MmLock was taken
+                spare = FrameAllocator.NoFrame;
+            }
+            else
+            {
+                frame = _vmm.Frames.Allocate(zero: !fromFile);
+            }
             if (frame == FrameAllocator.NoFrame)
                 return FaultResult.OutOfMemory;
             if (fromFile)
