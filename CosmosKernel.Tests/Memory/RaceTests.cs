@@ -25,14 +25,21 @@ public unsafe class RaceTests
         from attack in Enum.GetValues<Attack>()
         select new TestCaseData(strategy, attack).SetName($"{strategy} holds every invariant: {attack}");
 
+    // Each case reports how many distinct interleavings its seeds covered (the
+    // sequences of threads the simulator picked, switching at every scheduling point
+    // and before every lock operation), and fails if most seeds replayed one.
     [TestCaseSource(nameof(SafeCases))]
     public void SafeStrategiesHoldEveryInvariant(string strategy, Attack attack)
     {
+        var interleavings = new HashSet<string>();
         for (int seed = 1; seed <= Seeds; seed++)
         {
             RaceOutcome outcome = RaceOutcome.Run(strategy, attack, seed);
             outcome.AssertInvariants();
+            interleavings.Add(outcome.Trace);
         }
+        TestContext.Out.WriteLine($"{strategy}, {attack}: {interleavings.Count} distinct interleavings in {Seeds} seeds");
+        Assert.That(interleavings.Count, Is.GreaterThan(Seeds / 2), "the seeds explore different interleavings");
     }
 
     [Test]
@@ -51,6 +58,22 @@ public unsafe class RaceTests
         }
         TestContext.Out.WriteLine($"naive broke in {caught} of {Seeds} interleavings; first: {first}");
         Assert.That(caught, Is.GreaterThan(0), "the simulator should find the interleaving in which naive panics");
+    }
+
+    // A removed lock: munmap that no longer waits for pagelock's page locks frees the
+    // frames a copy is writing into (issue 12: a removed lock must be caught).
+    [Test]
+    public void PageLockWithoutItsLockWaitLetsMunmapFreeAFrameUnderTheCopy()
+    {
+        int caught = 0;
+        for (int seed = 1; seed <= Seeds; seed++)
+        {
+            RaceOutcome outcome = RaceOutcome.Run("pagelock", Attack.MunmapDuringCopyToUser, seed, skipPageLockWaits: true);
+            if (outcome.WritesToFreedFrames > 0 || outcome.KernelPanics > 0 || !outcome.DataMatches || outcome.FramesLeaked != 0)
+                caught++;
+        }
+        TestContext.Out.WriteLine($"without the page-lock wait, {caught} of {Seeds} interleavings broke an invariant");
+        Assert.That(caught, Is.GreaterThan(0), "the simulator should find the interleaving in which munmap frees a frame under the copy");
     }
 
     [Test]
@@ -164,6 +187,7 @@ public sealed unsafe class RaceOutcome
     public long PageLockWaits;
     public long Steps;
     public string? SchedulerFailure;
+    public string Trace = ""; // the interleaving: the threads the simulator picked, in order
 
     public void AssertInvariants()
     {
@@ -177,7 +201,8 @@ public sealed unsafe class RaceOutcome
         Assert.That(DataMatches, Is.True, where + ": copied bytes differ from the source");
     }
 
-    public static RaceOutcome Run(string strategyName, RaceTests.Attack attack, int seed, bool skipPageLockShootdown = false, bool dropAllShootdowns = false)
+    public static RaceOutcome Run(string strategyName, RaceTests.Attack attack, int seed, bool skipPageLockShootdown = false, bool dropAllShootdowns = false,
+        bool skipPageLockWaits = false)
     {
         var scheduler = new DeterministicScheduler(seed);
         using var machine = new SimulatedMachine(cpus: 2, ramMiB: 8, scheduler);
@@ -190,6 +215,7 @@ public sealed unsafe class RaceOutcome
         ulong usedAtStart = machine.Frames.UsedFrames;
 
         AddressSpace space = AddressSpace.Create(machine.Vmm)!;
+        space.SkipPageLockWaitsForTesting = skipPageLockWaits;
         machine.Cpus[0].SwitchTo(space);
         machine.Cpus[1].SwitchTo(space);
 
@@ -266,6 +292,7 @@ public sealed unsafe class RaceOutcome
             var result = scheduler.Run(maxSteps: 2_000_000);
             outcome.SchedulerFailure = result.Failure;
             outcome.Steps = result.Steps;
+            outcome.Trace = string.Join(",", result.Trace);
 
             // The copied prefix must equal the source (unless user writes raced with it);
             // a file-backed buffer holds the file's bytes from offset 100.

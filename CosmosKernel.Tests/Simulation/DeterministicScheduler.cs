@@ -3,8 +3,11 @@ using CosmosKernel.Threading;
 namespace CosmosKernel.Tests.Simulation;
 
 // Runs simulated threads one at a time, switching only at scheduling points (Yield,
-// Park, thread end), and picks the next thread with a seeded random generator: the
-// same seed replays the same interleaving exactly; many seeds explore many.
+// Park, thread end) and, since kernel code runs on every CPU at once (issue 12), before
+// every lock is taken (the shared locks tell Threading.LockClasses' hook, which this
+// installs while it runs), and picks the next thread with a seeded random generator:
+// the same seed replays the same interleaving exactly; many seeds explore many (Trace
+// tells them apart: the sequence of threads picked).
 // Each simulated thread is an OS thread, but only the one holding the baton runs.
 //
 // It is the IThreadBackend of the shared locks, so FifoMutex waiters really sleep
@@ -43,10 +46,16 @@ public sealed class DeterministicScheduler : IThreadBackend
     public string? Failure { get; private set; }
     public IReadOnlyList<int> Trace => _trace;
 
-    public DeterministicScheduler(int seed)
+    // interleaveLockOperations: false keeps the scheduling points to Yield, Park and a
+    // thread's end (a test that defines a thread's arrival at a lock as its call to
+    // Lock needs no switch between the two).
+    private readonly bool _interleaveLockOperations;
+
+    public DeterministicScheduler(int seed, bool interleaveLockOperations = true)
     {
         Seed = seed;
         _random = new Random(seed);
+        _interleaveLockOperations = interleaveLockOperations;
     }
 
     public int Spawn(Action body, string? name = null)
@@ -61,6 +70,46 @@ public sealed class DeterministicScheduler : IThreadBackend
     // Run every spawned thread to its end. Returns the failure (exception, deadlock,
     // step limit) if the run did not complete; the seed is in the message.
     public RunResult Run(long maxSteps = 1_000_000)
+    {
+        ILockValidator? previous = LockClasses.Validator;
+        if (_interleaveLockOperations)
+            LockClasses.Validator = new LockOperationPoints(this);
+        try
+        {
+            return RunThreads(maxSteps);
+        }
+        finally
+        {
+            LockClasses.Validator = previous;
+        }
+    }
+
+    // A scheduling point before every lock is taken: another thread may run between
+    // any two lock operations, as on real CPUs. Only before: a switch after taking a
+    // lock would be one inside the critical section, where the kernel has none (its
+    // spin locks' holders never yield; the frame allocator's waiters do not either).
+    private sealed class LockOperationPoints : ILockValidator
+    {
+        private readonly DeterministicScheduler _scheduler;
+
+        public LockOperationPoints(DeterministicScheduler scheduler) => _scheduler = scheduler;
+
+        public void Acquiring(int lockClass, LockKind kind) => _scheduler.Yield();
+
+        public void Acquired(int lockClass, LockKind kind)
+        {
+        }
+
+        public void Released(int lockClass, LockKind kind)
+        {
+        }
+
+        public void Sleeping()
+        {
+        }
+    }
+
+    private RunResult RunThreads(long maxSteps)
     {
         _maxSteps = maxSteps;
         foreach (var thread in _threads)

@@ -15,7 +15,8 @@ public class FifoMutexTests
     {
         for (int seed = 1; seed <= Seeds; seed++)
         {
-            var scheduler = new DeterministicScheduler(seed);
+            // Arrival is the call to Lock: no scheduling point before it queues.
+            var scheduler = new DeterministicScheduler(seed, interleaveLockOperations: false);
             var mutex = new FifoMutex(scheduler, 16, "test");
             var arrivals = new List<int>();
             var acquisitions = new List<int>();
