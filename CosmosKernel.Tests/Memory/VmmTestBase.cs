@@ -15,6 +15,8 @@ public abstract unsafe class VmmTestBase
         public void Park() => throw new InvalidOperationException("a single-threaded test would block forever");
         public void Unpark(int threadId) { }
         public void Yield() { }
+        public bool RunsOnAnotherCpu(int threadId) => false;
+        public void SpinPause() { }
     }
 
     protected SimulatedMachine Machine = null!;

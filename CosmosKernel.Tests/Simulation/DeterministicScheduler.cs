@@ -166,6 +166,12 @@ public sealed class DeterministicScheduler : IThreadBackend
         SwitchFrom(me);
     }
 
+    // One thread runs at a time here: no owner ever runs elsewhere, so a FIFO mutex
+    // never spins (its sleeping path is the one explored).
+    public bool RunsOnAnotherCpu(int threadId) => false;
+
+    public void SpinPause() => Yield();
+
     public void Park()
     {
         SimThread me = t_current ?? throw new InvalidOperationException("Park outside a simulated thread would block the test forever");

@@ -121,6 +121,8 @@ public class FifoMutexTests
         public void Park() => inner.Park();
         public void Unpark(int threadId) { } // the bug
         public void Yield() => inner.Yield();
+        public bool RunsOnAnotherCpu(int threadId) => false;
+        public void SpinPause() => inner.Yield();
     }
 
     [Test]

@@ -186,6 +186,17 @@ namespace CosmosKernel.Scheduling
 
         private const ulong HandOffQuantumsPerSecond = 20_000; // 50 µs
 
+        public bool RunsOnAnotherCpu(int threadId)
+        {
+            KernelThread[] threads = _threads;
+            if (threadId < 0 || threadId >= threads.Length)
+                return false;
+            KernelThread thread = threads[threadId];
+            return thread != null && thread.State == KernelThread.ThreadState.Running && thread != Current;
+        }
+
+        public void SpinPause() => PauseWithInterrupts();
+
         private static void PauseWithInterrupts()
         {
             bool on = InterruptsOn;

@@ -18,5 +18,13 @@ namespace CosmosKernel.Threading
 
         // A point where another thread may run.
         void Yield();
+
+        // Whether thread `threadId` is running on another CPU right now (a hint: it may
+        // stop the next moment). A FIFO mutex spins for such an owner instead of
+        // sleeping. The host simulator runs one thread at a time: always false there.
+        bool RunsOnAnotherCpu(int threadId);
+
+        // One step of a short spin: a pause, with interrupts on in the kernel.
+        void SpinPause();
     }
 }
