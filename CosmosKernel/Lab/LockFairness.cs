@@ -38,6 +38,7 @@ namespace CosmosKernel.Lab
         private static long s_granted;             // acquisitions so far (under the lock)
         private static long* s_waits;              // Threads * Rounds wait times
         private static long s_worstOvertaken;
+        private static int s_started;              // workers at the start line
         private static Scheduler s_scheduler;        // the workers' scheduler (set by Run)
 
         public long Run(Process process, ulong kind, ulong results)
@@ -62,6 +63,7 @@ namespace CosmosKernel.Lab
             s_kind = (int)kind;
             s_granted = 0;
             s_worstOvertaken = 0;
+            s_started = 0;
             if (s_waits == null)
                 s_waits = (long*)Internal.Runtime.RuntimeHeap.AllocateRaw(Threads * Rounds * sizeof(long));
             int* ids = stackalloc int[Threads];
@@ -90,6 +92,11 @@ namespace CosmosKernel.Lab
         {
             KernelLock.Release();
             var scheduler = s_scheduler;
+            // All start together: on several CPUs a worker could otherwise finish its
+            // rounds before the next one starts, and nobody would wait for anybody.
+            Interlocked.Increment(ref s_started);
+            while (Volatile.Read(ref s_started) < Threads)
+                scheduler.Yield();
             for (int round = 0; round < Rounds; round++)
             {
                 long before = Volatile.Read(ref s_granted);

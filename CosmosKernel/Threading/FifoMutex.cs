@@ -7,11 +7,14 @@ namespace CosmosKernel.Threading
     // _guard (a leaf spin lock) guards _owner, _waiters and the statistics; it is
     // never held while parking.
     //
-    // Optimistic spinning (Linux's mutex does the same): a thread that finds the mutex
-    // held by a thread running on another CPU, with nobody queued, spins a while for it
-    // before it queues and sleeps: most sections are short (a fault, a region change),
-    // and sleeping costs a switch and a wake-up IPI on each side. Queued waiters are
-    // never overtaken: the spinner takes the mutex only while the queue is empty.
+    // Spinning in line (Linux's mutex spins too, but may let a spinner overtake): the
+    // waiter at the head of the queue, while the owner runs on another CPU, spins a
+    // while for the hand-off instead of sleeping at once: most sections are short (a
+    // fault, a region change), and sleeping costs a switch and a wake-up IPI on each
+    // side. It waits in the queue like any waiter, so the order stays FIFO; Unlock
+    // hands it the mutex without a wake-up (_spinner), and it sleeps if the owner stops
+    // running or the spin runs out. The host simulator never spins (no owner runs
+    // elsewhere there).
     public sealed class FifoMutex
     {
         public const int NoOwner = -1;
@@ -22,6 +25,7 @@ namespace CosmosKernel.Threading
         private readonly string _name;
         private readonly int _class; // LockClasses: one per name
         private int _owner = NoOwner;
+        private int _spinner = NoOwner; // the head waiter while it spins (under _guard)
 
         // Lock calls that had to wait (cosmos_vmm_info's mm_lock_waits for MmLock).
         public long ContendedAcquisitions;
@@ -50,7 +54,7 @@ namespace CosmosKernel.Threading
                 _guard.Release();
                 KernelAssert.Fail(_name + ": locked twice by thread " + me.ToString() + " (not reentrant)");
             }
-            if (_owner == NoOwner || (_waiters.Count == 0 && SpinForOwner()))
+            if (_owner == NoOwner)
             {
                 _owner = me;
                 _guard.Release();
@@ -59,8 +63,17 @@ namespace CosmosKernel.Threading
                 return;
             }
             ContendedAcquisitions++;
+            bool spin = _waiters.Count == 0 && _threads.RunsOnAnotherCpu(_owner);
             _waiters.Enqueue(me);
+            if (spin)
+                _spinner = me;
             _guard.Release();
+            if (spin && SpinForHandOff(me))
+            {
+                if (validator != null)
+                    validator.Acquired(_class, LockKind.Sleeping);
+                return;
+            }
             // Sleep until Unlock hands us the mutex. A stray permit may wake us early:
             // check ownership and sleep again.
             while (true)
@@ -80,24 +93,24 @@ namespace CosmosKernel.Threading
 
         private const int MaxSpins = 4096;
 
-        // With _guard held and the mutex owned: spin (without _guard) while the owner
-        // runs on another CPU and nobody queues. True with _guard held and the mutex
-        // free and unqueued (the caller takes it); false with _guard held otherwise.
-        private bool SpinForOwner()
+        // The head waiter spins while the owner runs on another CPU. True once Unlock
+        // handed it the mutex; false (no longer the spinner: Unlock will wake it) when
+        // it should sleep instead.
+        private bool SpinForHandOff(int me)
         {
-            int owner = _owner;
-            if (!_threads.RunsOnAnotherCpu(owner))
-                return false;
-            _guard.Release();
             for (int spin = 0; spin < MaxSpins; spin++)
             {
-                _threads.SpinPause();
-                int now = System.Threading.Volatile.Read(ref _owner);
-                if (now == NoOwner || now != owner || !_threads.RunsOnAnotherCpu(owner))
+                int owner = System.Threading.Volatile.Read(ref _owner);
+                if (owner == me || !_threads.RunsOnAnotherCpu(owner))
                     break;
+                _threads.SpinPause();
             }
             _guard.Acquire();
-            return _owner == NoOwner && _waiters.Count == 0;
+            bool mine = _owner == me;
+            if (!mine)
+                _spinner = NoOwner;
+            _guard.Release();
+            return mine;
         }
 
         public void Unlock()
@@ -121,8 +134,12 @@ namespace CosmosKernel.Threading
             }
             int next = _waiters.Dequeue();
             _owner = next; // direct handoff: FIFO, no barging
+            bool spinning = _spinner == next;
+            if (spinning)
+                _spinner = NoOwner; // it sees the hand-off itself: no wake-up to leave behind
             _guard.Release();
-            _threads.Unpark(next);
+            if (!spinning)
+                _threads.Unpark(next);
         }
     }
 }
