@@ -31,8 +31,10 @@ namespace CosmosKernel.Scheduling
     // Every CPU has an idle thread that it runs when the queue is empty; it halts
     // until an interrupt, holding no lock.
     //
-    // Lock order: the kernel lock, then _lock; nothing else is taken under _lock but
-    // the kernel heap's lock (the tables grow) and, from FinishSwitch's caller, none.
+    // Lock order: the kernel lock before _lock. Under _lock only the kernel heap's lock
+    // is taken (the tables grow); the kernel lock is released there, never taken; kernel
+    // stacks are allocated and freed outside it (they take the kernel stacks' lock and
+    // shoot down). Interrupt handlers take _lock only when they interrupted ring 3.
     public sealed unsafe class Scheduler : IThreadBackend
     {
         public const int StackSize = 64 * 1024;
@@ -186,6 +188,8 @@ namespace CosmosKernel.Scheduling
 
         private const ulong HandOffQuantumsPerSecond = 20_000; // 50 µs
 
+        // A hint for a FIFO mutex's spinning waiter (racy: the thread may stop the next
+        // moment, which only makes the waiter sleep a little later).
         public bool RunsOnAnotherCpu(int threadId)
         {
             KernelThread[] threads = _threads;
