@@ -4,6 +4,8 @@
 ; convention: arguments in rdi, rsi, rdx; result in rax.
 
 bits 64
+%include "callee_saved.inc"
+
 section .text
 
 %macro FUNC 1
@@ -262,8 +264,7 @@ isr_common:
     push r15
     mov rbx, rsp            ; rbx = frame (callee-saved)
     and rsp, ~15
-    sub rsp, 512
-    fxsave [rsp]
+    SAVE_SSE
     mov rdi, rbx
     cld
     cmp byte [rel cpu_smap_enabled], 0
@@ -271,7 +272,7 @@ isr_common:
     clac                    ; a handler must not inherit a user copy's AC (iretq restores it)
 .no_smap:
     call interrupt_dispatch
-    fxrstor [rsp]
+    RESTORE_SSE
     mov rsp, rbx
     pop r15
     pop r14

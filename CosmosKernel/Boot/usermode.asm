@@ -70,12 +70,11 @@ cpu_syscall_entry:
     PUSH_CALLEE_SAVED
     mov rbx, rsp
     and rsp, ~15
-    sub rsp, 512
-    fxsave [rsp]
+    SAVE_SSE
     mov rdi, rbx
     cld
     call syscall_dispatch
-    fxrstor [rsp]
+    RESTORE_SSE
     mov rsp, rbx
 syscall_return:                     ; rsp = a SyscallFrame: restore it and return to ring 3
     POP_CALLEE_SAVED
