@@ -55,7 +55,7 @@ namespace Cosmos.HAL
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_user_copy_fixup_address")] public static extern ulong UserCopyFixupAddress();
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_set_smap_enabled")] public static extern void SetSmapEnabled(bool enabled);
         // Kernel threads (CosmosKernel/Boot/threads.asm).
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_switch_context")] public static extern void SwitchContext(ulong* saveRsp, ulong newRsp);
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_switch_context")] public static extern void SwitchContext(ulong* saveRsp, ulong newRsp, byte* saveFpu, byte* loadFpu);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_thread_start_address")] public static extern ulong ThreadStartAddress();
         // Ring 3 (CosmosKernel/Boot/usermode.asm).
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_enter_user")] public static extern void EnterUser(ulong rip, ulong rsp, ulong rflags);

@@ -1,9 +1,9 @@
-// sse: a program's SSE registers (xmm0-xmm15) and MXCSR are its own across every way
-// into the kernel and back: a syscall, a syscall that switches to another thread (which
-// sets other values meanwhile), a sleep, a page fault, and a timer interrupt in the
-// middle of its code. The kernel saves exactly that state on entry (not the whole
-// fxsave area: it uses no x87 and no AVX), so this checks what it saves is enough, as
-// Linux's full save is.
+// sse: a program's SSE registers (xmm0-xmm15), MXCSR and x87 state are its own across
+// every way into the kernel and back: a syscall, a syscall that switches to another
+// thread (which sets other values meanwhile), a sleep, a page fault, and a timer
+// interrupt in the middle of its code. The kernel saves xmm0-15 and MXCSR on every
+// entry (its own code uses no x87 and no AVX) and the whole fxsave area only when it
+// switches threads: this checks that together they keep all of it, as Linux does.
 #include <stdio.h>
 #include "check.h"
 
@@ -81,6 +81,51 @@ __asm__(".text\n"
         "    ret\n"
         ".size sse_round_trip, . - sse_round_trip\n");
 
+// Load the x87 control word `cw` and push `value`, make syscall nr(a0) (nr == -2: spin
+// until the TSC passes a0), then pop the value into *value_out and store the control
+// word into *cw_out.
+long x87_round_trip(const unsigned short *cw, const double *value, long nr, long a0, unsigned short *cw_out, double *value_out);
+__asm__(".text\n"
+        ".globl x87_round_trip\n"
+        ".type x87_round_trip, @function\n"
+        "x87_round_trip:\n"
+        "    push %rbx\n"
+        "    push %r12\n"
+        "    mov %r8, %rbx\n"          // cw_out
+        "    mov %r9, %r12\n"          // value_out
+        "    fldcw (%rdi)\n"
+        "    fldl (%rsi)\n"
+        "    cmp $-2, %rdx\n"
+        "    je 3f\n"
+        "    mov %rdx, %rax\n"
+        "    mov %rcx, %rdi\n"
+        "    syscall\n"
+        "    jmp 1f\n"
+        "3:  mov %rcx, %rsi\n"
+        "4:  rdtsc\n"
+        "    shl $32, %rdx\n"
+        "    or %rdx, %rax\n"
+        "    cmp %rsi, %rax\n"
+        "    jb 4b\n"
+        "1:  fstpl (%r12)\n"
+        "    fnstcw (%rbx)\n"
+        "    pop %r12\n"
+        "    pop %rbx\n"
+        "    ret\n"
+        ".size x87_round_trip, . - x87_round_trip\n");
+
+static int x87_check(const char *what, unsigned short cw, double value, long nr, long a0)
+{
+    unsigned short cw_out = 0;
+    double value_out = 0;
+    x87_round_trip(&cw, &value, nr, a0, &cw_out, &value_out);
+    char name[160];
+    snprintf(name, sizeof name, "%s: x87 control word unchanged", what);
+    int ok = check_hex(name, cw_out, cw);
+    snprintf(name, sizeof name, "%s: x87 stack unchanged", what);
+    return check(name, value_out == value) && ok;
+}
+
 static unsigned long rdtsc(void)
 {
     unsigned int low, high;
@@ -125,8 +170,12 @@ static int other(void *arg, unsigned long entry_rflags)
     unsigned char in[256], out[256];
     fill(in, 99);
     unsigned int mxcsr = 0x1F80;
-    while (!stop)
+    unsigned short cw = 0x037F, cw_out;
+    double value = 99.25, value_out;
+    while (!stop) {
         sse_round_trip(in, out, &mxcsr, ABI_SYSCALL_NUMBERS_SCHED_YIELD, 0, 0);
+        x87_round_trip(&cw, &value, ABI_SYSCALL_NUMBERS_SCHED_YIELD, 0, &cw_out, &value_out);
+    }
     return 0;
 }
 
@@ -154,6 +203,12 @@ int main(void)
     sys2(ABI_SYSCALL_NUMBERS_NANOSLEEP, &ten_ms, 0);
     unsigned long per_10ms = rdtsc() - start;
     round_trip("timer interrupts in the middle of the code", 12, -2, (long)(rdtsc() + 5 * per_10ms), 0);
+
+    // x87: another control word (round toward zero) and a value on the stack, while
+    // the other thread loads its own (the kernel switches between the two).
+    for (int i = 0; i < 5; i++)
+        x87_check("sched_yield while another thread uses x87", 0x0F7F, 1.5 + i, ABI_SYSCALL_NUMBERS_SCHED_YIELD, 0);
+    x87_check("x87 across timer interrupts", 0x0F7F, 7.75, -2, (long)(rdtsc() + 5 * per_10ms));
 
     stop = 1;
     if (tid > 0)

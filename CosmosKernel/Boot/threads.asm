@@ -1,7 +1,11 @@
 ; Kernel thread switching. A thread not running is just its stack: the callee-saved
-; registers and RFLAGS pushed by cpu_switch_context and a return address. SSE registers
-; are caller-saved in the System V ABI, so a switch at a call boundary need not save
-; them (interrupt entry saves them itself). RFLAGS is each thread's own: the thread
+; registers and RFLAGS pushed by cpu_switch_context and a return address, and its FPU
+; state. SSE registers are caller-saved in the System V ABI, so the kernel's own values
+; need no saving at a call boundary, and a program's xmm0-15 and MXCSR are saved by the
+; entry from ring 3 (SAVE_SSE); but its x87 state (the kernel never touches x87) is
+; still in the CPU when the kernel switches threads, so the switch saves the whole
+; fxsave area of the thread it leaves and loads the one of the thread it goes to
+; (saveFpu, loadFpu: 512 bytes, 16-aligned; null for threads without one). RFLAGS is each thread's own: the thread
 ; switched to gets back its interrupt flag, AC (a fault inside a user copy may sleep)
 ; and DF, whatever the thread switched from ran with; never a user's NT, which would
 ; make its next iretq a #GP (issue 16, item 1).
@@ -9,9 +13,17 @@ bits 64
 %include "callee_saved.inc"
 section .text
 
-; void cpu_switch_context(ulong* saveRsp, ulong newRsp)
+; void cpu_switch_context(ulong* saveRsp, ulong newRsp, void* saveFpu, void* loadFpu)
 global cpu_switch_context
 cpu_switch_context:
+    test rdx, rdx
+    jz .no_save
+    fxsave [rdx]
+.no_save:
+    test rcx, rcx
+    jz .no_load
+    fxrstor [rcx]
+.no_load:
     PUSH_CALLEE_SAVED
     pushfq
     mov [rdi], rsp

@@ -39,6 +39,7 @@ namespace CosmosKernel.Lab
         private static long* s_waits;              // Threads * Rounds wait times
         private static long s_worstOvertaken;
         private static int s_started;              // workers at the start line
+        private static int s_workers;              // workers that could be made (the start line waits for them)
         private static Scheduler s_scheduler;        // the workers' scheduler (set by Run)
 
         public long Run(Process process, ulong kind, ulong results)
@@ -66,9 +67,18 @@ namespace CosmosKernel.Lab
             s_started = 0;
             if (s_waits == null)
                 s_waits = (long*)Internal.Runtime.RuntimeHeap.AllocateRaw(Threads * Rounds * sizeof(long));
+            // Made first, started together: the start line waits only for the workers
+            // that exist (at the thread limit a spawn fails, and a line waiting for a
+            // worker that never comes would hold its caller forever).
             int* ids = stackalloc int[Threads];
+            int workers = 0;
             for (int t = 0; t < Threads; t++)
-                ids[t] = scheduler.Spawn(&Worker, (ulong)t, "fairness");
+                if ((ids[t] = scheduler.Spawn(&Worker, (ulong)t, "fairness", start: false)) >= 0)
+                    workers++;
+            s_workers = workers;
+            for (int t = 0; t < Threads; t++)
+                if (ids[t] >= 0)
+                    scheduler.Start(ids[t]);
             for (int t = 0; t < Threads; t++)
                 if (ids[t] >= 0)
                     scheduler.Join(ids[t]);
@@ -95,18 +105,23 @@ namespace CosmosKernel.Lab
             // All start together: on several CPUs a worker could otherwise finish its
             // rounds before the next one starts, and nobody would wait for anybody.
             Interlocked.Increment(ref s_started);
-            while (Volatile.Read(ref s_started) < Threads)
+            while (Volatile.Read(ref s_started) < s_workers)
                 scheduler.Yield();
             for (int round = 0; round < Rounds; round++)
             {
                 long before = Volatile.Read(ref s_granted);
                 ulong start = Native.ReadTimestampCounter();
+                long overtaken;
                 if (s_kind == (int)LockFairnessResult.FifoMutex)
-                    s_fifo.Lock();
+                {
+                    overtaken = s_fifo.LockCountingOvertakers(); // counted from the mutex's view of the arrival
+                }
                 else
+                {
                     s_spin.Acquire();
+                    overtaken = s_granted - before; // a spin lock has no arrival: from the call
+                }
                 s_waits[(int)index * Rounds + round] = (long)(Native.ReadTimestampCounter() - start);
-                long overtaken = s_granted - before;
                 if (overtaken > s_worstOvertaken)
                     s_worstOvertaken = overtaken;
                 s_granted++;

@@ -126,8 +126,13 @@ namespace CosmosKernel.Memory
             ILockValidator validator = LockClasses.Validator;
             if (validator != null)
                 validator.Acquiring(s_class, LockKind.Spin);
-            while (System.Threading.Interlocked.CompareExchange(ref _lock, 1, 0) != 0)
-                _threads.Yield();
+            for (int spins = 0; System.Threading.Interlocked.CompareExchange(ref _lock, 1, 0) != 0; spins++)
+            {
+                if (spins < Threading.SpinLock.SpinsBeforeYield)
+                    _threads.SpinPause(); // the holder runs on another CPU (see Threading/SpinLock)
+                else
+                    _threads.Yield();
+            }
             if (validator != null)
                 validator.Acquired(s_class, LockKind.Spin);
         }

@@ -51,6 +51,13 @@ namespace CosmosKernel.Scheduling
         public ThreadOwner Owner;
         public ulong KernelStackTop => Stack == null ? 0 : (ulong)(Stack + Scheduler.StackSize);
 
+        // Its FPU state while switched out (fxsave area: Scheduler.SwitchLocked, threads.asm):
+        // the lowest 512 bytes of its kernel stack (page-aligned), below anything the
+        // stack holds unless it is about to overflow into its guard page. Null for the
+        // boot and idle threads, which run no program.
+        public const int FpuStateBytes = 512;
+        public byte* FpuState => Stack;
+
         public KernelThread(int id, string name)
         {
             Id = id;

@@ -648,10 +648,21 @@ namespace CosmosKernel.Scheduling
             frame[6] = 0;
             frame[7] = Native.ThreadStartAddress();
             thread.SavedRsp = (ulong)frame;
+            InitializeFpuState(thread.FpuState);
             _threads[id] = thread;
             _liveThreads++;
             _lock.Release();
             return thread;
+        }
+
+        // A thread's FPU state as after fninit and with MXCSR's default: x87 empty,
+        // control word 0x037F, MXCSR 0x1F80 (every exception masked, round to nearest).
+        private static void InitializeFpuState(byte* state)
+        {
+            for (int i = 0; i < KernelThread.FpuStateBytes; i++)
+                state[i] = 0;
+            *(ushort*)state = 0x037F;
+            *(uint*)(state + 24) = 0x1F80;
         }
 
         // A new thread's first code: finish the switch that brought it here (the
@@ -757,11 +768,11 @@ namespace CosmosKernel.Scheduling
                 // Its stack goes back once we are off it: the next thread frees it.
                 _exited[cpu] = previous;
                 ulong discard; // nobody resumes a dead thread
-                Native.SwitchContext(&discard, next.SavedRsp);
+                Native.SwitchContext(&discard, next.SavedRsp, null, next.FpuState);
                 return;
             }
             fixed (ulong* save = &previous.SavedRsp) // the collector moves no object; fixed only satisfies C#
-                Native.SwitchContext(save, next.SavedRsp);
+                Native.SwitchContext(save, next.SavedRsp, previous.FpuState, next.FpuState);
             FinishSwitch(); // back on this thread, maybe on another CPU
             if (heldKernelLock)
                 KernelLock.Acquire();

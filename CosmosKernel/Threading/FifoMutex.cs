@@ -29,6 +29,7 @@ namespace CosmosKernel.Threading
 
         // Lock calls that had to wait (cosmos_vmm_info's mm_lock_waits for MmLock).
         public long ContendedAcquisitions;
+        private long _grants; // times the mutex was given to a thread (under _guard)
 
         public FifoMutex(IThreadBackend threads, int maxWaiters, string name)
         {
@@ -42,7 +43,14 @@ namespace CosmosKernel.Threading
         public bool IsLocked => _owner != NoOwner;
         public int WaiterCount => _waiters.Count;
 
-        public void Lock()
+        public void Lock() => LockCountingOvertakers();
+
+        // Lock, and how many times the mutex went to another thread between this call's
+        // arrival (seen under the guard) and its own grant: at most the number of
+        // waiters queued ahead of it, as it is FIFO. The lab's fairness measurement
+        // (scenario 8) counts from here, not from before the call, so a thread held up
+        // on its way in (a vCPU the host did not run) does not count as overtaken.
+        public long LockCountingOvertakers()
         {
             int me = _threads.CurrentThreadId;
             ILockValidator validator = LockClasses.Validator;
@@ -54,13 +62,15 @@ namespace CosmosKernel.Threading
                 _guard.Release();
                 KernelAssert.Fail(_name + ": locked twice by thread " + me.ToString() + " (not reentrant)");
             }
+            long arrivedAt = _grants;
             if (_owner == NoOwner)
             {
                 _owner = me;
+                _grants++;
                 _guard.Release();
                 if (validator != null)
                     validator.Acquired(_class, LockKind.Sleeping);
-                return;
+                return 0;
             }
             ContendedAcquisitions++;
             bool spin = _waiters.Count == 0 && _threads.RunsOnAnotherCpu(_owner);
@@ -68,11 +78,11 @@ namespace CosmosKernel.Threading
             if (spin)
                 _spinner = me;
             _guard.Release();
-            if (spin && SpinForHandOff(me))
+            if (spin && SpinForHandOff(me, out long handedAt))
             {
                 if (validator != null)
                     validator.Acquired(_class, LockKind.Sleeping);
-                return;
+                return handedAt - arrivedAt - 1;
             }
             // Sleep until Unlock hands us the mutex. A stray permit may wake us early:
             // check ownership and sleep again.
@@ -81,12 +91,13 @@ namespace CosmosKernel.Threading
                 _threads.Park();
                 _guard.Acquire();
                 bool mine = _owner == me;
+                long grantedAt = _grants; // nobody else is granted while we own it
                 _guard.Release();
                 if (mine)
                 {
                     if (validator != null)
                         validator.Acquired(_class, LockKind.Sleeping);
-                    return;
+                    return grantedAt - arrivedAt - 1;
                 }
             }
         }
@@ -96,7 +107,7 @@ namespace CosmosKernel.Threading
         // The head waiter spins while the owner runs on another CPU. True once Unlock
         // handed it the mutex; false (no longer the spinner: Unlock will wake it) when
         // it should sleep instead.
-        private bool SpinForHandOff(int me)
+        private bool SpinForHandOff(int me, out long grantedAt)
         {
             for (int spin = 0; spin < MaxSpins; spin++)
             {
@@ -107,6 +118,7 @@ namespace CosmosKernel.Threading
             }
             _guard.Acquire();
             bool mine = _owner == me;
+            grantedAt = _grants;
             if (!mine)
                 _spinner = NoOwner;
             _guard.Release();
@@ -134,6 +146,7 @@ namespace CosmosKernel.Threading
             }
             int next = _waiters.Dequeue();
             _owner = next; // direct handoff: FIFO, no barging
+            _grants++;
             bool spinning = _spinner == next;
             if (spinning)
                 _spinner = NoOwner; // it sees the hand-off itself: no wake-up to leave behind

@@ -6,12 +6,17 @@ namespace CosmosKernel.Threading
     // few instructions, never while parking; most users are leaf locks and take no
     // other lock. The exception documents its place in the order
     // (SharedAnonymousMemory takes the frame allocator's lock inside its own).
-    // Contended, it yields (a scheduling point: the simulator runs the holder).
+    // Contended, it pauses (the holder runs on another CPU: holders never sleep), and
+    // only after SpinsBeforeYield tries lets another thread run here (a holder that
+    // switched away, which only the lab's fairness demo does on purpose). Switching at
+    // once would let a thread on its way into a FIFO mutex's queue (the guard) fall
+    // behind threads that came later. In the simulator both are scheduling points.
     public sealed class SpinLock
     {
         private readonly IThreadBackend _threads;
         private readonly int _class; // LockClasses
         private int _taken;
+        public const int SpinsBeforeYield = 1000;
 
         public SpinLock(IThreadBackend threads, string name)
         {
@@ -24,8 +29,13 @@ namespace CosmosKernel.Threading
             ILockValidator validator = LockClasses.Validator;
             if (validator != null)
                 validator.Acquiring(_class, LockKind.Spin);
-            while (Interlocked.CompareExchange(ref _taken, 1, 0) != 0)
-                _threads.Yield();
+            for (int spins = 0; Interlocked.CompareExchange(ref _taken, 1, 0) != 0; spins++)
+            {
+                if (spins < SpinsBeforeYield)
+                    _threads.SpinPause();
+                else
+                    _threads.Yield();
+            }
             if (validator != null)
                 validator.Acquired(_class, LockKind.Spin);
         }
