@@ -178,6 +178,10 @@ namespace CosmosKernel.Scheduling
                 KernelLock.Release();
                 KernelLock.Acquire();
             }
+            // Timer interrupts that came while kernel code ran only counted; a thread that
+            // yields in a loop (waiting for other threads) must still let the sleepers
+            // whose time came wake up, or it could wait for one of them for ever.
+            CountTicks();
             if (!ThreadsReady)
             {
                 PauseWithInterrupts();
