@@ -16,18 +16,13 @@ namespace Cosmos.HAL
 
         private static ulong* s_table;               // 256 gates of 16 bytes
         private static delegate*<InterruptFrame*, void>* s_handlers;
-        private static bool* s_lockFree;             // per vector: the handler runs outside the kernel lock
 
         public static void Install()
         {
             s_table = (ulong*)Internal.Runtime.RuntimeHeap.AllocateRaw(VectorCount * 16);
             s_handlers = (delegate*<InterruptFrame*, void>*)Internal.Runtime.RuntimeHeap.AllocateRaw(VectorCount * 8);
-            s_lockFree = (bool*)Internal.Runtime.RuntimeHeap.AllocateRaw(VectorCount);
             for (int vector = 0; vector < VectorCount; vector++)
-            {
                 s_handlers[vector] = null;
-                s_lockFree[vector] = false;
-            }
             ulong* stubs = Native.InterruptStubTable();
             for (int vector = 0; vector < VectorCount; vector++)
                 SetGate(vector, stubs[vector], dpl: 0);
@@ -62,19 +57,6 @@ namespace Cosmos.HAL
 
         public static void SetHandler(int vector, delegate*<InterruptFrame*, void> handler) => s_handlers[vector] = handler;
 
-        // A handler that touches no kernel state beyond its own atomics (TLB shootdown,
-        // wake-up IPIs): it runs without the kernel lock, even when it interrupts ring 3,
-        // so a CPU waiting for that lock can still answer it.
-        public static void SetLockFreeHandler(int vector, delegate*<InterruptFrame*, void> handler)
-        {
-            s_lockFree[vector] = true;
-            s_handlers[vector] = handler;
-        }
-
-        // A vector whose handler, registered or plugged (page faults), takes the locks it
-        // needs itself: EnterKernel and LeaveKernel do not run around it.
-        public static void MarkLockFree(int vector) => s_lockFree[vector] = true;
-
         // A CPU exception, or a vector no device registered. The Cosmos layer's default:
         // a crash report and stop. Plug target: the kernel's exception handling
         // (CosmosKernel/Plugs/InterruptsPlug.cs) turns user faults into signals.
@@ -85,23 +67,16 @@ namespace Cosmos.HAL
         [UnmanagedCallersOnly(EntryPoint = "interrupt_dispatch")]
         private static void Dispatch(InterruptFrame* frame)
         {
+            // Each handler takes the locks it needs itself. Interrupted kernel code runs
+            // with interrupts off except where it waits for a lock, so the handlers that
+            // can arrive then take no lock, or only count ticks.
             delegate*<InterruptFrame*, void> handler = s_handlers[frame->Vector & 0xFF];
-            // Ring 3 interrupted: the handler runs as kernel code, between EnterKernel and
-            // LeaveKernel (the kernel's plug takes its kernel lock there), unless the
-            // vector is lock-free (it takes what it needs itself). Interrupted kernel code
-            // runs with interrupts off except where it waits for a lock, so the handlers
-            // that can arrive then take no lock, or only count ticks.
-            bool enter = frame->FromUserMode && !s_lockFree[frame->Vector & 0xFF];
-            if (enter)
-                UserMode.EnterKernel();
             if (handler != null)
                 handler(frame);
             else if (frame->Vector == PageFaultVector)
                 VirtualMemory.HandlePageFault(frame);
             else
                 HandleException(frame);
-            if (enter)
-                UserMode.LeaveKernel();
         }
 
         public static string ExceptionName(ulong vector) => vector switch

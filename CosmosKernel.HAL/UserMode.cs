@@ -3,11 +3,9 @@ using System.Runtime.InteropServices;
 namespace Cosmos.HAL
 {
     // The CPU side of ring 3: the TSS (the stack the CPU switches to when user code is
-    // interrupted) and the syscall MSRs. What a syscall does, and what runs around every
-    // entry from ring 3, are the kernel's: HandleSyscall, EnterKernel and LeaveKernel are
-    // plug targets (CosmosKernel/Plugs/SyscallPlug.cs; docs/plugs.md). The Cosmos
-    // layer's defaults know no user programs: no kernel lock to take, and a syscall is a
-    // crash.
+    // interrupted) and the syscall MSRs. What a syscall does is the kernel's:
+    // HandleSyscall is a plug target (CosmosKernel/Plugs/SyscallPlug.cs; docs/plugs.md).
+    // The Cosmos layer's default knows no user programs: a syscall is a crash.
     public static unsafe class UserMode
     {
         private const uint MsrEfer = 0xC0000080;
@@ -56,14 +54,6 @@ namespace Cosmos.HAL
             Native.WriteMsr(MsrLstar, Native.SyscallEntryAddress());
             Native.WriteMsr(MsrFmask, SyscallFlagMask);
         }
-
-        // Run around every interrupt from ring 3 that is not lock-free (Idt.Dispatch).
-        // Plug targets: the kernel takes and releases its kernel lock. Default: nothing
-        // (the Cosmos layer has no lock to take). A syscall takes what it needs itself
-        // (HandleSyscall).
-        public static void EnterKernel() { }
-
-        public static void LeaveKernel() { }
 
         // One syscall, its registers in the frame (the result goes back in its RAX).
         // Plug target: the kernel's syscall table. Default: the Cosmos layer runs no user

@@ -46,19 +46,22 @@ namespace CosmosKernel
         // Booted with `lab` or `bench`: the lab's syscalls answer (Syscalls/LabSyscalls.cs).
         private bool _labSyscalls;
         private Scheduling.LockValidator _lockValidator; // null unless booted with lockdep
+        private Scheduling.LockStatistics _lockStatistics;
 
         private readonly Multiboot2 _boot;
         private readonly Cosmos.System.KernelOptions _options;
+        private readonly Platform.KernelConsole _console;
         private bool _allPassed = true;
         private bool _programsPassed = true; // under `lab`: racelab's own verdict counts too
 
         // Every option this kernel reads (the list above); anything else is reported.
         private static readonly string[] KnownOptions = { "exit", "run", "strategy", "selftest", "lab", "bench", "lockdep" };
 
-        public Kernel(Multiboot2 boot, Cosmos.System.KernelOptions options)
+        public Kernel(Multiboot2 boot, Cosmos.System.KernelOptions options, Platform.KernelConsole console)
         {
             _boot = boot;
             _options = options;
+            _console = console;
         }
 
         protected override void BeforeRun()
@@ -84,6 +87,9 @@ namespace CosmosKernel
             Console.WriteLine("boot: " + (_boot.UsableMemoryBytes / (1024 * 1024)).ToString() + " MiB usable RAM in "
                 + _boot.MemoryMap.Length.ToString() + " memory map entries");
 
+            // Lock contention counters, always on: before any other CPU runs.
+            _lockStatistics = new Scheduling.LockStatistics();
+            Threading.LockClasses.Statistics = _lockStatistics;
             if (_options.Has("lockdep"))
             {
                 // Before any other CPU runs and before the subsystems make their locks.
@@ -217,8 +223,7 @@ namespace CosmosKernel
 
             Pit.CalibrateTsc();
             Console.WriteLine("timer: TSC at " + (Pit.TscPerSecond / 1000000).ToString() + " MHz, scheduler tick " + Scheduling.Scheduler.TickHz.ToString() + " Hz");
-            // The other CPUs start now but enter the scheduler only when this one first
-            // lets go of the kernel lock (when init runs).
+            // The other CPUs start now; they idle until init makes work.
             int cpus = Platform.ApplicationProcessors.StartAll(_boot.AcpiRsdp, &JoinScheduler);
             scheduler.PrepareOtherCpus();
             Console.WriteLine("smp: " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs") + " online");
@@ -226,7 +231,7 @@ namespace CosmosKernel
             var ramdisk = new Processes.Ramdisk(_boot.Modules);
             var futexes = new Processes.Futexes(scheduler, copier);
             _programs = new Processes.ProgramRunner(scheduler, vmm, copier, futexes, ramdisk,
-                new Processes.ProcessTable(scheduler.ThreadLimit));
+                new Processes.ProcessTable(scheduler, scheduler.ThreadLimit), _console);
             new Processes.UserFaults(_programs); // user code's exceptions and page faults from here on
             new Syscalls.SyscallTable(_programs, scheduler, vmm, copier, futexes, ramdisk, _labSyscalls, strategyFixed);
             scheduler.StartTimer();
@@ -326,9 +331,9 @@ namespace CosmosKernel
         // Where the console goes. A framebuffer console also says how many pixels it drew
         // and how many it finds in the framebuffer: the same number, if the framebuffer
         // really is where GRUB said (counted before the first scroll, which moves some).
-        private static void ReportConsole()
+        private void ReportConsole()
         {
-            if (Console.Out is not MirroredConsole mirrored)
+            if (_console.Inner is not MirroredConsole mirrored)
                 return;
             string check = "";
             FramebufferConsole framebuffer = Boot.EntryPoint.FramebufferConsole;

@@ -26,13 +26,9 @@ namespace System
                 Write(digits[i]);
         }
 
-        public static void WriteLine(string s)
-        {
-            if (s_out == null)
-                return;
-            s_out.Write(s);
-            s_out.Write('\n');
-        }
+        // One call to the writer, so a writer that several CPUs share can keep the
+        // line whole (the kernel's: CosmosKernel/Platform/KernelConsole.cs).
+        public static void WriteLine(string s) => s_out?.WriteLine(s);
     }
 }
 
@@ -50,7 +46,7 @@ namespace System.IO
                 Write(s[i]);
         }
 
-        public void WriteLine(string s)
+        public virtual void WriteLine(string s)
         {
             Write(s);
             Write('\n');

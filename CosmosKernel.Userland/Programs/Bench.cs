@@ -101,7 +101,7 @@ namespace CosmosKernel.Userland.Programs
             Console.WriteLine("BENCH copy strategy=" + strategy + " direction=" + (direction == CosmosBench.FromUser ? "from_user" : "to_user")
                 + " size=" + size.ToString() + " busy_cpus=" + busy.ToString()
                 + " copy_cycles=" + (copy / (long)iterations).ToString() + " memcpy_cycles=" + (memcpy / (long)iterations).ToString()
-                + " lock_wait_cycles=" + ((after.KernelLockWaitCycles - before.KernelLockWaitCycles) / iterations).ToString()
+                + " lock_wait_cycles=" + ((after.LockWaitCycles - before.LockWaitCycles) / iterations).ToString()
                 + " shootdowns=" + ((after.ShootdownRounds - before.ShootdownRounds) / iterations).ToString()
                 + " shootdown_wait_cycles=" + ((after.ShootdownWaitCycles - before.ShootdownWaitCycles) / iterations).ToString());
         }
@@ -191,7 +191,7 @@ namespace CosmosKernel.Userland.Programs
                 if (Syscall.Invoke(SyscallNumbers.CosmosBench, CosmosBench.CopyUser, (ulong)buffer, ScalingSize, direction, ScalingCopies / 2, slot) < 0)
                     Interlocked.Increment(ref s_scalingFailures);
             Sys.GetVmmInfo(&after);
-            Interlocked.Add(ref s_scalingLockWait, (long)(after.KernelLockWaitCycles - before.KernelLockWaitCycles));
+            Interlocked.Add(ref s_scalingLockWait, (long)(after.LockWaitCycles - before.LockWaitCycles));
             Interlocked.Add(ref s_scalingShootdownWait, (long)(after.ShootdownWaitCycles - before.ShootdownWaitCycles));
             Sys.Munmap((ulong)buffer, ScalingSize);
         }

@@ -30,8 +30,8 @@ namespace CosmosKernel.Abi
         public ulong MmLockWaits;       // waits for the address-space lock
         public ulong CpusOnline;
         // The calling thread's own waits, in TSC cycles (its profile):
-        public ulong KernelLockWaits;      // times it found the kernel lock taken
-        public ulong KernelLockWaitCycles;
+        public ulong LockWaits;            // times it found one of the kernel's locks held (any class)
+        public ulong LockWaitCycles;
         public ulong ShootdownRounds;      // TLB shootdowns it sent to other CPUs
         public ulong ShootdownWaitCycles;  // waiting for their answers
         // The kernel heap and its objects:

@@ -52,7 +52,10 @@ namespace CosmosKernel.Boot
             Idt.Install();
             Cpu.Prepare(0, apicId: 0);      // the boot CPU's GS block and TSS (APIC id known with SMP)
             Cpu.Activate(0);
-            Scheduling.KernelLock.Acquire(); // the boot CPU runs the kernel from here on
+            // From here on every CPU may write: one line at a time (its lock needs the
+            // per-CPU block just activated).
+            var console = new Platform.KernelConsole(Console.Out);
+            Console.SetOut(console);
             Pic.RemapAndMaskAll();
             CpuProtections.Enable();
             // Exceptions go to the kernel's crash report and user-fault handling, and
@@ -71,7 +74,7 @@ namespace CosmosKernel.Boot
             {
                 FramebufferConsole framebuffer = FramebufferConsole.Create(boot, FontModule, out string problem);
                 if (framebuffer != null)
-                    Console.SetOut(new MirroredConsole(serial, framebuffer));
+                    console.Inner = new MirroredConsole(serial, framebuffer);
                 else
                     Console.WriteLine("console: no framebuffer console (" + problem + "): COM1 only");
                 FramebufferConsole = framebuffer;
@@ -79,7 +82,7 @@ namespace CosmosKernel.Boot
             if (!ownPaging)
                 WithoutPlugs.Stop(options);
 
-            new Kernel(boot, options).Start();
+            new Kernel(boot, options, console).Start();
             Panic.Halt("Kernel.Start returned");
         }
     }

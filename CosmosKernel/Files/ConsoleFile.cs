@@ -1,35 +1,28 @@
-using System;
 using CosmosKernel.Abi;
 using CosmosKernel.Memory.UserCopy;
 
 namespace CosmosKernel.Files
 {
-    // The console: fds 0, 1, 2. Writes go to the screen and COM1; there is no input
-    // device yet, so reads are at end of file. The screen and the serial port belong to
-    // the kernel lock (the kernel's own messages are written under it), so a write
-    // takes it: write(2) on several CPUs at once comes out whole, chunk by chunk.
+    // The console: fds 0, 1, 2. Writes go to the screen and COM1 (Platform/KernelConsole,
+    // which the kernel's own messages share); there is no input device yet, so reads are
+    // at end of file. write(2) on several CPUs at once comes out whole, chunk by chunk:
+    // each chunk is copied in first (a user copy may sleep), then written in one piece.
     public sealed unsafe class ConsoleFile : OpenFile
     {
         private const int Chunk = 256;
 
         private readonly UserCopier _copier;
+        private readonly Platform.KernelConsole _console;
 
-        public ConsoleFile(UserCopier copier) => _copier = copier;
+        public ConsoleFile(UserCopier copier, Platform.KernelConsole console)
+        {
+            _copier = copier;
+            _console = console;
+        }
 
         public override long Read(IFileUser user, ulong buffer, ulong count) => 0;
 
         public override long Write(IFileUser user, ulong buffer, ulong count)
-        {
-            bool took = !Scheduling.KernelLock.HeldByThisCpu;
-            if (took)
-                Scheduling.KernelLock.Acquire();
-            long result = WriteLocked(user, buffer, count);
-            if (took)
-                Scheduling.KernelLock.Release();
-            return result;
-        }
-
-        private long WriteLocked(IFileUser user, ulong buffer, ulong count)
         {
             byte* chunk = stackalloc byte[Chunk];
             ulong done = 0;
@@ -38,8 +31,7 @@ namespace CosmosKernel.Files
                 ulong length = count - done < Chunk ? count - done : Chunk;
                 ulong notCopied = _copier.CopyFromUser(user.Space, chunk, buffer + done, length);
                 ulong copied = length - notCopied;
-                for (ulong i = 0; i < copied; i++) // no string: nothing to allocate per write
-                    Console.Write(chunk[i] < 128 ? (char)chunk[i] : '?');
+                _console.WriteAscii(chunk, copied); // no string: nothing to allocate per write
                 done += copied;
                 if (notCopied != 0)
                     return done > 0 ? (long)done : -Errno.EFAULT;

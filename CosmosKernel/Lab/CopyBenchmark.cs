@@ -24,7 +24,10 @@ namespace CosmosKernel.Lab
         public const ulong MaxSize = 1 << 20;
         public const int Slots = 4;
 
-        private readonly ulong[] _blocks = new ulong[Slots]; // guarded by the kernel lock
+        // A slot's kernel buffers, made on its first use, under _blocksLock (callers on
+        // several CPUs may come at once); read without it once made (never freed).
+        private readonly ulong[] _blocks = new ulong[Slots];
+        private readonly Threading.FifoMutex _blocksLock;
         private readonly Scheduler _scheduler;
         private readonly UserCopier _copier;
 
@@ -32,12 +35,14 @@ namespace CosmosKernel.Lab
         {
             _scheduler = scheduler;
             _copier = copier;
+            _blocksLock = new Threading.FifoMutex(scheduler, 4, "copy benchmark buffers");
         }
 
         public long Handle(Process process, ulong op, ulong buffer, ulong size, ulong direction, ulong iterations, ulong slot)
         {
             if (op > CosmosBench.Memcpy || direction > CosmosBench.ToUser || size == 0 || size > MaxSize || iterations == 0 || iterations > 1_000_000 || slot >= Slots)
                 return -Errno.EINVAL;
+            _blocksLock.Lock();
             if (_blocks[slot] == 0)
             {
                 // One block, the destination a page and a cache line past the source's
@@ -46,6 +51,7 @@ namespace CosmosKernel.Lab
                 // which would flatter every user copy.
                 _blocks[slot] = (ulong)Internal.Runtime.RuntimeHeap.AllocateRaw(2 * MaxSize + Paging.PageSize + 64);
             }
+            _blocksLock.Unlock();
             byte* source = (byte*)_blocks[slot];
             byte* destination = source + MaxSize + Paging.PageSize + 64;
             ulong start = Native.ReadTimestampCounter();

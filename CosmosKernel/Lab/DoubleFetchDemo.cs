@@ -23,7 +23,9 @@ namespace CosmosKernel.Lab
         public const ulong Capacity = 256;
         private const ulong GuardSize = 64 * 1024;
 
-        private byte* _buffer; // Capacity bytes, then the guard; made on first use
+        // Capacity bytes, then the guard. Callers on several CPUs share it: the demo
+        // reports the length it used, never the bytes.
+        private readonly byte* _buffer;
         private readonly Scheduler _scheduler;
         private readonly UserCopier _copier;
 
@@ -31,15 +33,13 @@ namespace CosmosKernel.Lab
         {
             _scheduler = scheduler;
             _copier = copier;
+            _buffer = Internal.Runtime.RuntimeHeap.AllocateRaw(Capacity + GuardSize);
         }
 
         public long Handle(Process process, ulong requestAddress, ulong fetchTwice)
         {
             if (fetchTwice > 1)
                 return -Errno.EINVAL;
-            if (_buffer == null)
-                _buffer = Internal.Runtime.RuntimeHeap.AllocateRaw(Capacity + GuardSize);
-
             ulong* request = stackalloc ulong[2];
             if (_copier.CopyFromUser(process.Space, (byte*)request, requestAddress, 16) != 0)
                 return -Errno.EFAULT;

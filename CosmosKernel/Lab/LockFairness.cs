@@ -29,9 +29,10 @@ namespace CosmosKernel.Lab
         {
             _scheduler = scheduler;
             _copier = copier;
+            s_oneRun = new FifoMutex(scheduler, 4, "fairness run");
         }
 
-        private static FifoMutex s_oneRun;         // held for a whole run; created on first use
+        private static FifoMutex s_oneRun;         // held for a whole run
         private static FifoMutex s_fifo;
         private static SpinLock s_spin;
         private static int s_kind;
@@ -45,11 +46,8 @@ namespace CosmosKernel.Lab
         {
             if (kind > LockFairnessResult.SpinLock)
                 return -Errno.EINVAL;
-            var scheduler = _scheduler;
-            if (s_oneRun == null)
-                s_oneRun = new FifoMutex(scheduler, Threads, "fairness run");
             s_oneRun.Lock();
-            s_scheduler = scheduler;
+            s_scheduler = _scheduler;
             s_caller = process; // under s_oneRun, as every static of a run
             long status = RunLocked(process, kind, results);
             s_caller = null; // the run's statics keep no process alive (the collector takes it once it ends)
@@ -98,13 +96,10 @@ namespace CosmosKernel.Lab
                 ? 0 : -Errno.EFAULT;
         }
 
-        // The workers need no kernel lock (a new thread starts holding it): their state
-        // is under the lock they measure, and a thread that switched away holding a
-        // spin lock must not wait for the kernel lock when it comes back (the lock
-        // validator's rule; the spin lock here is held across a yield on purpose).
+        // A worker's state is under the lock it measures (the spin lock here is held
+        // across a yield on purpose).
         private static void Worker(ulong index)
         {
-            KernelLock.Release();
             var scheduler = s_scheduler;
             for (int round = 0; round < Rounds && !Volatile.Read(ref s_caller.Exiting); round++)
             {

@@ -17,8 +17,8 @@ namespace CosmosKernel.Platform
     // up finds every reference the CPU was holding. A CPU that runs kernel code with
     // interrupts off gets there as soon as it turns them on; kernel code never waits
     // with interrupts off for something the collector holds: every lock's waiters
-    // wait with interrupts on (Scheduling/KernelSpinLock, KernelLock, the heap's lock
-    // through runtime_yield).
+    // wait with interrupts on (Scheduling/KernelSpinLock, Threading/SpinLock through
+    // SpinPause, the heap's lock through runtime_yield) or sleep (Threading/FifoMutex).
     //
     // Roots: every thread's stack from its stack pointer up (a switched-out thread's
     // saved one, a stopped CPU's, the collector's own below its callee-saved
@@ -49,7 +49,7 @@ namespace CosmosKernel.Platform
         {
             s_scheduler = scheduler;
             GarbageCollector.Initialize();
-            Idt.SetLockFreeHandler(StopVector, &OnStop);
+            Idt.SetHandler(StopVector, &OnStop);
             RuntimeHeap.SetCollector(&Collect);
         }
 

@@ -46,7 +46,7 @@ namespace CosmosKernel.Platform
         public KernelTlbShootdown(Scheduler scheduler)
         {
             _scheduler = scheduler;
-            Idt.SetLockFreeHandler(Vector, &OnShootdown);
+            Idt.SetHandler(Vector, &OnShootdown);
         }
 
         public void InvalidatePage(AddressSpace space, ulong virtualAddress)

@@ -14,11 +14,9 @@ namespace CosmosKernel.Platform
     // process's other threads get to run, and to unmap or re-protect the buffer, in
     // the middle of a copy, even on one CPU.
     //
-    // The bytes move without the kernel lock: a caller that holds it (a syscall that
-    // still runs under it) gives it up for the whole copy and takes it again after,
-    // so copies on different CPUs overlap. That is safe because each strategy has
-    // already made the pages safe to touch without it (page locks, MmLock, pinned
-    // frames, or a recovery point). Interrupts are on meanwhile, so this CPU answers
+    // Copies on different CPUs overlap: each strategy has already made the pages safe
+    // to touch (page locks, MmLock, pinned frames, or a recovery point). The bytes
+    // move with interrupts on (kernel code otherwise runs with them off), so this CPU answers
     // TLB shootdowns at once: after one that unmapped a page under the copy, the
     // copy's next access to it walks the page table and faults, and the fault is
     // resolved under the VMM's locks (UserPageFaults.Handle). The rule for callers is
@@ -43,7 +41,7 @@ namespace CosmosKernel.Platform
             ulong done = 0;
             KernelThread me = _scheduler.Current;
             UserPageFaults.BeginCopy(me, space, recover);
-            bool heldKernelLock = LeaveKernel();
+            Native.EnableInterrupts();
             while (done < length)
             {
                 // Up to the end of the user page (so each chunk touches one user page).
@@ -57,14 +55,13 @@ namespace CosmosKernel.Platform
                 if (notCopied != 0)
                     break;
             }
-            EnterKernel(heldKernelLock);
+            Native.DisableInterrupts();
             UserPageFaults.EndCopy(me);
             return length - done;
         }
 
-        // The pinned strategy's bytes move without the kernel lock too; the thread
-        // remembers whether it held it (a copy is one thread's, start to end).
-        public void BeginPinnedCopy() => _scheduler.Current.PinnedCopyHeldKernelLock = LeaveKernel();
+        // The pinned strategy's bytes move with interrupts on too.
+        public void BeginPinnedCopy() => Native.EnableInterrupts();
 
         public void CopyPinned(byte* to, byte* from, ulong length)
         {
@@ -72,25 +69,6 @@ namespace CosmosKernel.Platform
             _scheduler.RunReadyThreads(); // after the page, not before the first
         }
 
-        public void EndPinnedCopy() => EnterKernel(_scheduler.Current.PinnedCopyHeldKernelLock);
-
-        // Kernel code runs with interrupts off; copies run with them on and without the
-        // kernel lock. Returns whether the caller held it. (RunReadyThreads may move
-        // the thread to another CPU: the lock is taken again wherever it is then.)
-        private static bool LeaveKernel()
-        {
-            bool held = KernelLock.HeldByThisCpu;
-            if (held)
-                KernelLock.Release();
-            Native.EnableInterrupts();
-            return held;
-        }
-
-        private static void EnterKernel(bool heldKernelLock)
-        {
-            Native.DisableInterrupts();
-            if (heldKernelLock)
-                KernelLock.Acquire();
-        }
+        public void EndPinnedCopy() => Native.DisableInterrupts();
     }
 }

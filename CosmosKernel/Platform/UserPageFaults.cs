@@ -38,9 +38,6 @@ namespace CosmosKernel.Platform
         public static void Install(Scheduler scheduler)
         {
             s_scheduler = scheduler;
-            // Faults run without the kernel lock: the VMM's locks (MmLock, page locks)
-            // are what resolving one needs; killing a process takes the kernel lock.
-            Idt.MarkLockFree(Idt.PageFaultVector);
             s_copyInstruction = Native.UserCopyInstructionAddress();
             s_fixup = Native.UserCopyFixupAddress();
         }
@@ -70,8 +67,7 @@ namespace CosmosKernel.Platform
                 s_processes.OnUserPageFault(frame, address);
                 return;
             }
-            // A user copy moves its bytes without the kernel lock (KernelUserMemoryAccess),
-            // and resolving its fault needs only the VMM's locks.
+            // Resolving a user copy's fault needs only the VMM's locks.
             HandleKernelFault(frame, address);
         }
 
@@ -104,8 +100,6 @@ namespace CosmosKernel.Platform
                 CrashReport.Stop();
             CrashReport.Oopses++;
             me.CopySpace = null;
-            if (!KernelLock.HeldByThisCpu)
-                KernelLock.Acquire(); // killing a process is the process layer's, under the kernel lock
             System.Console.WriteLine("kernel oops: the kernel goes on without the process whose syscall crashed");
             s_processes.KillForOops(frame);
         }

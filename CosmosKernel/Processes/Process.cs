@@ -6,10 +6,10 @@ namespace CosmosKernel.Processes
 {
     // A user program: its address space, its threads (kernel threads that entered
     // ring 3, see Scheduling/KernelThread), its place in the process tree, and how it
-    // ended. Guarded by the kernel lock (Scheduling/KernelLock.cs), except what the
-    // paths without it read (page faults, the syscalls that need no lock, the return to
-    // ring 3): Pid, Name and Space never change, Exiting is read atomically and
-    // StacksPending is atomic.
+    // ended. Its place in the tree, its threads and how it ended are guarded by the
+    // process table's lock (ProcessTable.Lock); Pid, Name and Space never change;
+    // Exiting is written under that lock and read without it (atomically);
+    // StacksPending is atomic; Brk is under BrkLock; Files has its own lock.
     public sealed class Process : IFileUser
     {
         public const ulong BrkLimit = 64UL << 20; // the heap may grow to 64 MiB
@@ -17,30 +17,22 @@ namespace CosmosKernel.Processes
         public enum ProcessState { Alive, Zombie }
 
         public readonly int Pid;
-        public int ParentPid;            // 0: started by the kernel, or orphaned
         public readonly string Name;
         public readonly AddressSpace Space;
-        public bool Forked;              // a fork's copy, not a program started from its image
+        public bool Forked;              // a fork's copy, not a program started from its image (set before it runs)
         public ulong BrkStart;
         public ulong Brk;                // under BrkLock once the process runs
         public readonly Threading.FifoMutex BrkLock; // brk calls of its threads take turns
-        public ProcessState State;
 
+        // ---- under ProcessTable.Lock ----
+        public int ParentPid;            // 0: started by the kernel, or orphaned
+        public ProcessState State;
         // How it ended: an exit status, or killed by a signal.
         public int ExitStatus;
         public int KilledBySignal;
-
-        // Threads still running; whether the process is ending (exit_group, a fatal
-        // signal: its threads end at their next return to user mode).
+        // Threads still running (its kernel threads: ThreadIds).
         public int LiveThreads;
-        public bool Exiting;
-        // Threads that ended whose kernel stacks are not back yet (a stack goes back
-        // after the switch away from it, on that CPU, while a parent may already run
-        // on another): a process is reaped only once this is 0, so what a parent sees
-        // of free memory after wait4 includes all of the child's. Atomic.
-        public int StacksPending;
-        public readonly ThreadIdSet ThreadIds = new ThreadIdSet(); // its kernel threads
-
+        public readonly ThreadIdSet ThreadIds = new ThreadIdSet();
         // The kernel thread waiting for this process to end (the kernel's init loop).
         public int ExitWaiter = -1;
         // Its threads in wait4, waiting for one of its children to end. When a child
@@ -48,6 +40,17 @@ namespace CosmosKernel.Processes
         // another child or get ECHILD (issue 16, item 11: with one waiter slot, a second
         // waiter slept forever).
         public readonly ThreadIdSet ChildWaiters = new ThreadIdSet();
+        // Whether the process is ending (exit_group, a fatal signal: its threads end at
+        // their next return to user mode). Written under the lock, read without it.
+        public bool Exiting;
+
+        // ---- atomic ----
+        // Threads that ended whose kernel stacks are not back yet (a stack goes back
+        // after the switch away from it, on that CPU, while a parent may already run
+        // on another): a process is reaped only once this is 0, so what a parent sees
+        // of free memory after wait4 includes all of the child's; and its last thread
+        // frees the address space only once the others' CPUs have left it.
+        public int StacksPending;
 
         // Open files by descriptor.
         public readonly FileTable Files;

@@ -1,24 +1,43 @@
+using System.Threading;
+
 namespace CosmosKernel.Processes
 {
     // Every process from creation until its parent reaps it (wait4), by pid: an array
     // that doubles as processes come, up to Limit (then fork and spawn answer EAGAIN).
-    // Guarded by the kernel lock, like Process.
+    //
+    // Lock: a FIFO mutex, "process table" (Linux's tasklist_lock). It guards the table
+    // and, in every Process, what ties processes and threads together: ParentPid,
+    // State, ExitStatus, KilledBySignal, LiveThreads, ThreadIds, ExitWaiter,
+    // ChildWaiters, and the writes of Exiting. Every method below but NextPid, Count and
+    // the fields' racy reads (getppid, cosmos_vmm_info) is called with it held. Held
+    // for bookkeeping only: never across a user copy, a park, or an address space's
+    // teardown (ProgramRunner does those outside it). Order: after an address space's
+    // MmLock and the file tables are released (taken with none of them held); the
+    // scheduler's lock, the futex table's, the kernel stacks' and the heap's may be
+    // taken under it (docs/architecture.md, "Locks, in the order they are taken").
     public sealed class ProcessTable
     {
+        public readonly Threading.FifoMutex Lock;
+
         private Process[] _processes = new Process[64];
         private int _count;
-        private int _nextPid = 1;
+        private int _nextPid; // atomic
 
         // At most this many processes at once, zombies included (the thread limit: a
         // process needs a thread; Limits.cs).
         public readonly int Limit;
 
-        public ProcessTable(int limit) => Limit = limit;
+        public ProcessTable(Threading.IThreadBackend threads, int limit)
+        {
+            Limit = limit;
+            Lock = new Threading.FifoMutex(threads, 8, "process table");
+        }
 
-        public int NextPid() => _nextPid++;
+        // A pid no other process had (atomic: taken before the table is locked).
+        public int NextPid() => Interlocked.Increment(ref _nextPid);
 
-        // Processes in the table (zombies included).
-        public int Count => _count;
+        // Processes in the table (zombies included); racy without the lock.
+        public int Count => Volatile.Read(ref _count);
 
         // False at the limit.
         public bool Add(Process process)

@@ -12,6 +12,11 @@ namespace CosmosKernel.Processes
     // threads, exit, and the end of a process (its address space goes, it becomes a
     // zombie until its parent reaps it with wait4).
     //
+    // Every CPU runs these at once. The bookkeeping that ties processes and threads
+    // together is under the process table's lock (ProcessTable.Lock, `_processes.Lock`
+    // below); the slow parts run outside it: building or copying an address space,
+    // user copies, closing files, tearing an address space down, waiting.
+    //
     // Built once by the composition root (Kernel), which hands it what it needs. The
     // thread entries and the scheduler's return-to-user hook are function pointers
     // without a `this` (the scheduler starts threads with a bare entry point), so they
@@ -29,6 +34,7 @@ namespace CosmosKernel.Processes
         private readonly Futexes _futexes;
         private readonly Ramdisk _ramdisk;
         private readonly ProcessTable _processes;
+        private readonly Platform.KernelConsole _console; // a new program's stdin, stdout, stderr
 
         // The process and thread running now (null process in a kernel thread).
         public Process Current => UserThread.Of(_scheduler.Current)?.Process;
@@ -38,9 +44,10 @@ namespace CosmosKernel.Processes
         public ProcessTable Processes => _processes;
 
         public ProgramRunner(Scheduler scheduler, Vmm vmm, Memory.UserCopy.UserCopier copier, Futexes futexes, Ramdisk ramdisk,
-            ProcessTable processes)
+            ProcessTable processes, Platform.KernelConsole console)
         {
             _processes = processes;
+            _console = console;
             _scheduler = scheduler;
             _vmm = vmm;
             _copier = copier;
@@ -76,14 +83,19 @@ namespace CosmosKernel.Processes
             Native.WriteCr3(previousRoot != 0 ? previousRoot : previousCr3);
             var process = new Process(_processes.NextPid(), parentPid, module.Name, space);
             process.BrkStart = process.Brk = image.End;
-            process.OpenConsole(new ConsoleFile(_copier));
+            process.OpenConsole(new ConsoleFile(_copier, _console));
             string error = image.Error ?? (rsp == 0 ? "could not build the initial stack" : null);
-            if (error == null && !_processes.Add(process))
-                error = "process table full";
-            if (error == null && StartThread(process, &EnterUserMode, image.Entry, rsp, 0, start: true) == null)
+            if (error == null)
             {
-                _processes.Remove(process);
-                error = "no free thread";
+                _processes.Lock.Lock();
+                if (!_processes.Add(process))
+                    error = "process table full";
+                else if (StartThreadLocked(process, &EnterUserMode, image.Entry, rsp, 0, start: true) == null)
+                {
+                    _processes.Remove(process);
+                    error = "no free thread";
+                }
+                _processes.Lock.Unlock();
             }
             if (error != null)
             {
@@ -99,14 +111,21 @@ namespace CosmosKernel.Processes
         // reap it, and return its wait status.
         public int WaitAndReap(Process process)
         {
+            _processes.Lock.Lock();
             while (process.State != Process.ProcessState.Zombie)
             {
                 process.ExitWaiter = _scheduler.Current.Id;
-                _scheduler.Park(forUser: true);
+                _processes.Lock.Unlock();
+                _scheduler.Park(forUser: true); // an Unpark that came first leaves a permit: no lost wake-up
+                _processes.Lock.Lock();
             }
+            int status = process.WaitStatus;
+            _processes.Lock.Unlock();
             WaitForThreadStacks(process);
+            _processes.Lock.Lock();
             _processes.Remove(process);
-            return process.WaitStatus;
+            _processes.Lock.Unlock();
+            return status;
         }
 
         // A zombie's last threads may still be switching away on other CPUs: wait (a
@@ -120,13 +139,19 @@ namespace CosmosKernel.Processes
 
         // ---- threads ---------------------------------------------------------------------
 
-        // A new thread of `process` that runs `kernelEntry` (which enters ring 3 at
-        // entry with stack rsp) with TLS base fs. Its Tid is the pid for the first
-        // thread. Null when no thread is free.
+        // A new thread of `process` that enters ring 3 at entry with stack rsp and TLS
+        // base fs (clone). Null when no thread is free, or when the process is ending.
         public UserThread StartThread(Process process, ulong entry, ulong rsp, ulong fs, bool start = true)
-            => StartThread(process, &EnterUserMode, entry, rsp, fs, start);
+        {
+            _processes.Lock.Lock();
+            UserThread thread = process.Exiting ? null : StartThreadLocked(process, &EnterUserMode, entry, rsp, fs, start);
+            _processes.Lock.Unlock();
+            return thread;
+        }
 
-        private UserThread StartThread(Process process, delegate*<ulong, void> kernelEntry, ulong entry, ulong rsp, ulong fs, bool start)
+        // A new thread of `process` that runs `kernelEntry`. Its Tid is the pid for the
+        // first thread. Null when no thread is free. With the process table's lock held.
+        private UserThread StartThreadLocked(Process process, delegate*<ulong, void> kernelEntry, ulong entry, ulong rsp, ulong fs, bool start)
         {
             // Made stopped, started only once it is set up: another CPU may run it the
             // moment it is queued (switching to it loads its address space and owner).
@@ -154,11 +179,11 @@ namespace CosmosKernel.Processes
         // Start a thread made by StartThread(start: false).
         public void Start(UserThread thread) => _scheduler.Start(thread.Kernel.Id);
 
-        // Kernel entry of a new user thread: drop to ring 3 at its entry point, for good.
+        // Kernel entry of a new user thread: drop to ring 3 at its entry point, for good
+        // (interrupts stay off until iretq).
         private static void EnterUserMode(ulong unused)
         {
             UserThread me = UserThread.Of(s_instance._scheduler.Current);
-            KernelLock.Release(); // leaving the kernel (interrupts stay off until iretq)
             Native.EnterUser(me.Entry, me.Stack, me.Rflags);
         }
 
@@ -169,12 +194,12 @@ namespace CosmosKernel.Processes
         public long Fork(SyscallFrame* frame)
         {
             Process parent = Current;
-            if (_processes.Count >= _processes.Limit)
+            if (_processes.Count >= _processes.Limit) // checked again under the lock (Add)
                 return -Errno.EAGAIN;
             if (!Platform.KernelHeap.HasRoom(Limits.ProcessBytes + (ulong)parent.Space.RegionCount * Limits.RegionBytes))
                 return -Errno.ENOMEM;
             // The break and the memory it maps are copied together: a brk on another
-            // thread of the parent (it runs without the kernel lock) waits.
+            // thread of the parent waits.
             parent.BrkLock.Lock();
             AddressSpace space = parent.Space.CloneForFork();
             ulong brk = parent.Brk;
@@ -185,16 +210,17 @@ namespace CosmosKernel.Processes
             child.BrkStart = parent.BrkStart;
             child.Brk = brk;
             child.Files.CopyFrom(parent.Files);
-            if (!_processes.Add(child))
+            _processes.Lock.Lock();
+            UserThread thread = null;
+            if (_processes.Add(child))
             {
-                child.CloseAll();
-                space.Destroy();
-                return -Errno.EAGAIN;
+                thread = StartThreadLocked(child, &ResumeForkedChild, 0, 0, Native.ReadMsr(UserMode.MsrFsBase), start: false);
+                if (thread == null)
+                    _processes.Remove(child);
             }
-            UserThread thread = StartThread(child, &ResumeForkedChild, 0, 0, Native.ReadMsr(UserMode.MsrFsBase), start: false);
+            _processes.Lock.Unlock();
             if (thread == null)
             {
-                _processes.Remove(child);
                 child.CloseAll();
                 space.Destroy();
                 return -Errno.EAGAIN;
@@ -212,7 +238,6 @@ namespace CosmosKernel.Processes
             ForkedRegisters registers = me.ForkedRegisters;
             SyscallFrame frame = registers.Frame; // onto this stack; the collector takes the heap copy
             me.ForkedRegisters = null;
-            KernelLock.Release();
             Native.ResumeUser(&frame);
         }
 
@@ -223,54 +248,67 @@ namespace CosmosKernel.Processes
             Process me = Current;
             if ((options & ~WaitStatus.NoHang) != 0)
                 return -Errno.EINVAL;
+            int thread = _scheduler.Current.Id;
             while (true)
             {
+                _processes.Lock.Lock();
                 Process zombie = _processes.FindChild(me.Pid, pid, zombieOnly: true);
                 if (zombie != null)
                 {
                     int status = zombie.WaitStatus;
+                    _processes.Lock.Unlock();
+                    // The status is copied before the zombie is reaped (a bad address
+                    // leaves it to a later wait4), outside the lock: a user copy may sleep.
                     if (statusAddress != 0 && _copier.CopyToUser(me.Space, statusAddress, (byte*)&status, 4) != 0)
                         return -Errno.EFAULT;
                     WaitForThreadStacks(zombie);
-                    // The copy is a scheduling point: another thread may have reaped it.
-                    if (_processes.Find(zombie.Pid) != zombie)
-                        continue;
-                    _processes.Remove(zombie);
-                    return zombie.Pid;
+                    _processes.Lock.Lock();
+                    bool reaped = _processes.Find(zombie.Pid) == zombie; // or another thread of ours reaped it meanwhile
+                    if (reaped)
+                        _processes.Remove(zombie);
+                    _processes.Lock.Unlock();
+                    if (reaped)
+                        return zombie.Pid;
+                    continue;
                 }
-                if (_processes.FindChild(me.Pid, pid, zombieOnly: false) == null)
-                    return -Errno.ECHILD;
-                if ((options & WaitStatus.NoHang) != 0)
-                    return 0;
-                int thread = _scheduler.Current.Id;
+                long answer = _processes.FindChild(me.Pid, pid, zombieOnly: false) == null ? -Errno.ECHILD
+                    : (options & WaitStatus.NoHang) != 0 ? 0 : 1;
+                if (answer <= 0)
+                {
+                    _processes.Lock.Unlock();
+                    return answer;
+                }
+                // Registered under the lock, parked after it: a child that ends in between
+                // unparks us first, and the permit makes Park return at once.
                 me.ChildWaiters.Add(thread);
+                _processes.Lock.Unlock();
                 _scheduler.Park(forUser: true);
+                _processes.Lock.Lock();
                 me.ChildWaiters.Remove(thread);
-                if (me.Exiting)
+                _processes.Lock.Unlock();
+                if (System.Threading.Volatile.Read(ref me.Exiting))
                     return -Errno.EINTR;
             }
         }
 
         // ---- exit -------------------------------------------------------------------------------
 
-        // exit: end the calling thread; the last one ends the process.
-        public void ExitThread(int status)
-        {
-            Process process = Current;
-            if (process.LiveThreads == 1 && !process.Exiting)
-                process.ExitStatus = status & 0xFF;
-            EndCurrentThread();
-        }
+        // exit: end the calling thread; the last one ends the process, with its status.
+        public void ExitThread(int status) => EndCurrentThread(status & 0xFF);
 
         // exit_group: end every thread of the process.
         public void ExitGroup(int status)
         {
             Process process = Current;
+            _processes.Lock.Lock();
             if (!process.Exiting)
                 process.ExitStatus = status & 0xFF;
             BeginProcessExit(process);
-            EndCurrentThread();
+            _processes.Lock.Unlock();
+            EndCurrentThread(NoStatus);
         }
+
+        private const int NoStatus = -1; // EndCurrentThread: the status is set already
 
         // Kill the current program after a fault it caused (SIGSEGV and friends), with a
         // report; the kernel and the other programs go on.
@@ -281,10 +319,12 @@ namespace CosmosKernel.Processes
                 + " at rip 0x" + frame->Rip.ToString("X") + ", rsp 0x" + frame->Rsp.ToString("X"));
             Console.WriteLine("KILLED pid=" + process.Pid.ToString() + " name=" + process.Name + " signal=" + signal.ToString()
                 + " rip=0x" + frame->Rip.ToString("X16") + " cr2=0x" + Native.ReadCr2().ToString("X16"));
+            _processes.Lock.Lock();
             if (!process.Exiting)
                 process.KilledBySignal = signal;
             BeginProcessExit(process);
-            EndCurrentThread();
+            _processes.Lock.Unlock();
+            EndCurrentThread(NoStatus);
         }
 
         // The scheduler's hook before a preempted user thread returns to ring 3.
@@ -296,9 +336,14 @@ namespace CosmosKernel.Processes
         // The scheduler's deadlock breaker (Scheduler.BreakDeadlock): every thread waits
         // for a program and nothing can wake one. End each live program without live
         // children (a parent may only be waiting for its children; if it is stuck too,
-        // it is next once they are gone) with SIGKILL; true if one was ended.
+        // it is next once they are gone) with SIGKILL; true if one was ended. It runs
+        // on CPU 0's idle thread, which must not sleep: it only tries the process
+        // table's lock (every thread is parked for a program, so nobody holds it; if
+        // somebody does, something still runs, and it is no deadlock: false).
         private bool EndDeadlockedPrograms()
         {
+            if (!_processes.Lock.TryLock())
+                return false;
             bool ended = false;
             for (int i = 0; i < _processes.Capacity; i++)
             {
@@ -313,25 +358,25 @@ namespace CosmosKernel.Processes
                 BeginProcessExit(process);
                 ended = true;
             }
+            _processes.Lock.Unlock();
             return ended;
         }
 
-        // Called on the way back to ring 3 (syscall return, preemption), with or without
-        // the kernel lock; ending the thread takes it.
+        // Called on the way back to ring 3 (syscall return, preemption), holding no lock.
         public void EndThreadIfProcessExiting()
         {
             Process process = Current;
             if (process == null || !System.Threading.Volatile.Read(ref process.Exiting))
                 return;
-            if (!KernelLock.HeldByThisCpu)
-                KernelLock.Acquire();
-            EndCurrentThread();
+            EndCurrentThread(NoStatus);
         }
 
-        // Mark the process as ending and wake its sleeping threads so they notice.
+        // Mark the process as ending and wake its sleeping threads so they notice. With
+        // the process table's lock held (ThreadIds are the live threads then: a thread
+        // leaves the set under it, before it ends).
         private void BeginProcessExit(Process process)
         {
-            process.Exiting = true;
+            System.Threading.Volatile.Write(ref process.Exiting, true);
             for (int i = 0; i < process.ThreadIds.Count; i++)
             {
                 int id = process.ThreadIds[i];
@@ -344,20 +389,28 @@ namespace CosmosKernel.Processes
             }
         }
 
-        private void EndCurrentThread()
+        // End the calling thread, with no lock held. `status`: the process's exit
+        // status if this is its last thread and it is not ending otherwise (NoStatus:
+        // exit_group or a signal set it).
+        private void EndCurrentThread(int status)
         {
             UserThread me = CurrentThread;
             Process process = me.Process;
-            if (me.ClearChildTid != 0 && !process.Exiting)
+            if (me.ClearChildTid != 0 && !System.Threading.Volatile.Read(ref process.Exiting))
             {
                 // CLONE_CHILD_CLEARTID: tell a joining thread we are gone.
                 int zero = 0;
                 _copier.CopyToUser(process.Space, me.ClearChildTid, (byte*)&zero, 4);
                 _futexes.Wake(process.Space, me.ClearChildTid, 1);
             }
+            _processes.Lock.Lock();
             process.ThreadIds.Remove(me.Kernel.Id);
             System.Threading.Interlocked.Increment(ref process.StacksPending);
-            if (--process.LiveThreads == 0)
+            bool last = --process.LiveThreads == 0;
+            if (last && status != NoStatus && !process.Exiting)
+                process.ExitStatus = status;
+            _processes.Lock.Unlock();
+            if (last)
                 EndProcess(process);
             _scheduler.ExitCurrent();
         }
@@ -369,6 +422,11 @@ namespace CosmosKernel.Processes
         {
             process.CloseAll(); // before the address space: a pipe end may wake a reader
             _scheduler.SwitchAddressSpace(_vmm.KernelTable.Root);
+            // The process's other threads have ended, but their CPUs may still be on the
+            // way out, on its page tables: each one's stack comes back only once its CPU
+            // has switched away (Scheduler.FinishSwitch). Wait for all but ours.
+            while (System.Threading.Volatile.Read(ref process.StacksPending) > 1)
+                _scheduler.Yield();
             for (int cpu = 0; cpu < _scheduler.CpuCount; cpu++)
                 if (_scheduler.MayCache(cpu, process.Space.Table.Root))
                     Diagnostics.Panic.Report("exit of pid " + process.Pid.ToString() + ": CPU " + cpu.ToString()
@@ -380,6 +438,7 @@ namespace CosmosKernel.Processes
                 Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + ") killed by signal " + process.KilledBySignal.ToString());
             else if (!process.Forked)
                 Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + ") exited with status " + process.ExitStatus.ToString());
+            _processes.Lock.Lock();
             while (true)
             {
                 Process child = _processes.FindChild(process.Pid, -1, zombieOnly: false);
@@ -398,6 +457,7 @@ namespace CosmosKernel.Processes
                     _scheduler.Unpark(parent.ChildWaiters[i]);
             if (parent == null && process.ExitWaiter < 0)
                 _processes.Remove(process); // nobody will reap it
+            _processes.Lock.Unlock();
         }
     }
 }

@@ -39,8 +39,8 @@ namespace CosmosKernel.Processes
         }
 
         // A fault in user code: demand paging and copy-on-write are resolved; a copy-locked
-        // page makes the program wait and retry; anything else is SIGSEGV. Runs without
-        // the kernel lock: on every CPU at once, under the VMM's locks only.
+        // page makes the program wait and retry; anything else is SIGSEGV. Runs on every
+        // CPU at once, under the VMM's locks only.
         public void OnUserPageFault(InterruptFrame* frame, ulong address)
         {
             Process process = _programs.Current;
@@ -51,9 +51,7 @@ namespace CosmosKernel.Processes
                 System.Threading.Interlocked.Increment(ref UserPageFaults.ResolvedFaults);
                 return;
             }
-            // The fault came without the kernel lock (Platform/UserPageFaults); ending the
-            // program needs it. Kill does not return.
-            Scheduling.KernelLock.Acquire();
+            // Kill does not return.
             string what = (frame->ErrorCode & 1) != 0 ? "protection violation" : "not mapped";
             string kind = access == Access.Execute ? "execute" : access == Access.Write ? "write" : "read";
             _programs.Kill(Signals.Segv, frame,

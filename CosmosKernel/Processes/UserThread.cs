@@ -4,8 +4,9 @@ namespace CosmosKernel.Processes
 {
     // What the process layer keeps for a kernel thread that runs user code: its
     // process, where it enters ring 3, its user-visible thread id and the clone words.
-    // Hung on KernelThread.Owner, so the scheduler carries no process state. Guarded by
-    // the kernel lock, like Process.
+    // Hung on KernelThread.Owner, so the scheduler carries no process state. Written
+    // before the thread starts, then by the thread itself (set_tid_address, its first
+    // return to ring 3).
     public sealed class UserThread : ThreadOwner
     {
         public readonly KernelThread Kernel;

@@ -29,10 +29,12 @@ namespace CosmosKernel.Scheduling
         // threads then: the next thread could want the same lock on the same CPU).
         private static readonly int[] s_heldBy = new int[Gdt.MaxCpus];
 
-        public KernelSpinLock(string name, bool handedOff = false)
+        // validated: false keeps it out of the lock validator (the console, which the
+        // validator's own report is written through).
+        public KernelSpinLock(string name, bool handedOff = false, bool validated = true)
         {
             _name = name;
-            _class = Threading.LockClasses.Register(name);
+            _class = validated ? Threading.LockClasses.Register(name) : Threading.LockClasses.Unregistered;
             _kind = handedOff ? Threading.LockKind.HandedOff : Threading.LockKind.Spin;
         }
 
@@ -46,7 +48,18 @@ namespace CosmosKernel.Scheduling
             Threading.ILockValidator validator = Threading.LockClasses.Validator;
             if (validator != null)
                 validator.Acquiring(_class, _kind);
-            while (Interlocked.CompareExchange(ref _owner, me, NoCpu) != NoCpu)
+            if (Interlocked.CompareExchange(ref _owner, me, NoCpu) != NoCpu)
+                WaitForIt(me);
+            s_heldBy[me]++;
+            if (validator != null)
+                validator.Acquired(_class, _kind);
+        }
+
+        private void WaitForIt(int me)
+        {
+            Threading.ILockStatistics statistics = Threading.LockClasses.Statistics;
+            ulong since = statistics != null ? statistics.Now() : 0;
+            do
             {
                 while (Volatile.Read(ref _owner) != NoCpu)
                 {
@@ -55,9 +68,9 @@ namespace CosmosKernel.Scheduling
                     Native.DisableInterrupts();
                 }
             }
-            s_heldBy[me]++;
-            if (validator != null)
-                validator.Acquired(_class, _kind);
+            while (Interlocked.CompareExchange(ref _owner, me, NoCpu) != NoCpu);
+            if (statistics != null)
+                statistics.Waited(_class, since);
         }
 
         public void Release()

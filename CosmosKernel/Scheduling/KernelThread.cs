@@ -27,19 +27,18 @@ namespace CosmosKernel.Scheduling
 
         // Where this thread's time went while it waited (cosmos_vmm_info reports the
         // caller's own: the benchmarks' profile). Written only by the thread itself
-        // (KernelLock, Platform/KernelTlbShootdown).
-        public long KernelLockWaits, KernelLockWaitCycles;
+        // (LockStatistics: any lock found held; Platform/KernelTlbShootdown).
+        public long LockWaits, LockWaitCycles;
         public long ShootdownRounds, ShootdownWaitCycles;
 
         // The user copy this thread is inside (Platform/UserPageFaults): per thread, since
         // a fault in the copy may sleep (on a page lock) while other copies run.
         public Memory.AddressSpace CopySpace; // null: not copying
         public bool CopyRecover;
-        public bool PinnedCopyHeldKernelLock;
         // The lock classes it holds, oldest first (LockValidator, boot option lockdep).
         public int[] LockStack;
         public byte[] LockKinds;
-        public int LockDepth; // Platform/KernelUserMemoryAccess: take it again after the copy
+        public int LockDepth;
 
         // What the scheduler loads when it switches to a thread that runs user code:
         public ulong AddressSpaceRoot; // CR3 to load when switching in; 0: the kernel page table

@@ -13,9 +13,7 @@ namespace CosmosKernel.Scheduling
     //   - at the first inversion: B taken while holding A after A was taken while
     //     holding B (on any thread, at any time: the two need not ever race to be a
     //     deadlock waiting to happen), naming both classes and both paths;
-    //   - when a thread sleeps holding a spin lock;
-    //   - when the kernel lock is taken while holding a spin lock (its holder may have
-    //     to wait for this CPU, which spins with interrupts off).
+    //   - when a thread sleeps holding a spin lock.
     // Before a lock is waited for, not after: an inversion is reported even in the run
     // where it would have deadlocked.
     //
@@ -62,13 +60,6 @@ namespace CosmosKernel.Scheduling
                 me.LockStack = new int[MaxHeld];
                 me.LockKinds = new byte[MaxHeld];
             }
-            if (kind == LockKind.Outermost)
-            {
-                int spin = HeldSpin(me);
-                if (spin >= 0)
-                    Report(me, "the kernel lock taken while holding the spin lock \"" + LockClasses.Name(spin) + "\"", -1, -1);
-                return;
-            }
             for (int i = 0; i < me.LockDepth; i++)
             {
                 int held = me.LockStack[i];
@@ -79,7 +70,7 @@ namespace CosmosKernel.Scheduling
 
         public void Acquired(int lockClass, LockKind kind)
         {
-            if (kind == LockKind.HandedOff || kind == LockKind.Outermost || lockClass < 0)
+            if (kind == LockKind.HandedOff || lockClass < 0)
                 return;
             KernelThread me = Scheduler.CurrentOrNull;
             if (me == null)
@@ -94,7 +85,7 @@ namespace CosmosKernel.Scheduling
         public void Released(int lockClass, LockKind kind)
         {
             KernelThread me = Scheduler.CurrentOrNull;
-            if (me == null || lockClass < 0 || kind == LockKind.HandedOff || kind == LockKind.Outermost)
+            if (me == null || lockClass < 0 || kind == LockKind.HandedOff)
                 return;
             // Locks need not be released in the order they were taken: the last one of
             // this class goes.

@@ -14,27 +14,23 @@ namespace CosmosKernel.Scheduling
     // to it loads its address space, TLS base and kernel entry stack. Timer ticks (the
     // PIT on CPU 0, the local APIC timer on the others) preempt ring 3 only.
     //
-    // Several CPUs: one run queue, shared, under the scheduler's own spin lock (_lock),
-    // not the kernel lock: threads that run without the kernel lock (a page fault of
-    // user code, the syscalls that need no lock, the timer's preemption) park, wake
-    // and switch on any CPU at once. _lock guards the thread table, the run queue,
+    // Several CPUs: one run queue, shared, under the scheduler's own spin lock (_lock):
+    // threads park, wake and switch on every CPU at once. _lock guards the thread
+    // table, the run queue,
     // every thread's State, Permit, Joiner, WakeAt and WaitsForUser, the sleepers,
     // Ticks and the per-CPU arrays; _pendingTicks is bumped atomically by the timer.
     //
     // A context switch keeps _lock from the thread that leaves to the thread that
     // comes (FinishSwitch releases it): so a thread made ready by another CPU while it
     // is still switching out is not picked up there before its registers are saved.
-    // A thread that holds the kernel lock gives it up when it switches out and takes
-    // it again when it runs again (Linux's old big kernel lock did the same), so the
-    // kernel lock is held by a thread in kernel code, never by a sleeping one.
     //
     // Every CPU has an idle thread that it runs when the queue is empty; it halts
     // until an interrupt, holding no lock.
     //
-    // Lock order: the kernel lock before _lock. Under _lock only the kernel heap's lock
-    // is taken (the tables grow); the kernel lock is released there, never taken; kernel
-    // stacks are allocated and freed outside it (they take the kernel stacks' lock and
-    // shoot down). Interrupt handlers take _lock only when they interrupted ring 3.
+    // Lock order: _lock is taken under any sleeping lock; under _lock only the kernel
+    // heap's lock is taken (the tables grow); kernel stacks are allocated and freed
+    // outside it (they take the kernel stacks' lock and shoot down). Interrupt handlers
+    // take _lock only when they interrupted ring 3.
     public sealed unsafe class Scheduler : IThreadBackend
     {
         public const int StackSize = 64 * 1024;
@@ -101,15 +97,14 @@ namespace CosmosKernel.Scheduling
             _loadedRoot[0] = _kernelRoot;
             _idle[0] = NewThread(&IdleEntry, 0, "idle 0");
             _idle[0].IsIdle = true;
-            // Before any other CPU runs: a CPU waiting for the kernel lock may be woken
-            // with this vector (KernelLock.Release).
-            Idt.SetLockFreeHandler(RescheduleVector, &OnReschedule);
+            // Before any other CPU runs: a halted CPU is woken with this vector.
+            Idt.SetHandler(RescheduleVector, &OnReschedule);
         }
 
         public KernelThread Current => _running[Cpu.CurrentIndex];
 
-        // The running thread, or null before the scheduler exists (the kernel lock's
-        // statistics are charged to it).
+        // The running thread, or null before the scheduler exists (lock statistics are
+        // charged to it, and the lock validator keeps its held locks there).
         public static KernelThread CurrentOrNull => s_instance == null ? null : s_instance._running[Cpu.CurrentIndex];
 
         public KernelThread Thread(int id) => _threads[id];
@@ -158,8 +153,8 @@ namespace CosmosKernel.Scheduling
 
         public int CurrentThreadId => Current.Id;
 
-        // A scheduling point: a CPU waiting for the kernel lock gets it (in order), then
-        // the threads ready on the queue run before this one continues. Where no thread
+        // A scheduling point: the threads ready on the queue run before this one
+        // continues. Where no thread
         // may take this CPU (it holds a kernel spin lock: a contended lock's back-off
         // inside a scheduler section) or none is ready, it only pauses, with interrupts
         // on for the moment, so this CPU still answers the IPIs another may wait for.
@@ -169,14 +164,6 @@ namespace CosmosKernel.Scheduling
             {
                 PauseWithInterrupts();
                 return;
-            }
-            // A hand-off nobody waits for only costs time, and so does one every few
-            // microseconds: a waiting CPU gets the lock once this one has held it for
-            // HandOffQuantum (kernel code between yields is short, so that bounds its wait).
-            if (KernelLock.HeldByThisCpu && KernelLock.HasWaiters && KernelLock.HeldLongerThan(Pit.TscPerSecond / HandOffQuantumsPerSecond))
-            {
-                KernelLock.Release();
-                KernelLock.Acquire();
             }
             // Timer interrupts that came while kernel code ran only counted; a thread that
             // yields in a loop (waiting for other threads) must still let the sleepers
@@ -189,8 +176,6 @@ namespace CosmosKernel.Scheduling
             }
             RunReadyThreads();
         }
-
-        private const ulong HandOffQuantumsPerSecond = 20_000; // 50 µs
 
         // A hint for a FIFO mutex's spinning waiter (racy: the thread may stop the next
         // moment, which only makes the waiter sleep a little later).
@@ -251,7 +236,7 @@ namespace CosmosKernel.Scheduling
 
         // forUser: a wait that only a program's action ends (a futex, a pipe, a child's
         // exit) and that ending the program ends too; the deadlock breaker may then
-        // end the program. Every other wait (a kernel lock, a join) is the kernel's own.
+        // end the program. Every other wait (a FIFO mutex, a join) is the kernel's own.
         public void Park(bool forUser)
         {
             bool on = InterruptsOn;
@@ -316,7 +301,7 @@ namespace CosmosKernel.Scheduling
         // on. The process layer's hook takes what it needs itself.
         public void StartTimer()
         {
-            Idt.SetLockFreeHandler(Arch.InterruptVectors.PitTimer, &OnPitTick);
+            Idt.SetHandler(Arch.InterruptVectors.PitTimer, &OnPitTick);
             Pit.StartPeriodic(TickHz);
         }
 
@@ -383,8 +368,8 @@ namespace CosmosKernel.Scheduling
         // Sleep for at least `ticks` timer periods by the TSC (or until Wake); the
         // first tick after that wakes the thread. With honorEarlierWake, a Wake that came
         // after the caller's last ForgetEarlierWake but before this sleep began ends it at
-        // once (a futex wake racing with the waiter's way to sleep: no kernel lock keeps
-        // them apart any more).
+        // once (a futex wake racing with the waiter's way to sleep: no lock keeps them
+        // apart).
         public void Sleep(ulong ticks, bool honorEarlierWake = false)
         {
             KernelThread me = Current;
@@ -495,11 +480,9 @@ namespace CosmosKernel.Scheduling
 
         // Run whatever is ready; with nothing ready, halt until an interrupt (a tick, or
         // a reschedule IPI from a CPU that queued work). The idle thread holds no lock
-        // while it halts, the kernel lock never.
+        // while it halts.
         private void IdleLoop()
         {
-            if (KernelLock.HeldByThisCpu)
-                KernelLock.Release(); // CPU 0's idle thread starts as every new thread does, holding it
             int cpu = Cpu.CurrentIndex;
             while (true)
             {
@@ -535,14 +518,13 @@ namespace CosmosKernel.Scheduling
         // program (Park(forUser: true)), the programs deadlocked among themselves: Linux
         // would leave them asleep, but here nothing (no signal, no shell) could ever end
         // them and the machine would hang, so the hook the process layer installed ends
-        // some of them (under the kernel lock, which the process layer needs); true if
-        // it did, or if a thread became ready meanwhile. A thread in a kernel wait means
-        // a lost wake-up in the kernel: false, and the caller panics.
+        // some of them; true if it did, or if a thread became ready meanwhile. A thread
+        // in a kernel wait means a lost wake-up in the kernel: false, and the caller
+        // panics.
         private bool BreakDeadlock()
         {
             if (DeadlockBreaker == null)
                 return false;
-            KernelLock.Acquire();
             _lock.Acquire();
             bool stillStuck = _readyCount == 0 && !AnyoneSleeping() && AllOtherCpusHalted();
             bool kernelWait = false;
@@ -553,13 +535,11 @@ namespace CosmosKernel.Scheduling
                     kernelWait = true;
             }
             _lock.Release();
-            bool ended = !stillStuck || (!kernelWait && DeadlockBreaker());
-            KernelLock.Release();
-            return ended;
+            return !stillStuck || (!kernelWait && DeadlockBreaker());
         }
 
-        // Installed by the process layer (BreakDeadlock); called on CPU 0's idle thread
-        // with the kernel lock held. Null: a deadlock panics.
+        // Installed by the process layer (BreakDeadlock); called on CPU 0's idle thread,
+        // holding no lock (it must not sleep). Null: a deadlock panics.
         public delegate*<bool> DeadlockBreaker;
 
         // With _lock held.
@@ -575,9 +555,7 @@ namespace CosmosKernel.Scheduling
 
         // A new ready thread running entry(argument); -1 at the thread limit or when no
         // stack can be had. With start = false it does not run until Start(id): its
-        // creator can finish setting it up across scheduling points first. The thread
-        // starts holding the kernel lock (kernel code that has not said otherwise runs
-        // under it).
+        // creator can finish setting it up across scheduling points first.
         public int Spawn(delegate*<ulong, void> entry, ulong argument, string name, bool start = true)
         {
             KernelThread thread = NewThread(entry, argument, name);
@@ -670,12 +648,11 @@ namespace CosmosKernel.Scheduling
         }
 
         // A new thread's first code: finish the switch that brought it here (the
-        // thread before it may have exited), take the kernel lock, run its entry.
+        // thread before it may have exited), run its entry.
         private static void ThreadMain(ulong id)
         {
             Scheduler scheduler = s_instance;
             scheduler.FinishSwitch();
-            KernelLock.Acquire();
             KernelThread me = scheduler._threads[id];
             me.Entry(me.Argument);
         }
@@ -722,7 +699,6 @@ namespace CosmosKernel.Scheduling
         private static void ThreadExit() => s_instance.ExitCurrent();
 
         // End the running thread (from its entry's return, exit(), or a fatal fault).
-        // The kernel lock, if it holds it, is released as it switches away.
         public void ExitCurrent()
         {
             KernelThread me = Current;
@@ -737,8 +713,7 @@ namespace CosmosKernel.Scheduling
 
         // With _lock held (taken by the thread that leaves): switch to the first ready
         // thread, or to this CPU's idle thread. The thread that comes releases _lock
-        // (FinishSwitch); when this thread runs again, on whatever CPU, it takes the
-        // kernel lock again if it held it.
+        // (FinishSwitch).
         private void SwitchLocked()
         {
             int cpu = Cpu.CurrentIndex;
@@ -750,7 +725,6 @@ namespace CosmosKernel.Scheduling
                 _lock.Release();
                 return;
             }
-            bool heldKernelLock = KernelLock.HeldByThisCpu;
             if (previous.IsIdle)
                 previous.State = KernelThread.ThreadState.Ready; // never queued: each CPU finds its own
             _running[cpu] = next;
@@ -762,11 +736,6 @@ namespace CosmosKernel.Scheduling
             LoadRoot(next.AddressSpaceRoot != 0 ? next.AddressSpaceRoot : _kernelRoot);
             if (next.Stack != null)
                 Cpu.SetKernelStack(next.KernelStackTop);
-            // Only now, off the previous thread's address space: a thread that exits
-            // holds the kernel lock, and the process's last thread, once it has the
-            // lock, frees the page tables this CPU must no longer be running on.
-            if (heldKernelLock)
-                KernelLock.Release();
             if (previous.State == KernelThread.ThreadState.Dead)
             {
                 // Its stack goes back once we are off it: the next thread frees it.
@@ -778,8 +747,6 @@ namespace CosmosKernel.Scheduling
             fixed (ulong* save = &previous.SavedRsp) // the collector moves no object; fixed only satisfies C#
                 Native.SwitchContext(save, next.SavedRsp, previous.FpuState, next.FpuState);
             FinishSwitch(); // back on this thread, maybe on another CPU
-            if (heldKernelLock)
-                KernelLock.Acquire();
         }
 
         // With _lock held.

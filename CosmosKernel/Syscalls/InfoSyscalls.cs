@@ -73,8 +73,8 @@ namespace CosmosKernel.Syscalls
             info.MmLockWaits = (ulong)process.Space.MmLock.ContendedAcquisitions;
             info.CpusOnline = (ulong)_scheduler.CpuCount;
             Scheduling.KernelThread me = _scheduler.Current; // the caller's own profile
-            info.KernelLockWaits = (ulong)me.KernelLockWaits;
-            info.KernelLockWaitCycles = (ulong)me.KernelLockWaitCycles;
+            info.LockWaits = (ulong)me.LockWaits;
+            info.LockWaitCycles = (ulong)me.LockWaitCycles;
             info.ShootdownRounds = (ulong)me.ShootdownRounds;
             info.ShootdownWaitCycles = (ulong)me.ShootdownWaitCycles;
             info.HeapLiveBytes = Internal.Runtime.RuntimeHeap.LiveBytesAfterCollection;

@@ -29,7 +29,7 @@ namespace CosmosKernel.Syscalls
         private readonly Memory.UserCopy.UserCopier _copier;
         private readonly Futexes _futexes;
         private readonly Ramdisk _ramdisk;
-        private readonly Lab.DoubleFetchDemo _doubleFetch;
+        private readonly Lab.DoubleFetchDemo _doubleFetch;   // these three: null without _labSyscalls
         private readonly Lab.CopyBenchmark _copyBenchmark;
         private readonly Lab.LockFairness _lockFairness;
         // Whether user space may use the lab's and the benchmarks' syscalls (switch the
@@ -51,9 +51,12 @@ namespace CosmosKernel.Syscalls
             _ramdisk = ramdisk;
             _labSyscalls = labSyscalls;
             _strategyFixed = strategyFixed;
-            _doubleFetch = new Lab.DoubleFetchDemo(scheduler, copier);
-            _copyBenchmark = new Lab.CopyBenchmark(scheduler, copier);
-            _lockFairness = new Lab.LockFairness(scheduler, copier);
+            if (labSyscalls)
+            {
+                _doubleFetch = new Lab.DoubleFetchDemo(scheduler, copier);
+                _copyBenchmark = new Lab.CopyBenchmark(scheduler, copier);
+                _lockFairness = new Lab.LockFairness(scheduler, copier);
+            }
             s_table = this;
         }
 
@@ -61,9 +64,9 @@ namespace CosmosKernel.Syscalls
         // Cosmos.HAL.UserMode.HandleSyscall (Plugs/SyscallPlug.cs).
         public static void Install() => UserMode.Initialize();
 
-        // A syscall runs under the kernel lock only if NeedsKernelLock says so; the
-        // others take the locks of what they touch (issue 12; docs/architecture.md,
-        // "Locks, in the order they are taken").
+        // Every syscall runs on whatever CPU made it, at the same time as any other,
+        // under the locks of what it touches (docs/architecture.md, "Locks, in the order
+        // they are taken"). On the way out, a thread whose process is ending ends.
         internal static void Dispatch(SyscallFrame* frame)
         {
             SyscallTable table = s_table;
@@ -73,32 +76,9 @@ namespace CosmosKernel.Syscalls
                 return;
             }
             ulong number = frame->Rax;
-            bool locked = NeedsKernelLock(number);
-            if (locked)
-                KernelLock.Acquire();
             frame->Rax = (ulong)table.Handle(frame, number, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
             table._programs.EndThreadIfProcessExiting();
-            if (locked)
-                KernelLock.Release();
         }
-
-        // The syscalls that still take the kernel lock: the process lifecycle (the
-        // process table, a process's threads, exit and reaping), and the lab's and
-        // benchmarks' (one run at a time, the strategy switch). Every other syscall,
-        // unknown numbers included, runs without it, under the locks of what it touches.
-        private static bool NeedsKernelLock(ulong number) => number switch
-        {
-            SyscallNumbers.Exit => true,
-            SyscallNumbers.ExitGroup => true,
-            SyscallNumbers.Clone => true,
-            SyscallNumbers.Fork => true,
-            SyscallNumbers.Wait4 => true,
-            SyscallNumbers.CosmosSpawn => true,
-            SyscallNumbers.CosmosSetStrategy => true,
-            SyscallNumbers.CosmosDoubleFetchDemo => true,
-            SyscallNumbers.CosmosBench => true,
-            _ => false,
-        };
 
         private long Handle(SyscallFrame* frame, ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
         {

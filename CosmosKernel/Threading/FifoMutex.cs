@@ -78,14 +78,23 @@ namespace CosmosKernel.Threading
             if (spin)
                 _spinner = me;
             _guard.Release();
+            ILockStatistics statistics = LockClasses.Statistics;
+            ulong since = statistics != null ? statistics.Now() : 0;
+            long overtakers = WaitForHandOff(me, spin) - arrivedAt - 1;
+            if (statistics != null)
+                statistics.Waited(_class, since);
+            if (validator != null)
+                validator.Acquired(_class, LockKind.Sleeping);
+            return overtakers;
+        }
+
+        // Queued: spin for the hand-off (if `spin`), else sleep until Unlock hands us the
+        // mutex. A stray permit may wake us early: check ownership and sleep again.
+        // Returns the grant count when it became ours.
+        private long WaitForHandOff(int me, bool spin)
+        {
             if (spin && SpinForHandOff(me, out long handedAt))
-            {
-                if (validator != null)
-                    validator.Acquired(_class, LockKind.Sleeping);
-                return handedAt - arrivedAt - 1;
-            }
-            // Sleep until Unlock hands us the mutex. A stray permit may wake us early:
-            // check ownership and sleep again.
+                return handedAt;
             while (true)
             {
                 _threads.Park();
@@ -94,12 +103,29 @@ namespace CosmosKernel.Threading
                 long grantedAt = _grants; // nobody else is granted while we own it
                 _guard.Release();
                 if (mine)
-                {
-                    if (validator != null)
-                        validator.Acquired(_class, LockKind.Sleeping);
-                    return grantedAt - arrivedAt - 1;
-                }
+                    return grantedAt;
             }
+        }
+
+        // The mutex if it is free now, without waiting (for a caller that must not
+        // sleep: the scheduler's deadlock breaker, on an idle thread).
+        public bool TryLock()
+        {
+            int me = _threads.CurrentThreadId;
+            ILockValidator validator = LockClasses.Validator;
+            if (validator != null)
+                validator.Acquiring(_class, LockKind.Sleeping);
+            _guard.Acquire();
+            bool free = _owner == NoOwner;
+            if (free)
+            {
+                _owner = me;
+                _grants++;
+            }
+            _guard.Release();
+            if (free && validator != null)
+                validator.Acquired(_class, LockKind.Sleeping);
+            return free;
         }
 
         private const int MaxSpins = 4096;

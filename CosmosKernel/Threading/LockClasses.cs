@@ -15,8 +15,6 @@ namespace CosmosKernel.Threading
         Sleeping,   // a FIFO mutex: its waiters sleep
         HandedOff,  // the scheduler's lock: taken by one thread, released by the next one on
                     // that CPU; its order is checked, it is not kept on a thread's list
-        Outermost,  // the kernel lock: dropped whenever its holder sleeps; taken only with no
-                    // spin lock held
     }
 
     public interface ILockValidator
@@ -31,6 +29,17 @@ namespace CosmosKernel.Threading
         void Sleeping();
     }
 
+    // Where lock waits are counted (the kernel's: Scheduling/LockStatistics.cs, always
+    // installed; it costs a clock read at each wait, nothing when a lock is free). Called
+    // from inside lock code: takes no lock itself.
+    public interface ILockStatistics
+    {
+        // A timestamp (the kernel's TSC) taken when a lock was found held.
+        ulong Now();
+        // The lock of class `lockClass` was granted after waiting since `since` (Now()).
+        void Waited(int lockClass, ulong since);
+    }
+
     public static class LockClasses
     {
         public const int MaxClasses = 64;
@@ -42,6 +51,9 @@ namespace CosmosKernel.Threading
 
         // The validator, or null (off). Set once at boot, before other CPUs run.
         public static ILockValidator Validator;
+
+        // Where waits are counted, or null. Set once at boot, before other CPUs run.
+        public static ILockStatistics Statistics;
 
         public static int Count => Volatile.Read(ref s_count);
 

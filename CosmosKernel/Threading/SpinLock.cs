@@ -29,6 +29,16 @@ namespace CosmosKernel.Threading
             ILockValidator validator = LockClasses.Validator;
             if (validator != null)
                 validator.Acquiring(_class, LockKind.Spin);
+            if (Interlocked.CompareExchange(ref _taken, 1, 0) != 0)
+                WaitForIt();
+            if (validator != null)
+                validator.Acquired(_class, LockKind.Spin);
+        }
+
+        private void WaitForIt()
+        {
+            ILockStatistics statistics = LockClasses.Statistics;
+            ulong since = statistics != null ? statistics.Now() : 0;
             for (int spins = 0; Interlocked.CompareExchange(ref _taken, 1, 0) != 0; spins++)
             {
                 if (spins < SpinsBeforeYield)
@@ -36,8 +46,8 @@ namespace CosmosKernel.Threading
                 else
                     _threads.Yield();
             }
-            if (validator != null)
-                validator.Acquired(_class, LockKind.Spin);
+            if (statistics != null)
+                statistics.Waited(_class, since);
         }
 
         public void Release()

@@ -28,8 +28,7 @@ namespace CosmosKernel.Arch
         public const int PitTimer = Cosmos.HAL.Pit.Vector;           // 32
         // Each other CPU's local APIC timer (preemption): Scheduling/Scheduler. Class 4.
         public const int ApicTimer = 0x40;
-        // "The run queue has work": wakes an idle CPU or one waiting for the kernel lock
-        // (Scheduling/Scheduler, Scheduling/KernelLock). Class 14, lock-free handler.
+        // "The run queue has work": wakes an idle CPU (Scheduling/Scheduler). Class 14.
         public const int Reschedule = 0xE0;
         // TLB shootdown IPI (Platform/KernelTlbShootdown): class 15, above every other
         // vector's, lock-free handler.
