@@ -15,7 +15,7 @@ public sealed class BenchmarkReport
     public static readonly string[] Strategies = { "pagelock", "mmlock", "extable", "pin", "naive" };
     public static readonly int[] Sizes = { 64, 4096, 65536, 1 << 20 };
 
-    // Per copy: the cycles, and of those the copying thread's waits for the kernel lock
+    // Per copy: the cycles, and of those the copying thread's waits for the kernel's locks
     // and for the answers to its TLB shootdowns (the profile).
     public sealed record CopyResult(string Strategy, string Direction, int Size, int BusyCpus, long CopyCycles, long MemcpyCycles,
         long LockWaitCycles = 0, long Shootdowns = 0, long ShootdownWaitCycles = 0);
@@ -100,7 +100,7 @@ public sealed class BenchmarkReport
     }
 
     // "16, 40%, 3%": shootdowns per copy, and the share of the copy's cycles spent
-    // waiting for their answers and for the kernel lock (both directions averaged).
+    // waiting for their answers and for the kernel's locks (both directions averaged).
     public string Profile(string strategy, int size, int busy)
     {
         var cells = Copies.Where(c => c.Strategy == strategy && c.Size == size && c.BusyCpus == busy && c.CopyCycles > 0).ToList();
@@ -195,10 +195,10 @@ public sealed class BenchmarkReport
         md.AppendLine();
         md.AppendLine("The copying thread's own waits during those copies, from the kernel's counters");
         md.AppendLine("(`cosmos_vmm_info`): TLB shootdowns it sent per copy, and the share of the copy's");
-        md.AppendLine("time it spent waiting for the other CPUs to answer them and waiting for the kernel lock.");
+        md.AppendLine("time it spent waiting for the other CPUs to answer them and waiting for the kernel's locks (any lock found held).");
         md.AppendLine("The rest is copying and the strategy's own work.");
         md.AppendLine();
-        md.AppendLine("| strategy | " + string.Join(" | ", busyCounts.Select(b => b + " busy: shootdowns, waiting for answers, for the kernel lock")) + " |");
+        md.AppendLine("| strategy | " + string.Join(" | ", busyCounts.Select(b => b + " busy: shootdowns, waiting for answers, for locks")) + " |");
         md.AppendLine("|---|" + string.Concat(busyCounts.Select(_ => "---|")));
         foreach (string s in Strategies)
             md.AppendLine("| `" + s + "` | " + string.Join(" | ", busyCounts.Select(b => Profile(s, 65536, b))) + " |");
@@ -213,7 +213,7 @@ public sealed class BenchmarkReport
             md.AppendLine("the median of 3 runs.");
             md.AppendLine("Throughput of all threads together, and in brackets as a multiple of one thread's");
             md.AppendLine("(perfect scaling: 2.00x with 2 threads, 4.00x with 4), then the threads' profile:");
-            md.AppendLine("the share of their time spent waiting for the kernel lock and for shootdown answers.");
+            md.AppendLine("the share of their time spent waiting for the kernel's locks and for shootdown answers.");
             md.AppendLine();
             md.AppendLine("![copy throughput of several threads over one](benchmarks-scaling.svg)");
             md.AppendLine();

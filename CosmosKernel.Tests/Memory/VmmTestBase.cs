@@ -17,6 +17,7 @@ public abstract unsafe class VmmTestBase
         public void Yield() { }
         public bool RunsOnAnotherCpu(int threadId) => false;
         public void SpinPause() { }
+        public void Sleep(int milliseconds) { }
     }
 
     protected SimulatedMachine Machine = null!;

@@ -172,6 +172,9 @@ public sealed class DeterministicScheduler : IThreadBackend
 
     public void SpinPause() => Yield();
 
+    // No clock here: a device's latency is a scheduling point (others run meanwhile).
+    public void Sleep(int milliseconds) => Yield();
+
     public void Park()
     {
         SimThread me = t_current ?? throw new InvalidOperationException("Park outside a simulated thread would block the test forever");

@@ -123,6 +123,7 @@ public class FifoMutexTests
         public void Yield() => inner.Yield();
         public bool RunsOnAnotherCpu(int threadId) => false;
         public void SpinPause() => inner.Yield();
+        public void Sleep(int milliseconds) => inner.Yield();
     }
 
     [Test]

@@ -10,6 +10,11 @@
  * rounds, so the spread on a noisy host is in the output. No timing decides the exit
  * status: 0 unless a syscall failed.
  *
+ * On CosmosKernel each line is followed by the lock profile of its rounds: the lock
+ * classes that were waited for longest (cosmos_lock_stats, the kernel's per-class
+ * counters, summed over every thread and CPU), as cycles per unit of work and waits.
+ * On Linux that syscall is ENOSYS and the profile is left out.
+ *
  * The same static binary runs on CosmosKernel (run=scaling) and on Debian's Linux
  * under the same QEMU (launcher linux --program scaling --smp 2), so the two kernels'
  * ratios come from one program.
@@ -252,6 +257,53 @@ static double measure_threads(const struct work *w, int threads)
     return total * 1e9 / MEASURE_NS;
 }
 
+/* The kernel's lock profile: one record per lock class (cosmos_lock_stats). */
+#define MAX_CLASSES 64
+struct lock_profile {
+    long classes; /* < 0: the kernel has no such syscall (Linux) */
+    struct abi_lock_stat stats[MAX_CLASSES];
+};
+
+static void lock_profile_take(struct lock_profile *p)
+{
+    p->classes = syscall(ABI_SYSCALL_NUMBERS_COSMOS_LOCK_STATS, p->stats, MAX_CLASSES);
+    if (p->classes > MAX_CLASSES)
+        p->classes = MAX_CLASSES;
+}
+
+/* The 3 classes with the most wait cycles between two profiles, per unit of work. */
+static void lock_profile_report(const char *mode, const struct work *w, const struct lock_profile *before,
+                                const struct lock_profile *after, double units)
+{
+    if (before->classes < 0 || after->classes < 0)
+        return;
+    char line[400];
+    int used = snprintf(line, sizeof line, "SCALING_LOCKS mode=%s work=%s", mode, w->name);
+    int shown[3] = {-1, -1, -1};
+    for (int rank = 0; rank < 3; rank++) {
+        uint64_t best = 0;
+        for (long c = 0; c < after->classes; c++) {
+            uint64_t base = c < before->classes ? before->stats[c].wait_cycles : 0;
+            uint64_t cycles = after->stats[c].wait_cycles - base;
+            if (cycles > best && c != shown[0] && c != shown[1]) {
+                best = cycles;
+                shown[rank] = (int)c;
+            }
+        }
+        if (shown[rank] < 0)
+            break;
+        long c = shown[rank];
+        uint64_t waits = after->stats[c].waits - (c < before->classes ? before->stats[c].waits : 0);
+        used += snprintf(line + used, sizeof line - used, " \"%s\"=%.1f_cycles/%s,%llu_waits",
+                         (const char *)&after->stats[c].name0, best / units, w->unit, (unsigned long long)waits);
+        if (used >= (int)sizeof line)
+            break;
+    }
+    if (shown[0] < 0)
+        snprintf(line + used, sizeof line - used, " none");
+    say("%s\n", line);
+}
+
 static int compare(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -260,11 +312,14 @@ static int compare(const void *a, const void *b)
 
 static void report(const char *mode, const struct work *w, int rounds, double (*measure)(const struct work *, int))
 {
-    double ratios[50], one_best = 0, two_best = 0;
+    static struct lock_profile before, after;
+    double ratios[50], one_best = 0, two_best = 0, units = 0;
+    lock_profile_take(&before);
     for (int r = 0; r < rounds; r++) {
         double one = measure(w, 1);
         double two = measure(w, 2);
         ratios[r] = two / one;
+        units += (one + two) * MEASURE_NS / 1e9;
         if (one > one_best)
             one_best = one;
         if (two > two_best)
@@ -273,6 +328,8 @@ static void report(const char *mode, const struct work *w, int rounds, double (*
     qsort(ratios, rounds, sizeof ratios[0], compare);
     say("SCALING mode=%s work=%s unit=%s one_best_per_s=%.0f two_best_per_s=%.0f ratio_best=%.2f ratio_median=%.2f ratio_worst=%.2f rounds=%d\n",
         mode, w->name, w->unit, one_best, two_best, ratios[rounds - 1], ratios[rounds / 2], ratios[0], rounds);
+    lock_profile_take(&after);
+    lock_profile_report(mode, w, &before, &after, units > 0 ? units : 1);
 }
 
 int main(int argc, char **argv)

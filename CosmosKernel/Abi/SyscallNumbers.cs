@@ -25,6 +25,11 @@ namespace CosmosKernel.Abi
         // copies and memcpy for the benchmarks (Lab/CopyBenchmark.cs); op 2, with
         // direction = the lock kind: lock fairness (Lab/LockFairness.cs).
         public const ulong CosmosBench = 1028;
+        // cosmos_lock_stats(struct abi_lock_stat* out, unsigned long count): lock
+        // contention per lock class since boot (layout: Abi/LockStat.cs); fills up to
+        // `count` records, one per class in class order, and returns how many classes
+        // there are.
+        public const ulong CosmosLockStats = 1029;
 
         // cosmos_spawn(const char* module_name): start a GRUB module as a child process.
         public const ulong CosmosSpawn = 1025;

@@ -21,7 +21,7 @@ namespace CosmosKernel.Files
 
         // _state (a spin lock, held for a few instructions, never across a copy or a
         // sleep) guards the ring's fields, the end counts and the wait queue. read and
-        // write run without the kernel lock, on several CPUs at once.
+        // write run on several CPUs at once.
         private readonly KernelSpinLock _state = new KernelSpinLock("pipe");
         private byte[] _buffer;            // null while empty
         private bool _writerCopying;       // a writer's copy into _buffer is under way
@@ -214,7 +214,7 @@ namespace CosmosKernel.Files
         // without a wake-up from here (a spare one is allowed: FUTEX_WAKE of a timed
         // wait leaves one) is still queued; the writer of a full pipe, which wakes every
         // waiter before it sleeps, then woke itself, so its every sleep returned at
-        // once: it spun with the kernel lock held and every CPU hung (found by the
+        // once: it spun with the (then) kernel lock held and every CPU hung (found by the
         // fuzzer; readwrite checks it).
         private void WakeAllLocked()
         {

@@ -18,6 +18,10 @@ namespace CosmosKernel.Memory
     //      splits and drops); several spaces' MmLocks may each take it, never two
     //      objects' locks at once.
     //   4. leaf locks: FrameAllocator, PageLockTable's slot table.
+    // A page loaded from a file is read with MmLock released (HandleFault,
+    // HandleFaultLoadingUnlocked): a slow backing store holds up only the faulting
+    // thread, as Linux's fault retry drops mmap_lock for I/O. Only a caller that must
+    // keep MmLock (the mmlock strategy) loads under it.
     // TLB entries are shot down (Vmm.Tlb) after every PTE is weakened and before the
     // frame it pointed to is freed.
     public sealed unsafe class AddressSpace
@@ -356,6 +360,20 @@ namespace CosmosKernel.Memory
 
         // ---- page faults -------------------------------------------------------------
 
+        // A file page loaded with MmLock released: which page of which file, into which
+        // frame (NoFrame: not loaded yet). The fault is retried with it under MmLock;
+        // if the region changed meanwhile (unmapped, remapped) the frame goes back.
+        private struct FileLoad
+        {
+            public RamdiskFile File;
+            public ulong Offset;
+            public ulong Frame;
+        }
+
+        // HandleFaultLocked's answer when the page must be loaded from a file and the
+        // caller can load it outside MmLock: never returned by a public method.
+        private const FaultResult LoadOutsideLock = (FaultResult)(-1);
+
         // Resolve a fault at va. Must be called without MmLock (and, for user mode,
         // without any page lock). Kernel-mode faults come from user copies.
         public FaultResult HandleFault(ulong va, Access access, bool userMode)
@@ -371,11 +389,21 @@ namespace CosmosKernel.Memory
             ulong* hint = va < Paging.UserSpaceEnd ? Table.Walk(Paging.PageDown(va), create: false) : null;
             if (va < Paging.UserSpaceEnd && (hint == null || !Pte.IsPresent((ulong)System.Threading.Volatile.Read(ref *(long*)hint))))
                 spare = _vmm.Frames.Allocate(zero: true);
-            MmLock.Lock();
-            FaultResult result = HandleFaultLocked(va, access, userMode, ref spare);
-            MmLock.Unlock();
+            var load = new FileLoad { Frame = FrameAllocator.NoFrame };
+            FaultResult result;
+            while (true)
+            {
+                MmLock.Lock();
+                result = HandleFaultLocked(va, access, userMode, ref spare, ref load, loadOutsideLock: true);
+                MmLock.Unlock();
+                if (result != LoadOutsideLock)
+                    break;
+                LoadFilePage(ref load, ref spare);
+            }
             if (spare != FrameAllocator.NoFrame)
                 _vmm.Frames.Free(spare);
+            if (load.Frame != FrameAllocator.NoFrame)
+                _vmm.Frames.Free(load.Frame); // the page changed while it loaded
             if (result == FaultResult.WaitedForPageLock)
             {
                 // The page is locked by a copy: wait for the unlock, then retry.
@@ -386,16 +414,58 @@ namespace CosmosKernel.Memory
 
         // With MmLock held: make the page at va present with the access allowed.
         // Returns WaitedForPageLock (without waiting) when a user access hits a
-        // copy-locked page; HandleFault does the waiting after dropping MmLock.
+        // copy-locked page; HandleFault does the waiting after dropping MmLock. A file
+        // page is loaded here, under MmLock, however long its backing store takes.
         public FaultResult HandleFaultLocked(ulong va, Access access, bool userMode)
         {
             ulong none = FrameAllocator.NoFrame;
-            return HandleFaultLocked(va, access, userMode, ref none);
+            var load = new FileLoad { Frame = FrameAllocator.NoFrame };
+            return HandleFaultLocked(va, access, userMode, ref none, ref load, loadOutsideLock: false);
+        }
+
+        // The same for a kernel copy's fault-in, except that a file page is loaded with
+        // MmLock released, then the fault is retried (MmLock is held again on return):
+        // the caller must look again at anything it checked under MmLock before.
+        public FaultResult HandleFaultLoadingUnlocked(ulong va, Access access)
+        {
+            ulong none = FrameAllocator.NoFrame;
+            var load = new FileLoad { Frame = FrameAllocator.NoFrame };
+            FaultResult result;
+            while ((result = HandleFaultLocked(va, access, userMode: false, ref none, ref load, loadOutsideLock: true)) == LoadOutsideLock)
+            {
+                MmLock.Unlock();
+                LoadFilePage(ref load, ref none);
+                MmLock.Lock();
+            }
+            if (load.Frame != FrameAllocator.NoFrame)
+                _vmm.Frames.Free(load.Frame);
+            return result;
+        }
+
+        // Without MmLock: read the page load.File at load.Offset into a frame (the
+        // backing store's latency, then the bytes): one from an earlier try (the region
+        // changed under it), else the spare, else a new one.
+        private void LoadFilePage(ref FileLoad load, ref ulong spare)
+        {
+            if (load.Frame == FrameAllocator.NoFrame && spare != FrameAllocator.NoFrame)
+            {
+                load.Frame = spare;
+                spare = FrameAllocator.NoFrame;
+            }
+            if (load.Frame == FrameAllocator.NoFrame)
+                load.Frame = _vmm.Frames.Allocate(zero: false);
+            if (load.Frame == FrameAllocator.NoFrame)
+                return; // the retry finds no frame either and says OutOfMemory
+            if (load.File.LoadLatencyMilliseconds > 0)
+                _vmm.Threads.Sleep(load.File.LoadLatencyMilliseconds);
+            load.File.LoadPage(load.Offset, _vmm.Physical.Map(load.Frame));
         }
 
         // spare: a zeroed frame the caller took for a demand-zero page, or NoFrame; set
-        // to NoFrame when the page took it.
-        private FaultResult HandleFaultLocked(ulong va, Access access, bool userMode, ref ulong spare)
+        // to NoFrame when the page took it. load: a file page read outside MmLock, or
+        // none; with loadOutsideLock, a file page not read yet is asked for
+        // (LoadOutsideLock, with load.File and load.Offset set) instead of read here.
+        private FaultResult HandleFaultLocked(ulong va, Access access, bool userMode, ref ulong spare, ref FileLoad load, bool loadOutsideLock)
         {
             if (va >= Paging.UserSpaceEnd)
                 return FaultResult.BadAddress;
@@ -413,7 +483,7 @@ namespace CosmosKernel.Memory
                 return FaultResult.WaitedForPageLock;
             }
             if (!Pte.IsPresent(pte))
-                return MapNewPage(region, page, entry, ref spare);
+                return MapNewPage(region, page, entry, ref spare, ref load, loadOutsideLock);
             if (access == Access.Write && (pte & Pte.Writable) == 0)
             {
                 if ((pte & Pte.CopyOnWrite) == 0)
@@ -424,34 +494,54 @@ namespace CosmosKernel.Memory
             return FaultResult.Resolved;
         }
 
-        private FaultResult MapNewPage(Region region, ulong page, ulong* entry, ref ulong spare)
+        private FaultResult MapNewPage(Region region, ulong page, ulong* entry, ref ulong spare, ref FileLoad load, bool loadOutsideLock)
         {
-            bool fromFile = region.File != null;
+            bool fromFile = region.File != null && region.SharedMemory == null;
             ulong frame;
             if (region.SharedMemory != null)
             {
                 frame = region.SharedMemory.MapPage(region.OffsetOf(page) >> Paging.PageShift); // zeroed on its first touch by anyone
             }
-            else if (!fromFile && spare != FrameAllocator.NoFrame)
+            else if (fromFile)
+            {
+                ulong offset = region.OffsetOf(page);
+                if (load.Frame != FrameAllocator.NoFrame && load.File == region.File && load.Offset == offset)
+                {
+                    frame = load.Frame; // read outside MmLock, and the region still maps that page
+                    load.Frame = FrameAllocator.NoFrame;
+                }
+                else if (loadOutsideLock)
+                {
+                    load.File = region.File;
+                    load.Offset = offset;
+                    return LoadOutsideLock;
+                }
+                else
+                {
+                    frame = _vmm.Frames.Allocate(zero: false);
+                    if (frame != FrameAllocator.NoFrame)
+                    {
+                        if (region.File.LoadLatencyMilliseconds > 0)
+                            _vmm.Threads.Sleep(region.File.LoadLatencyMilliseconds); // holding MmLock: the mmlock strategy's way
+                        region.File.LoadPage(offset, _vmm.Physical.Map(frame));
+                    }
+                }
+            }
+            else if (spare != FrameAllocator.NoFrame)
             {
                 frame = spare; // zeroed before MmLock was taken
                 spare = FrameAllocator.NoFrame;
             }
             else
             {
-                frame = _vmm.Frames.Allocate(zero: !fromFile);
+                frame = _vmm.Frames.Allocate(zero: true);
             }
             if (frame == FrameAllocator.NoFrame)
                 return FaultResult.OutOfMemory;
             if (fromFile)
-            {
-                region.File.LoadPage(region.OffsetOf(page), _vmm.Physical.Map(frame));
                 FileLoadFaults++;
-            }
             else
-            {
                 DemandZeroFaults++;
-            }
             bool writable = (region.Protection & Prot.Write) != 0;
             System.Threading.Volatile.Write(ref *(long*)entry, (long)(frame | Pte.Present | region.PteFlags(writable)));
             return FaultResult.Resolved;

@@ -17,8 +17,8 @@ namespace CosmosKernel.Memory
         // The pin strategy's copies, between a kernel buffer and pinned frames seen
         // through the direct map of physical memory (they cannot fault). All CopyPinned
         // calls of a window come between BeginPinnedCopy and EndPinnedCopy: the kernel
-        // runs that stretch without the kernel lock (like the user copies above) and
-        // lets ready threads run between pages; the simulator lets other threads run
+        // runs that stretch with interrupts on (like the user copies above) and lets
+        // ready threads run between pages; the simulator lets other threads run
         // every few bytes.
         void BeginPinnedCopy();
         void CopyPinned(byte* to, byte* from, ulong length);

@@ -10,14 +10,23 @@ namespace CosmosKernel.Memory
         public readonly byte* Data;
         public readonly ulong Length;
 
-        // Counts page loads, so tests can see that loading is on demand.
+        // Counts page loads, so tests can see that loading is on demand (atomic: pages
+        // load on several CPUs at once).
         public long PagesLoaded;
 
-        public RamdiskFile(string name, byte* data, ulong length)
+        // A backing store's latency: a page load of a mapping sleeps this long first
+        // (AddressSpace.LoadFilePage). The bytes are in memory all along; the sleep
+        // stands for a disk's seek and transfer, so a slow page-in can be seen holding
+        // up its own thread only, or, under one address-space lock, every thread.
+        // 0: in memory, no latency. read(2) does not wait (it models a page cache hit).
+        public readonly int LoadLatencyMilliseconds;
+
+        public RamdiskFile(string name, byte* data, ulong length, int loadLatencyMilliseconds = 0)
         {
             Name = name;
             Data = data;
             Length = length;
+            LoadLatencyMilliseconds = loadLatencyMilliseconds;
         }
 
         // The largest file offset plus one, as Linux's MAX_LFS_FILESIZE (2^63 - 1) for a
@@ -33,7 +42,7 @@ namespace CosmosKernel.Memory
         // whatever lies past the end of the file.
         public void LoadPage(ulong offset, byte* destination)
         {
-            PagesLoaded++;
+            System.Threading.Interlocked.Increment(ref PagesLoaded);
             for (ulong i = 0; i < Paging.PageSize; i++)
                 destination[i] = offset + i < Length ? Data[offset + i] : (byte)0;
         }

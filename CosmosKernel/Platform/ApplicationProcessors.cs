@@ -122,7 +122,7 @@ namespace CosmosKernel.Platform
 
         // An AP's first C#: the boot CPU's descriptor tables and protections, its own
         // GS block, TSS, syscall MSRs and local APIC; then report and hand over to the
-        // scheduler. It must not allocate or print before it holds the kernel lock.
+        // scheduler. It must not allocate or print before its GS block is active.
         [UnmanagedCallersOnly(EntryPoint = "ap_main")]
         private static void ApMain(int cpu)
         {

@@ -25,13 +25,13 @@ namespace CosmosKernel.Platform
     // registers), and the image's data and BSS (static fields, objects ILC
     // preinitialised in the image), without the heap arena and the boot stack.
     //
-    // Collections run where the heap asks for one (an allocation), on any CPU, with or
-    // without the kernel lock; one at a time: a CPU that asks while another collects
+    // Collections run where the heap asks for one (an allocation), on any CPU; one at
+    // a time: a CPU that asks while another collects
     // waits for that collection (and is stopped by it meanwhile).
     public static unsafe class KernelGarbageCollector
     {
         // Priority class 15, as the TLB shootdown's: it gets through to a CPU that
-        // waits for the kernel lock inside its timer handler (Arch/x86_64/InterruptVectors.cs).
+        // waits for a lock inside its timer handler (Arch/x86_64/InterruptVectors.cs).
         public const int StopVector = Arch.InterruptVectors.CollectorStop;
         private const ulong StopTimeoutSeconds = 5;
 

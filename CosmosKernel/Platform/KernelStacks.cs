@@ -14,10 +14,9 @@ namespace CosmosKernel.Platform
     // and its slot reused: any CPU may have run the thread, and a stale entry would let
     // the slot's next thread write into a frame someone else owns.
     //
-    // _lock (a kernel spin lock, taken by threads with or without the kernel lock)
-    // guards the slots and the stack area's page tables; it is held across a free's
-    // shootdown (the other CPUs answer it without any lock). Lock order: after the
-    // kernel lock, never under the scheduler's; the frame allocator's lock inside.
+    // _lock (a kernel spin lock) guards the slots and the stack area's page tables; it is held across a free's
+    // shootdown (the other CPUs answer it without any lock). Lock order: never
+    // under the scheduler's; the frame allocator's lock inside.
     public sealed unsafe class KernelStacks : IKernelStacks
     {
         private readonly KernelSpinLock _lock = new KernelSpinLock("kernel stacks");

@@ -10,7 +10,9 @@ namespace CosmosKernel.Platform
     // switched CR3 away flushed that space's entries; global pages are kernel-only),
     // and wait until each has invalidated. Only then may the caller reuse the frame.
     //
-    // One shootdown at a time, machine-wide: _lock (a kernel spin lock) guards the
+    // A shootdown with no other CPU to interrupt takes no lock (most of them: a
+    // process whose other threads are not running). Otherwise one shootdown at a time,
+    // machine-wide: _lock (a kernel spin lock) guards the
     // request (s_start, s_end, s_unanswered) from the moment it is filled in until every
     // target has answered. Its waiters spin with interrupts on, so two CPUs that shoot
     // at once answer each other. The initiator also waits for the answers with
@@ -23,8 +25,8 @@ namespace CosmosKernel.Platform
     // it writes CR3 (Scheduler.LoadRoot), and taking _lock is a full fence, so a CPU
     // not found here loads CR3 after the change and cannot cache the old entry.
     //
-    // Lock order: last of all; callers may hold the kernel lock, MmLock, page locks,
-    // the kernel stacks' lock. Nothing is taken under it.
+    // Lock order: last of all; callers may hold MmLock, page locks, the kernel stacks'
+    // lock. Nothing is taken under it.
     public sealed unsafe class KernelTlbShootdown : ITlbShootdown
     {
         public const int Vector = Arch.InterruptVectors.TlbShootdown; // above every other vector's priority class
@@ -104,11 +106,25 @@ namespace CosmosKernel.Platform
         private bool IsTarget(int cpu, AddressSpace space)
             => space == null ? _scheduler.IsOnline(cpu) : _scheduler.MayCache(cpu, space.Table.Root);
 
+        private bool AnyTarget(int me, AddressSpace space)
+        {
+            for (int cpu = 0; cpu < _scheduler.CpuCount; cpu++)
+                if (cpu != me && IsTarget(cpu, space))
+                    return true;
+            return false;
+        }
+
         private void ShootOthers(AddressSpace space, ulong start, ulong end)
         {
             if (_scheduler.CpuCount == 1)
                 return;
             int me = Cpu.CurrentIndex;
+            // Most shootdowns have no target (a process with one thread, or whose other
+            // threads are not running): those take no lock. The fence orders the page
+            // table change before the look at the CPUs' roots, as taking _lock does.
+            Interlocked.MemoryBarrier();
+            if (!AnyTarget(me, space))
+                return;
             _lock.Acquire();
             // The targets, chosen once (Gdt.MaxCpus <= 64): the count and the IPIs
             // must agree even if a CPU switches CR3 meanwhile.

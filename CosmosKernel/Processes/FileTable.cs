@@ -8,12 +8,11 @@ namespace CosmosKernel.Processes
     // entry holds one reference on its OpenFile (fork shares them).
     //
     // _lock (a FIFO mutex: the design's lock for file tables) guards _files. read,
-    // write and close run without the kernel lock, from several threads of a process
-    // at once: a caller gets a file with a reference of its own (Take) and releases it
+    // write and close run from several threads of a process at once: a caller gets a file with a reference of its own (Take) and releases it
     // when done, so a close on another thread cannot free the file under it (Linux's
     // fget/fput). No file is released with _lock held: releasing the last reference
     // closes the file (a pipe end wakes its readers), which takes the file's locks.
-    // Lock order: after the kernel lock; before the files' own locks.
+    // Lock order: before the files' own locks (docs/architecture.md).
     public sealed class FileTable
     {
         public const int DescriptorLimit = 1024;

@@ -7,7 +7,7 @@ namespace CosmosKernel.Processes
 {
     // futex(2) wait queues: threads sleeping on (address space, user address), woken
     // oldest first. _lock (a spin lock, never held across the user read or a sleep)
-    // guards the table; futex runs without the kernel lock, on every CPU at once. A
+    // guards the table; futex runs on every CPU at once. A
     // waiter queues itself *before* it reads the user word: a waker that changes the
     // word after the read finds the waiter queued, and a waker that changed it before
     // is seen by the read. Either way no wake is lost. Lock order: after MmLock (the

@@ -20,7 +20,8 @@ namespace CosmosKernel.Processes
     //                   The reserve is for what a syscall allocates on its way (strings,
     //                   temporary arrays), which nothing checks one by one.
     //
-    // Guarded by the kernel lock (the counters they are compared with are).
+    // Set once at boot; read without a lock. The checks against them are racy by a few
+    // objects (two CPUs may both pass the last free one), as Linux's soft limits are.
     public static class Limits
     {
         public static int OpenFiles = 8192;

@@ -190,6 +190,9 @@ namespace CosmosKernel.Scheduling
 
         public void SpinPause() => PauseWithInterrupts();
 
+        // A device's latency (IThreadBackend): whole ticks, rounded up.
+        void IThreadBackend.Sleep(int milliseconds) => Sleep((ulong)((milliseconds * TickHz + 999) / 1000));
+
         private static void PauseWithInterrupts()
         {
             bool on = InterruptsOn;

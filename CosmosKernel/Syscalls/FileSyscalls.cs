@@ -14,7 +14,7 @@ namespace CosmosKernel.Syscalls
         // access_ok; issue 16, item 10: a count running past user space was cut and
         // partly done), then at most MAX_RW_COUNT bytes. A range inside user space that
         // runs into unmapped memory moves the bytes before the hole, as on Linux.
-        // Without the kernel lock: the file comes with a reference of this call's own,
+        // On any CPU at once: the file comes with a reference of this call's own,
         // so a close on another thread cannot end it meanwhile.
         private long Write(Process process, ulong fd, ulong buffer, ulong count)
         {

@@ -44,6 +44,28 @@ namespace CosmosKernel.Syscalls
                 field[i] = (byte)text[i];
         }
 
+        // cosmos_lock_stats(struct abi_lock_stat* out, unsigned long count): one record per
+        // lock class (Abi/LockStat.cs), up to `count`, copied out one at a time (each a
+        // user copy: nothing is held across it); returns the number of classes. count 0
+        // only asks how many there are.
+        private long GetLockStats(Process process, ulong buffer, ulong count)
+        {
+            int classes = Threading.LockClasses.Count;
+            for (int i = 0; i < classes && (ulong)i < count; i++)
+            {
+                LockStat record = default;
+                string name = Threading.LockClasses.Name(i);
+                byte* bytes = (byte*)&record.Name0;
+                for (int c = 0; c < name.Length && c < LockStat.NameBytes - 1; c++)
+                    bytes[c] = (byte)(name[c] < 128 ? name[c] : '?');
+                record.Waits = (ulong)_lockStatistics.Waits(i);
+                record.WaitCycles = (ulong)_lockStatistics.WaitCycles(i);
+                if (_copier.CopyToUser(process.Space, buffer + (ulong)i * LockStat.Size, (byte*)&record, LockStat.Size) != 0)
+                    return -Errno.EFAULT;
+            }
+            return classes;
+        }
+
         // cosmos_vmm_info(struct cosmos_vmm_info* out, unsigned long flags): the layout
         // is Abi/VmmInfo.cs, the user runtime's too. heap_live_bytes: what the last
         // collection kept. VmmInfo.CollectFlag (`lab` and `bench` only: a collection

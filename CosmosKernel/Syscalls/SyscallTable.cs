@@ -29,6 +29,7 @@ namespace CosmosKernel.Syscalls
         private readonly Memory.UserCopy.UserCopier _copier;
         private readonly Futexes _futexes;
         private readonly Ramdisk _ramdisk;
+        private readonly LockStatistics _lockStatistics;
         private readonly Lab.DoubleFetchDemo _doubleFetch;   // these three: null without _labSyscalls
         private readonly Lab.CopyBenchmark _copyBenchmark;
         private readonly Lab.LockFairness _lockFairness;
@@ -41,8 +42,9 @@ namespace CosmosKernel.Syscalls
         private readonly bool _strategyFixed;
 
         public SyscallTable(ProgramRunner programs, Scheduler scheduler, Vmm vmm, Memory.UserCopy.UserCopier copier,
-            Futexes futexes, Ramdisk ramdisk, bool labSyscalls, bool strategyFixed)
+            Futexes futexes, Ramdisk ramdisk, LockStatistics lockStatistics, bool labSyscalls, bool strategyFixed)
         {
+            _lockStatistics = lockStatistics;
             _programs = programs;
             _scheduler = scheduler;
             _vmm = vmm;
@@ -123,6 +125,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Getcpu: return Getcpu(process, a0, a1);
                 case SyscallNumbers.ArchPrctl: return ArchPrctl(process, a0, a1);
                 case SyscallNumbers.CosmosVmmInfo: return GetVmmInfo(process, a0, a1);
+                case SyscallNumbers.CosmosLockStats: return GetLockStats(process, a0, a1);
                 case SyscallNumbers.CosmosSetStrategy:
                     return _labSyscalls ? SetStrategy(process, a0) : -Errno.EPERM;
                 case SyscallNumbers.CosmosDoubleFetchDemo:

@@ -26,5 +26,9 @@ namespace CosmosKernel.Threading
 
         // One step of a short spin: a pause, with interrupts on in the kernel.
         void SpinPause();
+
+        // Sleep at least `milliseconds` (a device's latency: Memory/RamdiskFile). The
+        // host simulator has no clock: there it is a scheduling point.
+        void Sleep(int milliseconds);
     }
 }

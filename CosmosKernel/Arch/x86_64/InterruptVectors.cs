@@ -9,8 +9,8 @@ namespace CosmosKernel.Arch
     // report for the kernel).
     //
     // Local APIC priority: the APIC holds back vectors of the same or a lower priority
-    // class (vector / 16) while one is in service. A CPU waits for the kernel lock
-    // inside its timer handler, with the timer's vector in service, so the IPIs that
+    // class (vector / 16) while one is in service. A CPU waits for the scheduler's
+    // lock inside its timer handler, with the timer's vector in service, so the IPIs that
     // must get through meanwhile (wake-up, TLB shootdown, collector stop) have higher
     // classes than the timer's.
     public static class InterruptVectors
