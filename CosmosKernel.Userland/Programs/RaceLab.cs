@@ -25,7 +25,7 @@ namespace CosmosKernel.Userland.Programs
     // then prints a summary table: the GRUB menu's default entry and ./run.sh do that.
     //
     //   racelab [runs]    (default 16 runs per scenario)
-    public static unsafe class RaceLab
+    public static unsafe partial class RaceLab
     {
         private const int Size = 16 * 1024;
         private const int Page = 4096;
@@ -113,6 +113,7 @@ namespace CosmosKernel.Userland.Programs
                 }
                 PrintTable(scenarios, tallies, strategy, cpus);
                 Contention(strategy, cpus);
+                Areas(strategy, cpus);
             }
             if (everyStrategy)
                 PrintSummary(scenarios, strategies, all, cpus);

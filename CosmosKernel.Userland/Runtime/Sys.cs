@@ -117,6 +117,26 @@ namespace CosmosKernel.Userland.Runtime
 
         public static bool GetVmmInfo(VmmInfo* info) => Syscall.Invoke(SyscallNumbers.CosmosVmmInfo, (ulong)info, 0) == 0;
 
+        // The kernel's lock contention for the lock class `name` since boot (every
+        // thread, every CPU: cosmos_lock_stats): false if the kernel has no such class.
+        public static bool LockClassWaits(string name, out ulong waits, out ulong waitCycles)
+        {
+            const int MaxClasses = 64;
+            LockStat* stats = stackalloc LockStat[MaxClasses];
+            long classes = Syscall.Invoke(SyscallNumbers.CosmosLockStats, (ulong)stats, MaxClasses);
+            for (long i = 0; i < classes && i < MaxClasses; i++)
+            {
+                if (CString((byte*)&stats[i].Name0, LockStat.NameBytes) == name)
+                {
+                    waits = stats[i].Waits;
+                    waitCycles = stats[i].WaitCycles;
+                    return true;
+                }
+            }
+            waits = waitCycles = 0;
+            return false;
+        }
+
         // The same after a collection of the kernel heap (`lab` and `bench` boots only):
         // 0 or -errno.
         public static long GetVmmInfoAfterCollection(VmmInfo* info) => Syscall.Invoke(SyscallNumbers.CosmosVmmInfo, (ulong)info, VmmInfo.CollectFlag);

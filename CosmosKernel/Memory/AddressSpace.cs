@@ -10,14 +10,23 @@ namespace CosmosKernel.Memory
     //
     // Locks, in the order they are taken (outermost first):
     //   1. PageLocks: per page, FIFO; several only in ascending address order.
-    //   2. MmLock: a FIFO mutex guarding _regions, the user half of Table, and the
-    //      counters below. munmap, mprotect and fork drop it while they wait for a
-    //      page lock, then retake it and look again.
+    //   2. MmLock: a FIFO reader-writer lock guarding _regions and the user half of
+    //      Table. Writers (mmap, munmap, mprotect, fork, teardown) change regions and
+    //      any PTE, alone. Readers (page faults, the copies' fault-ins and page
+    //      locking) only read the regions and fill in or upgrade PTEs, under
+    //      _pageTableLock: threads in different areas of the process fault in
+    //      parallel, as with Linux's mmap_lock taken for reading. munmap, mprotect and
+    //      fork drop it while they wait for a page lock, then retake it and look again.
     //   3. a SharedAnonymousMemory's spin lock: its page index and region count. Taken
     //      under the MmLock of any space mapping the object (faults, region copies,
     //      splits and drops); several spaces' MmLocks may each take it, never two
     //      objects' locks at once.
-    //   4. leaf locks: FrameAllocator, PageLockTable's slot table.
+    //   4. _pageTableLock: a spin lock (Linux's page_table_lock) that readers of MmLock
+    //      take to make a page table, to install a PTE or to change one (each rechecks
+    //      the entry it read first: another reader may have got there), and the pin
+    //      strategy takes to read a PTE and take a reference on its frame at once.
+    //      Writers of MmLock need not take it (no reader runs), except to make tables.
+    //   5. leaf locks: FrameAllocator, PageLockTable's slot table.
     // A page loaded from a file is read with MmLock released (HandleFault,
     // HandleFaultLoadingUnlocked): a slow backing store holds up only the faulting
     // thread, as Linux's fault retry drops mmap_lock for I/O. Only a caller that must
@@ -28,12 +37,13 @@ namespace CosmosKernel.Memory
     {
         public readonly int Id;
         public readonly PageTable Table;
-        public readonly FifoMutex MmLock;
+        public readonly FifoRwLock MmLock;
+        private readonly Threading.SpinLock _pageTableLock;
         public readonly PageLockTable PageLocks;
         private readonly Vmm _vmm;
         private readonly RegionSet _regions = new RegionSet();
 
-        // Guarded by MmLock.
+        // Statistics, counted atomically (faults run in parallel under MmLock read).
         public long DemandZeroFaults;
         public long FileLoadFaults;
         public long CopyOnWriteCopies;
@@ -45,7 +55,8 @@ namespace CosmosKernel.Memory
             _vmm = vmm;
             Id = vmm.NextSpaceId();
             Table = table;
-            MmLock = new FifoMutex(vmm.Threads, vmm.WaitQueueCapacity, "mm lock");
+            MmLock = new FifoRwLock(vmm.Threads, vmm.WaitQueueCapacity, "mm lock");
+            _pageTableLock = new Threading.SpinLock(vmm.Threads, "page table");
             PageLocks = new PageLockTable(vmm.Threads, vmm.PageLockSlots, vmm.WaitQueueCapacity);
         }
 
@@ -112,11 +123,11 @@ namespace CosmosKernel.Memory
             if (file != null && shared && (protection & Prot.Write) != 0)
                 return -Errno.EACCES; // ramdisk files are read-only
 
-            MmLock.Lock();
+            MmLock.LockWrite();
             // Linux's vm.max_map_count: a process cannot fill the kernel with regions.
             if (_regions.Count >= MaxRegions)
             {
-                MmLock.Unlock();
+                MmLock.UnlockWrite();
                 return -Errno.ENOMEM;
             }
             ulong start;
@@ -124,7 +135,7 @@ namespace CosmosKernel.Memory
             {
                 if ((flags & MapFlags.FixedNoReplace) != 0 && _regions.Overlaps(address, address + size))
                 {
-                    MmLock.Unlock();
+                    MmLock.UnlockWrite();
                     return -Errno.EEXIST;
                 }
                 UnmapLocked(address, address + size);
@@ -138,7 +149,7 @@ namespace CosmosKernel.Memory
                     start = _regions.FindGap(Paging.UserSpaceStart, size, Paging.UserSpaceStart, Paging.UserSpaceEnd);
                 if (start == 0)
                 {
-                    MmLock.Unlock();
+                    MmLock.UnlockWrite();
                     return -Errno.ENOMEM;
                 }
             }
@@ -146,7 +157,7 @@ namespace CosmosKernel.Memory
             // first touch); the region's count is its only owner so far.
             SharedAnonymousMemory sharedMemory = shared && anonymous ? new SharedAnonymousMemory(_vmm, size >> Paging.PageShift) : null;
             _regions.Insert(new Region(start, start + size, protection, shared, file, sharedMemory, fileOffset));
-            MmLock.Unlock();
+            MmLock.UnlockWrite();
             return (long)start;
         }
 
@@ -159,13 +170,42 @@ namespace CosmosKernel.Memory
             ulong size = Paging.PageUp(length);
             if (size == 0 || address + size < address || address + size > Paging.UserSpaceEnd)
                 return -Errno.EINVAL;
-            MmLock.Lock();
-            UnmapLocked(address, address + size);
-            MmLock.Unlock();
+            ulong end = address + size;
+            MmLock.LockWrite();
+            WaitForCopyLockedPages(address, end);
+            if (!_regions.Overlaps(address, end))
+            {
+                MmLock.UnlockWrite();
+                return 0;
+            }
+            // The regions leave the set under the write lock; their pages go back under
+            // the read lock (Linux downgrades mmap_lock the same way): no fault can map
+            // a page there any more (it finds no region), while faults elsewhere in the
+            // process go on during the frees and the shootdown. A new mapping there
+            // waits for the writer's turn, after the pages are gone.
+            _regions.SplitAround(address, end);
+            int first = _regions.IndexOfFirstEndingAfter(address);
+            int count = 0;
+            while (first + count < _regions.Count && _regions[first + count].Start < end)
+                count++;
+            var detached = new Region[count];
+            for (int i = 0; i < count; i++)
+            {
+                detached[i] = _regions[first];
+                _regions.RemoveAt(first);
+            }
+            MmLock.Downgrade();
+            for (int i = 0; i < count; i++)
+            {
+                ReleasePages(detached[i].Start, detached[i].End);
+                detached[i].Drop();
+            }
+            MmLock.UnlockRead();
             return 0;
         }
 
-        // Called with MmLock held; may drop and retake it while waiting for page locks.
+        // Called with MmLock held for writing; may drop and retake it while waiting for
+        // page locks.
         private void UnmapLocked(ulong start, ulong end)
         {
             WaitForCopyLockedPages(start, end);
@@ -229,7 +269,8 @@ namespace CosmosKernel.Memory
         }
 
         // Wait (dropping MmLock) until no page in [start, end) is locked by a user copy.
-        // Called with MmLock held; returns with it held and the range free of copy locks.
+        // Called with MmLock held for writing; returns with it held and the range free of
+        // copy locks.
         // The race tests' negative control: munmap, mprotect and fork no longer wait for
         // the page locks of a copy in progress (the simulator must catch it).
         public bool SkipPageLockWaitsForTesting;
@@ -243,10 +284,10 @@ namespace CosmosKernel.Memory
                 ulong locked = FindCopyLockedPage(start, end);
                 if (locked == 0)
                     return;
-                PageLockWaits++;
-                MmLock.Unlock();
+                System.Threading.Interlocked.Increment(ref PageLockWaits);
+                MmLock.UnlockWrite();
                 PageLocks.WaitUntilUnlocked(locked);
-                MmLock.Lock();
+                MmLock.LockWrite();
             }
         }
 
@@ -292,11 +333,11 @@ namespace CosmosKernel.Memory
                 return GrowsError(address, end, grows);
             if (end > Paging.UserSpaceEnd)
                 return -Errno.ENOMEM; // no region reaches there
-            MmLock.Lock();
+            MmLock.LockWrite();
             WaitForCopyLockedPages(address, end);
             if (!_regions.FullyMapped(address, end))
             {
-                MmLock.Unlock();
+                MmLock.UnlockWrite();
                 return -Errno.ENOMEM;
             }
             for (int i = _regions.IndexOfFirstEndingAfter(address); i < _regions.Count && _regions[i].Start < end; i++)
@@ -304,7 +345,7 @@ namespace CosmosKernel.Memory
                 Region region = _regions[i];
                 if (region.Shared && region.File != null && (protection & Prot.Write) != 0)
                 {
-                    MmLock.Unlock();
+                    MmLock.UnlockWrite();
                     return -Errno.EACCES;
                 }
             }
@@ -318,7 +359,7 @@ namespace CosmosKernel.Memory
                 for (; (entry = Table.NextMapped(ref page, region.End)) != null; page += Paging.PageSize)
                     ReprotectPage(region, page, entry);
             }
-            MmLock.Unlock();
+            MmLock.UnlockWrite();
             return 0;
         }
 
@@ -329,10 +370,10 @@ namespace CosmosKernel.Memory
         // qualifies, ENOMEM if there is none.
         private int GrowsError(ulong address, ulong end, long grows)
         {
-            MmLock.Lock();
+            MmLock.LockRead();
             int index = _regions.IndexOfFirstEndingAfter(address);
             ulong first = index < _regions.Count ? _regions[index].Start : ulong.MaxValue;
-            MmLock.Unlock();
+            MmLock.UnlockRead();
             bool found = grows == Prot.GrowsDown ? first < end : first <= address;
             return found ? -Errno.EINVAL : -Errno.ENOMEM;
         }
@@ -393,9 +434,9 @@ namespace CosmosKernel.Memory
             FaultResult result;
             while (true)
             {
-                MmLock.Lock();
+                MmLock.LockRead();
                 result = HandleFaultLocked(va, access, userMode, ref spare, ref load, loadOutsideLock: true);
-                MmLock.Unlock();
+                MmLock.UnlockRead();
                 if (result != LoadOutsideLock)
                     break;
                 LoadFilePage(ref load, ref spare);
@@ -412,7 +453,7 @@ namespace CosmosKernel.Memory
             return result;
         }
 
-        // With MmLock held: make the page at va present with the access allowed.
+        // With MmLock held (either way): make the page at va present with the access allowed.
         // Returns WaitedForPageLock (without waiting) when a user access hits a
         // copy-locked page; HandleFault does the waiting after dropping MmLock. A file
         // page is loaded here, under MmLock, however long its backing store takes.
@@ -423,9 +464,10 @@ namespace CosmosKernel.Memory
             return HandleFaultLocked(va, access, userMode, ref none, ref load, loadOutsideLock: false);
         }
 
-        // The same for a kernel copy's fault-in, except that a file page is loaded with
-        // MmLock released, then the fault is retried (MmLock is held again on return):
-        // the caller must look again at anything it checked under MmLock before.
+        // The same for a kernel copy's fault-in with MmLock held for reading, except that
+        // a file page is loaded with MmLock released, then the fault is retried (MmLock
+        // is held again on return): the caller must look again at anything it checked
+        // under MmLock before.
         public FaultResult HandleFaultLoadingUnlocked(ulong va, Access access)
         {
             ulong none = FrameAllocator.NoFrame;
@@ -433,9 +475,9 @@ namespace CosmosKernel.Memory
             FaultResult result;
             while ((result = HandleFaultLocked(va, access, userMode: false, ref none, ref load, loadOutsideLock: true)) == LoadOutsideLock)
             {
-                MmLock.Unlock();
+                MmLock.UnlockRead();
                 LoadFilePage(ref load, ref none);
-                MmLock.Lock();
+                MmLock.LockRead();
             }
             if (load.Frame != FrameAllocator.NoFrame)
                 _vmm.Frames.Free(load.Frame);
@@ -473,17 +515,23 @@ namespace CosmosKernel.Memory
             if (region == null || !region.Allows(access))
                 return FaultResult.BadAddress;
             ulong page = Paging.PageDown(va);
-            ulong* entry = Table.Walk(page, create: true);
+            ulong* entry = Table.Walk(page, create: false);
+            if (entry == null)
+            {
+                _pageTableLock.Acquire(); // readers make tables one at a time
+                entry = Table.Walk(page, create: true);
+                _pageTableLock.Release();
+            }
             if (entry == null)
                 return FaultResult.OutOfMemory;
-            ulong pte = *entry;
+            ulong pte = (ulong)System.Threading.Volatile.Read(ref *(long*)entry);
             if (userMode && (pte & Pte.CopyLocked) != 0)
             {
-                PageLockWaits++;
+                System.Threading.Interlocked.Increment(ref PageLockWaits);
                 return FaultResult.WaitedForPageLock;
             }
             if (!Pte.IsPresent(pte))
-                return MapNewPage(region, page, entry, ref spare, ref load, loadOutsideLock);
+                return MapNewPage(region, page, entry, pte, ref spare, ref load, loadOutsideLock);
             if (access == Access.Write && (pte & Pte.Writable) == 0)
             {
                 if ((pte & Pte.CopyOnWrite) == 0)
@@ -494,7 +542,10 @@ namespace CosmosKernel.Memory
             return FaultResult.Resolved;
         }
 
-        private FaultResult MapNewPage(Region region, ulong page, ulong* entry, ref ulong spare, ref FileLoad load, bool loadOutsideLock)
+        // `pte`: the entry as the caller read it (not present). The frame is made ready
+        // first; it is installed under _pageTableLock only if the entry is still that
+        // (another reader may have mapped the page meanwhile: then ours goes back).
+        private FaultResult MapNewPage(Region region, ulong page, ulong* entry, ulong pte, ref ulong spare, ref FileLoad load, bool loadOutsideLock)
         {
             bool fromFile = region.File != null && region.SharedMemory == null;
             ulong frame;
@@ -538,40 +589,103 @@ namespace CosmosKernel.Memory
             }
             if (frame == FrameAllocator.NoFrame)
                 return FaultResult.OutOfMemory;
-            if (fromFile)
-                FileLoadFaults++;
-            else
-                DemandZeroFaults++;
             bool writable = (region.Protection & Prot.Write) != 0;
-            System.Threading.Volatile.Write(ref *(long*)entry, (long)(frame | Pte.Present | region.PteFlags(writable)));
+            bool installed = Install(entry, pte, frame | Pte.Present | region.PteFlags(writable));
+            if (!installed)
+            {
+                // Another thread's fault mapped it first: the access is retried on its page.
+                if (!fromFile && region.SharedMemory == null && spare == FrameAllocator.NoFrame)
+                    spare = frame; // still zeroed: the caller's next demand-zero fault, or freed
+                else
+                    _vmm.Frames.Free(frame);
+                return FaultResult.Resolved;
+            }
+            if (fromFile)
+                System.Threading.Interlocked.Increment(ref FileLoadFaults);
+            else
+                System.Threading.Interlocked.Increment(ref DemandZeroFaults);
             return FaultResult.Resolved;
         }
 
         // A write to a copy-on-write page: the last owner takes the frame back as
         // writable; otherwise the page gets a private copy and the old frame loses
-        // one reference.
+        // one reference. `pte`: the entry as the caller read it; the change is made
+        // under _pageTableLock only if it is still that (another thread of the process
+        // may have broken it first: the access is then retried). The reference count
+        // is read under that lock too, where the pin strategy takes its references.
         private FaultResult BreakCopyOnWrite(Region region, ulong page, ulong* entry, ulong pte)
         {
             ulong frame = Pte.Frame(pte);
             ulong writableEntry = Pte.Present | region.PteFlags(writable: true);
-            if (_vmm.Frames.ReferenceCount(frame) == 1)
+            _pageTableLock.Acquire();
+            bool unchanged = (ulong)System.Threading.Volatile.Read(ref *(long*)entry) == pte;
+            bool reuse = unchanged && _vmm.Frames.ReferenceCount(frame) == 1;
+            if (reuse)
+                unchanged = System.Threading.Interlocked.CompareExchange(ref *(long*)entry, (long)(frame | writableEntry), (long)pte) == (long)pte;
+            _pageTableLock.Release();
+            if (!unchanged)
+                return FaultResult.Resolved;
+            if (reuse)
             {
-                System.Threading.Volatile.Write(ref *(long*)entry, (long)(frame | writableEntry));
-                CopyOnWriteReuses++;
+                System.Threading.Interlocked.Increment(ref CopyOnWriteReuses);
                 return FaultResult.Resolved;
             }
+            // The copy is made before the lock (the old frame cannot go meanwhile: this
+            // PTE holds a reference, and only a writer of MmLock clears it).
             ulong copy = _vmm.Frames.Allocate(zero: false);
             if (copy == FrameAllocator.NoFrame)
                 return FaultResult.OutOfMemory;
             _vmm.Physical.Copy(copy, frame, Paging.PageSize);
-            System.Threading.Volatile.Write(ref *(long*)entry, (long)(copy | writableEntry));
+            bool installed = Install(entry, pte, copy | writableEntry);
+            if (!installed)
+            {
+                _vmm.Frames.Free(copy);
+                return FaultResult.Resolved;
+            }
             _vmm.Tlb.InvalidatePage(this, page);
             _vmm.Frames.Free(frame);
-            CopyOnWriteCopies++;
+            System.Threading.Interlocked.Increment(ref CopyOnWriteCopies);
             return FaultResult.Resolved;
         }
 
-        // The region at va, for callers holding MmLock.
+        // The parallel-fault tests' negative control: a fault installs its PTE without
+        // _pageTableLock and without looking again (the simulator must catch two faults
+        // of one page both installing a frame).
+        public bool SkipPageTableLockForTesting;
+
+        // Replace the entry with `updated` if it still is `expected`, under
+        // _pageTableLock (against other readers' installs) and as one compare-exchange
+        // (against a copy's page lock, which sets CopyLocked with a compare-exchange of
+        // its own, without the lock).
+        private bool Install(ulong* entry, ulong expected, ulong updated)
+        {
+            if (SkipPageTableLockForTesting)
+            {
+                *entry = updated; // the negative control: no lock, no second look
+                return true;
+            }
+            _pageTableLock.Acquire();
+            bool done = System.Threading.Interlocked.CompareExchange(ref *(long*)entry, (long)updated, (long)expected) == (long)expected;
+            _pageTableLock.Release();
+            return done;
+        }
+
+        // The frame mapped at `page` with one more reference for the caller (the pin
+        // strategy), read and taken under _pageTableLock so that no copy-on-write break
+        // frees it in between; NoFrame if nothing is mapped. With MmLock held.
+        public ulong PinFrame(ulong page)
+        {
+            ulong* entry = Table.Walk(page, create: false);
+            _pageTableLock.Acquire();
+            ulong pte = entry == null ? 0 : (ulong)System.Threading.Volatile.Read(ref *(long*)entry);
+            ulong frame = Pte.IsPresent(pte) ? Pte.Frame(pte) : FrameAllocator.NoFrame;
+            if (frame != FrameAllocator.NoFrame)
+                _vmm.Frames.AddReference(frame);
+            _pageTableLock.Release();
+            return frame;
+        }
+
+        // The region at va, for callers holding MmLock (either way).
         public Region FindRegionLocked(ulong va) => _regions.Find(va);
 
         // ---- fork ----------------------------------------------------------------------
@@ -584,7 +698,7 @@ namespace CosmosKernel.Memory
             AddressSpace child = Create(_vmm);
             if (child == null)
                 return null;
-            MmLock.Lock();
+            MmLock.LockWrite();
             WaitForCopyLockedPages(Paging.UserSpaceStart, Paging.UserSpaceEnd);
             bool ok = true;
             bool writeTaken = false;
@@ -603,7 +717,7 @@ namespace CosmosKernel.Memory
             // a write made before the fork, seen by both.
             if (writeTaken)
                 _vmm.Tlb.InvalidateAll(this);
-            MmLock.Unlock();
+            MmLock.UnlockWrite();
             if (!ok)
             {
                 child.Destroy();
@@ -628,7 +742,7 @@ namespace CosmosKernel.Memory
                 // Only a write permission taken away can linger in a TLB.
                 writeTaken |= (old & Pte.Writable) != 0;
             }
-            ulong* childEntry = child.Table.Walk(page, create: true);
+            ulong* childEntry = child.Table.Walk(page, create: true); // the child runs nothing yet
             if (childEntry == null)
                 return false;
             *childEntry = pte;
@@ -641,10 +755,10 @@ namespace CosmosKernel.Memory
         // Unmap everything and free the page table. The space must not be in use.
         public void Destroy()
         {
-            MmLock.Lock();
+            MmLock.LockWrite();
             while (_regions.Count > 0)
                 RemoveRegion(_regions.Count - 1);
-            MmLock.Unlock();
+            MmLock.UnlockWrite();
             _vmm.Tlb.InvalidateAll(this);
             Table.Destroy();
         }

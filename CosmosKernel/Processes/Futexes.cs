@@ -136,10 +136,10 @@ namespace CosmosKernel.Processes
                 return -Errno.EFAULT;
             if (!shared)
                 return 0;
-            space.MmLock.Lock();
+            space.MmLock.LockRead();
             Region region = space.FindRegionLocked(address);
             bool readable = region != null && region.Allows(Access.Read);
-            space.MmLock.Unlock();
+            space.MmLock.UnlockRead();
             return readable ? 0 : -Errno.EFAULT;
         }
 

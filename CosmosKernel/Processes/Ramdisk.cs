@@ -5,41 +5,57 @@ namespace CosmosKernel.Processes
 {
     // The read-only files user space can open: the GRUB modules, as /modules/NAME (one
     // RamdiskFile per module, shared by every open and by the ELF loader, so its
-    // page-load counter counts them all). There is no other file system yet.
+    // page-load counter counts them all), and the same modules behind a slow backing
+    // store as /slow/NAME: the same bytes, but a page of a mapping takes
+    // SlowLoadMilliseconds to load (RamdiskFile.LoadLatencyMilliseconds: it models a
+    // disk; race-lab scenario 9 shows what a slow page-in holds up). There is no other
+    // file system yet. Made at boot; never changes after.
     public sealed unsafe class Ramdisk
     {
         public const string Directory = "/modules/";
+        public const string SlowDirectory = "/slow/";
+        public const int SlowLoadMilliseconds = 10;
 
         private readonly Multiboot2.Module[] _modules;
-        private readonly RamdiskFile[] _files; // one per module, made at boot: never changes after
+        private readonly RamdiskFile[] _files;     // one per module
+        private readonly RamdiskFile[] _slowFiles; // the same, behind the slow store
 
         public Ramdisk(Multiboot2.Module[] modules)
         {
             _modules = modules;
             _files = new RamdiskFile[modules.Length];
+            _slowFiles = new RamdiskFile[modules.Length];
             for (int i = 0; i < modules.Length; i++)
-                _files[i] = new RamdiskFile(modules[i].Name, (byte*)Multiboot2.PhysicalToVirtual(modules[i].Start),
-                    modules[i].End - modules[i].Start);
+            {
+                byte* data = (byte*)Multiboot2.PhysicalToVirtual(modules[i].Start);
+                ulong length = modules[i].End - modules[i].Start;
+                _files[i] = new RamdiskFile(modules[i].Name, data, length);
+                _slowFiles[i] = new RamdiskFile(modules[i].Name, data, length, SlowLoadMilliseconds);
+            }
         }
 
         // The modules, by name: the programs cosmos_spawn can start.
         public Multiboot2.Module[] Modules => _modules;
 
         // The module named `name`, or null.
-        public RamdiskFile Find(string name)
+        public RamdiskFile Find(string name) => Find(name, _files);
+
+        private RamdiskFile Find(string name, RamdiskFile[] files)
         {
             for (int i = 0; i < _modules.Length; i++)
                 if (_modules[i].Name == name)
-                    return _files[i];
+                    return files[i];
             return null;
         }
 
-        // The file at `path` (/modules/NAME), or null.
+        // The file at `path` (/modules/NAME or /slow/NAME), or null.
         public RamdiskFile Open(string path)
         {
-            if (path.Length <= Directory.Length || path.Substring(0, Directory.Length) != Directory)
-                return null;
-            return Find(path.Substring(Directory.Length));
+            if (path.Length > Directory.Length && path.Substring(0, Directory.Length) == Directory)
+                return Find(path.Substring(Directory.Length), _files);
+            if (path.Length > SlowDirectory.Length && path.Substring(0, SlowDirectory.Length) == SlowDirectory)
+                return Find(path.Substring(SlowDirectory.Length), _slowFiles);
+            return null;
         }
     }
 }

@@ -74,7 +74,7 @@ namespace CosmosKernel.Syscalls
             return 0;
         }
 
-        // open(path, flags): the GRUB modules as /modules/NAME, read-only.
+        // open(path, flags): the GRUB modules as /modules/NAME (or /slow/NAME, Ramdisk), read-only.
         private long Open(Process process, ulong pathAddress, ulong flags)
         {
             long error = StringFromUser(process, pathAddress, MaxStringFromUser, Errno.ENAMETOOLONG, out string path);

@@ -24,16 +24,18 @@ namespace CosmosKernel.Threading
             _ids[_count++] = id;
         }
 
-        public void Remove(int id)
+        // False if `id` was not in the set.
+        public bool Remove(int id)
         {
             for (int i = 0; i < _count; i++)
             {
                 if (_ids[i] == id)
                 {
                     _ids[i] = _ids[--_count];
-                    return;
+                    return true;
                 }
             }
+            return false;
         }
     }
 }

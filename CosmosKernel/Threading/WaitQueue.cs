@@ -22,6 +22,14 @@ namespace CosmosKernel.Threading
             _count++;
         }
 
+        // The first id, left in the queue.
+        public int Peek()
+        {
+            if (_count == 0)
+                KernelAssert.Fail("wait queue empty");
+            return _ids[_head];
+        }
+
         public int Dequeue()
         {
             if (_count == 0)

@@ -14,7 +14,10 @@ namespace CosmosKernel.Memory.UserCopy
 
         // Make the page at `page` present with `access` allowed, with MmLock held.
         // False when the region is missing, forbids the access, or memory ran out.
-        protected static bool FaultInLocked(AddressSpace space, ulong page, Access access)
+        // With loadUnlocked, a page read from a file is read with MmLock released (it
+        // is held again on return, and the page checked again): a slow backing store
+        // then holds up this copy only, not the process's other faults and copies.
+        protected static bool FaultInLocked(AddressSpace space, ulong page, Access access, bool loadUnlocked)
         {
             while (true)
             {
@@ -22,7 +25,9 @@ namespace CosmosKernel.Memory.UserCopy
                 bool ready = Pte.IsPresent(pte) && (access != Access.Write || (pte & Pte.Writable) != 0);
                 if (ready)
                     return space.FindRegionLocked(page) != null && space.FindRegionLocked(page).Allows(access);
-                FaultResult result = space.HandleFaultLocked(page, access, userMode: false);
+                FaultResult result = loadUnlocked
+                    ? space.HandleFaultLoadingUnlocked(page, access)
+                    : space.HandleFaultLocked(page, access, userMode: false);
                 if (result != FaultResult.Resolved)
                     return false;
             }

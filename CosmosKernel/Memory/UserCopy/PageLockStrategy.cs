@@ -2,7 +2,7 @@ namespace CosmosKernel.Memory.UserCopy
 {
     // The default. Lock each page of the buffer (ascending addresses, FIFO per page);
     // for each, under MmLock: check the region allows the access, fault the page in
-    // (demand zero, file load, copy-on-write) *before* copying, and clear its user
+    // (demand zero, file load with MmLock released, copy-on-write) *before* copying, and clear its user
     // bit (marking it CopyLocked); one TLB shootdown for the window then makes sure no
     // user thread can touch it. Then copy with no lock but the page locks, restore
     // the user bits and unlock. munmap, mprotect and fork of a locked page wait for the unlock; a user
@@ -72,15 +72,15 @@ namespace CosmosKernel.Memory.UserCopy
             for (ulong page = start; page < end; page += Paging.PageSize)
             {
                 space.PageLocks.Lock(page);
-                space.MmLock.Lock();
-                bool ready = FaultInLocked(space, page, access);
+                space.MmLock.LockRead();
+                bool ready = FaultInLocked(space, page, access, loadUnlocked: true); // the page lock keeps munmap off it meanwhile
                 if (ready)
                 {
                     space.Table.UpdateFlags(page, clear: Pte.User, set: Pte.CopyLocked);
                     if (!SkipShootdownForTesting)
                         space.Vmm.Tlb.InvalidateLocal(space, page);
                 }
-                space.MmLock.Unlock();
+                space.MmLock.UnlockRead();
                 if (!ready)
                 {
                     space.PageLocks.Unlock(page);

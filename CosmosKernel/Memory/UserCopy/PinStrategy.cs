@@ -1,7 +1,8 @@
 namespace CosmosKernel.Memory.UserCopy
 {
     // Pin, then copy through the kernel's own mapping (as Linux's pin_user_pages):
-    // under MmLock, fault in every page of a window and take a reference on its frame;
+    // under MmLock, fault in every page of a window (a file page loads with MmLock
+    // released) and take a reference on its frame;
     // without MmLock, copy through the direct map of physical memory; then drop the
     // references. No PTE changes and no shootdowns. A concurrent munmap proceeds at
     // once; the frames live until the copy drops them, so no byte lands in a freed
@@ -60,16 +61,17 @@ namespace CosmosKernel.Memory.UserCopy
         private static int Pin(AddressSpace space, ulong start, ulong end, Access access, ulong* frames)
         {
             int pinned = 0;
-            space.MmLock.Lock();
+            space.MmLock.LockRead();
             for (ulong page = start; pinned < WindowPages && page < end; page += Paging.PageSize)
             {
-                if (!FaultInLocked(space, page, access))
+                if (!FaultInLocked(space, page, access, loadUnlocked: true)) // the pages pinned so far stay pinned if it drops MmLock
                     break;
-                frames[pinned] = Pte.Frame(space.Table.Get(page));
-                space.Vmm.Frames.AddReference(frames[pinned]);
-                pinned++;
+                ulong frame = space.PinFrame(page); // read and referenced at once: no other thread's copy-on-write break frees it in between
+                if (frame == FrameAllocator.NoFrame)
+                    break;
+                frames[pinned++] = frame;
             }
-            space.MmLock.Unlock();
+            space.MmLock.UnlockRead();
             return pinned;
         }
     }
