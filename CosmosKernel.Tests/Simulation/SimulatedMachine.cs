@@ -123,9 +123,21 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
         ulong page = Paging.PageDown(va);
         if (!cpu.TryGetTlb(page, out ulong pte))
         {
-            pte = space.Table.Get(page);
-            if (!Pte.IsPresent(pte))
+            // As the hardware walker: the entry's Accessed bit is set (atomically, in
+            // the page table) before the translation is cached.
+            ulong* entry = space.Table.Walk(page, create: false);
+            if (entry == null)
                 return Translation.NotPresent;
+            while (true)
+            {
+                pte = (ulong)System.Threading.Volatile.Read(ref *(long*)entry);
+                if (!Pte.IsPresent(pte))
+                    return Translation.NotPresent;
+                if ((pte & Pte.Accessed) != 0
+                    || System.Threading.Interlocked.CompareExchange(ref *(long*)entry, (long)(pte | Pte.Accessed), (long)pte) == (long)pte)
+                    break;
+            }
+            pte |= Pte.Accessed;
             cpu.Fill(page, pte);
         }
         if (userMode && (pte & Pte.User) == 0)

@@ -394,8 +394,13 @@ namespace CosmosKernel.Memory
                 bool writable = (region.Protection & Prot.Write) != 0 && !copyOnWrite;
                 updated = frame | Pte.Present | region.PteFlags(writable) | (old & Pte.CopyOnWrite);
             }
+            // An unchanged entry is not written: a CPU may be setting its Accessed bit
+            // right now, and pagelock trusts a clear Accessed bit (PageLockStrategy).
+            // Every written entry drops Accessed, so it is shot down if it was present.
+            if (updated == old)
+                return;
             *entry = updated;
-            if (Pte.IsPresent(old) && updated != old)
+            if (Pte.IsPresent(old))
                 _vmm.Tlb.InvalidatePage(this, page);
         }
 
@@ -620,8 +625,11 @@ namespace CosmosKernel.Memory
             _pageTableLock.Acquire();
             bool unchanged = (ulong)System.Threading.Volatile.Read(ref *(long*)entry) == pte;
             bool reuse = unchanged && _vmm.Frames.ReferenceCount(frame) == 1;
+            // Accessed stays: a CPU may still cache the read-only entry (a strengthening
+            // is not shot down), and pagelock skips the shootdown only for a page no
+            // CPU walked since it was last unlocked (PageLockStrategy).
             if (reuse)
-                unchanged = System.Threading.Interlocked.CompareExchange(ref *(long*)entry, (long)(frame | writableEntry), (long)pte) == (long)pte;
+                unchanged = System.Threading.Interlocked.CompareExchange(ref *(long*)entry, (long)(frame | writableEntry | (pte & Pte.Accessed)), (long)pte) == (long)pte;
             _pageTableLock.Release();
             if (!unchanged)
                 return FaultResult.Resolved;
@@ -636,7 +644,7 @@ namespace CosmosKernel.Memory
             if (copy == FrameAllocator.NoFrame)
                 return FaultResult.OutOfMemory;
             _vmm.Physical.Copy(copy, frame, Paging.PageSize);
-            bool installed = Install(entry, pte, copy | writableEntry);
+            bool installed = Install(entry, pte, copy | writableEntry | Pte.Accessed); // old entries live until the shootdown below
             if (!installed)
             {
                 _vmm.Frames.Free(copy);

@@ -66,9 +66,17 @@ namespace CosmosKernel.Memory.UserCopy
         // harmless because no byte has been copied yet; from the shootdown on, every
         // user access to the window faults and waits. Other CPUs running the process
         // are interrupted once per window, not once per page (docs/benchmarks.md).
+        //
+        // And only if some page of the window was walked since it was last unlocked:
+        // a CPU caches a translation only after setting the entry's Accessed bit
+        // (Intel SDM 4.8, 4.10.2.3), and UnlockPages clears it. A page nobody touched
+        // between two copies (a buffer only ever handed to syscalls) is cached by no
+        // CPU, so there is nothing to shoot down. Every other change of a present
+        // entry keeps Accessed set or shoots down (AddressSpace).
         private ulong LockPages(AddressSpace space, ulong start, ulong end, Access access)
         {
             ulong lockedEnd = end;
+            bool walked = false;
             for (ulong page = start; page < end; page += Paging.PageSize)
             {
                 space.PageLocks.Lock(page);
@@ -76,7 +84,8 @@ namespace CosmosKernel.Memory.UserCopy
                 bool ready = FaultInLocked(space, page, access, loadUnlocked: true); // the page lock keeps munmap off it meanwhile
                 if (ready)
                 {
-                    space.Table.UpdateFlags(page, clear: Pte.User, set: Pte.CopyLocked);
+                    ulong old = space.Table.UpdateFlags(page, clear: Pte.User, set: Pte.CopyLocked);
+                    walked |= (old & Pte.Accessed) != 0;
                     if (!SkipShootdownForTesting)
                         space.Vmm.Tlb.InvalidateLocal(space, page);
                 }
@@ -89,18 +98,20 @@ namespace CosmosKernel.Memory.UserCopy
                 }
                 space.Vmm.Threads.Yield();
             }
-            if (lockedEnd > start && !SkipShootdownForTesting)
+            if (lockedEnd > start && walked && !SkipShootdownForTesting)
                 space.Vmm.Tlb.InvalidateRange(space, start, lockedEnd);
             return lockedEnd;
         }
 
-        // Give the pages back: the user bit returns (a strengthening, so no shootdown),
-        // then the page lock wakes the next waiter in FIFO order.
+        // Give the pages back: the user bit returns (a strengthening, so no shootdown)
+        // and Accessed is cleared (no CPU holds a translation that lets user code in:
+        // the lock's shootdown, or its absence, saw to that; the copy's own entries
+        // say supervisor-only), then the page lock wakes the next waiter in FIFO order.
         private static void UnlockPages(AddressSpace space, ulong start, ulong end)
         {
             for (ulong page = start; page < end; page += Paging.PageSize)
             {
-                space.Table.UpdateFlags(page, clear: Pte.CopyLocked, set: Pte.User);
+                space.Table.UpdateFlags(page, clear: Pte.CopyLocked | Pte.Accessed, set: Pte.User);
                 space.PageLocks.Unlock(page);
             }
         }
