@@ -114,6 +114,30 @@ public class FifoRwLockTests
         var scheduler = new DeterministicScheduler(1);
         var rw = new FifoRwLock(scheduler, 4, "test rw");
         scheduler.Spawn(() => rw.UnlockRead());
-        Assert.That(scheduler.Run().Failure, Does.Contain("no reader in"));
+        Assert.That(scheduler.Run().Failure, Does.Contain("without holding it for reading"));
+    }
+
+    // The lock knows its readers (a waiting writer spins only for one that runs), so a
+    // thread cannot let go of another's read lock either.
+    [Test]
+    public void ReadUnlockingAnotherThreadsReadLockIsCaught()
+    {
+        var scheduler = new DeterministicScheduler(1);
+        var rw = new FifoRwLock(scheduler, 4, "test rw");
+        bool readerIn = false;
+        scheduler.Spawn(() =>
+        {
+            rw.LockRead();
+            readerIn = true;
+            while (true)
+                scheduler.Yield();
+        });
+        scheduler.Spawn(() =>
+        {
+            while (!readerIn)
+                scheduler.Yield();
+            rw.UnlockRead();
+        });
+        Assert.That(scheduler.Run().Failure, Does.Contain("read-unlocked by thread 1 without holding it for reading"));
     }
 }
