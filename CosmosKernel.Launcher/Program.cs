@@ -172,7 +172,84 @@ linux.SetAction(async (parse, cancel) =>
     return result.ExitStatus ?? 128 + result.Signal!.Value;
 });
 
-var root = new RootCommand("CosmosKernel launcher: boots the kernel ISO in QEMU") { run, bootTime, bench, linux };
+var scalingRounds = new Option<int>("--rounds") { Description = "rounds per measurement on CosmosKernel (the Linux run uses the program's default, 5)", DefaultValueFactory = _ => 5 };
+var scalingStrategies = new Option<string>("--strategies") { Description = "the user-copy strategies to boot, comma-separated; the first is the one compared with Linux", DefaultValueFactory = _ => string.Join(",", ScalingReport.DefaultStrategies) };
+var scalingNoLinux = new Option<bool>("--no-linux") { Description = "leave Linux out (no download, no Linux column)" };
+var scalingMachine = new Option<string?>("--machine") { Description = "the machine, as docs/benchmarks.md names it (default: this host; required with --from-log)" };
+var scalingFromLog = new Option<string?>("--from-log") { Description = "do not boot: rebuild the section from a saved log (such as docs/scaling-lines.txt)" };
+var scaling = new Command("scaling", "Boot the scaling benchmark (1 against 2 processes and threads) under each strategy on 2 CPUs, run it on Linux under the same QEMU, and regenerate its section of docs/benchmarks.md and docs/scaling-lines.txt") { scalingRounds, scalingStrategies, scalingNoLinux, scalingMachine, scalingFromLog };
+scaling.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
+{
+    const int cpus = 2;
+    var lines = new List<string>();
+    string? logPath = parse.GetValue(scalingFromLog);
+    string? machineName = parse.GetValue(scalingMachine);
+    if (logPath != null)
+    {
+        if (machineName == null)
+        {
+            Console.Error.WriteLine("launcher: --from-log needs --machine: a saved log does not say which machine it was measured on; docs/benchmarks.md is unchanged");
+            return 2;
+        }
+        lines.AddRange(File.ReadAllLines(logPath));
+        Console.WriteLine($"launcher: rebuilding the scaling section from {logPath}");
+    }
+    else
+    {
+        int rounds = parse.GetValue(scalingRounds);
+        if (rounds < 1 || rounds > 50)
+        {
+            Console.Error.WriteLine($"launcher: --rounds {rounds}: the program takes 1 to 50 rounds");
+            return 2;
+        }
+        lines.Add(BenchmarkReport.HostLine(Environment.ProcessorCount));
+        foreach (string strategy in parse.GetValue(scalingStrategies)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            Console.WriteLine($"launcher: scaling under {strategy} on {cpus} CPUs ({rounds} rounds)");
+            var options = new QemuOptions { IsoPath = RepoPaths.Iso, Cpus = cpus, KernelOptions = $"exit strategy={strategy} run=scaling:{rounds}", Timeout = TimeSpan.FromMinutes(20), Echo = Console.Out };
+            BootResult boot = await QemuRunner.BootAsync(options, cancel);
+            var run = new List<string> { ScalingReport.RunPrefix + strategy };
+            run.AddRange(boot.Lines.Where(l => l.TrimStart().StartsWith("SCALING", StringComparison.Ordinal)).Select(l => l.Trim()));
+            string? missing = ScalingReport.Parse(run).Missing(strategy);
+            if (boot.KernelStatus != 0 || missing != null)
+            {
+                Console.Error.WriteLine($"launcher: the scaling boot under {strategy} failed ({missing ?? "kernel status " + (boot.KernelStatus?.ToString() ?? "none")}); docs/benchmarks.md is unchanged\n" + boot.Describe());
+                return 1;
+            }
+            lines.AddRange(run);
+        }
+        if (!parse.GetValue(scalingNoLinux))
+        {
+            string program = Path.Combine(RepoPaths.Root, "artifacts", "programs", "scaling.elf");
+            Console.WriteLine($"launcher: scaling on Linux on {cpus} CPUs");
+            LinuxRun result = await LinuxRunner.RunAsync(program, cpus, TimeSpan.FromMinutes(10), Console.Out, cancel);
+            var run = new List<string> { ScalingReport.RunPrefix + ScalingReport.Linux };
+            run.AddRange(result.Lines.Where(l => l.TrimStart().StartsWith("SCALING", StringComparison.Ordinal)).Select(l => l.Trim()));
+            string? missing = ScalingReport.Parse(run).Missing(ScalingReport.Linux);
+            if (result.Failure != null || result.ExitStatus != 0 || missing != null)
+            {
+                Console.Error.WriteLine($"launcher: the Linux run failed ({result.Failure ?? missing ?? result.ExitLine}); docs/benchmarks.md is unchanged (--no-linux leaves Linux out)\n" + result.Describe());
+                return 1;
+            }
+            lines.AddRange(run);
+        }
+    }
+    var report = ScalingReport.Parse(lines);
+    if (report.Lines.Count == 0)
+    {
+        Console.Error.WriteLine("launcher: no SCALING lines found; docs/benchmarks.md is unchanged");
+        return 1;
+    }
+    string docs = Path.Combine(RepoPaths.Root, "docs");
+    string command = "dotnet run --project CosmosKernel.Launcher -c Release -- scaling";
+    report.WriteInto(docs, command, machineName ?? BenchmarkReport.DescribeHost(Environment.ProcessorCount), DateTime.UtcNow.ToString("yyyy-MM-dd"));
+    if (logPath == null)
+        File.WriteAllLines(Path.Combine(docs, "scaling-lines.txt"), lines);
+    Console.WriteLine("launcher: wrote the scaling section of docs/benchmarks.md" + (logPath == null ? " and docs/scaling-lines.txt" : ""));
+    return 0;
+}));
+
+var root = new RootCommand("CosmosKernel launcher: boots the kernel ISO in QEMU") { run, bootTime, bench, linux, scaling };
 return await root.Parse(args).InvokeAsync();
 
 static class Launcher

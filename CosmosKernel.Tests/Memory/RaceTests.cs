@@ -31,25 +31,31 @@ public unsafe class RaceTests
     [TestCaseSource(nameof(SafeCases))]
     public void SafeStrategiesHoldEveryInvariant(string strategy, Attack attack)
     {
-        var interleavings = new HashSet<string>();
-        for (int seed = 1; seed <= Seeds; seed++)
+        foreach (var exploration in Enum.GetValues<DeterministicScheduler.Exploration>())
         {
-            RaceOutcome outcome = RaceOutcome.Run(strategy, attack, seed);
-            outcome.AssertInvariants();
-            interleavings.Add(outcome.Trace);
+            var interleavings = new HashSet<string>();
+            long steps = 0;
+            for (int seed = 1; seed <= Seeds; seed++)
+            {
+                RaceOutcome outcome = RaceOutcome.Run(strategy, attack, seed, exploration: exploration);
+                outcome.AssertInvariants();
+                interleavings.Add(outcome.Trace);
+                steps += outcome.Steps;
+            }
+            TestContext.Out.WriteLine($"{strategy}, {attack}, {exploration}: {interleavings.Count} distinct interleavings in {Seeds} seeds, {steps / Seeds} steps on average");
+            Assert.That(interleavings.Count, Is.GreaterThan(Seeds / 2), exploration + ": the seeds explore different interleavings");
         }
-        TestContext.Out.WriteLine($"{strategy}, {attack}: {interleavings.Count} distinct interleavings in {Seeds} seeds");
-        Assert.That(interleavings.Count, Is.GreaterThan(Seeds / 2), "the seeds explore different interleavings");
     }
 
-    [Test]
-    public void NaiveIsCaughtWhenTheBufferIsUnmappedDuringARead()
+    [TestCase(DeterministicScheduler.Exploration.RandomWalk)]
+    [TestCase(DeterministicScheduler.Exploration.Pct)]
+    public void NaiveIsCaughtWhenTheBufferIsUnmappedDuringARead(DeterministicScheduler.Exploration exploration)
     {
         int caught = 0;
         string? first = null;
         for (int seed = 1; seed <= Seeds; seed++)
         {
-            RaceOutcome outcome = RaceOutcome.Run("naive", Attack.MunmapDuringCopyToUser, seed);
+            RaceOutcome outcome = RaceOutcome.Run("naive", Attack.MunmapDuringCopyToUser, seed, exploration: exploration);
             if (outcome.KernelPanics > 0 || outcome.WritesToFreedFrames > 0)
             {
                 caught++;
@@ -62,13 +68,14 @@ public unsafe class RaceTests
 
     // A removed lock: munmap that no longer waits for pagelock's page locks frees the
     // frames a copy is writing into (issue 12: a removed lock must be caught).
-    [Test]
-    public void PageLockWithoutItsLockWaitLetsMunmapFreeAFrameUnderTheCopy()
+    [TestCase(DeterministicScheduler.Exploration.RandomWalk)]
+    [TestCase(DeterministicScheduler.Exploration.Pct)]
+    public void PageLockWithoutItsLockWaitLetsMunmapFreeAFrameUnderTheCopy(DeterministicScheduler.Exploration exploration)
     {
         int caught = 0;
         for (int seed = 1; seed <= Seeds; seed++)
         {
-            RaceOutcome outcome = RaceOutcome.Run("pagelock", Attack.MunmapDuringCopyToUser, seed, skipPageLockWaits: true);
+            RaceOutcome outcome = RaceOutcome.Run("pagelock", Attack.MunmapDuringCopyToUser, seed, skipPageLockWaits: true, exploration: exploration);
             if (outcome.WritesToFreedFrames > 0 || outcome.KernelPanics > 0 || !outcome.DataMatches || outcome.FramesLeaked != 0)
                 caught++;
         }
@@ -76,21 +83,23 @@ public unsafe class RaceTests
         Assert.That(caught, Is.GreaterThan(0), "the simulator should find the interleaving in which munmap frees a frame under the copy");
     }
 
-    [Test]
-    public void PageLockWithoutItsShootdownLetsAUserThreadTouchALockedPage()
+    [TestCase(DeterministicScheduler.Exploration.RandomWalk)]
+    [TestCase(DeterministicScheduler.Exploration.Pct)]
+    public void PageLockWithoutItsShootdownLetsAUserThreadTouchALockedPage(DeterministicScheduler.Exploration exploration)
     {
         int violations = 0;
         for (int seed = 1; seed <= Seeds && violations == 0; seed++)
-            violations += RaceOutcome.Run("pagelock", Attack.UserWritesDuringCopyFromUser, seed, skipPageLockShootdown: true).UserAccessesToLockedPages;
+            violations += RaceOutcome.Run("pagelock", Attack.UserWritesDuringCopyFromUser, seed, skipPageLockShootdown: true, exploration: exploration).UserAccessesToLockedPages;
         Assert.That(violations, Is.GreaterThan(0), "a missing shootdown must be visible to the simulator");
     }
 
-    [Test]
-    public void MunmapWithoutItsShootdownLetsACopyWriteIntoAFreedFrame()
+    [TestCase(DeterministicScheduler.Exploration.RandomWalk)]
+    [TestCase(DeterministicScheduler.Exploration.Pct)]
+    public void MunmapWithoutItsShootdownLetsACopyWriteIntoAFreedFrame(DeterministicScheduler.Exploration exploration)
     {
         int violations = 0;
         for (int seed = 1; seed <= Seeds && violations == 0; seed++)
-            violations += RaceOutcome.Run("extable", Attack.MunmapDuringCopyToUser, seed, dropAllShootdowns: true).WritesToFreedFrames;
+            violations += RaceOutcome.Run("extable", Attack.MunmapDuringCopyToUser, seed, dropAllShootdowns: true, exploration: exploration).WritesToFreedFrames;
         Assert.That(violations, Is.GreaterThan(0), "a missing shootdown must be visible to the simulator");
     }
 
@@ -201,10 +210,14 @@ public sealed unsafe class RaceOutcome
         Assert.That(DataMatches, Is.True, where + ": copied bytes differ from the source");
     }
 
+    // About the length of one race in scheduling points (measured: RaceTests prints the
+    // steps): Pct draws its priority change points over these.
+    public const long PctSteps = 400;
+
     public static RaceOutcome Run(string strategyName, RaceTests.Attack attack, int seed, bool skipPageLockShootdown = false, bool dropAllShootdowns = false,
-        bool skipPageLockWaits = false)
+        bool skipPageLockWaits = false, DeterministicScheduler.Exploration exploration = DeterministicScheduler.Exploration.RandomWalk)
     {
-        var scheduler = new DeterministicScheduler(seed);
+        var scheduler = new DeterministicScheduler(seed, exploration: exploration, pctSteps: PctSteps);
         using var machine = new SimulatedMachine(cpus: 2, ramMiB: 8, scheduler);
         var outcome = new RaceOutcome { Strategy = strategyName, Attack = attack, Seed = seed };
         CopyStrategy strategy = UserCopier.StrategyByName(strategyName)!;

@@ -8,6 +8,19 @@ namespace CosmosKernel.Tests.Simulation;
 // installs while it runs), and picks the next thread with a seeded random generator:
 // the same seed replays the same interleaving exactly; many seeds explore many (Trace
 // tells them apart: the sequence of threads picked).
+//
+// Two ways to pick (Exploration):
+// - RandomWalk: any runnable thread, uniformly, at every point. Good at finely mixed
+//   interleavings; it rarely lets one thread run far ahead of another.
+// - Pct (probabilistic concurrency testing, Burckhardt et al., ASPLOS 2010; Microsoft
+//   Coyote's prioritization strategy): each thread gets a random priority and the
+//   highest runnable one runs; at depth - 1 random steps the running thread drops below
+//   all others. A bug that needs `depth` ordering constraints is found with
+//   probability at least 1/(threads * steps^(depth-1)) per seed, whatever the
+//   interleaving it needs, including long runs of one thread the random walk misses.
+//   A thread picked `PctFairnessBound` times in a row while another could run is
+//   dropped too (a thread that waits for another by yielding in a loop would otherwise
+//   spin forever: Coyote's strategies are made fair the same way).
 // Each simulated thread is an OS thread, but only the one holding the baton runs.
 //
 // It is the IThreadBackend of the shared locks, so FifoMutex waiters really sleep
@@ -51,17 +64,38 @@ public sealed class DeterministicScheduler : IThreadBackend
     // Lock needs no switch between the two).
     private readonly bool _interleaveLockOperations;
 
-    public DeterministicScheduler(int seed, bool interleaveLockOperations = true)
+    public enum Exploration { RandomWalk, Pct }
+
+    public const int PctFairnessBound = 1000;
+
+    private readonly Exploration _exploration;
+    private readonly HashSet<long> _pctChangePoints = new();
+    private readonly Dictionary<int, double> _priority = new();
+    private double _lowestPriority; // each drop goes below every priority so far
+    private int _lastPicked = -1;
+    private int _pickedInARow;
+
+    public Exploration Strategy => _exploration;
+
+    // pctDepth and pctSteps: Pct's bug depth and the steps over which its priority
+    // change points are drawn (about a run's length: points past its end never come).
+    public DeterministicScheduler(int seed, bool interleaveLockOperations = true,
+        Exploration exploration = Exploration.RandomWalk, int pctDepth = 3, long pctSteps = 2000)
     {
         Seed = seed;
         _random = new Random(seed);
         _interleaveLockOperations = interleaveLockOperations;
+        _exploration = exploration;
+        if (exploration == Exploration.Pct)
+            while (_pctChangePoints.Count < pctDepth - 1 && _pctChangePoints.Count < pctSteps)
+                _pctChangePoints.Add(1 + _random.NextInt64(pctSteps));
     }
 
     public int Spawn(Action body, string? name = null)
     {
         var thread = new SimThread { Id = _threads.Count, Body = body, Name = name ?? "thread " + _threads.Count };
         _threads.Add(thread);
+        _priority[thread.Id] = 1 + _random.NextDouble(); // above every dropped priority (<= 0)
         return thread.Id;
     }
 
@@ -217,6 +251,8 @@ public sealed class DeterministicScheduler : IThreadBackend
                 FailLocked($"seed {Seed}: step limit {_maxSteps} exceeded (livelock?)");
                 throw new TearDown();
             }
+            if (_exploration == Exploration.Pct && _pctChangePoints.Contains(Steps))
+                Drop(me);
             next = Pick();
             if (next == null)
             {
@@ -246,7 +282,27 @@ public sealed class DeterministicScheduler : IThreadBackend
     private SimThread? Pick()
     {
         var runnable = _threads.Where(t => !t.Finished && !t.Parked).ToList();
-        return runnable.Count == 0 ? null : runnable[_random.Next(runnable.Count)];
+        if (runnable.Count == 0)
+            return null;
+        if (_exploration == Exploration.RandomWalk)
+            return runnable[_random.Next(runnable.Count)];
+        SimThread best = runnable.MaxBy(t => _priority[t.Id])!;
+        _pickedInARow = best.Id == _lastPicked ? _pickedInARow + 1 : 1;
+        if (_pickedInARow > PctFairnessBound && runnable.Count > 1)
+        {
+            Drop(best);
+            best = runnable.MaxBy(t => _priority[t.Id])!;
+            _pickedInARow = 1;
+        }
+        _lastPicked = best.Id;
+        return best;
+    }
+
+    // Pct: the thread goes below every other (under _gate).
+    private void Drop(SimThread thread)
+    {
+        _lowestPriority -= 1;
+        _priority[thread.Id] = _lowestPriority;
     }
 
     private void Fail(string message)

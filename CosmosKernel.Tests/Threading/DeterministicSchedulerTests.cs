@@ -61,4 +61,70 @@ public class DeterministicSchedulerTests
         var result = scheduler.Run(maxSteps: 500);
         Assert.That(result.Failure, Does.Contain("step limit"));
     }
+
+    // Pct: the highest-priority thread runs until a change point drops it, so a run of
+    // two yielding threads has at most depth + 1 stretches (each of the depth - 1 change
+    // points switches once, and so does a thread's end), and different seeds put the
+    // switches in different places.
+    private static int Stretches(IReadOnlyList<int> trace) =>
+        trace.Count == 0 ? 0 : 1 + Enumerable.Range(1, trace.Count - 1).Count(i => trace[i] != trace[i - 1]);
+
+    [Test]
+    public void PctRunsTheHighestPriorityThreadUntilAChangePoint()
+    {
+        var stretches = new List<int>();
+        var traces = new HashSet<string>();
+        for (int seed = 1; seed <= 50; seed++)
+        {
+            var scheduler = new DeterministicScheduler(seed, exploration: DeterministicScheduler.Exploration.Pct, pctDepth: 3, pctSteps: 40);
+            for (int t = 0; t < 2; t++)
+                scheduler.Spawn(() =>
+                {
+                    for (int i = 0; i < 20; i++)
+                        scheduler.Yield();
+                });
+            var result = scheduler.Run();
+            Assert.That(result.Failure, Is.Null);
+            stretches.Add(Stretches(result.Trace));
+            traces.Add(string.Join(",", result.Trace));
+        }
+        Assert.That(stretches, Has.All.InRange(2, 4), "at most depth + 1 stretches");
+        Assert.That(stretches, Has.Some.GreaterThan(2), "change points switch threads");
+        Assert.That(traces.Count, Is.GreaterThan(10), "seeds place the switches differently");
+    }
+
+    [Test]
+    public void PctWithoutChangePointsRunsOneThreadToItsEnd()
+    {
+        var scheduler = new DeterministicScheduler(5, exploration: DeterministicScheduler.Exploration.Pct, pctDepth: 1);
+        for (int t = 0; t < 3; t++)
+            scheduler.Spawn(() =>
+            {
+                for (int i = 0; i < 10; i++)
+                    scheduler.Yield();
+            });
+        var result = scheduler.Run();
+        Assert.That(result.Failure, Is.Null);
+        Assert.That(Stretches(result.Trace), Is.EqualTo(3), string.Join(",", result.Trace));
+    }
+
+    // A thread that waits for another by yielding in a loop must not starve it, whatever
+    // their priorities: Pct drops a thread picked PctFairnessBound times in a row.
+    [Test]
+    public void PctLetsALowerPriorityThreadEndAYieldingWait()
+    {
+        for (int seed = 1; seed <= 20; seed++)
+        {
+            var scheduler = new DeterministicScheduler(seed, exploration: DeterministicScheduler.Exploration.Pct, pctDepth: 1);
+            bool flag = false;
+            scheduler.Spawn(() =>
+            {
+                while (!flag)
+                    scheduler.Yield();
+            }, "waiter");
+            scheduler.Spawn(() => flag = true, "setter");
+            var result = scheduler.Run(maxSteps: 10 * DeterministicScheduler.PctFairnessBound);
+            Assert.That(result.Failure, Is.Null, $"seed {seed}");
+        }
+    }
 }
