@@ -127,9 +127,9 @@ public sealed class ScalingReport
         int rounds = Lines.Count > 0 ? Lines.Max(l => l.Rounds) : 0;
         md.AppendLine(BeginMarker);
         md.AppendLine();
-        md.AppendLine($"Measured {date} on {machine} with `{command}`: every strategy's boot and "
-            + (linux ? "Linux's run " : "") + $"in one go, {rounds} rounds of 0.3 s per measurement (each line says best / median"
-            + " or best / median / worst of its rounds). "
+        md.AppendLine($"Measured {date} with `{command}`: every strategy's boot and "
+            + (linux ? "Linux's run " : "") + $"in one go, {rounds} rounds of 0.3 s per measurement (each cell says best / median"
+            + $" / worst of its rounds). Machine: {machine}. "
             + (HostCores > 0 ? $"**The host has {HostCores} cores, so 2 virtual CPUs is the honest maximum**" : "**2 virtual CPUs**")
             + ": anything else running on the host takes a vCPU away, which is why the worst rounds drop. The raw lines are in"
             + " [scaling-lines.txt](scaling-lines.txt).");

@@ -342,10 +342,13 @@ int main(int argc, char **argv)
     int rounds = argc > 1 ? atoi(argv[1]) : 5;
     if (rounds < 1 || rounds > 50)
         rounds = 5;
+    const char *only = argc > 2 ? argv[2] : NULL; /* one work by name: scaling ROUNDS WORK */
     say("scaling: 1 against 2, as processes and as threads of one process, %d rounds of %lld ms each\n", rounds, MEASURE_NS / 1000000);
     for (unsigned k = 0; k < sizeof works / sizeof works[0]; k++)
-        report("processes", &works[k], rounds, measure_processes);
+        if (!only || strcmp(only, works[k].name) == 0)
+            report("processes", &works[k], rounds, measure_processes);
     for (unsigned k = 0; k < sizeof works / sizeof works[0]; k++)
-        report("threads", &works[k], rounds, measure_threads);
+        if (!only || strcmp(only, works[k].name) == 0)
+            report("threads", &works[k], rounds, measure_threads);
     return 0;
 }
