@@ -323,6 +323,7 @@ static void report(const char *mode, const struct work *w, int rounds, double (*
     for (int r = 0; r < rounds; r++) {
         double one = measure(w, 1);
         double two = measure(w, 2);
+        say("SCALING_ROUND mode=%s work=%s round=%d one_per_s=%.0f two_per_s=%.0f\n", mode, w->name, r + 1, one, two);
         ratios[r] = two / one;
         units += (one + two) * MEASURE_NS / 1e9;
         if (one > one_best)
@@ -337,18 +338,35 @@ static void report(const char *mode, const struct work *w, int rounds, double (*
     lock_profile_report(mode, w, &before, &after, units > 0 ? units : 1);
 }
 
+/* Whether `name` is one of the +-separated names in `list` (every work if NULL; not
+ * commas, which separate the kernel's run= programs). */
+static int named(const char *list, const char *name)
+{
+    if (!list)
+        return 1;
+    size_t length = strlen(name);
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, '+');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == length && strncmp(p, name, n) == 0)
+            return 1;
+        p += n + (end ? 1 : 0);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int rounds = argc > 1 ? atoi(argv[1]) : 5;
     if (rounds < 1 || rounds > 50)
         rounds = 5;
-    const char *only = argc > 2 ? argv[2] : NULL; /* one work by name: scaling ROUNDS WORK */
+    const char *only = argc > 2 ? argv[2] : NULL; /* the works named (WORK or WORK+WORK...) */
     say("scaling: 1 against 2, as processes and as threads of one process, %d rounds of %lld ms each\n", rounds, MEASURE_NS / 1000000);
     for (unsigned k = 0; k < sizeof works / sizeof works[0]; k++)
-        if (!only || strcmp(only, works[k].name) == 0)
+        if (named(only, works[k].name))
             report("processes", &works[k], rounds, measure_processes);
     for (unsigned k = 0; k < sizeof works / sizeof works[0]; k++)
-        if (!only || strcmp(only, works[k].name) == 0)
+        if (named(only, works[k].name))
             report("threads", &works[k], rounds, measure_threads);
     return 0;
 }

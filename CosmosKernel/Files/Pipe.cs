@@ -11,8 +11,7 @@ namespace CosmosKernel.Files
     //
     // The buffer exists only while it holds bytes: made by the first write (ENOMEM
     // when the kernel heap has no room for it, Platform/KernelHeap.HasRoom), dropped by the read
-    // that empties it (kept for the next empty pipe written, PipeBufferCache, or taken
-    // by the collector). So an idle pipe costs a few hundred
+    // that empties it (the collector takes it). So an idle pipe costs a few hundred
     // bytes, and the kernel heap bounds how many pipes hold bytes at once. One heap
     // array, so a transfer is one user copy: the race lab's scenarios copy 16 KiB at a
     // time, as the strategies promise (frames, not contiguous, would cut it per page).
@@ -111,19 +110,14 @@ namespace CosmosKernel.Files
                 if (notCopied != 0)
                     break;
             }
-            // Empty, and no writer filling it: the buffer goes (to the next empty pipe
-            // written, PipeBufferCache, or to the collector).
-            byte[] emptied = null;
+            // Empty, and no writer filling it: the buffer goes (the collector takes it).
             if (_count == 0 && !_writerCopying)
             {
-                emptied = _buffer;
                 _buffer = null;
                 _head = 0;
             }
             WakeAllLocked();
             _state.Release();
-            if (emptied != null)
-                PipeBufferCache.Give(emptied);
             return done > 0 ? (long)done : -Errno.EFAULT;
         }
 
@@ -155,13 +149,9 @@ namespace CosmosKernel.Files
                     _state.Release();
                     // The heap check may collect: not under a spin lock. Made outside,
                     // kept only if the pipe still has none (only this writer makes one).
-                    byte[] made = PipeBufferCache.Take();
-                    if (made == null)
-                    {
-                        if (!Platform.KernelHeap.HasRoom(Capacity))
-                            return done > 0 ? (long)done : -Errno.ENOMEM;
-                        made = new byte[Capacity];
-                    }
+                    if (!Platform.KernelHeap.HasRoom(Capacity))
+                        return done > 0 ? (long)done : -Errno.ENOMEM;
+                    var made = new byte[Capacity];
                     _state.Acquire();
                     if (_buffer == null)
                     {

@@ -69,8 +69,8 @@ namespace CosmosKernel.Syscalls
         // cosmos_vmm_info(struct cosmos_vmm_info* out, unsigned long flags): the layout
         // is Abi/VmmInfo.cs, the user runtime's too. heap_live_bytes: what the last
         // collection kept. VmmInfo.CollectFlag (`lab` and `bench` only: a collection
-        // stops every CPU) drops the kernel's caches and collects first, so the figure
-        // is what is live now: the soak test compares it before and after.
+        // stops every CPU) collects first, so the figure is what is live now: the soak
+        // test compares it before and after.
         private long GetVmmInfo(Process process, ulong buffer, ulong flags)
         {
             if ((flags & ~VmmInfo.CollectFlag) != 0)
@@ -79,7 +79,6 @@ namespace CosmosKernel.Syscalls
             {
                 if (!_labSyscalls)
                     return -Errno.EPERM;
-                Files.PipeBufferCache.Drop(); // a cache is not a leak: what is live without it
                 Internal.Runtime.RuntimeHeap.Collect();
             }
             VmmInfo info = default;
