@@ -6,8 +6,10 @@
  * for a fixed time, then of 2 forked processes at once for the same time, and reports
  * the throughput of 2 over 1; then the same with 1 and 2 threads of this process (raw
  * clone, each thread in its own memory and its own pipe: disjoint areas). Rounds repeat
- * (argv[1], default 5); the line per work gives the best, median and worst ratio of the
- * rounds, so the spread on a noisy host is in the output. No timing decides the exit
+ * (argv[1], default 5; argv[2], if given, names the works to run: pipe, faults+pipe);
+ * each round prints its two throughputs (SCALING_ROUND), and the line per work gives
+ * the best, median and worst ratio of the rounds, so the spread on a noisy host is in
+ * the output. No timing decides the exit
  * status: 0 unless a syscall failed.
  *
  * On CosmosKernel each line is followed by the lock profile of its rounds: the lock
