@@ -375,15 +375,8 @@ public sealed class BenchmarkReport
     // Replace the generated part of docs/benchmarks.md (or append it) and write the charts.
     public void WriteInto(string docsDirectory, string command, string machine, string date)
     {
-        string path = Path.Combine(docsDirectory, "benchmarks.md");
-        string existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n";
-        string generated = Markdown(command, machine, date);
-        int begin = existing.IndexOf(BeginMarker, StringComparison.Ordinal);
-        int end = existing.IndexOf(EndMarker, StringComparison.Ordinal);
-        string updated = begin >= 0 && end > begin
-            ? existing[..begin] + generated.TrimEnd() + existing[(end + EndMarker.Length)..]
-            : existing.TrimEnd() + "\n\n## User copies, faults and syscalls (TSC, in the kernel)\n\n" + generated;
-        File.WriteAllText(path, updated);
+        MarkedSection.Write(Path.Combine(docsDirectory, "benchmarks.md"), BeginMarker, EndMarker,
+            Markdown(command, machine, date), "User copies, faults and syscalls (TSC, in the kernel)");
         File.WriteAllText(Path.Combine(docsDirectory, "benchmarks-copy-sizes.svg"), SizesChart());
         File.WriteAllText(Path.Combine(docsDirectory, "benchmarks-copy-busy.svg"), BusyChart());
         if (ScalingThreadCounts.Length > 1)

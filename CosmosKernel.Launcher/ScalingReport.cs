@@ -95,12 +95,12 @@ public sealed class ScalingReport
 
     private static string F(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
-    private string Ratios(string run, string mode, string work, bool worst)
+    private string Ratios(string run, string mode, string work)
     {
         Line? l = Find(run, mode, work);
         if (l == null)
             return "—";
-        return worst ? $"{F(l.Best)} / {F(l.Median)} / {F(l.Worst)}" : $"{F(l.Best)} / {F(l.Median)}";
+        return $"{F(l.Best)} / {F(l.Median)} / {F(l.Worst)}";
     }
 
     private string Profile(string run, string mode, string work)
@@ -135,23 +135,19 @@ public sealed class ScalingReport
             + " [scaling-lines.txt](scaling-lines.txt).");
         md.AppendLine();
 
-        md.AppendLine("Throughput of 2 over 1 (best / median / worst), as processes:");
-        md.AppendLine();
-        md.AppendLine("| work | " + string.Join(" | ", strategies.Select(s => "CosmosKernel, " + s)) + (linux ? " | Linux" : "") + " |");
-        md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", strategies.Count + (linux ? 1 : 0))));
-        foreach (string work in Works)
-            md.AppendLine($"| {work} | " + string.Join(" | ", strategies.Select(s => Ratios(s, "processes", work, worst: true)))
-                + (linux ? " | " + Ratios(Linux, "processes", work, worst: true) : "") + " |");
-        md.AppendLine();
-
-        md.AppendLine("As 2 threads of one process, each in its own memory and with its own pipe (best / median / worst):");
-        md.AppendLine();
-        md.AppendLine("| work | " + string.Join(" | ", strategies.Select(s => "CosmosKernel, " + s)) + (linux ? " | Linux" : "") + " |");
-        md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", strategies.Count + (linux ? 1 : 0))));
-        foreach (string work in Works)
-            md.AppendLine($"| {work} | " + string.Join(" | ", strategies.Select(s => Ratios(s, "threads", work, worst: true)))
-                + (linux ? " | " + Ratios(Linux, "threads", work, worst: true) : "") + " |");
-        md.AppendLine();
+        foreach (string mode in Modes)
+        {
+            md.AppendLine(mode == "processes"
+                ? "Throughput of 2 over 1 (best / median / worst), as processes:"
+                : "As 2 threads of one process, each in its own memory and with its own pipe (best / median / worst):");
+            md.AppendLine();
+            md.AppendLine("| work | " + string.Join(" | ", strategies.Select(s => "CosmosKernel, " + s)) + (linux ? " | Linux" : "") + " |");
+            md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", strategies.Count + (linux ? 1 : 0))));
+            foreach (string work in Works)
+                md.AppendLine($"| {work} | " + string.Join(" | ", strategies.Select(s => Ratios(s, mode, work)))
+                    + (linux ? " | " + Ratios(Linux, mode, work) : "") + " |");
+            md.AppendLine();
+        }
 
         md.AppendLine("Targets (issue 12, best of the rounds):");
         md.AppendLine();
@@ -198,15 +194,8 @@ public sealed class ScalingReport
     // Replace the section between the markers (or add it at the end under its heading).
     public void WriteInto(string docsDirectory, string command, string machine, string date)
     {
-        string path = Path.Combine(docsDirectory, "benchmarks.md");
-        string existing = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n";
-        string generated = Markdown(command, machine, date);
-        int begin = existing.IndexOf(BeginMarker, StringComparison.Ordinal);
-        int end = existing.IndexOf(EndMarker, StringComparison.Ordinal);
-        string updated = begin >= 0 && end > begin
-            ? existing[..begin] + generated.TrimEnd() + existing[(end + EndMarker.Length)..]
-            : existing.TrimEnd() + "\n\n## Kernel work: 1 against 2\n\n" + generated;
-        File.WriteAllText(path, updated);
+        MarkedSection.Write(Path.Combine(docsDirectory, "benchmarks.md"), BeginMarker, EndMarker,
+            Markdown(command, machine, date), "Kernel work: 1 against 2");
     }
 
     // What a run must have printed to count: every work in both modes.

@@ -6,13 +6,15 @@ namespace CosmosKernel.Tests.Threading;
 [TestFixture]
 public class DeterministicSchedulerTests
 {
-    private static IReadOnlyList<int> RunThreeYielders(int seed)
+    private static IReadOnlyList<int> RunThreeYielders(int seed) => RunYielders(new DeterministicScheduler(seed), 3, 10);
+
+    // `threads` threads that each yield `yields` times; the run's trace.
+    private static IReadOnlyList<int> RunYielders(DeterministicScheduler scheduler, int threads, int yields)
     {
-        var scheduler = new DeterministicScheduler(seed);
-        for (int t = 0; t < 3; t++)
+        for (int t = 0; t < threads; t++)
             scheduler.Spawn(() =>
             {
-                for (int i = 0; i < 10; i++)
+                for (int i = 0; i < yields; i++)
                     scheduler.Yield();
             });
         var result = scheduler.Run();
@@ -76,17 +78,10 @@ public class DeterministicSchedulerTests
         var traces = new HashSet<string>();
         for (int seed = 1; seed <= 50; seed++)
         {
-            var scheduler = new DeterministicScheduler(seed, exploration: DeterministicScheduler.Exploration.Pct, pctDepth: 3, pctSteps: 40);
-            for (int t = 0; t < 2; t++)
-                scheduler.Spawn(() =>
-                {
-                    for (int i = 0; i < 20; i++)
-                        scheduler.Yield();
-                });
-            var result = scheduler.Run();
-            Assert.That(result.Failure, Is.Null);
-            stretches.Add(Stretches(result.Trace));
-            traces.Add(string.Join(",", result.Trace));
+            IReadOnlyList<int> trace = RunYielders(
+                new DeterministicScheduler(seed, exploration: DeterministicScheduler.Exploration.Pct, pctDepth: 3, pctSteps: 40), 2, 20);
+            stretches.Add(Stretches(trace));
+            traces.Add(string.Join(",", trace));
         }
         Assert.That(stretches, Has.All.InRange(2, 4), "at most depth + 1 stretches");
         Assert.That(stretches, Has.Some.GreaterThan(2), "change points switch threads");
@@ -96,16 +91,8 @@ public class DeterministicSchedulerTests
     [Test]
     public void PctWithoutChangePointsRunsOneThreadToItsEnd()
     {
-        var scheduler = new DeterministicScheduler(5, exploration: DeterministicScheduler.Exploration.Pct, pctDepth: 1);
-        for (int t = 0; t < 3; t++)
-            scheduler.Spawn(() =>
-            {
-                for (int i = 0; i < 10; i++)
-                    scheduler.Yield();
-            });
-        var result = scheduler.Run();
-        Assert.That(result.Failure, Is.Null);
-        Assert.That(Stretches(result.Trace), Is.EqualTo(3), string.Join(",", result.Trace));
+        IReadOnlyList<int> trace = RunYielders(new DeterministicScheduler(5, exploration: DeterministicScheduler.Exploration.Pct, pctDepth: 1), 3, 10);
+        Assert.That(Stretches(trace), Is.EqualTo(3), string.Join(",", trace));
     }
 
     // A thread that waits for another by yielding in a loop must not starve it, whatever
