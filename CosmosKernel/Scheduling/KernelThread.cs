@@ -2,7 +2,8 @@ namespace CosmosKernel.Scheduling
 {
     // A kernel thread: a stack and the stack pointer it was switched out with.
     // Owned by the Scheduler, which alone changes State, SavedRsp, Permit, Joiner,
-    // WakeAt and WaitsForUser, under its lock. The rest is the thread's own.
+    // WakeAt, EarlyWake and WaitsForUser, under the lock of the run queue of the CPU in
+    // Cpu (Scheduling/RunQueue.cs). The rest is the thread's own.
     public sealed unsafe class KernelThread
     {
         public enum ThreadState { Ready, Running, Blocked, Dead }
@@ -10,6 +11,9 @@ namespace CosmosKernel.Scheduling
         public readonly int Id;
         public readonly string Name;
         public ThreadState State;
+        // The CPU it runs on, or last ran on, or is queued on: whose run queue lock
+        // guards its state. Changes only under both CPUs' queue locks.
+        public int Cpu;
         public ulong SavedRsp;
         public byte* Stack;        // from IKernelStacks; null for the boot and AP idle threads, and once given back
         public delegate*<ulong, void> Entry; // what the thread runs, and its argument

@@ -14,23 +14,31 @@ namespace CosmosKernel.Scheduling
     // to it loads its address space, TLS base and kernel entry stack. Timer ticks (the
     // PIT on CPU 0, the local APIC timer on the others) preempt ring 3 only.
     //
-    // Several CPUs: one run queue, shared, under the scheduler's own spin lock (_lock):
-    // threads park, wake and switch on every CPU at once. _lock guards the thread
-    // table, the run queue,
-    // every thread's State, Permit, Joiner, WakeAt and WaitsForUser, the sleepers,
-    // Ticks and the per-CPU arrays; _pendingTicks is bumped atomically by the timer.
+    // Several CPUs: a run queue per CPU (RunQueue), each under its own spin lock, so
+    // threads park, wake and switch on every CPU at once without meeting. A queue's
+    // lock also guards the scheduling state of the threads of its CPU (RunQueue says
+    // which fields; LockQueueOf finds the lock of a thread). A thread wakes on the CPU
+    // it last ran on (its cache, its TLB); a CPU whose queue is empty takes the oldest
+    // ready thread of another (Steal), and queuing work for a busy CPU sends a
+    // reschedule IPI to a halted one so that it comes and takes it (Kick).
     //
-    // A context switch keeps _lock from the thread that leaves to the thread that
-    // comes (FinishSwitch releases it): so a thread made ready by another CPU while it
-    // is still switching out is not picked up there before its registers are saved.
+    // A context switch keeps the CPU's queue lock from the thread that leaves to the
+    // thread that comes (FinishSwitch releases it): so a thread made ready by another
+    // CPU while it is still switching out (parked, or queued by its own yield) is not
+    // picked up anywhere before its registers are saved.
     //
-    // Every CPU has an idle thread that it runs when the queue is empty; it halts
-    // until an interrupt, holding no lock.
+    // Every CPU has an idle thread that it runs when it finds no work; it halts until
+    // an interrupt, holding no lock.
     //
-    // Lock order: _lock is taken under any sleeping lock; under _lock only the kernel
-    // heap's lock is taken (the tables grow); kernel stacks are allocated and freed
-    // outside it (they take the kernel stacks' lock and shoot down). Interrupt handlers
-    // take _lock only when they interrupted ring 3.
+    // Its locks, in the order they are taken (docs/architecture.md has the kernel's):
+    //   _sleepersLock   the sleepers and Ticks (the timer's tick count)
+    //   run queue locks two at once in CPU order, or the second with TryAcquire
+    //   _tableLock      the thread table, _liveThreads (taken under none of the above)
+    // Under any of them only the kernel heap's lock is taken (the tables grow); kernel
+    // stacks are allocated and freed outside them (they take the kernel stacks' lock
+    // and shoot down). Any sleeping lock may be held when they are taken. Interrupt
+    // handlers take them only when they interrupted ring 3. _pendingTicks is bumped
+    // atomically by the timer; the per-CPU arrays are written by their own CPU.
     public sealed unsafe class Scheduler : IThreadBackend
     {
         public const int StackSize = 64 * 1024;
@@ -41,12 +49,14 @@ namespace CosmosKernel.Scheduling
 
         private static Scheduler s_instance;
 
-        private readonly KernelSpinLock _lock = new KernelSpinLock("scheduler", handedOff: true);
+        private readonly RunQueue[] _queues = new RunQueue[Gdt.MaxCpus]; // by CPU
+        private readonly KernelSpinLock _tableLock = new KernelSpinLock("thread table");
+        private readonly KernelSpinLock _sleepersLock = new KernelSpinLock("sleepers");
 
         private KernelThread[] _threads = new KernelThread[InitialThreadSlots]; // by id; grows
-        private int[] _readyQueue = new int[InitialThreadSlots];                // a ring; grows
-        private int _readyHead, _readyCount;
         private int _liveThreads;
+        // Threads an idle CPU took from another CPU's queue (cosmos_vmm_info: balancing).
+        public long Steals;
         private readonly IKernelStacks _stacks;
         // Per CPU: a thread that exited and switched away; its stack goes back once the
         // CPU runs on another one (FinishSwitch).
@@ -59,7 +69,7 @@ namespace CosmosKernel.Scheduling
         // Per CPU (index = Cpu.CurrentIndex):
         private readonly KernelThread[] _running = new KernelThread[Gdt.MaxCpus];
         private readonly KernelThread[] _idle = new KernelThread[Gdt.MaxCpus];
-        private readonly bool[] _halted = new bool[Gdt.MaxCpus];      // idle and halted (or about to halt)
+        private readonly int[] _halted = new int[Gdt.MaxCpus];        // 1: idle and halted (or about to halt)
         private readonly ulong[] _loadedRoot = new ulong[Gdt.MaxCpus]; // CR3 the CPU runs with
         private int _cpuCount = 1;
         // The kernel's page table: what threads without an address space of their own
@@ -82,6 +92,8 @@ namespace CosmosKernel.Scheduling
         {
             s_instance = this;
             _stacks = stacks;
+            for (int cpu = 0; cpu < Gdt.MaxCpus; cpu++)
+                _queues[cpu] = new RunQueue();
             ulong byMemory = totalFrames / (8 * (StackSize / 4096));
             ThreadLimit = byMemory < InitialThreadSlots ? InitialThreadSlots : byMemory > 1 << 20 ? 1 << 20 : (int)byMemory;
             var boot = new KernelThread(0, "boot")
@@ -205,31 +217,33 @@ namespace CosmosKernel.Scheduling
 
         private static bool InterruptsOn => (Native.ReadRflags() & UserMode.RflagsIf) != 0;
 
-        // Without _lock: a hint that a thread waits on the run queue (a user copy checks
-        // it between pages, and locks only when it says yes).
-        public bool ThreadsReady => Volatile.Read(ref _readyCount) > 0;
+        // Without a lock: a hint that a thread waits on this CPU's run queue (a user copy
+        // checks it between pages, and locks only when it says yes).
+        public bool ThreadsReady => _queues[Cpu.CurrentIndex].Count > 0;
 
-        // The threads ready on the queue run before this one continues.
+        // The threads ready on this CPU's queue run before this one continues.
         public void RunReadyThreads()
         {
             if (!ThreadsReady || KernelSpinLock.AnyHeldByThisCpu)
                 return;
             bool on = InterruptsOn;
             Native.DisableInterrupts();
-            _lock.Acquire();
-            if (_readyCount > 0)
+            int cpu = Cpu.CurrentIndex;
+            RunQueue queue = _queues[cpu];
+            queue.Lock.Acquire();
+            if (queue.Count > 0)
             {
                 KernelThread current = Current;
                 if (!current.IsIdle)
                 {
                     current.State = KernelThread.ThreadState.Ready;
-                    Enqueue(current.Id);
+                    EnqueueLocked(cpu, current);
                 }
-                SwitchLocked();
+                SwitchLocked(null);
             }
             else
             {
-                _lock.Release();
+                queue.Lock.Release();
             }
             if (on)
                 Native.EnableInterrupts();
@@ -244,12 +258,13 @@ namespace CosmosKernel.Scheduling
         {
             bool on = InterruptsOn;
             Native.DisableInterrupts();
-            _lock.Acquire();
+            RunQueue queue = _queues[Cpu.CurrentIndex]; // a running thread's Cpu is the one it runs on
+            queue.Lock.Acquire();
             KernelThread current = Current;
             if (current.Permit)
             {
                 current.Permit = false;
-                _lock.Release();
+                queue.Lock.Release();
             }
             else
             {
@@ -260,36 +275,40 @@ namespace CosmosKernel.Scheduling
                     Panic.Report("thread " + current.Id.ToString() + " parks holding a kernel spin lock");
                 current.State = KernelThread.ThreadState.Blocked;
                 current.WaitsForUser = forUser;
-                SwitchLocked();
+                SwitchLocked(null);
                 current.WaitsForUser = false;
             }
             if (on)
                 Native.EnableInterrupts();
         }
 
-        // Park checks that the only spin lock held is _lock, which it holds itself.
+        // Park checks that the only spin lock held is its run queue's, which it holds itself.
         private bool KernelSpinLockHeldOnlyByScheduler() => KernelSpinLock.HeldCountThisCpu == 1;
 
         public void Unpark(int threadId)
         {
+            KernelThread thread = _threads[threadId];
+            if (thread == null)
+                return;
             bool on = InterruptsOn;
             Native.DisableInterrupts();
-            _lock.Acquire();
-            UnparkLocked(threadId);
-            _lock.Release();
+            RunQueue queue = LockQueueOf(thread);
+            UnparkLocked(thread);
+            queue.Lock.Release();
             if (on)
                 Native.EnableInterrupts();
         }
 
-        private void UnparkLocked(int threadId)
+        // With the lock of the thread's queue held (LockQueueOf): a blocked thread is
+        // queued on the CPU it last ran on.
+        private void UnparkLocked(KernelThread thread)
         {
-            KernelThread thread = _threads[threadId];
-            if (thread == null || thread.State == KernelThread.ThreadState.Dead)
+            if (thread.State == KernelThread.ThreadState.Dead)
                 return;
             if (thread.State == KernelThread.ThreadState.Blocked)
             {
                 thread.State = KernelThread.ThreadState.Ready;
-                Enqueue(threadId);
+                EnqueueLocked(thread.Cpu, thread);
             }
             else
             {
@@ -297,11 +316,26 @@ namespace CosmosKernel.Scheduling
             }
         }
 
+        // Lock the run queue whose lock guards `thread`'s state: that of the CPU in its
+        // Cpu, read again under the lock (it changes only under both CPUs' locks).
+        private RunQueue LockQueueOf(KernelThread thread)
+        {
+            while (true)
+            {
+                int cpu = Volatile.Read(ref thread.Cpu);
+                RunQueue queue = _queues[cpu];
+                queue.Lock.Acquire();
+                if (Volatile.Read(ref thread.Cpu) == cpu)
+                    return queue;
+                queue.Lock.Release();
+            }
+        }
+
         // ---- the timer: sleeping and preemption ----------------------------------------
 
-        // The timers' handlers are lock-free: they take only _lock (CountTicks,
-        // RunReadyThreads), and interrupted kernel code never holds it with interrupts
-        // on. The process layer's hook takes what it needs itself.
+        // The timers' handlers take only the scheduler's locks (CountTicks,
+        // RunReadyThreads), and only when they interrupted ring 3, where no kernel lock
+        // is held. The process layer's hook takes what it needs itself.
         public void StartTimer()
         {
             Idt.SetHandler(Arch.InterruptVectors.PitTimer, &OnPitTick);
@@ -350,20 +384,25 @@ namespace CosmosKernel.Scheduling
                 return;
             bool on = InterruptsOn;
             Native.DisableInterrupts();
-            _lock.Acquire();
+            _sleepersLock.Acquire();
             long pending = Interlocked.Exchange(ref _pendingTicks, 0);
             Ticks += (ulong)pending;
             ulong now = Native.ReadTimestampCounter();
             for (int i = 0; i < _sleepers.Count; i++)
             {
                 KernelThread sleeper = _threads[_sleepers[i]];
-                if (sleeper.WakeAt != Woken && sleeper.WakeAt <= now)
+                ulong wakeAt = Volatile.Read(ref sleeper.WakeAt);
+                if (wakeAt == Woken || wakeAt > now)
+                    continue;
+                RunQueue queue = LockQueueOf(sleeper);
+                if (sleeper.WakeAt != Woken && sleeper.WakeAt != 0 && sleeper.WakeAt <= now)
                 {
                     sleeper.WakeAt = Woken;
-                    UnparkLocked(sleeper.Id);
+                    UnparkLocked(sleeper);
                 }
+                queue.Lock.Release();
             }
-            _lock.Release();
+            _sleepersLock.Release();
             if (on)
                 Native.EnableInterrupts();
         }
@@ -376,44 +415,50 @@ namespace CosmosKernel.Scheduling
         public void Sleep(ulong ticks, bool honorEarlierWake = false)
         {
             KernelThread me = Current;
-            _lock.Acquire();
+            RunQueue queue = LockQueueOf(me);
             bool early = me.EarlyWake;
             me.EarlyWake = false;
             if (early && honorEarlierWake)
             {
-                _lock.Release();
+                queue.Lock.Release();
                 return;
             }
             me.WakeAt = Native.ReadTimestampCounter() + (ticks * Pit.TscPerSecond + TickHz - 1) / TickHz; // rounded up
+            queue.Lock.Release();
+            _sleepersLock.Acquire();
             _sleepers.Add(me.Id);
-            _lock.Release();
+            _sleepersLock.Release();
             while (Volatile.Read(ref me.WakeAt) != Woken)
             {
                 Park();
                 CountTicks();
             }
-            _lock.Acquire();
+            _sleepersLock.Acquire();
             _sleepers.Remove(me.Id);
+            _sleepersLock.Release();
+            queue = LockQueueOf(me);
             me.WakeAt = 0;
-            _lock.Release();
+            queue.Lock.Release();
         }
 
         // End a sleep early (an exiting process wakes its threads, a futex its waiter).
         // A thread not asleep yet keeps the wake for a Sleep(honorEarlierWake: true).
         public void Wake(int threadId)
         {
-            _lock.Acquire();
             KernelThread thread = _threads[threadId];
-            if (thread != null && thread.WakeAt != 0)
+            if (thread == null)
+                return;
+            RunQueue queue = LockQueueOf(thread);
+            if (thread.WakeAt != 0)
             {
                 thread.WakeAt = Woken;
-                UnparkLocked(threadId);
+                UnparkLocked(thread);
             }
-            else if (thread != null)
+            else
             {
                 thread.EarlyWake = true;
             }
-            _lock.Release();
+            queue.Lock.Release();
         }
 
         // Drop a wake kept for a sleep that has not begun (Wake): the caller starts a
@@ -421,12 +466,12 @@ namespace CosmosKernel.Scheduling
         public void ForgetEarlierWake()
         {
             KernelThread me = Current;
-            _lock.Acquire();
+            RunQueue queue = LockQueueOf(me);
             me.EarlyWake = false;
-            _lock.Release();
+            queue.Lock.Release();
         }
 
-        // With _lock held.
+        // With _sleepersLock held (or as a hint without it).
         private bool AnyoneSleeping()
         {
             for (int i = 0; i < _sleepers.Count; i++)
@@ -457,23 +502,24 @@ namespace CosmosKernel.Scheduling
         public void RunOnThisCpu(int cpu, ulong stackBottom, ulong stackTop)
         {
             string name = "idle " + cpu.ToString();
-            _lock.Acquire();
+            _tableLock.Acquire();
             int id = FreeSlot();
             var idle = new KernelThread(id, name)
             {
                 State = KernelThread.ThreadState.Running,
                 IsIdle = true,
+                Cpu = cpu,
                 StackBottom = stackBottom,
                 StackTop = stackTop,
             };
             _threads[id] = idle;
             _liveThreads++;
-            _idle[cpu] = idle;
+            _tableLock.Release();
             _running[cpu] = idle;
             LoadRoot(_kernelRoot);
-            if (cpu + 1 > _cpuCount)
-                _cpuCount = cpu + 1;
-            _lock.Release();
+            // Published last: other CPUs count this one (Kick, Steal) once _idle is set.
+            Volatile.Write(ref _cpuCount, cpu + 1 > _cpuCount ? cpu + 1 : _cpuCount);
+            _idle[cpu] = idle;
             if (_apicTimerCount != 0)
                 LocalApic.StartTimer(ApicTimerVector, _apicTimerCount, periodic: true);
             IdleLoop();
@@ -481,24 +527,32 @@ namespace CosmosKernel.Scheduling
 
         private static void IdleEntry(ulong unused) => s_instance.IdleLoop();
 
-        // Run whatever is ready; with nothing ready, halt until an interrupt (a tick, or
-        // a reschedule IPI from a CPU that queued work). The idle thread holds no lock
-        // while it halts.
+        // Run what is ready here, else take a ready thread from another CPU; with
+        // nothing anywhere, halt until an interrupt (a tick, or a reschedule IPI from a
+        // CPU that queued work). The idle thread holds no lock while it halts.
         private void IdleLoop()
         {
             int cpu = Cpu.CurrentIndex;
+            RunQueue queue = _queues[cpu];
             while (true)
             {
                 CountTicks();
-                _lock.Acquire();
-                if (_readyCount > 0)
+                bool sleepers = cpu == 0 && SomeoneSleeps(); // before the queue lock (the order)
+                queue.Lock.Acquire();
+                if (queue.Count > 0)
                 {
-                    SwitchLocked();
+                    SwitchLocked(null);
                     continue;
                 }
-                if (cpu == 0 && !AnyoneSleeping() && AllOtherCpusHalted())
+                KernelThread stolen = Steal(cpu);
+                if (stolen != null)
                 {
-                    _lock.Release();
+                    SwitchLocked(stolen);
+                    continue;
+                }
+                if (cpu == 0 && !sleepers && NothingQueued() && AllOtherCpusHalted())
+                {
+                    queue.Lock.Release();
                     if (!BreakDeadlock())
                         Panic.Report("scheduler: every thread is blocked (a lost wake-up or a deadlock)");
                     continue;
@@ -508,13 +562,68 @@ namespace CosmosKernel.Scheduling
                 // woken from its halt for nothing.
                 if (_loadedRoot[cpu] != _kernelRoot)
                     LoadRoot(_kernelRoot);
-                // A CPU that queues work after this sees the flag and sends the IPI,
-                // which sti;hlt takes even if it comes before the hlt.
-                _halted[cpu] = true;
-                _lock.Release();
+                // The flag, then a last look at every queue (full fence between), against
+                // a CPU that queues work the other way round (EnqueueLocked, then Kick):
+                // one of the two sees the other, and the IPI it sends is taken by sti;hlt
+                // even if it comes before the hlt.
+                Interlocked.Exchange(ref _halted[cpu], 1);
+                if (!NothingQueued())
+                {
+                    Volatile.Write(ref _halted[cpu], 0);
+                    queue.Lock.Release();
+                    continue;
+                }
+                queue.Lock.Release();
                 Native.WaitForInterrupt();
-                Volatile.Write(ref _halted[cpu], false);
+                Volatile.Write(ref _halted[cpu], 0);
             }
+        }
+
+        // With this CPU's queue lock held and its queue empty: the oldest ready thread of
+        // another CPU's queue, now this CPU's, or null. The other queue's lock is only
+        // tried (its CPU may hold it and want ours: Start takes two in CPU order).
+        private KernelThread Steal(int me)
+        {
+            int cpus = Volatile.Read(ref _cpuCount);
+            for (int i = 1; i < cpus; i++)
+            {
+                int cpu = (me + i) % cpus;
+                RunQueue victim = _queues[cpu];
+                if (victim.Count == 0 || !victim.Lock.TryAcquire())
+                    continue;
+                KernelThread thread = null;
+                if (victim.Count > 0)
+                {
+                    thread = _threads[victim.Dequeue()];
+                    Volatile.Write(ref thread.Cpu, me); // under both queues' locks
+                }
+                victim.Lock.Release();
+                if (thread != null)
+                {
+                    Interlocked.Increment(ref Steals);
+                    return thread;
+                }
+            }
+            return null;
+        }
+
+        // Without locks: whether any CPU's queue holds a thread (a hint, or a check
+        // after a fence).
+        private bool NothingQueued()
+        {
+            int cpus = Volatile.Read(ref _cpuCount);
+            for (int cpu = 0; cpu < cpus; cpu++)
+                if (_queues[cpu].Count > 0)
+                    return false;
+            return true;
+        }
+
+        private bool SomeoneSleeps()
+        {
+            _sleepersLock.Acquire();
+            bool any = AnyoneSleeping();
+            _sleepersLock.Release();
+            return any;
         }
 
         // Every thread is blocked and no timer will wake one. If each waits for a
@@ -528,16 +637,23 @@ namespace CosmosKernel.Scheduling
         {
             if (DeadlockBreaker == null)
                 return false;
-            _lock.Acquire();
-            bool stillStuck = _readyCount == 0 && !AnyoneSleeping() && AllOtherCpusHalted();
+            // Everything still, checked under every scheduler lock (in their order).
+            int cpus = Volatile.Read(ref _cpuCount);
+            _sleepersLock.Acquire();
+            for (int cpu = 0; cpu < cpus; cpu++)
+                _queues[cpu].Lock.Acquire();
+            bool stillStuck = NothingQueued() && !AnyoneSleeping() && AllOtherCpusHalted();
             bool kernelWait = false;
-            for (int i = 0; stillStuck && i < _threads.Length; i++)
+            KernelThread[] threads = _threads;
+            for (int i = 0; stillStuck && i < threads.Length; i++)
             {
-                KernelThread thread = _threads[i];
+                KernelThread thread = threads[i];
                 if (thread != null && !thread.IsIdle && thread.State == KernelThread.ThreadState.Blocked && !thread.WaitsForUser)
                     kernelWait = true;
             }
-            _lock.Release();
+            for (int cpu = cpus - 1; cpu >= 0; cpu--)
+                _queues[cpu].Lock.Release();
+            _sleepersLock.Release();
             return !stillStuck || (!kernelWait && DeadlockBreaker());
         }
 
@@ -545,11 +661,11 @@ namespace CosmosKernel.Scheduling
         // holding no lock (it must not sleep). Null: a deadlock panics.
         public delegate*<bool> DeadlockBreaker;
 
-        // With _lock held.
+        // A hint, or a check under every queue lock.
         private bool AllOtherCpusHalted()
         {
             for (int cpu = 1; cpu < _cpuCount; cpu++)
-                if (_idle[cpu] != null && !Volatile.Read(ref _halted[cpu]))
+                if (_idle[cpu] != null && Volatile.Read(ref _halted[cpu]) == 0)
                     return false;
             return true;
         }
@@ -569,15 +685,42 @@ namespace CosmosKernel.Scheduling
             return thread.Id;
         }
 
+        // A new thread goes to a halted CPU if there is one, else to this CPU's queue
+        // (where an idle CPU may take it).
         public void Start(int id)
         {
-            _lock.Acquire();
-            Enqueue(id);
-            _lock.Release();
+            KernelThread thread = _threads[id];
+            int here = Cpu.CurrentIndex;
+            int target = here;
+            int cpus = Volatile.Read(ref _cpuCount);
+            for (int cpu = 0; cpu < cpus; cpu++)
+            {
+                if (cpu != here && Volatile.Read(ref _halted[cpu]) != 0)
+                {
+                    target = cpu;
+                    break;
+                }
+            }
+            bool on = InterruptsOn;
+            Native.DisableInterrupts();
+            // Its Cpu changes: under both queues' locks, in CPU order.
+            int from = thread.Cpu;
+            RunQueue first = _queues[from < target ? from : target];
+            RunQueue second = _queues[from < target ? target : from];
+            first.Lock.Acquire();
+            if (second != first)
+                second.Lock.Acquire();
+            thread.Cpu = target;
+            EnqueueLocked(target, thread);
+            if (second != first)
+                second.Lock.Release();
+            first.Lock.Release();
+            if (on)
+                Native.EnableInterrupts();
         }
 
         // A free thread id: a slot never used, or one whose thread exited and gave its
-        // stack back. The table doubles when every slot is taken. With _lock held.
+        // stack back. The table doubles when every slot is taken. With _tableLock held.
         private int FreeSlot()
         {
             for (int i = 1; i < _threads.Length; i++)
@@ -592,7 +735,7 @@ namespace CosmosKernel.Scheduling
         }
 
         // Null at the thread limit or when no stack can be had. The stack comes before
-        // _lock is taken (it maps frames, which may wait for the frame allocator).
+        // _tableLock is taken (it maps frames, which may wait for the frame allocator).
         private KernelThread NewThread(delegate*<ulong, void> entry, ulong argument, string name)
         {
             if (Volatile.Read(ref _liveThreads) >= ThreadLimit)
@@ -607,10 +750,10 @@ namespace CosmosKernel.Scheduling
             // so), DF, AC and NT clear.
             ulong* top = (ulong*)(stack + StackSize);
             ulong* frame = top - 8;
-            _lock.Acquire();
+            _tableLock.Acquire();
             if (_liveThreads >= ThreadLimit)
             {
-                _lock.Release();
+                _tableLock.Release();
                 _stacks.Free(stack);
                 return null;
             }
@@ -621,6 +764,7 @@ namespace CosmosKernel.Scheduling
                 StackBottom = (ulong)stack,
                 StackTop = (ulong)(stack + StackSize),
                 State = KernelThread.ThreadState.Ready,
+                Cpu = Cpu.CurrentIndex, // until Start places it
                 Entry = entry,
                 Argument = argument,
             };
@@ -636,7 +780,7 @@ namespace CosmosKernel.Scheduling
             InitializeFpuState(thread.FpuState);
             _threads[id] = thread;
             _liveThreads++;
-            _lock.Release();
+            _tableLock.Release();
             return thread;
         }
 
@@ -660,16 +804,16 @@ namespace CosmosKernel.Scheduling
             me.Entry(me.Argument);
         }
 
-        // After a switch, on the new thread's stack: release _lock, which the thread
-        // that switched here took; a thread that exited on this CPU has left its stack
-        // for good, so the stack goes back (outside _lock: it shoots the stack's
-        // entries down on every CPU).
+        // After a switch, on the new thread's stack: release this CPU's queue lock,
+        // which the thread that switched here took; a thread that exited on this CPU
+        // has left its stack for good, so the stack goes back (outside the lock: it
+        // shoots the stack's entries down on every CPU), and then its joiner wakes.
         private void FinishSwitch()
         {
             int cpu = Cpu.CurrentIndex;
             KernelThread exited = _exited[cpu];
             _exited[cpu] = null;
-            _lock.Release();
+            _queues[cpu].Lock.Release();
             if (exited == null)
                 return;
             _stacks.Free(exited.Stack);
@@ -678,24 +822,27 @@ namespace CosmosKernel.Scheduling
             // refers to, so the collector can take the process behind it.
             exited.Owner = null;
             exited.CopySpace = null;
-            exited.Stack = null; // the slot may be reused now (FreeSlot, under _lock)
+            int joiner = exited.Joiner; // final: Join sets it only while the thread lives
+            exited.Stack = null; // the slot may be reused now (FreeSlot)
             if (owner != null)
                 owner.StackReleased();
+            if (joiner >= 0)
+                Unpark(joiner);
         }
 
         // Wait until thread `id` has exited.
         public void Join(int id)
         {
             KernelThread thread = _threads[id];
-            _lock.Acquire();
+            RunQueue queue = LockQueueOf(thread);
             while (thread.State != KernelThread.ThreadState.Dead)
             {
                 thread.Joiner = Current.Id;
-                _lock.Release();
+                queue.Lock.Release();
                 Park();
-                _lock.Acquire();
+                queue = LockQueueOf(thread);
             }
-            _lock.Release();
+            queue.Lock.Release();
         }
 
         [UnmanagedCallersOnly(EntryPoint = "scheduler_thread_exit")]
@@ -706,26 +853,27 @@ namespace CosmosKernel.Scheduling
         {
             KernelThread me = Current;
             Native.DisableInterrupts();
-            _lock.Acquire();
+            _queues[Cpu.CurrentIndex].Lock.Acquire();
             me.State = KernelThread.ThreadState.Dead;
-            _liveThreads--;
-            if (me.Joiner >= 0)
-                UnparkLocked(me.Joiner);
-            SwitchLocked();
+            Interlocked.Decrement(ref _liveThreads);
+            SwitchLocked(null); // the next thread frees the stack and wakes the joiner
         }
 
-        // With _lock held (taken by the thread that leaves): switch to the first ready
-        // thread, or to this CPU's idle thread. The thread that comes releases _lock
+        // With this CPU's queue lock held (taken by the thread that leaves): switch to
+        // `next` (a thread stolen from another queue), else to the first ready thread
+        // here, else to this CPU's idle thread. The thread that comes releases the lock
         // (FinishSwitch).
-        private void SwitchLocked()
+        private void SwitchLocked(KernelThread next)
         {
             int cpu = Cpu.CurrentIndex;
+            RunQueue queue = _queues[cpu];
             KernelThread previous = _running[cpu];
-            KernelThread next = _readyCount > 0 ? _threads[Dequeue()] : _idle[cpu];
+            if (next == null)
+                next = queue.Count > 0 ? _threads[queue.Dequeue()] : _idle[cpu];
             next.State = KernelThread.ThreadState.Running;
             if (next == previous)
             {
-                _lock.Release();
+                queue.Lock.Release();
                 return;
             }
             if (previous.IsIdle)
@@ -752,44 +900,38 @@ namespace CosmosKernel.Scheduling
             FinishSwitch(); // back on this thread, maybe on another CPU
         }
 
-        // With _lock held.
-        private void Enqueue(int id)
+        // With the lock of CPU `cpu`'s queue held, `thread` ready and its Cpu `cpu`.
+        private void EnqueueLocked(int cpu, KernelThread thread)
         {
-            if (_readyCount == _readyQueue.Length)
-            {
-                var bigger = new int[_readyQueue.Length * 2];
-                for (int i = 0; i < _readyCount; i++)
-                    bigger[i] = _readyQueue[(_readyHead + i) % _readyQueue.Length];
-                _readyQueue = bigger;
-                _readyHead = 0;
-            }
-            _readyQueue[(_readyHead + _readyCount) % _readyQueue.Length] = id;
-            Volatile.Write(ref _readyCount, _readyCount + 1);
-            WakeAHaltedCpu();
+            _queues[cpu].Enqueue(thread.Id);
+            Kick(cpu);
         }
 
-        // New work: if a CPU is halted in its idle loop, interrupt it so it looks.
-        private void WakeAHaltedCpu()
+        // New work on CPU `cpu`'s queue: if that CPU is halted, interrupt it so it looks;
+        // if it is busy (this CPU is, too), interrupt a halted one, which takes the work
+        // (Steal). After the queue's count changed: a full fence, then the flags (the
+        // halting CPU does the same the other way round, IdleLoop).
+        private void Kick(int cpu)
         {
+            Interlocked.MemoryBarrier();
             int me = Cpu.CurrentIndex;
-            for (int cpu = 0; cpu < _cpuCount; cpu++)
-            {
-                if (cpu != me && Volatile.Read(ref _halted[cpu]))
-                {
-                    _halted[cpu] = false; // one IPI per halt is enough
-                    LocalApic.SendInterrupt(Cpu.Block(cpu)->ApicId, RescheduleVector);
+            if (cpu != me && WakeIfHalted(cpu))
+                return;
+            if (cpu != me && _running[cpu] == _idle[cpu])
+                return; // its idle loop is about to look
+            int cpus = Volatile.Read(ref _cpuCount);
+            for (int other = 0; other < cpus; other++)
+                if (other != me && other != cpu && WakeIfHalted(other))
                     return;
-                }
-            }
         }
 
-        // With _lock held.
-        private int Dequeue()
+        private bool WakeIfHalted(int cpu)
         {
-            int id = _readyQueue[_readyHead];
-            _readyHead = (_readyHead + 1) % _readyQueue.Length;
-            Volatile.Write(ref _readyCount, _readyCount - 1);
-            return id;
+            // One IPI per halt is enough: whoever clears the flag sends it.
+            if (Volatile.Read(ref _halted[cpu]) == 0 || Interlocked.CompareExchange(ref _halted[cpu], 0, 1) != 1)
+                return false;
+            LocalApic.SendInterrupt(Cpu.Block(cpu)->ApicId, RescheduleVector);
+            return true;
         }
     }
 }
