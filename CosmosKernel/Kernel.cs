@@ -227,6 +227,8 @@ namespace CosmosKernel
             int cpus = Platform.ApplicationProcessors.StartAll(_boot.AcpiRsdp, &JoinScheduler);
             scheduler.PrepareOtherCpus();
             Console.WriteLine("smp: " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs") + " online");
+            if (cpus > 1)
+                _allPassed &= ThreadsSelfTest.RunBalancing(scheduler);
             // The process layer, then the syscalls on top of it.
             var ramdisk = new Processes.Ramdisk(_boot.Modules);
             var futexes = new Processes.Futexes(scheduler, copier);

@@ -11,7 +11,7 @@ namespace CosmosKernel.Processes
     // waiter queues itself *before* it reads the user word: a waker that changes the
     // word after the read finds the waiter queued, and a waker that changed it before
     // is seen by the read. Either way no wake is lost. Lock order: after MmLock (the
-    // wake's address check takes it first, not around this); the scheduler's lock
+    // wake's address check takes it first, not around this); the scheduler's locks
     // inside (waking a waiter).
     public sealed unsafe class Futexes
     {

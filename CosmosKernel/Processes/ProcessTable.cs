@@ -13,7 +13,7 @@ namespace CosmosKernel.Processes
     // for bookkeeping only: never across a user copy, a park, or an address space's
     // teardown (ProgramRunner does those outside it). Order: after an address space's
     // MmLock and the file tables are released (taken with none of them held); the
-    // scheduler's lock, the futex table's, the kernel stacks' and the heap's may be
+    // scheduler's locks, the futex table's, the kernel stacks' and the heap's may be
     // taken under it (docs/architecture.md, "Locks, in the order they are taken").
     public sealed class ProcessTable
     {

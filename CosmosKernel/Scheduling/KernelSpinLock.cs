@@ -4,7 +4,7 @@ using Cosmos.HAL;
 namespace CosmosKernel.Scheduling
 {
     // A spin lock of the kernel proper, for sections of a few hundred instructions that
-    // never sleep: the run queue, a TLB shootdown in flight. Kernel code runs with
+    // never sleep: a run queue, a TLB shootdown in flight. Kernel code runs with
     // interrupts off, so the holder is never interrupted by code that could want the
     // lock; the holder never parks, yields or waits for another CPU's lock-free answer
     // that only an interrupt could give.
@@ -15,7 +15,7 @@ namespace CosmosKernel.Scheduling
     // handlers that run then take no lock (Arch/x86_64/InterruptVectors.cs).
     //
     // Held by a CPU: Release must come on the CPU that acquired, and HeldByThisCpu tells
-    // a caller whether it already holds it (the scheduler's lock is handed across a
+    // a caller whether it already holds it (a run queue's lock is handed across a
     // context switch, which runs on one CPU).
     public sealed class KernelSpinLock
     {

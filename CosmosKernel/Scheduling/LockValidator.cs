@@ -20,9 +20,9 @@ namespace CosmosKernel.Scheduling
     // A path is the return addresses of the first frames of the stack (the kernel is
     // built with frame pointers), which `launcher` names from kernel.elf's symbols.
     //
-    // Not checked: two locks of one class held together (page locks in ascending
-    // address order, two address spaces' MmLocks in fork), the scheduler's lock's place
-    // on the held list (it is handed across a switch: only its order is checked), the
+    // Not checked: two locks of one class held together (two run queues, page locks in
+    // ascending address order, two address spaces' MmLocks in fork), a run queue lock's
+    // place on the held list (it is handed across a switch: only its order is checked), the
     // heap's lock (below every other, in the runtime).
     //
     // Its own state: the order matrix is written with atomic claims (one path per

@@ -1,3 +1,4 @@
+using System.Threading;
 using Cosmos.HAL;
 using CosmosKernel.Memory;
 using CosmosKernel.Memory.UserCopy;
@@ -9,8 +10,9 @@ using CosmosKernel.Abi;
 namespace CosmosKernel.SelfTests
 {
     // Kernel threads on the real machine: the FIFO mutex really sleeps and wakes in
-    // arrival order, and the race the VMM exists for plays out with real blocking: a
-    // pagelock copy holds its pages while another thread's munmap waits for them.
+    // arrival order, an idle CPU takes a thread queued on a busy one, and the race the
+    // VMM exists for plays out with real blocking: a pagelock copy holds its pages
+    // while another thread's munmap waits for them.
     public static unsafe class ThreadsSelfTest
     {
         private static Scheduler s_scheduler;
@@ -18,6 +20,8 @@ namespace CosmosKernel.SelfTests
         private static int s_counter;
         private static int[] s_order;
         private static int s_orderCount;
+
+        private static int s_holderRunning, s_releaseHolder, s_queuedRanOn;
 
         private static AddressSpace s_space;
         private static ulong s_buffer;
@@ -71,6 +75,60 @@ namespace CosmosKernel.SelfTests
             t.PrintSummary();
             return t.AllPassed;
         }
+
+        // Once the other CPUs run (Kernel.cs): every other CPU busy, a thread is queued
+        // here, and this thread keeps the CPU (it never yields): the thread runs only if
+        // a CPU that runs out of work takes it (Scheduler.Steal). The holder keeps the
+        // other CPU busy until then.
+        public static bool RunBalancing(Scheduler scheduler)
+        {
+            var t = new SelfTestRunner("balancing");
+            s_scheduler = scheduler;
+            s_holderRunning = 0;
+            s_releaseHolder = 0;
+            s_queuedRanOn = -1;
+            long stealsBefore = Volatile.Read(ref scheduler.Steals);
+            int holder = scheduler.Spawn(&Holder, 0, "holder"); // to a halted CPU
+            bool busy = SpinUntil(scheduler, ref s_holderRunning);
+            int queued = scheduler.Spawn(&NoteCpu, 0, "queued");
+            Volatile.Write(ref s_releaseHolder, 1);
+            bool ran = SpinUntilSet(scheduler, ref s_queuedRanOn);
+            int ranOn = Volatile.Read(ref s_queuedRanOn);
+            scheduler.Join(holder);
+            scheduler.Join(queued);
+            t.Check(busy, "the holder runs on another CPU");
+            t.Check(ran && ranOn != Cpu.CurrentIndex, "a thread queued on a busy CPU ran on the CPU that ran out of work");
+            if (scheduler.CpuCount == 2)
+                t.Check(Volatile.Read(ref scheduler.Steals) > stealsBefore, "it was taken from this CPU's queue");
+            t.PrintSummary();
+            return t.AllPassed;
+        }
+
+        // Spin (answering IPIs, never switching) until the flag is 1, for at most a second.
+        private static bool SpinUntil(Scheduler scheduler, ref int flag)
+        {
+            ulong end = Native.ReadTimestampCounter() + Pit.TscPerSecond;
+            while (Volatile.Read(ref flag) != 1 && Native.ReadTimestampCounter() < end)
+                scheduler.SpinPause();
+            return Volatile.Read(ref flag) == 1;
+        }
+
+        private static bool SpinUntilSet(Scheduler scheduler, ref int cpu)
+        {
+            ulong end = Native.ReadTimestampCounter() + Pit.TscPerSecond;
+            while (Volatile.Read(ref cpu) < 0 && Native.ReadTimestampCounter() < end)
+                scheduler.SpinPause();
+            return Volatile.Read(ref cpu) >= 0;
+        }
+
+        private static void Holder(ulong unused)
+        {
+            Volatile.Write(ref s_holderRunning, 1);
+            while (Volatile.Read(ref s_releaseHolder) == 0)
+                s_scheduler.SpinPause();
+        }
+
+        private static void NoteCpu(ulong unused) => Volatile.Write(ref s_queuedRanOn, Cpu.CurrentIndex);
 
         private static void Incrementer(ulong index)
         {

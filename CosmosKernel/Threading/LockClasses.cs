@@ -13,8 +13,9 @@ namespace CosmosKernel.Threading
     {
         Spin,       // held with interrupts off for a few instructions; never across a sleep
         Sleeping,   // a FIFO mutex: its waiters sleep
-        HandedOff,  // the scheduler's lock: taken by one thread, released by the next one on
-                    // that CPU; its order is checked, it is not kept on a thread's list
+        HandedOff,  // a run queue's lock (Scheduling/RunQueue): taken by one thread, released
+                    // by the next one on that CPU; its order is checked, it is not kept on
+                    // a thread's list
     }
 
     public interface ILockValidator

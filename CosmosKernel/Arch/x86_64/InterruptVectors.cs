@@ -28,7 +28,7 @@ namespace CosmosKernel.Arch
         public const int PitTimer = Cosmos.HAL.Pit.Vector;           // 32
         // Each other CPU's local APIC timer (preemption): Scheduling/Scheduler. Class 4.
         public const int ApicTimer = 0x40;
-        // "The run queue has work": wakes an idle CPU (Scheduling/Scheduler). Class 14.
+        // "There is work": wakes a halted CPU to run or take it (Scheduling/Scheduler). Class 14.
         public const int Reschedule = 0xE0;
         // TLB shootdown IPI (Platform/KernelTlbShootdown): class 15, above every other
         // vector's, lock-free handler.
