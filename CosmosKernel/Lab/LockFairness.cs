@@ -39,6 +39,7 @@ namespace CosmosKernel.Lab
         private static long s_granted;             // acquisitions so far (under the lock)
         private static long* s_waits;              // Threads * Rounds wait times
         private static long s_worstOvertaken;
+        private static int s_workers, s_started;   // the start line: workers made, workers there
         private static Scheduler s_scheduler;        // the workers' scheduler (set by Run)
         private static Process s_caller;             // whose syscall the run is: it stops when that process ends
 
@@ -65,15 +66,22 @@ namespace CosmosKernel.Lab
             s_worstOvertaken = 0;
             if (s_waits == null)
                 s_waits = (long*)Internal.Runtime.RuntimeHeap.AllocateRaw(Threads * Rounds * sizeof(long));
-            // Made first, then started together (on several CPUs, a worker started while
-            // the others were still being made could finish its rounds before the next
-            // began, and nobody would wait for anybody). Not a start line the workers
-            // wait at: with one, a kernel thread yield-looping there on one CPU under the
-            // fuzzer left its round's threads stuck for good (seed 896377662383 under
-            // mmlock; why is not known yet).
+            // Made first, then started, and they wait at a start line for each other: a
+            // worker that began alone (each goes to a CPU of its own while there are
+            // idle ones, and a halted CPU takes long to wake under emulation) could
+            // finish its rounds before the next began, and nobody would wait for
+            // anybody. The line counts the workers made, not Threads: at the thread
+            // limit (the fuzzer gets there) fewer are, and a line waiting for all would
+            // wait for ever.
             int* ids = stackalloc int[Threads];
+            s_workers = 0;
+            s_started = 0;
             for (int t = 0; t < Threads; t++)
+            {
                 ids[t] = scheduler.Spawn(&Worker, (ulong)t, "fairness", start: false);
+                if (ids[t] >= 0)
+                    s_workers++;
+            }
             for (int t = 0; t < Threads; t++)
                 if (ids[t] >= 0)
                     scheduler.Start(ids[t]);
@@ -101,6 +109,9 @@ namespace CosmosKernel.Lab
         private static void Worker(ulong index)
         {
             var scheduler = s_scheduler;
+            Interlocked.Increment(ref s_started);
+            while (Volatile.Read(ref s_started) < s_workers && !Volatile.Read(ref s_caller.Exiting))
+                scheduler.Yield();
             for (int round = 0; round < Rounds && !Volatile.Read(ref s_caller.Exiting); round++)
             {
                 long before = Volatile.Read(ref s_granted);

@@ -366,6 +366,7 @@ namespace CosmosKernel.Scheduling
         private void PreemptUser()
         {
             CountTicks();
+            BalanceAtTick();
             RunReadyThreads();
             if (ReturningToUser != null)
                 ReturningToUser();
@@ -580,19 +581,20 @@ namespace CosmosKernel.Scheduling
         }
 
         // With this CPU's queue lock held and its queue empty: the oldest ready thread of
-        // another CPU's queue, now this CPU's, or null. The other queue's lock is only
-        // tried (its CPU may hold it and want ours: Start takes two in CPU order).
-        private KernelThread Steal(int me)
+        // another CPU's queue that holds at least `atLeast`, now this CPU's, or null. The
+        // other queue's lock is only tried (its CPU may hold it and want ours: Start
+        // takes two in CPU order).
+        private KernelThread Steal(int me, int atLeast = 1)
         {
             int cpus = Volatile.Read(ref _cpuCount);
             for (int i = 1; i < cpus; i++)
             {
                 int cpu = (me + i) % cpus;
                 RunQueue victim = _queues[cpu];
-                if (victim.Count == 0 || !victim.Lock.TryAcquire())
+                if (victim.Count < atLeast || !victim.Lock.TryAcquire())
                     continue;
                 KernelThread thread = null;
-                if (victim.Count > 0)
+                if (victim.Count >= atLeast)
                 {
                     thread = _threads[victim.Dequeue()];
                     Volatile.Write(ref thread.Cpu, me); // under both queues' locks
@@ -605,6 +607,30 @@ namespace CosmosKernel.Scheduling
                 }
             }
             return null;
+        }
+
+        // A busy CPU with nothing queued, at a tick from ring 3: a CPU whose queue holds
+        // two or more gives one over, so the threads of a machine with more threads
+        // than CPUs share all of them (with one waiting, taking it would only move the
+        // wait here). The interrupted thread then queues behind it (RunReadyThreads).
+        private void BalanceAtTick()
+        {
+            int me = Cpu.CurrentIndex;
+            RunQueue mine = _queues[me];
+            if (mine.Count > 0 || NothingQueued())
+                return;
+            bool on = InterruptsOn;
+            Native.DisableInterrupts();
+            mine.Lock.Acquire();
+            if (mine.Count == 0)
+            {
+                KernelThread taken = Steal(me, atLeast: 2);
+                if (taken != null)
+                    mine.Enqueue(taken.Id);
+            }
+            mine.Lock.Release();
+            if (on)
+                Native.EnableInterrupts();
         }
 
         // Without locks: whether any CPU's queue holds a thread (a hint, or a check
