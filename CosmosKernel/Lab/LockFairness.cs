@@ -21,6 +21,7 @@ namespace CosmosKernel.Lab
     {
         public const int Threads = 4;
         public const int Rounds = 100;
+        public const ulong HoldsPerSecond = 20000; // each hold lasts at least 50 us
 
         private readonly Scheduler _scheduler;
         private readonly UserCopier _copier;
@@ -130,7 +131,13 @@ namespace CosmosKernel.Lab
                 if (overtaken > s_worstOvertaken)
                     s_worstOvertaken = overtaken;
                 s_granted++;
-                scheduler.Yield(); // hold the lock across a scheduling point
+                // Hold the lock across a scheduling point, and for a while: the others
+                // must be waiting when it is let go, even where the host runs the
+                // virtual CPUs one after another (the rounds would not overlap).
+                ulong holdEnd = Native.ReadTimestampCounter() + Pit.TscPerSecond / HoldsPerSecond;
+                scheduler.Yield();
+                while (Native.ReadTimestampCounter() < holdEnd)
+                    Native.Pause();
                 if (s_kind == (int)LockFairnessResult.FifoMutex)
                     s_fifo.Unlock();
                 else
