@@ -7,8 +7,9 @@
 // when every check passed (and there was at least one).
 //
 // Syscalls are made raw (sys()), so a check sees the kernel's own -errno and not what
-// a libc wrapper made of it. Threads are raw clone() threads (the kernel has no
-// signals yet, which musl's pthreads need): thread_start()/thread_join().
+// a libc wrapper made of it. Threads are raw clone() threads here, so a check controls
+// the flags and RFLAGS of the clone itself: thread_start()/thread_join() (pthreads.c
+// uses musl's own pthreads).
 #ifndef COSMOS_CHECK_H
 #define COSMOS_CHECK_H
 
@@ -180,8 +181,8 @@ static inline int check_done(void)
 
 // check_clone(flags, stack, ptid, ctid, tls, set_rflags): the raw clone syscall with the
 // RFLAGS bits `set_rflags` set around it (see flagged_syscall). The child starts on
-// `stack`, which holds its function and argument (the kernel gives a new thread only
-// rip, rsp and rax = 0, as Linux promises no more to a clone stub): it records the
+// `stack`, which holds its function and argument (the stub does not count on the
+// other registers, which both kernels copy from the parent): it records the
 // RFLAGS it entered ring 3 with, clears DF, AC and NT before any compiled code runs
 // (the ABI wants DF clear; AC would make unaligned accesses fault where CR0.AM is on),
 // calls fn(arg, entry_rflags) and exits the thread with its result.

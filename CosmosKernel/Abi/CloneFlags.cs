@@ -13,6 +13,7 @@ namespace CosmosKernel.Abi
         public const ulong SetTls = 0x80000;
         public const ulong ParentSetTid = 0x100000;
         public const ulong ChildClearTid = 0x200000;
+        public const ulong Detached = 0x400000; // ignored by Linux since 2.6.2; musl still passes it
         public const ulong ChildSetTid = 0x1000000;
         public const ulong ExitSignalMask = 0xFF;
 

@@ -24,7 +24,6 @@ namespace CosmosKernel.Processes
     // alone, as the Scheduler's own interrupt handlers do.
     public sealed unsafe class ProgramRunner
     {
-        private const int ThreadIdBase = 1000;  // tids of threads other than the main one
 
         private static ProgramRunner s_instance;
 
@@ -139,13 +138,22 @@ namespace CosmosKernel.Processes
 
         // ---- threads ---------------------------------------------------------------------
 
-        // A new thread of `process` that enters ring 3 at entry with stack rsp and TLS
-        // base fs (clone). Null when no thread is free, or when the process is ending.
-        public UserThread StartThread(Process process, ulong entry, ulong rsp, ulong fs, bool start = true)
+        // A new thread of `process` (clone) that returns to ring 3 from the syscall in
+        // `frame` with its registers, rax = 0, the stack `stack`, RFLAGS `rflags` and TLS
+        // base fs. Not started: Start(thread) once its creator wrote the tid words. Null
+        // when no thread is free, or when the process is ending.
+        public UserThread CloneThread(Process process, SyscallFrame* frame, ulong stack, ulong rflags, ulong fs)
         {
             _processes.Lock.Lock();
-            UserThread thread = process.Exiting ? null : StartThreadLocked(process, &EnterUserMode, entry, rsp, fs, start);
+            UserThread thread = process.Exiting ? null : StartThreadLocked(process, &ResumeChild, 0, 0, fs, start: false);
             _processes.Lock.Unlock();
+            if (thread == null)
+                return null;
+            var registers = new ChildRegisters { Frame = *frame };
+            registers.Frame.Rax = 0;
+            registers.Frame.Rsp = stack;
+            registers.Frame.R11 = rflags;
+            thread.ChildRegisters = registers;
             return thread;
         }
 
@@ -166,7 +174,9 @@ namespace CosmosKernel.Processes
                 Entry = entry,
                 Stack = rsp,
                 Rflags = UserMode.InitialUserRflags, // interrupts on in ring 3: the timer preempts
-                Tid = process.LiveThreads == 0 ? process.Pid : ThreadIdBase + id,
+                // As on Linux, tids and pids are one sequence, never reused soon: a
+                // program may tell threads apart by tid even after some ended.
+                Tid = process.LiveThreads == 0 ? process.Pid : _processes.NextPid(),
             };
             thread.Owner = user;
             process.ThreadIds.Add(id);
@@ -214,7 +224,7 @@ namespace CosmosKernel.Processes
             UserThread thread = null;
             if (_processes.Add(child))
             {
-                thread = StartThreadLocked(child, &ResumeForkedChild, 0, 0, Native.ReadMsr(UserMode.MsrFsBase), start: false);
+                thread = StartThreadLocked(child, &ResumeChild, 0, 0, Native.ReadMsr(UserMode.MsrFsBase), start: false);
                 if (thread == null)
                     _processes.Remove(child);
             }
@@ -225,19 +235,19 @@ namespace CosmosKernel.Processes
                 space.Destroy();
                 return -Errno.EAGAIN;
             }
-            var registers = new ForkedRegisters { Frame = *frame };
+            var registers = new ChildRegisters { Frame = *frame };
             registers.Frame.Rax = 0;
-            thread.ForkedRegisters = registers;
+            thread.ChildRegisters = registers;
             Start(thread); // only now: it may run on another CPU at once
             return child.Pid;
         }
 
-        private static void ResumeForkedChild(ulong unused)
+        private static void ResumeChild(ulong unused)
         {
             UserThread me = UserThread.Of(s_instance._scheduler.Current);
-            ForkedRegisters registers = me.ForkedRegisters;
+            ChildRegisters registers = me.ChildRegisters;
             SyscallFrame frame = registers.Frame; // onto this stack; the collector takes the heap copy
-            me.ForkedRegisters = null;
+            me.ChildRegisters = null;
             Native.ResumeUser(&frame);
         }
 

@@ -12,10 +12,12 @@ namespace CosmosKernel.Processes
         public readonly KernelThread Kernel;
         public readonly Process Process;
         public ulong Entry, Stack;         // where it first enters ring 3
-        public ulong Rflags;               // RFLAGS it enters ring 3 with (a clone child: its creator's)
+        public ulong Rflags;               // RFLAGS it enters ring 3 with
         public int Tid;                    // the thread id user space sees (gettid)
-        public ulong ClearChildTid;        // CLONE_CHILD_CLEARTID: zeroed and futex-woken at exit
-        public ForkedRegisters ForkedRegisters; // a forked child's first return to ring 3, then null
+        public ulong ClearChildTid;        // CLONE_CHILD_CLEARTID, set_tid_address: zeroed and futex-woken at exit
+        public ulong RobustList;           // set_robust_list's head (kept, not walked at exit)
+        public ulong SignalMask;           // rt_sigprocmask: blocked signals (no signal is sent yet)
+        public ChildRegisters ChildRegisters; // a forked child's or clone's first return to ring 3, then null
 
         public UserThread(KernelThread kernel, Process process)
         {

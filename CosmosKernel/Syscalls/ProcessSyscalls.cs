@@ -12,13 +12,15 @@ namespace CosmosKernel.Syscalls
     public sealed unsafe partial class SyscallTable
     {
         // clone for threads (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND, as pthreads use it):
-        // the child starts after the syscall on `stack` with rax = 0, the caller's RFLAGS
-        // (as Linux copies them; sanitised: interrupts on, IOPL 0) and its other
-        // registers zero (a clone stub keeps what it needs on the new stack, as glibc's
-        // does). A clone that makes a new process: use fork (clone answers ENOSYS).
+        // the child returns from the syscall on `stack` with rax = 0 and, as on Linux,
+        // every other register of the caller (musl's clone stub finds the thread's
+        // function in r9), RFLAGS sanitised (interrupts on, IOPL 0). CLONE_DETACHED is
+        // accepted and ignored, as Linux does. A clone that makes a new process: use
+        // fork (clone answers ENOSYS).
         private const ulong CloneThreadFlags = CloneFlags.Vm | CloneFlags.Thread | CloneFlags.Sighand;
         private const ulong CloneKnown = CloneFlags.Vm | CloneFlags.Fs | CloneFlags.Files | CloneFlags.Sighand | CloneFlags.Thread
-            | CloneFlags.SysVSem | CloneFlags.SetTls | CloneFlags.ParentSetTid | CloneFlags.ChildClearTid | CloneFlags.ChildSetTid;
+            | CloneFlags.SysVSem | CloneFlags.SetTls | CloneFlags.ParentSetTid | CloneFlags.ChildClearTid | CloneFlags.ChildSetTid
+            | CloneFlags.Detached;
 
         private long Clone(Process process, SyscallFrame* frame, ulong flags, ulong stack, ulong parentTid, ulong childTid, ulong tls)
         {
@@ -36,11 +38,10 @@ namespace CosmosKernel.Syscalls
             // The child runs only once its tid words are written: a user copy is a
             // scheduling point, and a child that ran (and exited, clearing its tid word)
             // before the parent wrote the tid would leave a joiner waiting forever.
-            UserThread child = _programs.StartThread(process, frame->Rcx, stack, fs, start: false);
+            UserThread child = _programs.CloneThread(process, frame, stack, UserMode.SanitizeUserRflags(frame->R11), fs);
             if (child == null)
                 return -Errno.EAGAIN;
             int tid = child.Tid;
-            child.Rflags = UserMode.SanitizeUserRflags(frame->R11);
             if ((flags & CloneFlags.ChildClearTid) != 0)
                 child.ClearChildTid = childTid;
             if ((flags & CloneFlags.ParentSetTid) != 0)
@@ -49,6 +50,27 @@ namespace CosmosKernel.Syscalls
                 _copier.CopyToUser(process.Space, childTid, (byte*)&tid, 4);
             _programs.Start(child);
             return tid;
+        }
+
+        // set_tid_address(int* tidptr): the word zeroed and futex-woken when the calling
+        // thread ends (musl's first thread names it at start); returns the tid.
+        private long SetTidAddress(ulong tidAddress)
+        {
+            UserThread me = _programs.CurrentThread;
+            me.ClearChildTid = tidAddress;
+            return me.Tid;
+        }
+
+        // set_robust_list(head, len): kept for the thread (Linux walks the list at exit to
+        // release the robust mutexes it names; this kernel does not yet).
+        private const ulong RobustListHeadBytes = 24; // struct robust_list_head
+
+        private long SetRobustList(ulong head, ulong length)
+        {
+            if (length != RobustListHeadBytes)
+                return -Errno.EINVAL;
+            _programs.CurrentThread.RobustList = head;
+            return 0;
         }
 
         // cosmos_spawn(const char* name): start the GRUB module `name` as a child process

@@ -112,6 +112,9 @@ namespace CosmosKernel.Syscalls
                     _scheduler.RunReadyThreads();
                     return 0;
                 case SyscallNumbers.Clone: return Clone(process, frame, a0, a1, a2, a3, a4);
+                case SyscallNumbers.SetTidAddress: return SetTidAddress(a0);
+                case SyscallNumbers.SetRobustList: return SetRobustList(a0, a1);
+                case SyscallNumbers.RtSigprocmask: return RtSigprocmask(process, (long)a0, a1, a2, a3);
                 case SyscallNumbers.Fork: return _programs.Fork(frame);
                 case SyscallNumbers.Wait4:
                     if (a3 != 0)
