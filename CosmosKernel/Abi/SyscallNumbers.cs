@@ -12,6 +12,7 @@ namespace CosmosKernel.Abi
         public const ulong SchedYield = 24, Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Exit = 60, Wait4 = 61;
         public const ulong Uname = 63, ArchPrctl = 158, Gettid = 186, Futex = 202, ClockGettime = 228, ExitGroup = 231, Getcpu = 309;
         public const ulong RtSigprocmask = 14, SetTidAddress = 218, SetRobustList = 273;
+        public const ulong Sysinfo = 99, Getuid = 102, Getgid = 104, Geteuid = 107, Getegid = 108, Getppid = 110, Getrandom = 318;
 
         // cosmos_vmm_info(struct cosmos_vmm_info* out): the user-copy strategy in use and
         // the frame and fault counters (layout: Abi/VmmInfo.cs).

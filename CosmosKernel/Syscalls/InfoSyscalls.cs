@@ -7,7 +7,8 @@ using CosmosKernel.Processes;
 
 namespace CosmosKernel.Syscalls
 {
-    // What the kernel tells about itself: uname, getcpu, cosmos_vmm_info.
+    // What the kernel tells about itself: uname, getcpu, sysinfo, getrandom,
+    // cosmos_vmm_info.
     public sealed unsafe partial class SyscallTable
     {
         // getcpu(unsigned* cpu, unsigned* node, void* unused): the CPU running the caller
@@ -20,6 +21,61 @@ namespace CosmosKernel.Syscalls
             if (nodeAddress != 0 && _copier.CopyToUser(process.Space, nodeAddress, (byte*)&node, 4) != 0)
                 return -Errno.EFAULT;
             return 0;
+        }
+
+        // struct sysinfo (x86-64 layout, 112 bytes): uptime, RAM and free RAM in bytes
+        // (mem_unit 1), processes; no swap, no high memory, load averages 0 (not kept).
+        private long Sysinfo(Process process, ulong buffer)
+        {
+            const int Bytes = 112;
+            byte* info = stackalloc byte[Bytes];
+            for (int i = 0; i < Bytes; i++)
+                info[i] = 0;
+            ulong perSecond = Pit.TscPerSecond == 0 ? 1000000000 : Pit.TscPerSecond;
+            *(ulong*)(info + 0) = Native.ReadTimestampCounter() / perSecond;      // uptime
+            *(ulong*)(info + 32) = _vmm.Frames.TotalFrames * Paging.PageSize;      // totalram
+            *(ulong*)(info + 40) = _vmm.Frames.FreeFrames * Paging.PageSize;       // freeram
+            *(ushort*)(info + 80) = (ushort)_programs.Processes.Count;             // procs
+            *(uint*)(info + 104) = 1;                                              // mem_unit
+            return _copier.CopyToUser(process.Space, buffer, info, Bytes) == 0 ? 0 : -Errno.EFAULT;
+        }
+
+        // getrandom(buf, count, flags): count bytes from splitmix64 over a counter that
+        // starts at the boot TSC, the same generator on every CPU without a lock. Good
+        // enough that draws differ and look random; NOT cryptographic (no entropy pool
+        // yet), which docs/userland.md says. Copied out 256 bytes at a time; a fault
+        // after some bytes returns how many were written, as Linux does.
+        private static long s_randomCounter; // the generator's state (used as unsigned)
+        private const int RandomChunk = 256;
+
+        private long Getrandom(Process process, ulong buffer, ulong count, ulong flags)
+        {
+            if ((flags & ~RandomFlags.Known) != 0 || (flags & (RandomFlags.Random | RandomFlags.Insecure)) == (RandomFlags.Random | RandomFlags.Insecure))
+                return -Errno.EINVAL;
+            if (count > int.MaxValue)
+                count = int.MaxValue;
+            if (System.Threading.Volatile.Read(ref s_randomCounter) == 0)
+                System.Threading.Interlocked.CompareExchange(ref s_randomCounter, (long)Native.ReadTimestampCounter(), 0);
+            ulong* chunk = stackalloc ulong[RandomChunk / 8];
+            ulong done = 0;
+            while (done < count)
+            {
+                for (int i = 0; i < RandomChunk / 8; i++)
+                    chunk[i] = NextRandom();
+                ulong length = count - done < RandomChunk ? count - done : RandomChunk;
+                if (_copier.CopyToUser(process.Space, buffer + done, (byte*)chunk, length) != 0)
+                    return done > 0 ? (long)done : -Errno.EFAULT;
+                done += length;
+            }
+            return (long)done;
+        }
+
+        private static ulong NextRandom()
+        {
+            ulong z = (ulong)System.Threading.Interlocked.Add(ref s_randomCounter, unchecked((long)0x9E3779B97F4A7C15UL));
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
         }
 
         // struct utsname: six fields of 65 bytes.

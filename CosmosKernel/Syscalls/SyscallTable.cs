@@ -115,6 +115,13 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.SetTidAddress: return SetTidAddress(a0);
                 case SyscallNumbers.SetRobustList: return SetRobustList(a0, a1);
                 case SyscallNumbers.RtSigprocmask: return RtSigprocmask(process, (long)a0, a1, a2, a3);
+                case SyscallNumbers.Getppid: return System.Threading.Volatile.Read(ref process.ParentPid);
+                case SyscallNumbers.Getuid:
+                case SyscallNumbers.Geteuid:
+                case SyscallNumbers.Getgid:
+                case SyscallNumbers.Getegid: return 0; // root: the only user there is
+                case SyscallNumbers.Getrandom: return Getrandom(process, a0, a1, a2);
+                case SyscallNumbers.Sysinfo: return Sysinfo(process, a0);
                 case SyscallNumbers.Fork: return _programs.Fork(frame);
                 case SyscallNumbers.Wait4:
                     if (a3 != 0)
