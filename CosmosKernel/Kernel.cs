@@ -228,7 +228,7 @@ namespace CosmosKernel
             scheduler.PrepareOtherCpus();
             Console.WriteLine("smp: " + cpus.ToString() + (cpus == 1 ? " CPU" : " CPUs") + " online");
             if (cpus > 1)
-                _allPassed &= ThreadsSelfTest.RunBalancing(scheduler);
+                _allPassed &= ThreadsSelfTest.RunOnOtherCpus(scheduler);
             // The process layer, then the syscalls on top of it.
             var ramdisk = new Processes.Ramdisk(_boot.Modules);
             var futexes = new Processes.Futexes(scheduler, copier);

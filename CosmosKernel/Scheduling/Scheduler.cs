@@ -85,7 +85,13 @@ namespace CosmosKernel.Scheduling
         // 0 = not sleeping, Woken = ended).
         private readonly ThreadIdSet _sleepers = new ThreadIdSet();
         private const ulong Woken = ulong.MaxValue;
-        private uint _apicTimerCount; // local APIC timer count for one tick (measured at StartTimer)
+        private long _apicTimerCount; // local APIC timer count for one tick (PrepareOtherCpus); 0 until measured
+        private readonly long[] _timerInterrupts = new long[Gdt.MaxCpus]; // per CPU, by its own timer
+        private readonly bool[] _timerStarted = new bool[Gdt.MaxCpus];    // per CPU, by itself
+
+        // The timer interrupts CPU `cpu` has taken (its own counter: the self-test checks
+        // that every CPU's timer runs, so ring 3 is preempted everywhere).
+        public long TimerInterrupts(int cpu) => Volatile.Read(ref _timerInterrupts[cpu]);
 
         // totalFrames: the RAM the thread limit scales with.
         public Scheduler(IKernelStacks stacks, ulong totalFrames)
@@ -346,6 +352,7 @@ namespace CosmosKernel.Scheduling
         private static void OnPitTick(InterruptFrame* frame)
         {
             Pit.EndOfInterrupt();
+            s_instance._timerInterrupts[Cpu.CurrentIndex]++;
             Interlocked.Increment(ref s_instance._pendingTicks);
             if (frame->FromUserMode)
                 s_instance.PreemptUser();
@@ -355,6 +362,7 @@ namespace CosmosKernel.Scheduling
         private static void OnApicTick(InterruptFrame* frame)
         {
             LocalApic.EndOfInterrupt();
+            s_instance._timerInterrupts[Cpu.CurrentIndex]++;
             if (frame->FromUserMode)
                 s_instance.PreemptUser();
         }
@@ -483,8 +491,13 @@ namespace CosmosKernel.Scheduling
 
         // ---- CPUs ---------------------------------------------------------------------
 
-        // Called on CPU 0 once the other CPUs are started: measure the local APIC timer
-        // against the TSC (its clock differs per machine) for their ticks.
+        // Called on CPU 0 once the other CPUs are started (the local APIC is mapped then):
+        // measure the local APIC timer against the TSC (its clock differs per machine)
+        // for their ticks, then interrupt each, so that its idle loop starts its own timer
+        // (a CPU programs only its own APIC: StartTimerIfDue). Until this session the
+        // other CPUs joined before the measurement and never started a timer: ring 3
+        // there was never preempted, which one shared run queue hid (CPU 0's tick ran
+        // whatever waited).
         public void PrepareOtherCpus()
         {
             Idt.SetHandler(ApicTimerVector, &OnApicTick);
@@ -494,8 +507,23 @@ namespace CosmosKernel.Scheduling
             ulong end = Native.ReadTimestampCounter() + Pit.TscPerSecond / TickHz;
             while (Native.ReadTimestampCounter() < end)
                 Native.Pause();
-            _apicTimerCount = uint.MaxValue - LocalApic.TimerCurrentCount;
+            uint count = uint.MaxValue - LocalApic.TimerCurrentCount;
             LocalApic.StopTimer();
+            Volatile.Write(ref _apicTimerCount, count);
+            int cpus = Volatile.Read(ref _cpuCount);
+            for (int cpu = 1; cpu < cpus; cpu++)
+                if (IsOnline(cpu))
+                    LocalApic.SendInterrupt(Cpu.Block(cpu)->ApicId, RescheduleVector);
+        }
+
+        // On an idle CPU other than 0, once PrepareOtherCpus measured the count: start
+        // this CPU's periodic timer, once.
+        private void StartTimerIfDue(int cpu)
+        {
+            if (cpu == 0 || _timerStarted[cpu] || Volatile.Read(ref _apicTimerCount) == 0)
+                return;
+            _timerStarted[cpu] = true;
+            LocalApic.StartTimer(ApicTimerVector, (uint)_apicTimerCount, periodic: true);
         }
 
         // An application processor joins: its current context, on the stack
@@ -521,8 +549,6 @@ namespace CosmosKernel.Scheduling
             // Published last: other CPUs count this one (Kick, Steal) once _idle is set.
             Volatile.Write(ref _cpuCount, cpu + 1 > _cpuCount ? cpu + 1 : _cpuCount);
             _idle[cpu] = idle;
-            if (_apicTimerCount != 0)
-                LocalApic.StartTimer(ApicTimerVector, _apicTimerCount, periodic: true);
             IdleLoop();
         }
 
@@ -537,6 +563,7 @@ namespace CosmosKernel.Scheduling
             RunQueue queue = _queues[cpu];
             while (true)
             {
+                StartTimerIfDue(cpu);
                 CountTicks();
                 bool sleepers = cpu == 0 && SomeoneSleeps(); // before the queue lock (the order)
                 queue.Lock.Acquire();

@@ -76,14 +76,17 @@ namespace CosmosKernel.SelfTests
             return t.AllPassed;
         }
 
-        // Once the other CPUs run (Kernel.cs): every other CPU busy, a thread is queued
-        // here, and this thread keeps the CPU (it never yields): the thread runs only if
-        // a CPU that runs out of work takes it (Scheduler.Steal). The holder keeps the
-        // other CPU busy until then.
-        public static bool RunBalancing(Scheduler scheduler)
+        // Once the other CPUs run (Kernel.cs): each takes timer interrupts (what preempts
+        // ring 3 there: a thread queued on a CPU whose program spins would wait for ever
+        // without them); and with every other CPU busy, a thread is queued here while
+        // this thread keeps the CPU (it never yields): the thread runs only if a CPU that
+        // runs out of work takes it (Scheduler.Steal). The holder keeps the other CPU
+        // busy until then.
+        public static bool RunOnOtherCpus(Scheduler scheduler)
         {
-            var t = new SelfTestRunner("balancing");
+            var t = new SelfTestRunner("cpus");
             s_scheduler = scheduler;
+            CheckTimers(t, scheduler);
             s_holderRunning = 0;
             s_releaseHolder = 0;
             s_queuedRanOn = -1;
@@ -102,6 +105,29 @@ namespace CosmosKernel.SelfTests
                 t.Check(Volatile.Read(ref scheduler.Steals) > stealsBefore, "it was taken from this CPU's queue");
             t.PrintSummary();
             return t.AllPassed;
+        }
+
+        // Every CPU but this one (whose PIT starts later) takes timer interrupts: wait
+        // for a few ticks' worth of them, at most 200 ms.
+        private static void CheckTimers(SelfTestRunner t, Scheduler scheduler)
+        {
+            int cpus = scheduler.CpuCount;
+            long* before = stackalloc long[cpus];
+            for (int cpu = 0; cpu < cpus; cpu++)
+                before[cpu] = scheduler.TimerInterrupts(cpu);
+            ulong end = Native.ReadTimestampCounter() + Pit.TscPerSecond / 5;
+            int ticking = 0;
+            while (Native.ReadTimestampCounter() < end)
+            {
+                ticking = 0;
+                for (int cpu = 0; cpu < cpus; cpu++)
+                    if (cpu != Cpu.CurrentIndex && scheduler.IsOnline(cpu) && scheduler.TimerInterrupts(cpu) >= before[cpu] + 3)
+                        ticking++;
+                if (ticking == cpus - 1)
+                    break;
+                scheduler.SpinPause();
+            }
+            t.CheckEqual(cpus - 1, ticking, "every other CPU's local APIC timer ticks (it preempts ring 3 there)");
         }
 
         // Spin (answering IPIs, never switching) until the flag is 1, for at most a second.
