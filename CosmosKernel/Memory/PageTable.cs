@@ -178,7 +178,8 @@ namespace CosmosKernel.Memory
         }
 
         // The simulator's negative control: UpdateFlags writes what it computed from its
-        // read, whatever changed in between (an Accessed bit an MMU set is lost).
+        // read, whatever changed in between (an Accessed bit an MMU set, a frame a
+        // copy-on-write break installed: Tests/Memory/SharedAccessTests).
         public bool LostUpdateForTesting;
 
         // Atomically clear and set flag bits of a present entry; returns the old entry.
