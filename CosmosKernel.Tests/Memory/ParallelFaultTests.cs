@@ -15,7 +15,16 @@ public unsafe class ParallelFaultTests
     private const int Seeds = 60;
 
     private sealed record Outcome(long FramesLeaked, long DemandZeroFaults, long CopyOnWriteCopies, ulong DoubleFrees,
-        bool SameData, bool ChildUnchanged);
+        bool SameData, bool ChildUnchanged, string Trace = "", long Steps = 0);
+
+    // How many distinct interleavings the seeds covered (the threads the simulator
+    // picked, in order), as the race tests report.
+    private static void Report(string what, List<Outcome> outcomes)
+    {
+        int distinct = outcomes.Select(o => o.Trace).Distinct().Count();
+        TestContext.Out.WriteLine($"{what}: {distinct} distinct interleavings in {outcomes.Count} seeds, {outcomes.Sum(o => o.Steps) / outcomes.Count} steps on average");
+        Assert.That(distinct, Is.GreaterThan(outcomes.Count / 2), "the seeds explore different interleavings");
+    }
 
     // Two threads read (or write) a demand-zero page nobody touched yet.
     private static Outcome DemandZero(int seed, bool write, bool skipLock)
@@ -43,14 +52,16 @@ public unsafe class ParallelFaultTests
         });
         machine.Pin(a, 0);
         machine.Pin(b, 1);
-        Assert.That(scheduler.Run().Failure, Is.Null, $"seed {seed}");
+        var run = scheduler.Run();
+        Assert.That(run.Failure, Is.Null, $"seed {seed}");
         // Both writes land in the one page (a lost page would lose one of them).
         byte seenA = 0, seenB = 0;
         bool sameData = machine.UserRead(page + 1, out seenA) && machine.UserRead(page + 2, out seenB)
             && (!write || (seenA == 7 && seenB == 9));
         long faults = space.DemandZeroFaults;
         space.Destroy();
-        return new Outcome((long)machine.Frames.UsedFrames - (long)usedAtStart, faults, 0, machine.Frames.DoubleFrees, sameData, true);
+        return new Outcome((long)machine.Frames.UsedFrames - (long)usedAtStart, faults, 0, machine.Frames.DoubleFrees, sameData, true,
+            string.Join(",", run.Trace), run.Steps);
     }
 
     // After fork, two threads of the parent write the same copy-on-write page at once.
@@ -70,7 +81,8 @@ public unsafe class ParallelFaultTests
         int b = scheduler.Spawn(() => machine.UserWrite(page + 2, 9));
         machine.Pin(a, 0);
         machine.Pin(b, 1);
-        Assert.That(scheduler.Run().Failure, Is.Null, $"seed {seed}");
+        var run = scheduler.Run();
+        Assert.That(run.Failure, Is.Null, $"seed {seed}");
         bool sameData = machine.UserRead(page + 1, out byte seenA) && machine.UserRead(page + 2, out byte seenB)
             && machine.UserRead(page, out byte kept) && seenA == 7 && seenB == 9 && kept == 5;
         ulong childPte = child.Table.Get(page);
@@ -79,34 +91,41 @@ public unsafe class ParallelFaultTests
         long copies = parent.CopyOnWriteCopies;
         parent.Destroy();
         child.Destroy();
-        return new Outcome((long)machine.Frames.UsedFrames - (long)usedAtStart, 0, copies, machine.Frames.DoubleFrees, sameData, childUnchanged);
+        return new Outcome((long)machine.Frames.UsedFrames - (long)usedAtStart, 0, copies, machine.Frames.DoubleFrees, sameData, childUnchanged,
+            string.Join(",", run.Trace), run.Steps);
     }
 
     [TestCase(false, TestName = "two threads read a new page at once: one frame, one fault, nothing leaked")]
     [TestCase(true, TestName = "two threads write a new page at once: both writes in one frame, nothing leaked")]
     public void TwoFaultsOfOnePageMapOneFrame(bool write)
     {
+        var outcomes = new List<Outcome>();
         for (int seed = 1; seed <= Seeds; seed++)
         {
             Outcome outcome = DemandZero(seed, write, skipLock: false);
+            outcomes.Add(outcome);
             Assert.That(outcome.FramesLeaked, Is.EqualTo(0), $"seed {seed}: frames leaked");
             Assert.That(outcome.DemandZeroFaults, Is.EqualTo(1), $"seed {seed}: one page, one demand-zero fault");
             Assert.That(outcome.SameData, Is.True, $"seed {seed}: both threads see one page");
         }
+        Report(write ? "two writes" : "two reads", outcomes);
     }
 
     [Test(Description = "two threads break copy-on-write of one page at once: one copy, the child keeps the old bytes, nothing leaked or freed twice")]
     public void TwoCopyOnWriteBreaksOfOnePageMakeOneCopy()
     {
+        var outcomes = new List<Outcome>();
         for (int seed = 1; seed <= Seeds; seed++)
         {
             Outcome outcome = CopyOnWrite(seed, skipLock: false);
+            outcomes.Add(outcome);
             Assert.That(outcome.FramesLeaked, Is.EqualTo(0), $"seed {seed}: frames leaked");
             Assert.That(outcome.DoubleFrees, Is.EqualTo(0UL), $"seed {seed}: a frame freed twice");
             Assert.That(outcome.CopyOnWriteCopies, Is.EqualTo(1), $"seed {seed}: one copy");
             Assert.That(outcome.SameData, Is.True, $"seed {seed}: both writes land in the parent's copy");
             Assert.That(outcome.ChildUnchanged, Is.True, $"seed {seed}: the child keeps the bytes from before the fork");
         }
+        Report("two copy-on-write breaks", outcomes);
     }
 
     // The removed lock: without the page-table lock and the second look, two faults of

@@ -5,7 +5,10 @@ namespace CosmosKernel.Tests.Simulation;
 // Runs simulated threads one at a time, switching only at scheduling points (Yield,
 // Park, thread end) and, since kernel code runs on every CPU at once (issue 12), before
 // every lock is taken (the shared locks tell Threading.LockClasses' hook, which this
-// installs while it runs), and picks the next thread with a seeded random generator:
+// installs while it runs) and before every access to shared state no lock covers
+// (page-table entries: Threading.SharedAccess, whose observer this installs too; the
+// simulated MMU's walks call it as well), and picks the next thread with a seeded
+// random generator:
 // the same seed replays the same interleaving exactly; many seeds explore many (Trace
 // tells them apart: the sequence of threads picked).
 //
@@ -64,6 +67,10 @@ public sealed class DeterministicScheduler : IThreadBackend
     // Lock needs no switch between the two).
     private readonly bool _interleaveLockOperations;
 
+    // interleaveSharedAccesses: false drops the points before unlocked shared accesses
+    // (to show that a bug needs them to be found, or to keep a test's steps as they were).
+    private readonly bool _interleaveSharedAccesses;
+
     public enum Exploration { RandomWalk, Pct }
 
     public const int PctFairnessBound = 1000;
@@ -80,11 +87,13 @@ public sealed class DeterministicScheduler : IThreadBackend
     // pctDepth and pctSteps: Pct's bug depth and the steps over which its priority
     // change points are drawn (about a run's length: points past its end never come).
     public DeterministicScheduler(int seed, bool interleaveLockOperations = true,
-        Exploration exploration = Exploration.RandomWalk, int pctDepth = 3, long pctSteps = 2000)
+        Exploration exploration = Exploration.RandomWalk, int pctDepth = 3, long pctSteps = 2000,
+        bool interleaveSharedAccesses = true)
     {
         Seed = seed;
         _random = new Random(seed);
         _interleaveLockOperations = interleaveLockOperations;
+        _interleaveSharedAccesses = interleaveSharedAccesses;
         _exploration = exploration;
         if (exploration == Exploration.Pct)
             while (_pctChangePoints.Count < pctDepth - 1 && _pctChangePoints.Count < pctSteps)
@@ -106,8 +115,11 @@ public sealed class DeterministicScheduler : IThreadBackend
     public RunResult Run(long maxSteps = 1_000_000)
     {
         ILockValidator? previous = LockClasses.Validator;
+        ISharedAccessObserver? previousObserver = SharedAccess.Observer;
         if (_interleaveLockOperations)
             LockClasses.Validator = new LockOperationPoints(this);
+        if (_interleaveSharedAccesses)
+            SharedAccess.Observer = new SharedAccessPoints(this);
         try
         {
             return RunThreads(maxSteps);
@@ -115,6 +127,29 @@ public sealed class DeterministicScheduler : IThreadBackend
         finally
         {
             LockClasses.Validator = previous;
+            SharedAccess.Observer = previousObserver;
+        }
+    }
+
+    // The scheduling points taken before unlocked shared accesses (SharedAccessPoints
+    // asked for a switch), for the tests' reports.
+    public long SharedAccessPointsTaken { get; private set; }
+
+    // A scheduling point before every access to shared state no lock covers: another
+    // CPU may read or change a page-table entry between this thread's read of it and
+    // its write, which lock operations alone never interleave.
+    private sealed class SharedAccessPoints : ISharedAccessObserver
+    {
+        private readonly DeterministicScheduler _scheduler;
+
+        public SharedAccessPoints(DeterministicScheduler scheduler) => _scheduler = scheduler;
+
+        public void Accessing()
+        {
+            if (t_current == null)
+                return;
+            _scheduler.SharedAccessPointsTaken++;
+            _scheduler.Yield();
         }
     }
 

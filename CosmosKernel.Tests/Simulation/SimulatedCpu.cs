@@ -15,22 +15,36 @@ public sealed class SimulatedCpu
 
     public int TlbEntries => _tlb.Count;
 
+    // Bumped by every invalidation: a walk that began before one may not fill what it
+    // read (Translate).
+    public long Invalidations { get; private set; }
+
     public void SwitchTo(AddressSpace? space)
     {
         Space = space;
+        Invalidations++;
         _tlb.Clear(); // a CR3 write without PCID flushes non-global entries
     }
 
     public bool TryGetTlb(ulong page, out ulong pte) => _tlb.TryGetValue(page, out pte);
     public void Fill(ulong page, ulong pte) => _tlb[page] = pte;
-    public void Invalidate(ulong page) => _tlb.Remove(page);
+    public void Invalidate(ulong page)
+    {
+        Invalidations++;
+        _tlb.Remove(page);
+    }
 
     // Every cached page in [start, end): looks at the entries the TLB holds, so a
     // sparse range spanning gigabytes costs what the TLB caches, not its length.
     public void InvalidateRange(ulong start, ulong end)
     {
+        Invalidations++;
         foreach (ulong page in _tlb.Keys.Where(page => page >= start && page < end).ToList())
             _tlb.Remove(page);
     }
-    public void InvalidateAll() => _tlb.Clear();
+    public void InvalidateAll()
+    {
+        Invalidations++;
+        _tlb.Clear();
+    }
 }

@@ -121,23 +121,38 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
         physical = 0;
         AddressSpace space = cpu.Space ?? throw new InvalidOperationException("CPU " + cpu.Id + " runs no address space");
         ulong page = Paging.PageDown(va);
-        if (!cpu.TryGetTlb(page, out ulong pte))
+        ulong pte;
+        while (!cpu.TryGetTlb(page, out pte))
         {
             // As the hardware walker: the entry's Accessed bit is set (atomically, in
-            // the page table) before the translation is cached.
+            // the page table) before the translation is cached. The walk races with
+            // software on other CPUs, so each of its accesses is a scheduling point
+            // (SharedAccess; Walk has its own).
+            long invalidations = cpu.Invalidations;
             ulong* entry = space.Table.Walk(page, create: false);
             if (entry == null)
                 return Translation.NotPresent;
             while (true)
             {
+                SharedAccess.Before();
                 pte = (ulong)System.Threading.Volatile.Read(ref *(long*)entry);
                 if (!Pte.IsPresent(pte))
                     return Translation.NotPresent;
-                if ((pte & Pte.Accessed) != 0
-                    || System.Threading.Interlocked.CompareExchange(ref *(long*)entry, (long)(pte | Pte.Accessed), (long)pte) == (long)pte)
+                if ((pte & Pte.Accessed) != 0)
+                    break;
+                SharedAccess.Before();
+                if (System.Threading.Interlocked.CompareExchange(ref *(long*)entry, (long)(pte | Pte.Accessed), (long)pte) == (long)pte)
                     break;
             }
             pte |= Pte.Accessed;
+            SharedAccess.Before();
+            // A shootdown that reached this CPU during the walk: the hardware takes the
+            // interrupt only after the instruction whose walk this is, so the entry
+            // filled would be dropped at once; the access is retried with a new walk
+            // (an order the hardware allows too). Filling it anyway would keep a
+            // translation older than the shootdown, which no real CPU does.
+            if (cpu.Invalidations != invalidations)
+                continue;
             cpu.Fill(page, pte);
         }
         if (userMode && (pte & Pte.User) == 0)
@@ -145,9 +160,24 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
         if (access == Access.Write && (pte & Pte.Writable) == 0)
             return Translation.Protection; // CR0.WP: the kernel honours read-only pages too
         physical = Pte.Frame(pte) + (va & Paging.PageMask);
-        if (userMode && (space.Table.Get(page) & Pte.CopyLocked) != 0 && IsBeingCopied(space, page))
+        if (userMode && (PeekEntry(space, page) & Pte.CopyLocked) != 0 && IsBeingCopied(space, page))
             UserAccessesToLockedPages++; // allowed only by a stale TLB entry
         return Translation.Ok;
+    }
+
+    // The leaf entry for page as it is now, read without a scheduling point: the
+    // invariant check above must see the same moment as the translation it checks.
+    private ulong PeekEntry(AddressSpace space, ulong page)
+    {
+        ulong* table = Physical.MapTable(space.Table.Root);
+        for (int level = 3; level > 0; level--)
+        {
+            ulong entry = table[(int)((page >> (Paging.PageShift + 9 * level)) & 511)];
+            if (!Pte.IsPresent(entry) || (entry & Pte.Huge) != 0)
+                return 0;
+            table = Physical.MapTable(Pte.Frame(entry));
+        }
+        return table[Paging.PtIndex(page)];
     }
 
     // ---- user-mode accesses (a simulated user thread touching its memory) ------------

@@ -267,6 +267,7 @@ namespace CosmosKernel.Memory
                 ulong* entry;
                 while (count < ReleaseBatchPages && (entry = Table.NextMapped(ref page, end)) != null)
                 {
+                    SharedAccess.Before();
                     ulong old = (ulong)System.Threading.Interlocked.Exchange(ref *(long*)entry, 0);
                     if (count == begun)
                         first = page;
@@ -323,8 +324,11 @@ namespace CosmosKernel.Memory
                 ulong to = region.End < end ? region.End : end;
                 ulong* entry;
                 for (; (entry = Table.NextMapped(ref page, to)) != null; page += Paging.PageSize)
+                {
+                    SharedAccess.Before();
                     if ((*entry & Pte.CopyLocked) != 0)
                         return page;
+                }
             }
             return 0;
         }
@@ -405,6 +409,7 @@ namespace CosmosKernel.Memory
         // ProtNone). Any change that removes a permission is shot down.
         private void ReprotectPage(Region region, ulong page, ulong* entry)
         {
+            SharedAccess.Before();
             ulong old = *entry;
             ulong frame = Pte.Frame(old);
             bool copyOnWrite = (old & Pte.CopyOnWrite) != 0;
@@ -421,6 +426,7 @@ namespace CosmosKernel.Memory
             // Every written entry drops Accessed, so it is shot down if it was present.
             if (updated == old)
                 return;
+            SharedAccess.Before();
             *entry = updated;
             if (Pte.IsPresent(old))
                 _vmm.Tlb.InvalidatePage(this, page);
@@ -455,6 +461,7 @@ namespace CosmosKernel.Memory
             // page is a file's or shared, or another thread mapped it first) goes back.
             ulong spare = FrameAllocator.NoFrame;
             ulong* hint = va < Paging.UserSpaceEnd ? Table.Walk(Paging.PageDown(va), create: false) : null;
+            SharedAccess.Before();
             if (va < Paging.UserSpaceEnd && (hint == null || !Pte.IsPresent((ulong)System.Threading.Volatile.Read(ref *(long*)hint))))
                 spare = _vmm.Frames.Allocate(zero: true);
             var load = new FileLoad { Frame = FrameAllocator.NoFrame };
@@ -551,6 +558,7 @@ namespace CosmosKernel.Memory
             }
             if (entry == null)
                 return FaultResult.OutOfMemory;
+            SharedAccess.Before();
             ulong pte = (ulong)System.Threading.Volatile.Read(ref *(long*)entry);
             if (userMode && (pte & Pte.CopyLocked) != 0)
             {
@@ -645,13 +653,17 @@ namespace CosmosKernel.Memory
             ulong frame = Pte.Frame(pte);
             ulong writableEntry = Pte.Present | region.PteFlags(writable: true);
             _pageTableLock.Acquire();
+            SharedAccess.Before();
             bool unchanged = (ulong)System.Threading.Volatile.Read(ref *(long*)entry) == pte;
             bool reuse = unchanged && _vmm.Frames.ReferenceCount(frame) == 1;
             // Accessed stays: a CPU may still cache the read-only entry (a strengthening
             // is not shot down), and pagelock skips the shootdown only for a page no
             // CPU walked since it was last unlocked (PageLockStrategy).
             if (reuse)
+            {
+                SharedAccess.Before();
                 unchanged = System.Threading.Interlocked.CompareExchange(ref *(long*)entry, (long)(frame | writableEntry | (pte & Pte.Accessed)), (long)pte) == (long)pte;
+            }
             _pageTableLock.Release();
             if (!unchanged)
                 return FaultResult.Resolved;
@@ -691,10 +703,12 @@ namespace CosmosKernel.Memory
         {
             if (SkipPageTableLockForTesting)
             {
+                SharedAccess.Before();
                 *entry = updated; // the negative control: no lock, no second look
                 return true;
             }
             _pageTableLock.Acquire();
+            SharedAccess.Before();
             bool done = System.Threading.Interlocked.CompareExchange(ref *(long*)entry, (long)updated, (long)expected) == (long)expected;
             _pageTableLock.Release();
             return done;
@@ -707,6 +721,7 @@ namespace CosmosKernel.Memory
         {
             ulong* entry = Table.Walk(page, create: false);
             _pageTableLock.Acquire();
+            SharedAccess.Before();
             ulong pte = entry == null ? 0 : (ulong)System.Threading.Volatile.Read(ref *(long*)entry);
             ulong frame = Pte.IsPresent(pte) ? Pte.Frame(pte) : FrameAllocator.NoFrame;
             if (frame != FrameAllocator.NoFrame)
@@ -763,11 +778,13 @@ namespace CosmosKernel.Memory
         // write bit alone would not say so.
         private bool ClonePage(AddressSpace child, Region region, ulong page, ulong* entry, ref bool writeTaken)
         {
+            SharedAccess.Before();
             ulong pte = *entry;
             if (!region.Shared && (pte & Pte.CopyOnWrite) == 0)
             {
                 ulong old = pte;
                 pte = (pte & ~Pte.Writable) | Pte.CopyOnWrite;
+                SharedAccess.Before();
                 *entry = pte;
                 // Only a write permission taken away can linger in a TLB.
                 writeTaken |= (old & Pte.Writable) != 0;

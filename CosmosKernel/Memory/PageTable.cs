@@ -10,6 +10,12 @@ namespace CosmosKernel.Memory
     // Intermediate entries are Present|Writable|User: permissions are decided at the
     // leaf only. Leaf updates that race with the hardware's Accessed/Dirty updates use
     // compare-exchange. Callers hold the owning address space's lock for changes.
+    //
+    // Entries are shared with every CPU's MMU and with lock-free readers, so each
+    // access is announced to Threading.SharedAccess (a scheduling point on the host's
+    // simulator). A walk announces itself once: intermediate entries only ever go from
+    // absent to present while the table lives, so where in the walk another CPU runs
+    // makes no difference beyond before or after it.
     public sealed unsafe class PageTable
     {
         private const ulong TableFlags = Pte.Present | Pte.Writable | Pte.User;
@@ -56,6 +62,7 @@ namespace CosmosKernel.Memory
         // page covers va.
         public ulong* Walk(ulong va, bool create)
         {
+            Threading.SharedAccess.Before();
             ulong* table = _memory.MapTable(Root);
             for (int level = 3; level > 0; level--)
             {
@@ -70,6 +77,7 @@ namespace CosmosKernel.Memory
                     if (frame == FrameAllocator.NoFrame)
                         return null;
                     entry = frame | TableFlags;
+                    Threading.SharedAccess.Before();
                     table[index] = entry;
                 }
                 else if ((entry & Pte.Huge) != 0)
@@ -95,6 +103,7 @@ namespace CosmosKernel.Memory
             if (end > UserHalfEnd)
                 end = UserHalfEnd;
             ulong at = va;
+            Threading.SharedAccess.Before(); // the scan's reads (see Scan)
             ulong* found = Scan(_memory.MapTable(Root), 3, ref at, end);
             if (found != null)
                 va = at;
@@ -106,6 +115,9 @@ namespace CosmosKernel.Memory
 
         // NextMapped's scan of one table from the entry covering `at`; on return `at`
         // is the found page, or where the scan stopped (end, or this table's end).
+        // One scheduling point for the whole scan, not one per entry: its callers hold
+        // MmLock, so only an MMU setting Accessed changes these entries meanwhile, and a
+        // search for entries that are not zero cannot tell.
         private ulong* Scan(ulong* table, int level, ref ulong at, ulong end)
         {
             int shift = Paging.PageShift + 9 * level;
@@ -138,7 +150,10 @@ namespace CosmosKernel.Memory
         public ulong Get(ulong va)
         {
             ulong* entry = Walk(va, create: false);
-            return entry == null ? 0 : *entry;
+            if (entry == null)
+                return 0;
+            Threading.SharedAccess.Before();
+            return *entry;
         }
 
         // Map one 4 KiB page. False when a page-table frame could not be allocated.
@@ -147,6 +162,7 @@ namespace CosmosKernel.Memory
             ulong* entry = Walk(va, create: true);
             if (entry == null)
                 return false;
+            Threading.SharedAccess.Before();
             Volatile.Write(ref *(long*)entry, (long)(physical | flags | Pte.Present));
             return true;
         }
@@ -157,8 +173,14 @@ namespace CosmosKernel.Memory
             ulong* entry = Walk(va, create: false);
             if (entry == null)
                 return 0;
+            Threading.SharedAccess.Before();
             return (ulong)Interlocked.Exchange(ref *(long*)entry, 0);
         }
+
+        // The simulator's negative control: UpdateFlags writes what it computed from its
+        // read, whatever changed in between (an Accessed bit an MMU set, a frame a
+        // copy-on-write break installed: Tests/Memory/SharedAccessTests).
+        public bool LostUpdateForTesting;
 
         // Atomically clear and set flag bits of a present entry; returns the old entry.
         public ulong UpdateFlags(ulong va, ulong clear, ulong set)
@@ -168,10 +190,17 @@ namespace CosmosKernel.Memory
                 return 0;
             while (true)
             {
+                Threading.SharedAccess.Before();
                 long old = Volatile.Read(ref *(long*)entry);
                 if (!Pte.IsPresent((ulong)old))
                     return 0;
                 long updated = (long)(((ulong)old & ~clear) | set);
+                Threading.SharedAccess.Before();
+                if (LostUpdateForTesting)
+                {
+                    *entry = (ulong)updated; // the negative control: a plain write, no second look
+                    return (ulong)old;
+                }
                 if (Interlocked.CompareExchange(ref *(long*)entry, updated, old) == old)
                     return (ulong)old;
             }
