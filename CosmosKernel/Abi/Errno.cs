@@ -21,6 +21,7 @@ namespace CosmosKernel.Abi
         public const int EMFILE = 24;
         public const int EPIPE = 32;
         public const int ENAMETOOLONG = 36;
+        public const int ESPIPE = 29;
         public const int EROFS = 30;
         public const int EOVERFLOW = 75;
         public const int ENOSYS = 38;

@@ -11,6 +11,8 @@ namespace CosmosKernel.Abi
         public const ulong Read = 0, Write = 1, Close = 3, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Pipe = 22, Pipe2 = 293;
         public const ulong SchedYield = 24, Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Exit = 60, Wait4 = 61;
         public const ulong Uname = 63, ArchPrctl = 158, Gettid = 186, Futex = 202, ClockGettime = 228, ExitGroup = 231, Getcpu = 309;
+        public const ulong Lseek = 8, Pread64 = 17, Pwrite64 = 18, Readv = 19, Writev = 20;
+        public const ulong Dup = 32, Dup2 = 33, Fcntl = 72, Dup3 = 292;
 
         // cosmos_vmm_info(struct cosmos_vmm_info* out): the user-copy strategy in use and
         // the frame and fault counters (layout: Abi/VmmInfo.cs).
