@@ -8,6 +8,7 @@ namespace CosmosKernel.Abi
         public const int ENOENT = 2;
         public const int ESRCH = 3;
         public const int EINTR = 4;
+        public const int ENXIO = 6;
         public const int EBADF = 9;
         public const int ECHILD = 10;
         public const int EAGAIN = 11;
