@@ -102,7 +102,7 @@ public class UserModeTests
             Assert.That(boot.Lines, Has.Some.Match("^init: started " + program + " as pid \\d+$"));
         Assert.That(boot.Lines, Has.Some.Match(@"^forktest: child \d+ exited with 42; parent memory unchanged \(copy-on-write\)$"), "fork gives the child a copy-on-write copy");
         Assert.That(boot.Lines, Has.Some.Match(@"^init: pid \d+ was killed by signal 11$"), "wait4 reports the SIGSEGV of segv");
-        Assert.That(boot.Lines, Has.Some.Match(@"^pipes: sent 102400 bytes through a 16 KiB pipe to child \d+, which read them all in order$"), "a pipe between a parent and its forked child");
+        Assert.That(boot.Lines, Has.Some.Match(@"^pipes: sent 102400 bytes through a 64 KiB pipe to child \d+, which read them all in order$"), "a pipe between a parent and its forked child");
         Assert.That(boot.Lines.Count(l => Regex.IsMatch(l, @"^init: pid \d+ exited with status 0$")), Is.EqualTo(4));
         Assert.That(boot.Lines, Has.Some.EqualTo("init: reaped 5 of 5 children"));
         Assert.That(boot.Lines, Has.Some.EqualTo("process 1 (init) exited with status 0"));
@@ -119,7 +119,7 @@ public class ProgramNameTests
     {
         BootResult boot = KernelBoot.RunToExit("exit run=nosuchprogram");
         // The message lists the GRUB modules, in grub.cfg's order (the last is the console font).
-        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, threads, init, forktest, pipes, racelab, bench, labcalls, soak, limits, deadlock, asmhello, hostile, segv, kernelread, cow, futexes, readwrite, rflags, waiters, sse, fuzz, scaling, font)"));
+        Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: hello, threads, init, forktest, pipes, racelab, bench, labcalls, soak, limits, deadlock, asmhello, hostile, segv, kernelread, cow, futexes, readwrite, rflags, waiters, sse, iovec, fds, enosys, fuzz, scaling, font)"));
         Assert.That(boot.KernelStatus, Is.EqualTo(1), "what was asked for did not run: a failure, not a success\n" + boot.Describe());
     }
 }

@@ -14,7 +14,6 @@
 // The file is the program itself: /init on Linux, /modules/iovec on CosmosKernel.
 #include "check.h"
 
-#define ESPIPE_ ABI_ERRNO_ESPIPE
 #define KERNEL_ADDRESS 0xFFFF800000000000UL
 
 struct iov { const void *base; unsigned long length; };
@@ -113,13 +112,13 @@ static void positional(long fd, long size)
     check_long("pread into the kernel half is EFAULT", sys_pread(fd, (void *)KERNEL_ADDRESS, 1, 0), -ABI_ERRNO_EFAULT);
     check_long("pread whose offset + count passes 2^63 is EINVAL", sys_pread(fd, got, 16, 0x7FFFFFFFFFFFFFF8L), -ABI_ERRNO_EINVAL);
     check_long("pwrite to a read-only file is EBADF", sys_pwrite(fd, "x", 1, 0), -ABI_ERRNO_EBADF);
-    check_long("pread from the console is ESPIPE", sys_pread(0, got, 1, 0), -ESPIPE_);
-    check_long("pwrite to the console is ESPIPE", sys_pwrite(1, "x", 1, 0), -ESPIPE_);
+    check_long("pread from the console is ESPIPE", sys_pread(0, got, 1, 0), -ABI_ERRNO_ESPIPE);
+    check_long("pwrite to the console is ESPIPE", sys_pwrite(1, "x", 1, 0), -ABI_ERRNO_ESPIPE);
     if (check_long("pipe", sys1(ABI_SYSCALL_NUMBERS_PIPE, fds), 0)) {
-        check_long("pwrite to a pipe is ESPIPE", sys_pwrite(fds[1], "x", 1, 0), -ESPIPE_);
-        check_long("pread from a pipe is ESPIPE", sys_pread(fds[0], got, 1, 0), -ESPIPE_);
-        check_long("pread from a pipe's write end is ESPIPE too (before its mode)", sys_pread(fds[1], got, 1, 0), -ESPIPE_);
-        check_long("lseek on a pipe is ESPIPE", sys_lseek(fds[0], 0, ABI_SEEK_WHENCE_CURRENT), -ESPIPE_);
+        check_long("pwrite to a pipe is ESPIPE", sys_pwrite(fds[1], "x", 1, 0), -ABI_ERRNO_ESPIPE);
+        check_long("pread from a pipe is ESPIPE", sys_pread(fds[0], got, 1, 0), -ABI_ERRNO_ESPIPE);
+        check_long("pread from a pipe's write end is ESPIPE too (before its mode)", sys_pread(fds[1], got, 1, 0), -ABI_ERRNO_ESPIPE);
+        check_long("lseek on a pipe is ESPIPE", sys_lseek(fds[0], 0, ABI_SEEK_WHENCE_CURRENT), -ABI_ERRNO_ESPIPE);
         check_long("lseek on a pipe with a bad whence is EINVAL (checked first)", sys_lseek(fds[0], 0, 99), -ABI_ERRNO_EINVAL);
         sys1(ABI_SYSCALL_NUMBERS_CLOSE, fds[0]);
         sys1(ABI_SYSCALL_NUMBERS_CLOSE, fds[1]);
@@ -147,7 +146,7 @@ static void seeks(long fd, long size)
     check_long("SEEK_DATA 0 is 0", sys_lseek(fd, 0, ABI_SEEK_WHENCE_DATA), 0);
     check_long("SEEK_HOLE 0 is the end", sys_lseek(fd, 0, ABI_SEEK_WHENCE_HOLE), size);
     check_long("SEEK_DATA at the end is ENXIO", sys_lseek(fd, size, ABI_SEEK_WHENCE_DATA), -ABI_ERRNO_ENXIO);
-    check_long("lseek on the console is ESPIPE", sys_lseek(1, 0, ABI_SEEK_WHENCE_CURRENT), -ESPIPE_);
+    check_long("lseek on the console is ESPIPE", sys_lseek(1, 0, ABI_SEEK_WHENCE_CURRENT), -ABI_ERRNO_ESPIPE);
     check_long("lseek on a closed descriptor is EBADF", sys_lseek(999, 0, ABI_SEEK_WHENCE_SET), -ABI_ERRNO_EBADF);
 
     // readv from the file: the second segment is an unmapped page, so the first's bytes

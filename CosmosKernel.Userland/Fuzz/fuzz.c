@@ -1213,7 +1213,7 @@ static void chaos_child(long round_ms)
 
 // The heap after a collection may keep what a conservative scan of kernel stacks still
 // sees (a stale pointer in a register, the last child's process): a bound that does
-// not grow with the calls. A leaked pipe alone is 16 KiB of buffer.
+// not grow with the calls. A leaked pipe with bytes in it is 4 to 64 KiB of buffer.
 #define HEAP_SLACK (8 * 1024L)
 #define ROUND_MS 2000L
 #define WATCHDOG_GRACE_MS 60000L // the child's own bound (STUCK_MS + reaping) plus a margin
@@ -1592,7 +1592,7 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
     if (info(&after, heap_checked) != 0)
         info(&after, 0);
     // The collector takes every word of a kernel stack for a possible pointer: a stale
-    // one could keep a dead object (a pipe: 16 KiB) alive until something overwrites
+    // one could keep a dead object (a pipe: 4 to 64 KiB) alive until something overwrites
     // it. A leak stays: after a few ordinary calls in a child, what is still there
     // counts. (The heap's own bump pointer did this for good until the collector
     // learnt to skip it.)
