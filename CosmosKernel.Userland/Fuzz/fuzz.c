@@ -525,6 +525,15 @@ static void fuzz_vector(struct rng *r, int me, long nr)
     fz(me, nr, fd, array, count, 0, 0, 0);
 }
 
+// A descriptor to duplicate: never the console's 0, 1 and 2 (the kernel takes a
+// descriptor's low 32 bits), so the console stays at 0-2, where OP_WRITE and OP_WRITEV
+// send it only unprintable buffers (a copy of it elsewhere printed the arena's zeros).
+static long pick_fd_to_dup(struct rng *r)
+{
+    long fd = pick_fd(r);
+    return (unsigned int)fd <= 2 ? MAX_FD : fd;
+}
+
 // dup, dup2, dup3 and fcntl: never onto the pattern's or the file's descriptors
 // (pick_fd avoids them); every descriptor below MAX_FD is closed at the round's end.
 static void fuzz_descriptors(struct rng *r, int me, int op)
@@ -537,14 +546,15 @@ static void fuzz_descriptors(struct rng *r, int me, int op)
     if (op == OP_FCNTL) {
         long command = below(r, 4) == 0 ? (long)(below(r, 2) ? next(r) : below(r, 1100)) : commands[below(r, COUNT(commands))];
         long argument = below(r, 2) ? (long)below(r, 64) : below(r, 2) ? (long)(ABI_OPEN_FLAGS_NONBLOCK | ABI_OPEN_FLAGS_APPEND) : (long)next(r);
-        fz(me, ABI_SYSCALL_NUMBERS_FCNTL, pick_fd(r), command, argument, 0, 0, 0);
+        int dups = (unsigned int)command == ABI_FCNTL_COMMANDS_DUP_FD || (unsigned int)command == ABI_FCNTL_COMMANDS_DUP_FD_CLOEXEC;
+        fz(me, ABI_SYSCALL_NUMBERS_FCNTL, dups ? pick_fd_to_dup(r) : pick_fd(r), command, argument, 0, 0, 0);
         return;
     }
     switch (below(r, 3)) {
-    case 0: fz(me, ABI_SYSCALL_NUMBERS_DUP, pick_fd(r), 0, 0, 0, 0, 0); break;
-    case 1: fz(me, ABI_SYSCALL_NUMBERS_DUP2, pick_fd(r), pick_fd(r), 0, 0, 0, 0); break;
+    case 0: fz(me, ABI_SYSCALL_NUMBERS_DUP, pick_fd_to_dup(r), 0, 0, 0, 0, 0); break;
+    case 1: fz(me, ABI_SYSCALL_NUMBERS_DUP2, pick_fd_to_dup(r), pick_fd(r), 0, 0, 0, 0); break;
     default:
-        fz(me, ABI_SYSCALL_NUMBERS_DUP3, pick_fd(r), pick_fd(r), below(r, 2) ? ABI_OPEN_FLAGS_CLOEXEC : below(r, 2) ? 0 : (long)next(r), 0, 0, 0);
+        fz(me, ABI_SYSCALL_NUMBERS_DUP3, pick_fd_to_dup(r), pick_fd(r), below(r, 2) ? ABI_OPEN_FLAGS_CLOEXEC : below(r, 2) ? 0 : (long)next(r), 0, 0, 0);
         break;
     }
 }

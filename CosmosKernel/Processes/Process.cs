@@ -110,6 +110,8 @@ namespace CosmosKernel.Processes
         public bool FirstMissingCall(ulong number)
         {
             long value = (long)number;
+            if (value == Empty)
+                return false; // 2^63 would claim a slot and leave it free: named at every call
             for (int i = 0; i < _missing.Length; i++)
             {
                 long seen = System.Threading.Volatile.Read(ref _missing[i]);
@@ -127,6 +129,8 @@ namespace CosmosKernel.Processes
         // caller says that further ones are not named).
         public bool FirstMissingOverflow(ulong number)
         {
+            if ((long)number == Empty)
+                return false;
             for (int i = 0; i < _missing.Length; i++)
                 if (System.Threading.Volatile.Read(ref _missing[i]) == (long)number)
                     return false;
