@@ -45,6 +45,29 @@ public class CProgramsOnCosmosKernelTests
         Assert.That(_boot.Lines, Has.Some.Match(@"^process \d+ \(" + program + @"\) exited with status 0$"), _boot.Describe());
         Assert.That(_boot.Crash, Is.Null, "no kernel crash\n" + _boot.Describe());
     }
+
+    // Issue 13: a syscall without a handler answers ENOSYS and the kernel names it, once
+    // per process. enosys.c calls afs_syscall (183) twice and tuxcall (184) once, and its
+    // forked child afs_syscall once: one line per process and number.
+    [Test]
+    public void AnUnimplementedSyscallIsNamedOncePerProcess()
+    {
+        List<Match> lines = _boot.Lines.Select(l => Regex.Match(l.Trim(), @"^process (\d+) \(enosys\): syscall (\d+) \((\w+)\) not implemented, -ENOSYS$"))
+            .Where(m => m.Success).ToList();
+        List<Match> afs = lines.Where(m => m.Groups[2].Value == "183").ToList();
+        Assert.That(afs.Select(m => m.Groups[3].Value), Is.EqualTo(new[] { "afs_syscall", "afs_syscall" }), "183 named once by the parent and once by its child\n" + _boot.Describe());
+        Assert.That(afs.Select(m => m.Groups[1].Value).Distinct().Count(), Is.EqualTo(2), "by two processes\n" + _boot.Describe());
+        Assert.That(lines.Where(m => m.Groups[2].Value == "184").Select(m => m.Groups[3].Value), Is.EqualTo(new[] { "tuxcall" }),
+            "184, called once, named once\n" + _boot.Describe());
+    }
+
+    // musl's stdio writes with writev: printf's line reaches the console (it printed
+    // nothing when writev was ENOSYS).
+    [Test]
+    public void MuslPrintfReachesTheConsole()
+    {
+        Assert.That(_boot.Lines.Select(l => l.Trim()), Has.Member("fds: hello from musl's printf"), _boot.Describe());
+    }
 }
 
 [TestFixture]

@@ -27,7 +27,7 @@ public class LimitsTests
             Assert.That(N(4), Is.EqualTo(11), "EAGAIN at the thread limit");
             Assert.That(N(5), Is.GreaterThan(200), "processes scale with RAM too");
             Assert.That(N(6), Is.EqualTo(11), "EAGAIN at the process limit");
-            Assert.That(N(7), Is.GreaterThan(300), "pipes holding bytes (a 16 KiB buffer of kernel heap each)");
+            Assert.That(N(7), Is.GreaterThan(300), "pipes holding bytes (a 4 KiB buffer of kernel heap each)");
             Assert.That(N(8), Is.AnyOf(23, 12), "ENFILE at the open-files limit, or ENOMEM where memory runs short first: not a kernel that stops");
         }
         Match back = boot.Lines.Select(l => Regex.Match(l, @"^LIMITS_BACK heap=(-?\d+) frames=(-?\d+) processes_left=(-?\d+) threads_left=(-?\d+)$"))

@@ -102,7 +102,7 @@ public class UserModeTests
             Assert.That(boot.Lines, Has.Some.Match("^init: started " + program + " as pid \\d+$"));
         Assert.That(boot.Lines, Has.Some.Match(@"^forktest: child \d+ exited with 42; parent memory unchanged \(copy-on-write\)$"), "fork gives the child a copy-on-write copy");
         Assert.That(boot.Lines, Has.Some.Match(@"^init: pid \d+ was killed by signal 11$"), "wait4 reports the SIGSEGV of segv");
-        Assert.That(boot.Lines, Has.Some.Match(@"^pipes: sent 102400 bytes through a 16 KiB pipe to child \d+, which read them all in order$"), "a pipe between a parent and its forked child");
+        Assert.That(boot.Lines, Has.Some.Match(@"^pipes: sent 102400 bytes through a 64 KiB pipe to child \d+, which read them all in order$"), "a pipe between a parent and its forked child");
         Assert.That(boot.Lines.Count(l => Regex.IsMatch(l, @"^init: pid \d+ exited with status 0$")), Is.EqualTo(4));
         Assert.That(boot.Lines, Has.Some.EqualTo("init: reaped 5 of 5 children"));
         Assert.That(boot.Lines, Has.Some.EqualTo("process 1 (init) exited with status 0"));

@@ -2,7 +2,8 @@
 //
 // Each program runs unchanged on CosmosKernel and on Linux (the launcher's `linux`
 // command), so Linux's answers are the expectation. The checks print with write(2)
-// only (musl's stdio would need writev), one line per failed check naming it, and a
+// only (so a check does not depend on musl's stdio, which writes with writev: fds.c
+// checks that), one line per failed check naming it, and a
 // summary "<program>: N/M checks passed"; check_done() returns the exit status: 0 only
 // when every check passed (and there was at least one).
 //

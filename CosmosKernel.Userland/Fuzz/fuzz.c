@@ -455,7 +455,7 @@ enum {
     OP_READ, OP_WRITE, OP_OPEN, OP_OPENAT, OP_CLOSE, OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_BRK, OP_PIPE,
     OP_YIELD, OP_NANOSLEEP, OP_GETPID, OP_GETTID, OP_CLONE_BAD, OP_THREAD, OP_FORK, OP_WAIT4, OP_UNAME,
     OP_ARCH_PRCTL, OP_FUTEX, OP_CLOCK, OP_GETCPU, OP_VMM_INFO, OP_SPAWN, OP_SET_STRATEGY, OP_DOUBLE_FETCH,
-    OP_BENCH, OP_UNKNOWN, OP_COUNT
+    OP_BENCH, OP_READV, OP_WRITEV, OP_PREAD, OP_PWRITE, OP_LSEEK, OP_DUP, OP_FCNTL, OP_UNKNOWN, OP_COUNT
 };
 // How often each is picked (out of the sum).
 static const unsigned char op_weights[OP_COUNT] = {
@@ -463,7 +463,9 @@ static const unsigned char op_weights[OP_COUNT] = {
     [OP_MUNMAP] = 6, [OP_MPROTECT] = 6, [OP_BRK] = 2, [OP_PIPE] = 4, [OP_YIELD] = 2, [OP_NANOSLEEP] = 2,
     [OP_GETPID] = 1, [OP_GETTID] = 1, [OP_CLONE_BAD] = 2, [OP_THREAD] = 1, [OP_FORK] = 1, [OP_WAIT4] = 2,
     [OP_UNAME] = 2, [OP_ARCH_PRCTL] = 2, [OP_FUTEX] = 4, [OP_CLOCK] = 2, [OP_GETCPU] = 2, [OP_VMM_INFO] = 2,
-    [OP_SPAWN] = 1, [OP_SET_STRATEGY] = 1, [OP_DOUBLE_FETCH] = 2, [OP_BENCH] = 1, [OP_UNKNOWN] = 4,
+    [OP_SPAWN] = 1, [OP_SET_STRATEGY] = 1, [OP_DOUBLE_FETCH] = 2, [OP_BENCH] = 1, [OP_READV] = 3,
+    [OP_WRITEV] = 3, [OP_PREAD] = 2, [OP_PWRITE] = 1, [OP_LSEEK] = 2, [OP_DUP] = 3, [OP_FCNTL] = 3,
+    [OP_UNKNOWN] = 4,
 };
 
 // Syscall numbers the kernel does not implement (nor, except the last group, Linux):
@@ -471,7 +473,7 @@ static const unsigned char op_weights[OP_COUNT] = {
 // huge ones; and a few Linux calls that are harmless with any arguments.
 static long unknown_number(struct rng *r)
 {
-    static const long harmless[] = { 4, 5, 6, 8, 16, 17, 21, 28, 99, 100, 102, 110, 318, 324, 332, 334 };
+    static const long harmless[] = { 4, 5, 6, 16, 21, 28, 99, 100, 102, 110, 318, 324, 332, 334 };
     switch (below(r, 8)) {
     case 0: return 335 + below(r, 424 - 335);
     case 1: return 462 + below(r, 50);
@@ -485,6 +487,77 @@ static long unknown_number(struct rng *r)
 
 static int short_thread(void *arg, unsigned long entry_rflags);
 static void grandchild(struct rng *r);
+
+// A file offset for pread64, pwrite64 and lseek: small, negative, near 2^63, anything.
+static long hostile_offset(struct rng *r)
+{
+    switch (below(r, 6)) {
+    case 0: return -1 - (long)below(r, 4096);
+    case 1: return 0x7FFFFFFFFFFFFFFFL - (long)below(r, 64);
+    case 2: return (long)next(r);
+    default: return (long)below(r, 1 << 20);
+    }
+}
+
+// readv/writev: an iovec array of up to 8 segments on this thread's stack (the kernel
+// only reads it) with hostile bases and lengths, a hostile count; or, for the counts
+// past 8, an array the kernel can read but nothing points into SAFE from (the
+// read-only zero pages: base 0, length 0 each) or cannot read at all. To the console
+// only unprintable segments (invalid bases), as OP_WRITE does.
+static void fuzz_vector(struct rng *r, int me, long nr)
+{
+    static const long counts[] = { 0, 1024, 1025, -1, 0x100000000L };
+    unsigned long v[2 * 8];
+    long fd = pick_fd(r);
+    int console = (unsigned int)fd <= 2; // the kernel takes a descriptor's low 32 bits
+    for (int i = 0; i < 8; i++) {
+        v[2 * i] = console && nr == ABI_SYSCALL_NUMBERS_WRITEV ? invalid_ptr(r) : hostile_ptr(r);
+        v[2 * i + 1] = below(r, 8) == 0 ? next(r) : hostile_len(r, v[2 * i]);
+    }
+    long count = 1 + (long)below(r, 8);
+    unsigned long array = (unsigned long)v;
+    if (below(r, 4) == 0) {
+        count = counts[below(r, COUNT(counts))];
+        array = below(r, 2) ? RO_BASE : invalid_ptr(r);
+    } else if (below(r, 8) == 0) {
+        array = invalid_ptr(r);
+    }
+    fz(me, nr, fd, array, count, 0, 0, 0);
+}
+
+// A descriptor to duplicate: never the console's 0, 1 and 2 (the kernel takes a
+// descriptor's low 32 bits), so the console stays at 0-2, where OP_WRITE and OP_WRITEV
+// send it only unprintable buffers (a copy of it elsewhere printed the arena's zeros).
+static long pick_fd_to_dup(struct rng *r)
+{
+    long fd = pick_fd(r);
+    return (unsigned int)fd <= 2 ? MAX_FD : fd;
+}
+
+// dup, dup2, dup3 and fcntl: never onto the pattern's or the file's descriptors
+// (pick_fd avoids them); every descriptor below MAX_FD is closed at the round's end.
+static void fuzz_descriptors(struct rng *r, int me, int op)
+{
+    static const long commands[] = {
+        ABI_FCNTL_COMMANDS_DUP_FD, ABI_FCNTL_COMMANDS_DUP_FD_CLOEXEC, ABI_FCNTL_COMMANDS_GET_FD,
+        ABI_FCNTL_COMMANDS_SET_FD, ABI_FCNTL_COMMANDS_GET_FL, ABI_FCNTL_COMMANDS_SET_FL,
+        ABI_FCNTL_COMMANDS_GET_PIPE_SIZE, ABI_FCNTL_COMMANDS_SET_PIPE_SIZE,
+    };
+    if (op == OP_FCNTL) {
+        long command = below(r, 4) == 0 ? (long)(below(r, 2) ? next(r) : below(r, 1100)) : commands[below(r, COUNT(commands))];
+        long argument = below(r, 2) ? (long)below(r, 64) : below(r, 2) ? (long)(ABI_OPEN_FLAGS_NONBLOCK | ABI_OPEN_FLAGS_APPEND) : (long)next(r);
+        int dups = (unsigned int)command == ABI_FCNTL_COMMANDS_DUP_FD || (unsigned int)command == ABI_FCNTL_COMMANDS_DUP_FD_CLOEXEC;
+        fz(me, ABI_SYSCALL_NUMBERS_FCNTL, dups ? pick_fd_to_dup(r) : pick_fd(r), command, argument, 0, 0, 0);
+        return;
+    }
+    switch (below(r, 3)) {
+    case 0: fz(me, ABI_SYSCALL_NUMBERS_DUP, pick_fd_to_dup(r), 0, 0, 0, 0, 0); break;
+    case 1: fz(me, ABI_SYSCALL_NUMBERS_DUP2, pick_fd_to_dup(r), pick_fd(r), 0, 0, 0, 0); break;
+    default:
+        fz(me, ABI_SYSCALL_NUMBERS_DUP3, pick_fd_to_dup(r), pick_fd(r), below(r, 2) ? ABI_OPEN_FLAGS_CLOEXEC : below(r, 2) ? 0 : (long)next(r), 0, 0, 0);
+        break;
+    }
+}
 
 // Reap grandchildren that ended (a zombie holds a process-table entry until then).
 static void reap_some(int me)
@@ -772,6 +845,19 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
             fz(me, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, op_code, hostile_ptr(r), size, below(r, 3), iterations, slot);
         break;
     }
+    case OP_READV: fuzz_vector(r, me, ABI_SYSCALL_NUMBERS_READV); break;
+    case OP_WRITEV: fuzz_vector(r, me, ABI_SYSCALL_NUMBERS_WRITEV); break;
+    case OP_PREAD:
+    case OP_PWRITE: {
+        // pwrite only from invalid buffers: a pwrite that works would be to a file the
+        // kernel does not let anyone write, and to the console it is ESPIPE.
+        p = op == OP_PREAD ? hostile_ptr(r) : invalid_ptr(r);
+        fz(me, op == OP_PREAD ? ABI_SYSCALL_NUMBERS_PREAD64 : ABI_SYSCALL_NUMBERS_PWRITE64, pick_fd(r), p, hostile_len(r, p), hostile_offset(r), 0, 0);
+        break;
+    }
+    case OP_LSEEK: fz(me, ABI_SYSCALL_NUMBERS_LSEEK, pick_fd(r), hostile_offset(r), below(r, 4) == 0 ? (long)next(r) : (long)below(r, 6), 0, 0, 0); break;
+    case OP_DUP:
+    case OP_FCNTL: fuzz_descriptors(r, me, op); break;
     default: {
         long nr = unknown_number(r);
         long result = fz(me, nr, hostile_ptr(r), hostile_ptr(r), (long)next(r), (long)hostile_ptr(r), (long)next(r), (long)next(r));
@@ -1137,7 +1223,7 @@ static void chaos_child(long round_ms)
 
 // The heap after a collection may keep what a conservative scan of kernel stacks still
 // sees (a stale pointer in a register, the last child's process): a bound that does
-// not grow with the calls. A leaked pipe alone is 16 KiB of buffer.
+// not grow with the calls. A leaked pipe with bytes in it is 4 to 64 KiB of buffer.
 #define HEAP_SLACK (8 * 1024L)
 #define ROUND_MS 2000L
 #define WATCHDOG_GRACE_MS 60000L // the child's own bound (STUCK_MS + reaping) plus a margin
@@ -1516,7 +1602,7 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
     if (info(&after, heap_checked) != 0)
         info(&after, 0);
     // The collector takes every word of a kernel stack for a possible pointer: a stale
-    // one could keep a dead object (a pipe: 16 KiB) alive until something overwrites
+    // one could keep a dead object (a pipe: 4 to 64 KiB) alive until something overwrites
     // it. A leak stays: after a few ordinary calls in a child, what is still there
     // counts. (The heap's own bump pointer did this for good until the collector
     // learnt to skip it.)

@@ -82,7 +82,7 @@ namespace CosmosKernel.Userland.Programs
         private static string Name(long errno)
             => errno == -Errno.EMFILE ? "EMFILE" : errno == -Errno.EAGAIN ? "EAGAIN" : errno == -Errno.ENOMEM ? "ENOMEM" : errno == -Errno.ENFILE ? "ENFILE" : "errno " + (-errno).ToString();
 
-        // Pipes with a byte in each (each byte takes the pipe's 16 KiB buffer) until the
+        // Pipes with a byte in each (each byte takes a 4 KiB buffer, the smallest) until the
         // kernel says no: children that fill pipes until their descriptors run out, and
         // stay, until one meets the kernel's own limit (ENFILE, or ENOMEM where memory
         // runs short first) instead. Then every child lets go. Returns that last answer.

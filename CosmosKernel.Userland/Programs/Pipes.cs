@@ -58,7 +58,7 @@ namespace CosmosKernel.Userland.Programs
             Sys.Close(fds[1]); // the child sees end of file
             Sys.Wait(pid, out int status);
             bool ok = Sys.Exited(status) && Sys.ExitCode(status) == (expected & 0x7F) + 1;
-            Console.WriteLine("pipes: sent " + sent.ToString() + " bytes through a 16 KiB pipe to child " + pid.ToString()
+            Console.WriteLine("pipes: sent " + sent.ToString() + " bytes through a 64 KiB pipe to child " + pid.ToString()
                 + (ok ? ", which read them all in order" : ", which did NOT read them correctly"));
             return ok ? 0 : 1;
         }

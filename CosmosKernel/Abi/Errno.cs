@@ -8,6 +8,7 @@ namespace CosmosKernel.Abi
         public const int ENOENT = 2;
         public const int ESRCH = 3;
         public const int EINTR = 4;
+        public const int ENXIO = 6;
         public const int EBADF = 9;
         public const int ECHILD = 10;
         public const int EAGAIN = 11;
@@ -21,6 +22,7 @@ namespace CosmosKernel.Abi
         public const int EMFILE = 24;
         public const int EPIPE = 32;
         public const int ENAMETOOLONG = 36;
+        public const int ESPIPE = 29;
         public const int EROFS = 30;
         public const int EOVERFLOW = 75;
         public const int ENOSYS = 38;

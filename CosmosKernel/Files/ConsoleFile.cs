@@ -22,6 +22,9 @@ namespace CosmosKernel.Files
 
         public override long Read(IFileUser user, ulong buffer, ulong count) => 0;
 
+        // Linux's /dev/console, which init's 0, 1 and 2 are: opened O_RDWR, O_LARGEFILE.
+        protected override ulong OpenedFlags => Abi.OpenFlags.Largefile;
+
         public override long Write(IFileUser user, ulong buffer, ulong count)
         {
             byte* chunk = stackalloc byte[Chunk];

@@ -1,3 +1,5 @@
+using CosmosKernel.Abi;
+
 namespace CosmosKernel.Files
 {
     // What a file descriptor refers to. Reference-counted, atomically: fork shares open
@@ -31,6 +33,61 @@ namespace CosmosKernel.Files
         public abstract long Read(IFileUser user, ulong buffer, ulong count);
         public abstract long Write(IFileUser user, ulong buffer, ulong count);
         protected virtual void Closed() { }
+
+        // readv and writev: the segments (checked: in user space, lengths cut to
+        // MAX_RW_COUNT in all) in turn, until one moves less than its length or fails
+        // (an error after some bytes moved: the bytes). A pipe moves them under one hold
+        // of its side, so another writer cannot come between them.
+        public virtual long ReadVector(IFileUser user, Iovec* segments, int count) => EachSegment(user, segments, count, write: false);
+        public virtual long WriteVector(IFileUser user, Iovec* segments, int count) => EachSegment(user, segments, count, write: true);
+
+        private long EachSegment(IFileUser user, Iovec* segments, int count, bool write)
+        {
+            long done = 0;
+            for (int i = 0; i < count; i++)
+            {
+                ulong length = segments[i].Length;
+                if (length == 0)
+                    continue;
+                long moved = write ? Write(user, segments[i].Base, length) : Read(user, segments[i].Base, length);
+                if (moved < 0)
+                    return done > 0 ? done : moved;
+                done += moved;
+                if ((ulong)moved < length)
+                    break;
+            }
+            return done;
+        }
+
+        // pread64 and pwrite64: at `offset`, leaving the file offset alone; ESPIPE for a
+        // file without offsets (pipes, the console: Linux's missing FMODE_PREAD).
+        public virtual bool Positional => false;
+        public virtual long ReadAt(IFileUser user, ulong buffer, ulong count, long offset) => -Errno.ESPIPE;
+        public virtual long WriteAt(IFileUser user, ulong buffer, ulong count, long offset) => -Errno.ESPIPE;
+
+        // lseek: the new offset or -errno; ESPIPE for a file without one.
+        public virtual long Seek(long offset, int whence) => -Errno.ESPIPE;
+
+        // The status flags F_GETFL reports and F_SETFL changes: of the open file, so
+        // shared by every descriptor dup or fork made of it (Linux's f_flags). Only
+        // O_NONBLOCK and O_APPEND can change; OpenedFlags are the ones open(2) fixed.
+        private int _statusFlags;
+        public const ulong SettableFlags = OpenFlags.Nonblock | OpenFlags.Append;
+        protected virtual ulong OpenedFlags => 0;
+
+        public ulong StatusFlags
+        {
+            get
+            {
+                ulong access = Readable && Writable ? 2UL : Writable ? 1UL : 0UL; // O_RDWR, O_WRONLY, O_RDONLY
+                return access | OpenedFlags | (uint)System.Threading.Volatile.Read(ref _statusFlags);
+            }
+        }
+
+        // F_SETFL: the settable bits of `flags`; the rest are ignored, as on Linux.
+        public void SetStatusFlags(ulong flags) => System.Threading.Volatile.Write(ref _statusFlags, (int)(flags & SettableFlags));
+
+        public bool Nonblocking => (System.Threading.Volatile.Read(ref _statusFlags) & (int)OpenFlags.Nonblock) != 0;
 
         public void Release()
         {

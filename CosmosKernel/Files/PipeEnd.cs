@@ -16,9 +16,13 @@ namespace CosmosKernel.Files
         public override bool Readable => !_writer;
         public override bool Writable => _writer;
 
-        public override long Read(IFileUser user, ulong buffer, ulong count) => _pipe.Read(user, buffer, count);
+        public override long Read(IFileUser user, ulong buffer, ulong count) => _pipe.Read(user, buffer, count, Nonblocking);
 
-        public override long Write(IFileUser user, ulong buffer, ulong count) => _pipe.Write(user, buffer, count);
+        public override long Write(IFileUser user, ulong buffer, ulong count) => _pipe.Write(user, buffer, count, Nonblocking);
+
+        public override unsafe long ReadVector(IFileUser user, Abi.Iovec* segments, int count) => _pipe.ReadVector(user, segments, count, Nonblocking);
+
+        public override unsafe long WriteVector(IFileUser user, Abi.Iovec* segments, int count) => _pipe.WriteVector(user, segments, count, Nonblocking);
 
         protected override void Closed() => _pipe.CloseEnd(_writer);
     }

@@ -19,6 +19,11 @@ namespace CosmosKernel.Processes
     //                   heap) would be left, it answers ENOMEM (Linux: a failed kmalloc).
     //                   The reserve is for what a syscall allocates on its way (strings,
     //                   temporary arrays), which nothing checks one by one.
+    //   pipe buffers    a pipe holds up to 64 KiB (Abi.PipeSizes.Capacity, Linux's
+    //                   default) in a buffer the write that needs it makes or enlarges
+    //                   (4 KiB, doubling to 64 KiB) after HasRoom for its size, and the read
+    //                   that empties it drops: the heap, not a count, bounds what pipes
+    //                   hold at once; the write answers ENOMEM (or the bytes it moved)
     //
     // Set once at boot; read without a lock. The checks against them are racy by a few
     // objects (two CPUs may both pass the last free one), as Linux's soft limits are.

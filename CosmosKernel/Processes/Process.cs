@@ -81,11 +81,61 @@ namespace CosmosKernel.Processes
         public OpenFile TakeFile(ulong fd) => Files.Take(fd);
 
         // The lowest free descriptor for `file`, or -EMFILE.
-        public int AddFile(OpenFile file) => Files.Add(file);
+        public int AddFile(OpenFile file, bool closeOnExec = false) => Files.Add(file, closeOnExec);
 
         public bool Close(ulong fd) => Files.Close(fd);
 
         public void CloseAll() => Files.CloseAll();
+
+        // ---- unimplemented syscalls, named once ----
+        // The syscall numbers without a handler this process called (the kernel names
+        // each once, so a user sees what a program missed), up to MissingNamed of them;
+        // claimed lock-free (any thread of the process may be first). Empty marks a free
+        // slot (so number 2^63 is never named: no such syscall).
+        public const int MissingNamed = 16;
+        private const long Empty = long.MinValue;
+        private readonly long[] _missing = NewMissing();
+        private int _missingOverflow;
+
+        private static long[] NewMissing()
+        {
+            var slots = new long[MissingNamed];
+            for (int i = 0; i < slots.Length; i++)
+                slots[i] = Empty;
+            return slots;
+        }
+
+        // Whether this is the process's first call of `number` (and there is a slot to
+        // remember it): the caller names it then.
+        public bool FirstMissingCall(ulong number)
+        {
+            long value = (long)number;
+            if (value == Empty)
+                return false; // 2^63 would claim a slot and leave it free: named at every call
+            for (int i = 0; i < _missing.Length; i++)
+            {
+                long seen = System.Threading.Volatile.Read(ref _missing[i]);
+                if (seen == Empty)
+                    seen = System.Threading.Interlocked.CompareExchange(ref _missing[i], value, Empty);
+                if (seen == Empty)
+                    return true;  // this call claimed the slot
+                if (seen == value)
+                    return false;
+            }
+            return false;
+        }
+
+        // Whether the slots are all taken and this is the first call to find it so (the
+        // caller says that further ones are not named).
+        public bool FirstMissingOverflow(ulong number)
+        {
+            if ((long)number == Empty)
+                return false;
+            for (int i = 0; i < _missing.Length; i++)
+                if (System.Threading.Volatile.Read(ref _missing[i]) == (long)number)
+                    return false;
+            return System.Threading.Interlocked.CompareExchange(ref _missingOverflow, 1, 0) == 0;
+        }
 
         // The status word wait4 reports (Linux's encoding).
         public int WaitStatus => KilledBySignal != 0 ? KilledBySignal : Abi.WaitStatus.FromExit(ExitStatus);

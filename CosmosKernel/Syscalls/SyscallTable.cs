@@ -92,6 +92,15 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Write: return Write(process, a0, a1, a2);
                 case SyscallNumbers.Read: return Read(process, a0, a1, a2);
                 case SyscallNumbers.Close: return process.Close(a0) ? 0 : -Errno.EBADF;
+                case SyscallNumbers.Readv: return Vectored(process, a0, a1, a2, write: false);
+                case SyscallNumbers.Writev: return Vectored(process, a0, a1, a2, write: true);
+                case SyscallNumbers.Pread64: return Positional(process, a0, a1, a2, a3, write: false);
+                case SyscallNumbers.Pwrite64: return Positional(process, a0, a1, a2, a3, write: true);
+                case SyscallNumbers.Lseek: return Lseek(process, a0, a1, a2);
+                case SyscallNumbers.Dup: return process.Files.Duplicate((uint)a0, 0, closeOnExec: false);
+                case SyscallNumbers.Dup2: return Dup2(process, a0, a1);
+                case SyscallNumbers.Dup3: return Dup3(process, a0, a1, a2);
+                case SyscallNumbers.Fcntl: return Fcntl(process, a0, a1, a2);
                 case SyscallNumbers.Pipe: return Pipe(process, a0, 0);
                 case SyscallNumbers.Pipe2: return Pipe(process, a0, a1);
                 case SyscallNumbers.Mmap: return Mmap(process, a0, a1, a2, a3, a4, a5);
@@ -141,9 +150,31 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.CosmosDoubleFetchDemo:
                     return _labSyscalls ? _doubleFetch.Handle(process, a0, a1) : -Errno.EPERM;
                 case SyscallNumbers.CosmosBench: return _labSyscalls ? Bench(process, a0, a1, a2, a3, a4, a5) : -Errno.EPERM;
-                default: return -Errno.ENOSYS;
+                default: return NotImplemented(process, number);
             }
         }
+
+        // -ENOSYS, as Linux answers a number it has no handler for; and, the first time a
+        // process calls it, a line that names it (up to Process.MissingNamed numbers a
+        // process; then one line saying the rest go unnamed), so a user sees what a
+        // program missed: "process 5 (prog): syscall 20 (writev) not implemented, -ENOSYS".
+        private static long NotImplemented(Process process, ulong number)
+        {
+            if (process.FirstMissingCall(number))
+            {
+                string name = SyscallNames.Of(number);
+                Console.WriteLine(ProcessPrefix(process) + "syscall " + number.ToString() + " ("
+                    + (name ?? "not a Linux x86-64 syscall") + ") not implemented, -ENOSYS");
+            }
+            else if (process.FirstMissingOverflow(number))
+            {
+                Console.WriteLine(ProcessPrefix(process) + "more than " + Process.MissingNamed.ToString()
+                    + " syscalls not implemented: the rest are not named");
+            }
+            return -Errno.ENOSYS;
+        }
+
+        private static string ProcessPrefix(Process process) => "process " + process.Pid.ToString() + " (" + process.Name + "): ";
 
         private const int MaxStringFromUser = 128;
 
