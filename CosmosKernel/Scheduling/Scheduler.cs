@@ -172,26 +172,25 @@ namespace CosmosKernel.Scheduling
         public int CurrentThreadId => Current.Id;
 
         // A scheduling point: the threads ready on the queue run before this one
-        // continues. Where no thread
-        // may take this CPU (it holds a kernel spin lock: a contended lock's back-off
-        // inside a scheduler section) or none is ready, it only pauses, with interrupts
-        // on for the moment, so this CPU still answers the IPIs another may wait for.
+        // continues. Where no thread may take this CPU (it holds a kernel spin lock: a
+        // contended lock's back-off inside a scheduler section) or none is ready, it
+        // only pauses.
+        //
+        // Every call first pauses with interrupts on for the moment, so this CPU answers
+        // the IPIs another may wait for (a TLB shootdown, the collector's stop) even
+        // when it only switches: two threads here that yield in a loop waiting for
+        // another CPU (two reapers waiting for a stack that CPU frees, which waits for
+        // this CPU's shootdown answer) would otherwise hand the CPU to each other with
+        // interrupts off for ever (the fuzzer's hang on 2 CPUs, 2026-12-05).
         public void Yield()
         {
+            PauseWithInterrupts();
             if (KernelSpinLock.AnyHeldByThisCpu)
-            {
-                PauseWithInterrupts();
                 return;
-            }
             // Timer interrupts that came while kernel code ran only counted; a thread that
             // yields in a loop (waiting for other threads) must still let the sleepers
             // whose time came wake up, or it could wait for one of them for ever.
             CountTicks();
-            if (!ThreadsReady)
-            {
-                PauseWithInterrupts();
-                return;
-            }
             RunReadyThreads();
         }
 
