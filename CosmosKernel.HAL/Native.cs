@@ -57,9 +57,12 @@ namespace Cosmos.HAL
         // Kernel threads (CosmosKernel/Boot/threads.asm).
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_switch_context")] public static extern void SwitchContext(ulong* saveRsp, ulong newRsp, byte* saveFpu, byte* loadFpu);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_thread_start_address")] public static extern ulong ThreadStartAddress();
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_fxsave")] public static extern void Fxsave(byte* image);
         // Ring 3 (CosmosKernel/Boot/usermode.asm).
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_enter_user")] public static extern void EnterUser(ulong rip, ulong rsp, ulong rflags);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_resume_user")] public static extern void ResumeUser(SyscallFrame* frame);
+        // Every register and the x87/SSE state back (rt_sigreturn): CosmosKernel/Boot/cpu.asm.
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_resume_user_full")] public static extern void ResumeUserFull(InterruptFrame* frame, byte* fxsaveImage);
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("cpu_syscall_entry_address")] public static extern ulong SyscallEntryAddress();
         // The garbage collector (CosmosKernel/Boot/gc.asm): the image's writable part, the boot
         // stack, and a collection with the caller's callee-saved registers on its stack.

@@ -234,8 +234,9 @@ namespace CosmosKernel
             var futexes = new Processes.Futexes(scheduler, copier);
             _programs = new Processes.ProgramRunner(scheduler, vmm, copier, futexes, ramdisk,
                 new Processes.ProcessTable(scheduler, scheduler.ThreadLimit), _console);
-            new Processes.UserFaults(_programs); // user code's exceptions and page faults from here on
-            new Syscalls.SyscallTable(_programs, scheduler, vmm, copier, futexes, ramdisk, _lockStatistics, _labSyscalls, strategyFixed);
+            var signals = new Processes.SignalDelivery(_programs, copier, scheduler);
+            new Processes.UserFaults(_programs, signals); // user code's exceptions and page faults from here on
+            new Syscalls.SyscallTable(_programs, signals, scheduler, vmm, copier, futexes, ramdisk, _lockStatistics, _labSyscalls, strategyFixed);
             scheduler.StartTimer();
             string defaultProgram = _options.Has("bench") ? "bench" : _options.Has("lab") ? "racelab" : "init"; // init starts the others
             RunPrograms(_options.Get("run") ?? defaultProgram);

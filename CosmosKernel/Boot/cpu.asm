@@ -274,6 +274,7 @@ isr_common:
     call interrupt_dispatch
     RESTORE_SSE
     mov rsp, rbx
+.restore_registers:                 ; rsp = an InterruptFrame: pop it and iretq
     pop r15
     pop r14
     pop r13
@@ -351,3 +352,14 @@ FUNC cpu_memcpy
     mov rcx, rdx
     rep movsb
     ret
+
+; void cpu_resume_user_full(InterruptFrame* frame, void* fxsaveImage): return to ring 3
+; with every register in `frame` (its CS must be ring 3's) and the x87 and SSE state
+; in the 512-byte, 16-aligned fxsave image. rt_sigreturn ends so: a signal handler's
+; ucontext may change any register, and sysret could not give rcx and r11 back. The
+; caller's kernel frames are dropped; interrupts stay off until iretq.
+global cpu_resume_user_full
+cpu_resume_user_full:
+    fxrstor [rsi]
+    mov rsp, rdi
+    jmp isr_common.restore_registers

@@ -47,3 +47,10 @@ global cpu_thread_start_address
 cpu_thread_start_address:
     lea rax, [rel cpu_thread_start]
     ret
+
+; void cpu_fxsave(void* image): the x87 and SSE state into a 512-byte, 16-aligned image
+; (a signal frame's: the x87 part is the thread's own, as the kernel never uses x87).
+global cpu_fxsave
+cpu_fxsave:
+    fxsave [rdi]
+    ret

@@ -3,11 +3,12 @@ using CosmosKernel.Memory;
 namespace CosmosKernel.Files
 {
     // Who reads or writes a file: the address space the user buffer lives in, and
-    // whether its process is ending (a sleep in a pipe then returns EINTR). Processes
+    // whether the calling thread's wait should end (its process is ending, or a signal
+    // for a handler came: a sleep in a pipe then returns EINTR). Processes
     // implement it, so files need nothing from the process layer above them.
     public interface IFileUser
     {
         AddressSpace Space { get; }
-        bool Exiting { get; }
+        bool Interrupted { get; }
     }
 }

@@ -183,7 +183,7 @@ namespace CosmosKernel.Files
                     _state.Release();
                     return 0;
                 }
-                if (nonblocking || user.Exiting)
+                if (nonblocking || user.Interrupted)
                 {
                     _state.Release();
                     return nonblocking ? -Errno.EAGAIN : -Errno.EINTR;
@@ -247,7 +247,7 @@ namespace CosmosKernel.Files
                 }
                 if (room == 0)
                 {
-                    if (user.Exiting)
+                    if (user.Interrupted)
                     {
                         _state.Release();
                         return done > 0 ? (long)done : -Errno.EINTR;

@@ -71,21 +71,25 @@ namespace CosmosKernel.Processes
                 bool wokenAnyway = Finish(slot, out _);
                 return wokenAnyway ? 0 : refused;
             }
+            // A signal for a handler ends the wait with EINTR: its sender makes it pending,
+            // then cancels our slot and wakes us; a signal that came before the slot was
+            // there is seen by Interrupted here.
+            UserThread user = UserThread.Of(_scheduler.Current);
             if (timeoutTicks != NoTimeout)
             {
                 // A wake may have come during the read; with a zero timeout, only then is it 0.
-                if (timeoutTicks > 0 && !Ended(slot))
+                if (timeoutTicks > 0 && !Ended(slot) && !(user != null && user.Interrupted))
                     _scheduler.Sleep(timeoutTicks, honorEarlierWake: true); // a Wake ends it early, even one before it began
             }
             else
             {
-                while (!Ended(slot))
+                while (!Ended(slot) && !(user != null && user.Interrupted))
                     _scheduler.Park(forUser: true);
             }
             bool woken = Finish(slot, out bool cancelled);
             if (woken)
                 return 0;
-            return cancelled ? -Errno.EINTR : -Errno.ETIMEDOUT;
+            return cancelled || (user != null && user.Interrupted) ? -Errno.EINTR : -Errno.ETIMEDOUT;
         }
 
         // Whether the waiter in `slot` was woken or cancelled.
@@ -170,7 +174,7 @@ namespace CosmosKernel.Processes
             return woken;
         }
 
-        // The thread's process is ending: stop its wait.
+        // The thread's process is ending, or a signal for a handler came: stop its wait.
         public void Cancel(int thread)
         {
             _lock.Acquire();

@@ -26,6 +26,7 @@ namespace CosmosKernel.Processes
 
         // ---- under ProcessTable.Lock ----
         public int ParentPid;            // 0: started by the kernel, or orphaned
+        public int Pgid;                 // its process group: a program the kernel started leads one, forks join their parent's (set before it runs)
         public ProcessState State;
         // How it ended: an exit status, or killed by a signal.
         public int ExitStatus;
@@ -55,6 +56,11 @@ namespace CosmosKernel.Processes
         // Open files by descriptor.
         public readonly FileTable Files;
 
+        // Signal dispositions, shared by its threads; signals sent to the process as a
+        // whole (kill), taken by whichever thread does not block them (atomic bits).
+        public readonly SignalActions Actions;
+        public readonly PendingSignals Pending = new PendingSignals();
+
         public Process(int pid, int parentPid, string name, AddressSpace space)
         {
             Pid = pid;
@@ -63,10 +69,21 @@ namespace CosmosKernel.Processes
             Space = space;
             Files = new FileTable(space.Vmm.Threads);
             BrkLock = new Threading.FifoMutex(space.Vmm.Threads, 4, "brk");
+            Actions = new SignalActions(space.Vmm.Threads);
         }
 
         AddressSpace IFileUser.Space => Space;
-        bool IFileUser.Exiting => System.Threading.Volatile.Read(ref Exiting);
+
+        // The calling thread's wait should end: the process is ending, or a signal
+        // for a handler is pending (UserThread.Interrupted).
+        bool IFileUser.Interrupted
+        {
+            get
+            {
+                UserThread me = UserThread.Of(Scheduling.Scheduler.CurrentOrNull);
+                return me != null && me.Process == this ? me.Interrupted : System.Threading.Volatile.Read(ref Exiting);
+            }
+        }
 
         // stdin, stdout and stderr on the console (a new program).
         public void OpenConsole(OpenFile console)

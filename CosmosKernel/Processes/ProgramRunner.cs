@@ -53,7 +53,6 @@ namespace CosmosKernel.Processes
             _futexes = futexes;
             _ramdisk = ramdisk;
             s_instance = this;
-            scheduler.ReturningToUser = &ReturningToUser;
             scheduler.DeadlockBreaker = &BreakDeadlock;
         }
 
@@ -81,6 +80,7 @@ namespace CosmosKernel.Processes
             _scheduler.SwitchAddressSpace(previousRoot);
             Native.WriteCr3(previousRoot != 0 ? previousRoot : previousCr3);
             var process = new Process(_processes.NextPid(), parentPid, module.Name, space);
+            process.Pgid = process.Pid; // a program the kernel starts leads its own process group
             process.BrkStart = process.Brk = image.End;
             process.OpenConsole(new ConsoleFile(_copier, _console));
             string error = image.Error ?? (rsp == 0 ? "could not build the initial stack" : null);
@@ -154,6 +154,7 @@ namespace CosmosKernel.Processes
             registers.Frame.Rsp = stack;
             registers.Frame.R11 = rflags;
             thread.ChildRegisters = registers;
+            thread.SignalMask = CurrentThread.SignalMask; // a new thread blocks what its creator blocks
             return thread;
         }
 
@@ -216,10 +217,11 @@ namespace CosmosKernel.Processes
             parent.BrkLock.Unlock();
             if (space == null)
                 return -Errno.ENOMEM;
-            var child = new Process(_processes.NextPid(), parent.Pid, parent.Name, space) { Forked = true };
+            var child = new Process(_processes.NextPid(), parent.Pid, parent.Name, space) { Forked = true, Pgid = parent.Pgid };
             child.BrkStart = parent.BrkStart;
             child.Brk = brk;
             child.Files.CopyFrom(parent.Files);
+            child.Actions.CopyFrom(parent.Actions); // handlers and mask as the parent's; nothing pending
             _processes.Lock.Lock();
             UserThread thread = null;
             if (_processes.Add(child))
@@ -238,6 +240,9 @@ namespace CosmosKernel.Processes
             var registers = new ChildRegisters { Frame = *frame };
             registers.Frame.Rax = 0;
             thread.ChildRegisters = registers;
+            thread.SignalMask = CurrentThread.SignalMask;
+            thread.AltStackBase = CurrentThread.AltStackBase;
+            thread.AltStackSize = CurrentThread.AltStackSize;
             Start(thread); // only now: it may run on another CPU at once
             return child.Pid;
         }
@@ -290,13 +295,16 @@ namespace CosmosKernel.Processes
                 }
                 // Registered under the lock, parked after it: a child that ends in between
                 // unparks us first, and the permit makes Park return at once.
+                // A signal for a handler (or the process's end) ends the wait: its
+                // sender wakes us after making it pending, so one of the two looks sees it.
                 me.ChildWaiters.Add(thread);
                 _processes.Lock.Unlock();
-                _scheduler.Park(forUser: true);
+                if (!CurrentThread.Interrupted)
+                    _scheduler.Park(forUser: true);
                 _processes.Lock.Lock();
                 me.ChildWaiters.Remove(thread);
                 _processes.Lock.Unlock();
-                if (System.Threading.Volatile.Read(ref me.Exiting))
+                if (CurrentThread.Interrupted)
                     return -Errno.EINTR;
             }
         }
@@ -329,6 +337,17 @@ namespace CosmosKernel.Processes
                 + " at rip 0x" + frame->Rip.ToString("X") + ", rsp 0x" + frame->Rsp.ToString("X"));
             Console.WriteLine("KILLED pid=" + process.Pid.ToString() + " name=" + process.Name + " signal=" + signal.ToString()
                 + " rip=0x" + frame->Rip.ToString("X16") + " cr2=0x" + Native.ReadCr2().ToString("X16"));
+            TerminateCurrent(signal, null);
+        }
+
+        // End the current program with `signal` (a signal's default action, a signal
+        // frame that could not be written), after the line `reason` if there is one.
+        // Does not return.
+        public void TerminateCurrent(int signal, string reason)
+        {
+            Process process = Current;
+            if (reason != null)
+                Console.WriteLine("process " + process.Pid.ToString() + " (" + process.Name + "): " + reason);
             _processes.Lock.Lock();
             if (!process.Exiting)
                 process.KilledBySignal = signal;
@@ -337,8 +356,138 @@ namespace CosmosKernel.Processes
             EndCurrentThread(NoStatus);
         }
 
-        // The scheduler's hook before a preempted user thread returns to ring 3.
-        private static void ReturningToUser() => s_instance.EndThreadIfProcessExiting();
+        // ---- sending signals ---------------------------------------------------------------
+
+        // kill, tgkill, tkill: send `signal` (1..64; 0 only checks) to `target`, or to its
+        // thread `thread`. Under the process table's lock, so the target cannot end
+        // meanwhile. SIGKILL, and a signal left to its default action when that ends the
+        // process and the thread that would take it does not block it, end the process
+        // at once (its threads wake and end, as exit_group's do). An ignored signal that
+        // nobody blocks is dropped. Any other is left pending, and the thread that will
+        // take it is woken from a wait for a program (which returns EINTR): its handler
+        // runs on its way back to ring 3 (SignalDelivery). A zombie takes any signal and
+        // nothing happens, as on Linux.
+        public void SendSignal(Process target, UserThread thread, int signal)
+        {
+            int sender = Current == null ? 0 : Current.Pid;
+            _processes.Lock.Lock();
+            if (signal == 0 || target.State == Process.ProcessState.Zombie || target.Exiting)
+            {
+                _processes.Lock.Unlock();
+                return;
+            }
+            SignalActions.Action action = target.Actions.Get(signal);
+            ulong bit = PendingSignals.Bit(signal);
+            UserThread taker = thread ?? ThreadNotBlocking(target, bit);
+            bool blocked = taker == null || (taker.SignalMask & bit) != 0;
+            bool byDefault = action.Handler == Signals.Default;
+            if (signal == Signals.Kill || (byDefault && SignalDelivery.DefaultIsFatal(signal) && !blocked))
+            {
+                target.KilledBySignal = signal;
+                BeginProcessExit(target);
+            }
+            else if (blocked || (action.Handler != Signals.Ignore && !byDefault))
+            {
+                (thread != null ? thread.Pending : target.Pending).Add(signal, sender);
+                if (!blocked && taker.Kernel.Id != _scheduler.Current.Id)
+                {
+                    _futexes.Cancel(taker.Kernel.Id);
+                    _scheduler.Wake(taker.Kernel.Id);
+                    _scheduler.Unpark(taker.Kernel.Id);
+                }
+            }
+            _processes.Lock.Unlock();
+        }
+
+        // The first thread of `process` that does not block the signal `bit`, or null.
+        // With the process table's lock held.
+        private UserThread ThreadNotBlocking(Process process, ulong bit)
+        {
+            for (int i = 0; i < process.ThreadIds.Count; i++)
+            {
+                UserThread thread = UserThread.Of(_scheduler.Thread(process.ThreadIds[i]));
+                if (thread != null && (thread.SignalMask & bit) == 0)
+                    return thread;
+            }
+            return null;
+        }
+
+        // A live thread of `process` with user-visible id `tid`, or null (tgkill,
+        // tkill). With the process table's lock held.
+        private UserThread ThreadWithTid(Process process, int tid)
+        {
+            for (int i = 0; i < process.ThreadIds.Count; i++)
+            {
+                UserThread thread = UserThread.Of(_scheduler.Thread(process.ThreadIds[i]));
+                if (thread != null && thread.Tid == tid)
+                    return thread;
+            }
+            return null;
+        }
+
+        // The process `pid` that is not a zombie, or null; with tid > 0, its thread with
+        // that tid, or null (kill, tgkill, tkill: ESRCH).
+        public Process FindLive(int pid, int tid, out UserThread thread)
+        {
+            thread = null;
+            _processes.Lock.Lock();
+            Process process = pid > 0 ? _processes.Find(pid) : null;
+            if (process != null && tid > 0)
+            {
+                thread = process.State == Process.ProcessState.Zombie ? null : ThreadWithTid(process, tid);
+                if (thread == null)
+                    process = null;
+            }
+            _processes.Lock.Unlock();
+            return process;
+        }
+
+        // kill's groups: the processes of group `pgid` (0: every process but the
+        // caller and the first program, kill(-1, ...)), zombies included.
+        public Process[] FindGroup(int pgid)
+        {
+            Process me = Current;
+            _processes.Lock.Lock();
+            int count = 0;
+            for (int pass = 0; pass < 2; pass++)
+            {
+                Process[] found = pass == 0 ? null : new Process[count];
+                int n = 0;
+                for (int i = 0; i < _processes.Capacity; i++)
+                {
+                    Process process = _processes.At(i);
+                    if (process != null && (pgid == 0 ? process != me && process.Pid != 1 : process.Pgid == pgid))
+                    {
+                        if (found != null)
+                            found[n] = process;
+                        n++;
+                    }
+                }
+                count = n;
+                if (found != null)
+                {
+                    _processes.Lock.Unlock();
+                    return found;
+                }
+            }
+            _processes.Lock.Unlock();
+            return null; // not reached
+        }
+
+        // tkill: the live thread with user-visible id `tid` in any process, or null.
+        public UserThread FindThread(int tid)
+        {
+            UserThread found = null;
+            _processes.Lock.Lock();
+            for (int i = 0; i < _processes.Capacity && found == null; i++)
+            {
+                Process process = _processes.At(i);
+                if (process != null && process.State != Process.ProcessState.Zombie)
+                    found = ThreadWithTid(process, tid);
+            }
+            _processes.Lock.Unlock();
+            return found;
+        }
 
         // The scheduler's deadlock breaker hook (a bare function pointer).
         private static bool BreakDeadlock() => s_instance.EndDeadlockedPrograms();

@@ -6,8 +6,9 @@ using CosmosKernel.Platform;
 
 namespace CosmosKernel.Processes
 {
-    // Faults raised by user code end that program with the matching signal and a
-    // report; the kernel goes on. Page faults come from Platform/UserPageFaults (which
+    // Faults raised by user code go to the program's handler for the matching signal
+    // (SignalDelivery), or end the program with that signal and a report; the kernel
+    // goes on. Page faults come from Platform/UserPageFaults (which
     // resolves the kernel's own faults in user copies); every other exception from the
     // kernel's plug of Cosmos.HAL.Idt.HandleException (Plugs/InterruptsPlug.cs). Until
     // the Kernel builds this object, any exception is the kernel's, and gets a crash
@@ -18,10 +19,12 @@ namespace CosmosKernel.Processes
         private static UserFaults s_instance;
 
         private readonly ProgramRunner _programs;
+        private readonly SignalDelivery _signals;
 
-        public UserFaults(ProgramRunner programs)
+        public UserFaults(ProgramRunner programs, SignalDelivery signals)
         {
             _programs = programs;
+            _signals = signals;
             s_instance = this;
             UserPageFaults.AttachProcesses(this);
         }
@@ -35,6 +38,12 @@ namespace CosmosKernel.Processes
                 return;
             }
             int signal = Arch.InterruptVectors.SignalFor(frame->Vector);
+            // The program's handler for it runs, if it has one (si_addr: the faulting
+            // instruction, as Linux gives for SIGILL and SIGFPE; 0 for a #GP's SIGSEGV).
+            int code = Arch.InterruptVectors.SignalCodeFor(frame->Vector);
+            ulong address = signal == Signals.Segv ? 0 : frame->Rip;
+            if (s_instance._signals.DeliverFault(frame, signal, code, address))
+                return;
             s_instance._programs.Kill(signal, frame, Idt.ExceptionName(frame->Vector) + " (error code 0x" + frame->ErrorCode.ToString("X") + ")");
         }
 
@@ -51,11 +60,24 @@ namespace CosmosKernel.Processes
                 System.Threading.Interlocked.Increment(ref UserPageFaults.ResolvedFaults);
                 return;
             }
-            // Kill does not return.
+            // The program's SIGSEGV handler, if it has one; else Kill, which does not return.
+            if (result != FaultResult.OutOfMemory
+                && _signals.DeliverFault(frame, Signals.Segv, SegvCode(process.Space, address), address))
+                return;
             string what = (frame->ErrorCode & 1) != 0 ? "protection violation" : "not mapped";
             string kind = access == Access.Execute ? "execute" : access == Access.Write ? "write" : "read";
             _programs.Kill(Signals.Segv, frame,
                 "SIGSEGV: " + kind + " of 0x" + address.ToString("X") + " (" + (result == FaultResult.OutOfMemory ? "out of memory" : what) + ")");
+        }
+
+        // SIGSEGV's si_code as Linux gives it: SEGV_ACCERR where a mapping is but
+        // forbids the access (present or not yet faulted in), SEGV_MAPERR where none is.
+        private static int SegvCode(AddressSpace space, ulong address)
+        {
+            space.MmLock.LockRead();
+            bool mapped = space.FindRegionLocked(address) != null;
+            space.MmLock.UnlockRead();
+            return mapped ? Signals.SegvAccerr : Signals.SegvMaperr;
         }
 
         public bool RunsProcess => _programs.Current != null;

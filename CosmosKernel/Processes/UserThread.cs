@@ -16,7 +16,11 @@ namespace CosmosKernel.Processes
         public int Tid;                    // the thread id user space sees (gettid)
         public ulong ClearChildTid;        // CLONE_CHILD_CLEARTID, set_tid_address: zeroed and futex-woken at exit
         public ulong RobustList;           // set_robust_list's head (kept, not walked at exit)
-        public ulong SignalMask;           // rt_sigprocmask: blocked signals (no signal is sent yet)
+        // Signals (Processes/SignalDelivery.cs). The mask is written by the thread itself
+        // only; Pending bits are set by senders and taken by the thread, atomically.
+        public ulong SignalMask;           // blocked signals (bit n - 1 for signal n)
+        public readonly PendingSignals Pending = new PendingSignals(); // sent to this thread (tgkill, tkill)
+        public ulong AltStackBase, AltStackSize; // sigaltstack; AltStackSize 0: none
         public ChildRegisters ChildRegisters; // a forked child's or clone's first return to ring 3, then null
 
         public UserThread(KernelThread kernel, Process process)
@@ -24,6 +28,12 @@ namespace CosmosKernel.Processes
             Kernel = kernel;
             Process = process;
         }
+
+        // Whether a wait for a program's action should end now: the process is ending,
+        // or a signal that a handler will take is pending here (the wait returns EINTR,
+        // and the handler runs on the way back to ring 3).
+        public bool Interrupted => System.Threading.Volatile.Read(ref Process.Exiting)
+            || ((Pending.Bits | Process.Pending.Bits) & ~SignalMask) != 0;
 
         // Its kernel stack is back (Scheduler.FinishSwitch): the process's memory is all
         // back once every thread's is (ProgramRunner waits for that before reaping).

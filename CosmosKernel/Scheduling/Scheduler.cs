@@ -354,7 +354,7 @@ namespace CosmosKernel.Scheduling
             s_instance._timerInterrupts[Cpu.CurrentIndex]++;
             Interlocked.Increment(ref s_instance._pendingTicks);
             if (frame->FromUserMode)
-                s_instance.PreemptUser();
+                s_instance.PreemptUser(frame);
         }
 
         // The other CPUs preempt ring 3 with their local APIC timers.
@@ -363,25 +363,26 @@ namespace CosmosKernel.Scheduling
             LocalApic.EndOfInterrupt();
             s_instance._timerInterrupts[Cpu.CurrentIndex]++;
             if (frame->FromUserMode)
-                s_instance.PreemptUser();
+                s_instance.PreemptUser(frame);
         }
 
         private static void OnReschedule(InterruptFrame* frame) => LocalApic.EndOfInterrupt();
 
         // The tick interrupted ring 3 (this CPU holds no lock): count the ticks, wake
         // sleepers, and let a ready thread have the CPU.
-        private void PreemptUser()
+        private void PreemptUser(InterruptFrame* frame)
         {
             CountTicks();
             BalanceAtTick();
             RunReadyThreads();
             if (ReturningToUser != null)
-                ReturningToUser();
+                ReturningToUser(frame);
         }
 
-        // Called before a preempted user thread goes back to ring 3, without the kernel
-        // lock (the process layer ends threads of an exiting process here).
-        public delegate*<void> ReturningToUser;
+        // Called before a preempted user thread goes back to ring 3 through `frame`,
+        // holding no lock (the process layer ends threads of an exiting process there,
+        // and runs signal handlers).
+        public delegate*<InterruptFrame*, void> ReturningToUser;
 
         // Fold the timer interrupts into Ticks and wake the threads whose time came.
         // The deadlines are TSC values, not tick counts: a tick can reach CPU 0 late

@@ -1,17 +1,66 @@
+using Cosmos.HAL;
 using CosmosKernel.Abi;
 using CosmosKernel.Processes;
 
 namespace CosmosKernel.Syscalls
 {
-    // Signals: rt_sigprocmask. The kernel sends no signal to a handler yet (a fatal
-    // fault ends the process, docs/userland.md); a thread's mask is kept with Linux's
-    // rules, so programs that block signals around thread creation (musl's
-    // pthread_create) see what Linux would answer.
+    // Signals: rt_sigaction, rt_sigprocmask, rt_sigreturn, sigaltstack, kill, tgkill,
+    // tkill, with Linux's checks in Linux's order. Sending is ProgramRunner.SendSignal's,
+    // delivery Processes/SignalDelivery's.
     public sealed unsafe partial class SyscallTable
     {
+        // rt_sigaction(sig, const struct sigaction* act, struct sigaction* oact, size_t
+        // sigsetsize): the new action is read first (EFAULT), then the signal checked
+        // (EINVAL, and SIGKILL or SIGSTOP cannot be given one); the old one is written
+        // after the change.
+        private long RtSigaction(Process process, ulong signal, ulong actAddress, ulong oldAddress, ulong setBytes)
+        {
+            if (setBytes != Signals.SigsetBytes)
+                return -Errno.EINVAL;
+            ulong* act = stackalloc ulong[4];
+            if (actAddress != 0 && _copier.CopyFromUser(process.Space, (byte*)act, actAddress, Signals.SigactionBytes) != 0)
+                return -Errno.EFAULT;
+            if (signal < 1 || signal > Signals.Count)
+                return -Errno.EINVAL;
+            int number = (int)signal;
+            if (actAddress != 0 && (number == Signals.Kill || number == Signals.Stop))
+                return -Errno.EINVAL;
+            SignalActions.Action old = process.Actions.Get(number);
+            if (actAddress != 0)
+            {
+                var action = new SignalActions.Action
+                {
+                    Handler = act[0],
+                    Flags = act[1],
+                    Restorer = act[2],
+                    Mask = act[3] & ~Signals.Unblockable,
+                };
+                process.Actions.Set(number, action);
+                // POSIX: ignoring a pending signal discards it (the caller's own and the
+                // process's; another thread's stays until that thread looks).
+                if (action.Handler == Signals.Ignore || (action.Handler == Signals.Default && !SignalDelivery.DefaultIsFatal(number)))
+                {
+                    process.Pending.Take(number, out _);
+                    _programs.CurrentThread.Pending.Take(number, out _);
+                }
+            }
+            if (oldAddress != 0)
+            {
+                ulong* previous = stackalloc ulong[4];
+                previous[0] = old.Handler;
+                previous[1] = old.Flags;
+                previous[2] = old.Restorer;
+                previous[3] = old.Mask;
+                if (_copier.CopyToUser(process.Space, oldAddress, (byte*)previous, Signals.SigactionBytes) != 0)
+                    return -Errno.EFAULT;
+            }
+            return 0;
+        }
+
         // rt_sigprocmask(how, const sigset_t* set, sigset_t* oldset, size_t sigsetsize), in
         // Linux's order: the new set is read and applied before the old one is written,
-        // so a bad oldset fails with EFAULT after the mask changed.
+        // so a bad oldset fails with EFAULT after the mask changed. A signal it unblocks
+        // is delivered on the way back (Dispatch).
         private long RtSigprocmask(Process process, long how, ulong setAddress, ulong oldAddress, ulong setBytes)
         {
             if (setBytes != Signals.SigsetBytes)
@@ -33,6 +82,46 @@ namespace CosmosKernel.Syscalls
             }
             if (oldAddress != 0 && _copier.CopyToUser(process.Space, oldAddress, (byte*)&old, Signals.SigsetBytes) != 0)
                 return -Errno.EFAULT;
+            return 0;
+        }
+
+        // kill(pid, sig): pid > 0 that process; 0 the caller's process group; -1 every
+        // process but the caller and the first program; below -1 the group -pid. ESRCH
+        // when nobody is there. Everyone is root here: no EPERM.
+        private long Kill(long pid, long signal)
+        {
+            if (signal < 0 || signal > Signals.Count)
+                return -Errno.EINVAL;
+            if (pid > 0)
+            {
+                Process target = pid > int.MaxValue ? null : _programs.FindLive((int)pid, 0, out _);
+                if (target == null)
+                    return -Errno.ESRCH;
+                _programs.SendSignal(target, null, (int)signal);
+                return 0;
+            }
+            if (pid == int.MinValue || pid < int.MinValue)
+                return -Errno.ESRCH;
+            int group = pid == 0 ? _programs.Current.Pgid : pid == -1 ? 0 : (int)-pid;
+            Process[] targets = _programs.FindGroup(group);
+            for (int i = 0; i < targets.Length; i++)
+                _programs.SendSignal(targets[i], null, (int)signal);
+            return targets.Length == 0 ? -Errno.ESRCH : 0;
+        }
+
+        // tgkill(tgid, tid, sig) and tkill(tid, sig): to one thread.
+        private long Tgkill(long tgid, long tid, long signal, bool anyProcess)
+        {
+            if ((!anyProcess && (tgid <= 0 || tgid > int.MaxValue)) || tid <= 0 || tid > int.MaxValue || signal < 0 || signal > Signals.Count)
+                return -Errno.EINVAL;
+            UserThread thread;
+            if (anyProcess)
+                thread = _programs.FindThread((int)tid);
+            else
+                _programs.FindLive((int)tgid, (int)tid, out thread);
+            if (thread == null)
+                return -Errno.ESRCH;
+            _programs.SendSignal(thread.Process, thread, (int)signal);
             return 0;
         }
     }

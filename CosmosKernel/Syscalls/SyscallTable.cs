@@ -14,7 +14,7 @@ namespace CosmosKernel.Syscalls
     //
     // This file is the dispatch table; each family of syscalls is in a file of its own
     // (MemorySyscalls.cs, FileSyscalls.cs, ProcessSyscalls.cs, FutexSyscalls.cs,
-    // TimeSyscalls.cs, InfoSyscalls.cs, LabSyscalls.cs). The numbers and flags are
+    // SignalSyscalls.cs, TimeSyscalls.cs, InfoSyscalls.cs, LabSyscalls.cs). The numbers and flags are
     // Abi/'s, shared with the user runtime.
     public sealed unsafe partial class SyscallTable
     {
@@ -28,6 +28,7 @@ namespace CosmosKernel.Syscalls
         private readonly Vmm _vmm;
         private readonly Memory.UserCopy.UserCopier _copier;
         private readonly Futexes _futexes;
+        private readonly SignalDelivery _signals;
         private readonly Ramdisk _ramdisk;
         private readonly LockStatistics _lockStatistics;
         private readonly Lab.DoubleFetchDemo _doubleFetch;   // these three: null without _labSyscalls
@@ -41,9 +42,10 @@ namespace CosmosKernel.Syscalls
         // A strategy= option fixed the user-copy strategy: cosmos_set_strategy is EPERM.
         private readonly bool _strategyFixed;
 
-        public SyscallTable(ProgramRunner programs, Scheduler scheduler, Vmm vmm, Memory.UserCopy.UserCopier copier,
+        public SyscallTable(ProgramRunner programs, SignalDelivery signals, Scheduler scheduler, Vmm vmm, Memory.UserCopy.UserCopier copier,
             Futexes futexes, Ramdisk ramdisk, LockStatistics lockStatistics, bool labSyscalls, bool strategyFixed)
         {
+            _signals = signals;
             _lockStatistics = lockStatistics;
             _programs = programs;
             _scheduler = scheduler;
@@ -68,7 +70,8 @@ namespace CosmosKernel.Syscalls
 
         // Every syscall runs on whatever CPU made it, at the same time as any other,
         // under the locks of what it touches (docs/architecture.md, "Locks, in the order
-        // they are taken"). On the way out, a thread whose process is ending ends.
+        // they are taken"). On the way out, a thread whose process is ending ends, and
+        // a pending signal's handler is entered (Processes/SignalDelivery).
         internal static void Dispatch(SyscallFrame* frame)
         {
             SyscallTable table = s_table;
@@ -78,8 +81,14 @@ namespace CosmosKernel.Syscalls
                 return;
             }
             ulong number = frame->Rax;
+            if (number == SyscallNumbers.RtSigreturn && table._programs.Current != null)
+            {
+                table._signals.Sigreturn(frame); // returns to ring 3 itself, or ends the program
+                return;
+            }
             frame->Rax = (ulong)table.Handle(frame, number, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
             table._programs.EndThreadIfProcessExiting();
+            SignalDelivery.AtSyscallReturn(frame);
         }
 
         private long Handle(SyscallFrame* frame, ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
@@ -124,6 +133,11 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.SetTidAddress: return SetTidAddress(a0);
                 case SyscallNumbers.SetRobustList: return SetRobustList(a0, a1);
                 case SyscallNumbers.RtSigprocmask: return RtSigprocmask(process, (long)a0, a1, a2, a3);
+                case SyscallNumbers.RtSigaction: return RtSigaction(process, a0, a1, a2, a3);
+                case SyscallNumbers.Sigaltstack: return _signals.Sigaltstack(a0, a1, frame->Rsp);
+                case SyscallNumbers.Kill: return Kill((int)a0, (int)a1);
+                case SyscallNumbers.Tgkill: return Tgkill((int)a0, (int)a1, (int)a2, anyProcess: false);
+                case SyscallNumbers.Tkill: return Tgkill(0, (int)a0, (int)a1, anyProcess: true);
                 case SyscallNumbers.Getppid: return System.Threading.Volatile.Read(ref process.ParentPid);
                 case SyscallNumbers.Getuid:
                 case SyscallNumbers.Geteuid:

@@ -29,8 +29,13 @@ namespace CosmosKernel.Syscalls
             long nanoseconds = ReadTimespec(process, request);
             if (nanoseconds < 0)
                 return nanoseconds;
-            _scheduler.Sleep(NanosecondsToTicks((ulong)nanoseconds));
-            return process.Exiting ? -Errno.EINTR : 0;
+            // A signal for a handler ends the sleep (its sender wakes us; a wake before
+            // the sleep began counts too). The time left is not written back (rem).
+            UserThread me = _programs.CurrentThread;
+            _scheduler.ForgetEarlierWake();
+            if (!me.Interrupted)
+                _scheduler.Sleep(NanosecondsToTicks((ulong)nanoseconds), honorEarlierWake: true);
+            return me.Interrupted ? -Errno.EINTR : 0;
         }
 
         // A struct timespec as nanoseconds, or -EFAULT / -EINVAL.

@@ -50,5 +50,17 @@ namespace CosmosKernel.Arch
             AlignmentCheck => Signals.Bus,
             _ => Signals.Segv,
         };
+
+        // The si_code its handler gets: what Linux's traps.c reports for each (for x87
+        // and SIMD errors Linux reads the status word; here always "invalid operation").
+        public static int SignalCodeFor(ulong vector) => vector switch
+        {
+            DivideError => Signals.FpeIntdiv,
+            X87FloatingPoint => Signals.FpeFltinv,
+            SimdFloatingPoint => Signals.FpeFltinv,
+            InvalidOpcode => Signals.IllIllopn,
+            AlignmentCheck => Signals.BusAdraln,
+            _ => Signals.SiKernel,
+        };
     }
 }
