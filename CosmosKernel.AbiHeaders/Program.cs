@@ -121,6 +121,9 @@ public static class Program
         string number = value switch
         {
             string text => CString(text),
+            // -2147483648 in C is the negation of a long (2147483648 fits no int): spelled
+            // so that it stays an int, as limits.h spells INT_MIN.
+            int.MinValue => "-2147483647 - 1",
             int or short or sbyte or byte or ushort => Invariant(value),
             uint => Invariant(value) + "U",
             long => Invariant(value) + "L",

@@ -203,6 +203,7 @@ public class AbiHeaderTests
     private static string Expected(object value, bool c) => value switch
     {
         string s => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"",
+        int.MinValue when c => "(-2147483647 - 1)", // C's -2147483648 would be a long
         int or short or sbyte or byte or ushort => Paren(Convert.ToString(value, CultureInfo.InvariantCulture)!),
         uint => Paren(value + (c ? "U" : "")),
         long => Paren(value + (c ? "L" : "")),

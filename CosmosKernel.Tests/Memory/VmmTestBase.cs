@@ -13,6 +13,7 @@ public abstract unsafe class VmmTestBase
     {
         public int CurrentThreadId => 0;
         public void Park() => throw new InvalidOperationException("a single-threaded test would block forever");
+        public void ParkInterruptible() => Park();
         public void Unpark(int threadId) { }
         public void Yield() { }
         public bool RunsOnAnotherCpu(int threadId) => false;

@@ -244,6 +244,8 @@ public sealed class DeterministicScheduler : IThreadBackend
     // No clock here: a device's latency is a scheduling point (others run meanwhile).
     public void Sleep(int milliseconds) => Yield();
 
+    public void ParkInterruptible() => Park();
+
     public void Park()
     {
         SimThread me = t_current ?? throw new InvalidOperationException("Park outside a simulated thread would block the test forever");

@@ -51,6 +51,74 @@ public class FifoMutexTests
         }
     }
 
+    private sealed class Flag : IInterruptible
+    {
+        public volatile bool Set;
+        public bool Interrupted => Set;
+    }
+
+    // A waiter on a program's behalf (a pipe's side lock) gives up when interrupted, at
+    // any point of its wait (before it queues, asleep, or just as the mutex comes to
+    // it: then it keeps it), and the waiters behind it keep their order; nobody is left
+    // asleep with the mutex free.
+    [Test]
+    public void AnInterruptedWaiterLeavesTheQueueAndTheOthersKeepTheirOrder()
+    {
+        for (int seed = 1; seed <= Seeds; seed++)
+        {
+            var scheduler = new DeterministicScheduler(seed);
+            var mutex = new FifoMutex(scheduler, 4, "side");
+            var flag = new Flag();
+            var acquisitions = new List<string>();
+            bool? interruptedGot = null;
+            int interruptible = -1;
+            scheduler.Spawn(() =>
+            {
+                mutex.Lock();
+                while (mutex.WaiterCount < 3)
+                    scheduler.Yield();
+                flag.Set = true;
+                scheduler.Unpark(interruptible); // as a signal's sender wakes its target
+                scheduler.Yield();
+                mutex.Unlock();
+            }, "holder");
+            scheduler.Spawn(() =>
+            {
+                while (mutex.WaiterCount < 1)
+                    scheduler.Yield();
+                mutex.Lock();
+                acquisitions.Add("second");
+                mutex.Unlock();
+            }, "second");
+            interruptible = scheduler.Spawn(() =>
+            {
+                while (!mutex.IsLocked)
+                    scheduler.Yield();
+                bool got = mutex.LockInterruptible(flag);
+                interruptedGot = got;
+                if (got)
+                {
+                    acquisitions.Add("interruptible");
+                    mutex.Unlock();
+                }
+            }, "interruptible");
+            scheduler.Spawn(() =>
+            {
+                while (mutex.WaiterCount < 2)
+                    scheduler.Yield();
+                mutex.Lock();
+                acquisitions.Add("last");
+                mutex.Unlock();
+            }, "last");
+            var result = scheduler.Run();
+            Assert.That(result.Failure, Is.Null, $"seed {seed}");
+            Assert.That(interruptedGot, Is.Not.Null, $"seed {seed}: the interruptible waiter returned");
+            Assert.That(acquisitions.Where(a => a != "interruptible"), Is.EqualTo(new[] { "second", "last" }), $"seed {seed}: the others in arrival order");
+            Assert.That(mutex.IsLocked, Is.False, $"seed {seed}");
+            Assert.That(mutex.WaiterCount, Is.EqualTo(0), $"seed {seed}: nobody left queued");
+        }
+    }
+
     [Test]
     public void MutualExclusionAndNoLostWakeUp()
     {
@@ -119,6 +187,7 @@ public class FifoMutexTests
     {
         public int CurrentThreadId => inner.CurrentThreadId;
         public void Park() => inner.Park();
+        public void ParkInterruptible() => inner.Park();
         public void Unpark(int threadId) { } // the bug
         public void Yield() => inner.Yield();
         public bool RunsOnAnotherCpu(int threadId) => false;

@@ -6,9 +6,8 @@ namespace CosmosKernel.Files
     // whether the calling thread's wait should end (its process is ending, or a signal
     // for a handler came: a sleep in a pipe then returns EINTR). Processes
     // implement it, so files need nothing from the process layer above them.
-    public interface IFileUser
+    public interface IFileUser : Threading.IInterruptible
     {
         AddressSpace Space { get; }
-        bool Interrupted { get; }
     }
 }

@@ -46,7 +46,10 @@ namespace CosmosKernel.Files
         // buffer only while no writer copies into it. Order: _readSide or _writeSide,
         // then the VMM's locks (the copies take them) or _state; never both sides.
         // A non-blocking call only tries its side's mutex: its holder may be sleeping
-        // on an empty (or full) pipe, and this call must not wait for it (EAGAIN).
+        // on an empty (or full) pipe, and this call must not wait for it (EAGAIN). A
+        // blocking call waits for it as for the pipe itself: a signal or its process's
+        // end makes it give up (EINTR), and the deadlock breaker counts it as a wait
+        // for a program (two readers of a pipe nobody writes once panicked the kernel).
         private readonly FifoMutex _readSide;
         private readonly FifoMutex _writeSide;
         private readonly Scheduler _scheduler;
@@ -67,10 +70,9 @@ namespace CosmosKernel.Files
         {
             if (count == 0)
                 return 0;
-            if (!nonblocking)
-                _readSide.Lock();
-            else if (!_readSide.TryLock())
-                return -Errno.EAGAIN;
+            long refused = LockSide(_readSide, user, nonblocking);
+            if (refused != 0)
+                return refused;
             long result = ReadLocked(user, buffer, count, nonblocking);
             _readSide.Unlock();
             return result;
@@ -80,10 +82,9 @@ namespace CosmosKernel.Files
         {
             if (count == 0)
                 return 0; // even without readers: no EPIPE
-            if (!nonblocking)
-                _writeSide.Lock();
-            else if (!_writeSide.TryLock())
-                return -Errno.EAGAIN;
+            long refused = LockSide(_writeSide, user, nonblocking);
+            if (refused != 0)
+                return refused;
             long result = WriteLocked(user, buffer, count, nonblocking, wholeOrNothing: count <= PipeSizes.Atomic);
             _writeSide.Unlock();
             return result;
@@ -95,10 +96,9 @@ namespace CosmosKernel.Files
         {
             if (Total(segments, count) == 0)
                 return 0;
-            if (!nonblocking)
-                _readSide.Lock();
-            else if (!_readSide.TryLock())
-                return -Errno.EAGAIN;
+            long refused = LockSide(_readSide, user, nonblocking);
+            if (refused != 0)
+                return refused;
             long done = 0;
             for (int i = 0; i < count; i++)
             {
@@ -128,10 +128,9 @@ namespace CosmosKernel.Files
             ulong total = Total(segments, count);
             if (total == 0)
                 return 0;
-            if (!nonblocking)
-                _writeSide.Lock();
-            else if (!_writeSide.TryLock())
-                return -Errno.EAGAIN;
+            long refused = LockSide(_writeSide, user, nonblocking);
+            if (refused != 0)
+                return refused;
             long done = 0;
             if (nonblocking && total <= PipeSizes.Atomic && !HasRoomFor(total))
                 done = -Errno.EAGAIN;
@@ -153,6 +152,16 @@ namespace CosmosKernel.Files
             }
             _writeSide.Unlock();
             return done;
+        }
+
+        // Take a side for a call: 0, or -EAGAIN (non-blocking, held), or -EINTR (the
+        // caller was interrupted while it waited: the holder may sleep on an empty or
+        // full pipe for ever, and a signal or the caller's end must still end the wait).
+        private static long LockSide(FifoMutex side, IFileUser user, bool nonblocking)
+        {
+            if (nonblocking)
+                return side.TryLock() ? 0 : -Errno.EAGAIN;
+            return side.LockInterruptible(user) ? 0 : -Errno.EINTR;
         }
 
         private static ulong Total(Iovec* segments, int count)

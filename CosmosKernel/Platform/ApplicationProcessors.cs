@@ -88,7 +88,10 @@ namespace CosmosKernel.Platform
             Cpu.Prepare(cpu, apicId);
             byte* stack = Internal.Runtime.RuntimeHeap.AllocateRaw(StackSize);
             s_stacks[cpu] = (ulong)stack;
-            *(ulong*)(trampoline + DataStack) = (ulong)(stack + StackSize);
+            // 16-aligned, as the ABI wants rsp before a call: the heap's blocks are only
+            // 8-aligned, and compiled code spills SSE registers with movaps (an AP once
+            // crashed in its idle loop on a #GP there).
+            *(ulong*)(trampoline + DataStack) = (ulong)(stack + StackSize) & ~15UL;
             *(ulong*)(trampoline + DataCpu) = (ulong)cpu;
             Volatile.Write(ref s_reported, 0);
             uint page = (uint)(TrampolinePhysical >> 12);

@@ -26,7 +26,9 @@ namespace CosmosKernel.Processes
 
         // ---- under ProcessTable.Lock ----
         public int ParentPid;            // 0: started by the kernel, or orphaned
-        public int Pgid;                 // its process group: a program the kernel started leads one, forks join their parent's (set before it runs)
+        // Its process group and session: 0 and 0 for a program the kernel starts (as
+        // Linux's /init), its parent's after fork; setpgid and setsid change them.
+        public int Pgid, Sid;
         public ProcessState State;
         // How it ended: an exit status, or killed by a signal.
         public int ExitStatus;
@@ -76,7 +78,7 @@ namespace CosmosKernel.Processes
 
         // The calling thread's wait should end: the process is ending, or a signal
         // for a handler is pending (UserThread.Interrupted).
-        bool IFileUser.Interrupted
+        bool Threading.IInterruptible.Interrupted
         {
             get
             {

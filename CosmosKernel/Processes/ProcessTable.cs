@@ -82,14 +82,16 @@ namespace CosmosKernel.Processes
             return null;
         }
 
-        // A child of `parent` matching wait4's pid argument (-1: any), zombie if asked
-        // (or not a zombie, with liveOnly).
-        public Process FindChild(int parent, int pid, bool zombieOnly, bool liveOnly = false)
+        public const int AnyGroup = int.MinValue;
+
+        // A child of `parent` with pid `pid` (-1: any) in process group `pgid`
+        // (AnyGroup: any), zombie if asked (or not a zombie, with liveOnly).
+        public Process FindChild(int parent, int pid, bool zombieOnly, bool liveOnly = false, int pgid = AnyGroup)
         {
             for (int i = 0; i < _processes.Length; i++)
             {
                 Process p = _processes[i];
-                if (p != null && p.ParentPid == parent && (pid <= 0 || p.Pid == pid)
+                if (p != null && p.ParentPid == parent && (pid <= 0 || p.Pid == pid) && (pgid == AnyGroup || p.Pgid == pgid)
                     && (!zombieOnly || p.State == Process.ProcessState.Zombie)
                     && (!liveOnly || p.State != Process.ProcessState.Zombie))
                     return p;

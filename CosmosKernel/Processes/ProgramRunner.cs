@@ -80,7 +80,6 @@ namespace CosmosKernel.Processes
             _scheduler.SwitchAddressSpace(previousRoot);
             Native.WriteCr3(previousRoot != 0 ? previousRoot : previousCr3);
             var process = new Process(_processes.NextPid(), parentPid, module.Name, space);
-            process.Pgid = process.Pid; // a program the kernel starts leads its own process group
             process.BrkStart = process.Brk = image.End;
             process.OpenConsole(new ConsoleFile(_copier, _console));
             string error = image.Error ?? (rsp == 0 ? "could not build the initial stack" : null);
@@ -217,12 +216,14 @@ namespace CosmosKernel.Processes
             parent.BrkLock.Unlock();
             if (space == null)
                 return -Errno.ENOMEM;
-            var child = new Process(_processes.NextPid(), parent.Pid, parent.Name, space) { Forked = true, Pgid = parent.Pgid };
+            var child = new Process(_processes.NextPid(), parent.Pid, parent.Name, space) { Forked = true };
             child.BrkStart = parent.BrkStart;
             child.Brk = brk;
             child.Files.CopyFrom(parent.Files);
             child.Actions.CopyFrom(parent.Actions); // handlers and mask as the parent's; nothing pending
             _processes.Lock.Lock();
+            child.Pgid = parent.Pgid; // read under the lock: another thread may be in setpgid
+            child.Sid = parent.Sid;
             UserThread thread = null;
             if (_processes.Add(child))
             {
@@ -258,16 +259,27 @@ namespace CosmosKernel.Processes
 
         // ---- wait4 ---------------------------------------------------------------------------
 
-        public long Wait(int pid, ulong statusAddress, int options)
+        // wait4(pid, status, options, rusage): pid > 0 that child, -1 any, 0 any in the
+        // caller's process group, below -1 any in group -pid. No child here is ever
+        // stopped or continued, so WUNTRACED and WCONTINUED report nothing more; __WCLONE
+        // without __WALL finds no child (fork's children signal SIGCHLD). The rusage is
+        // written as zeros: the kernel keeps no CPU times per process yet.
+        public long Wait(int pid, ulong statusAddress, int options, ulong rusageAddress)
         {
             Process me = Current;
-            if ((options & ~WaitStatus.NoHang) != 0)
+            if ((options & ~WaitStatus.Known) != 0)
                 return -Errno.EINVAL;
+            if (pid == int.MinValue)
+                return -Errno.ESRCH; // Linux: -INT_MIN is no process group
+            int pgid = pid == 0 ? me.Pgid : pid < -1 ? -pid : ProcessTable.AnyGroup;
+            if (pid < -1 || pid == 0)
+                pid = -1;
+            bool cloneOnly = (options & WaitStatus.Clone) != 0 && (options & WaitStatus.All) == 0;
             int thread = _scheduler.Current.Id;
             while (true)
             {
                 _processes.Lock.Lock();
-                Process zombie = _processes.FindChild(me.Pid, pid, zombieOnly: true);
+                Process zombie = cloneOnly ? null : _processes.FindChild(me.Pid, pid, zombieOnly: true, pgid: pgid);
                 if (zombie != null)
                 {
                     int status = zombie.WaitStatus;
@@ -275,6 +287,8 @@ namespace CosmosKernel.Processes
                     // The status is copied before the zombie is reaped (a bad address
                     // leaves it to a later wait4), outside the lock: a user copy may sleep.
                     if (statusAddress != 0 && _copier.CopyToUser(me.Space, statusAddress, (byte*)&status, 4) != 0)
+                        return -Errno.EFAULT;
+                    if (rusageAddress != 0 && _copier.ClearUser(me.Space, rusageAddress, WaitStatus.RusageBytes) != 0)
                         return -Errno.EFAULT;
                     WaitForThreadStacks(zombie);
                     _processes.Lock.Lock();
@@ -286,7 +300,7 @@ namespace CosmosKernel.Processes
                         return zombie.Pid;
                     continue;
                 }
-                long answer = _processes.FindChild(me.Pid, pid, zombieOnly: false) == null ? -Errno.ECHILD
+                long answer = cloneOnly || _processes.FindChild(me.Pid, pid, zombieOnly: false, pgid: pgid) == null ? -Errno.ECHILD
                     : (options & WaitStatus.NoHang) != 0 ? 0 : 1;
                 if (answer <= 0)
                 {
@@ -442,36 +456,102 @@ namespace CosmosKernel.Processes
             return process;
         }
 
-        // kill's groups: the processes of group `pgid` (0: every process but the
-        // caller and the first program, kill(-1, ...)), zombies included.
-        public Process[] FindGroup(int pgid)
+        // kill's targets: the processes of group `pgid`, or with `everyone` every
+        // process but the caller and pid 1 (kill(-1, ...)); zombies included.
+        public Process[] FindGroup(int pgid, bool everyone)
         {
             Process me = Current;
             _processes.Lock.Lock();
             int count = 0;
-            for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < _processes.Capacity; i++)
+                if (InGroup(_processes.At(i), pgid, everyone, me))
+                    count++;
+            var found = new Process[count];
+            int n = 0;
+            for (int i = 0; i < _processes.Capacity; i++)
+                if (InGroup(_processes.At(i), pgid, everyone, me))
+                    found[n++] = _processes.At(i);
+            _processes.Lock.Unlock();
+            return found;
+        }
+
+        private static bool InGroup(Process process, int pgid, bool everyone, Process me)
+            => process != null && (everyone ? process != me && process.Pid != 1 : process.Pgid == pgid);
+
+        // ---- process groups and sessions -------------------------------------------------
+        // Linux's rules (kernel/sys.c), under the process table's lock. There is no
+        // execve yet, so setpgid's EACCES (a child that ran a new program) never applies.
+
+        // getpgid(pid) and getsid(pid): 0 is the caller; ESRCH for nobody.
+        public long GetPgid(int pid, bool session)
+        {
+            _processes.Lock.Lock();
+            Process process = pid == 0 ? Current : pid > 0 ? _processes.Find(pid) : null;
+            long answer = process == null ? -Errno.ESRCH : session ? process.Sid : process.Pgid;
+            _processes.Lock.Unlock();
+            return answer;
+        }
+
+        // setpgid(pid, pgid): the caller or one of its children (ESRCH), in the caller's
+        // session and not a session leader (EPERM), into group `pgid` (0: its own pid)
+        // of the caller's session, which must exist unless it is the process's own (EPERM).
+        public long SetPgid(int pid, int pgid)
+        {
+            Process me = Current;
+            if (pid == 0)
+                pid = me.Pid;
+            if (pgid == 0)
+                pgid = pid;
+            if (pgid < 0)
+                return -Errno.EINVAL;
+            _processes.Lock.Lock();
+            long answer = SetPgidLocked(me, pid, pgid);
+            _processes.Lock.Unlock();
+            return answer;
+        }
+
+        private long SetPgidLocked(Process me, int pid, int pgid)
+        {
+            Process process = _processes.Find(pid);
+            if (process == null || (process != me && process.ParentPid != me.Pid))
+                return -Errno.ESRCH;
+            if (process.Sid != me.Sid || process.Sid == process.Pid)
+                return -Errno.EPERM;
+            if (pgid != pid)
             {
-                Process[] found = pass == 0 ? null : new Process[count];
-                int n = 0;
-                for (int i = 0; i < _processes.Capacity; i++)
+                bool exists = false;
+                for (int i = 0; i < _processes.Capacity && !exists; i++)
                 {
-                    Process process = _processes.At(i);
-                    if (process != null && (pgid == 0 ? process != me && process.Pid != 1 : process.Pgid == pgid))
-                    {
-                        if (found != null)
-                            found[n] = process;
-                        n++;
-                    }
+                    Process other = _processes.At(i);
+                    exists = other != null && other.Pgid == pgid && other.Sid == me.Sid;
                 }
-                count = n;
-                if (found != null)
-                {
-                    _processes.Lock.Unlock();
-                    return found;
-                }
+                if (!exists)
+                    return -Errno.EPERM;
+            }
+            process.Pgid = pgid;
+            return 0;
+        }
+
+        // setsid(): a new session and group led by the caller; EPERM if a process group
+        // with the caller's pid exists (it leads one already).
+        public long SetSid()
+        {
+            Process me = Current;
+            _processes.Lock.Lock();
+            long answer = me.Pid;
+            for (int i = 0; i < _processes.Capacity; i++)
+            {
+                Process other = _processes.At(i);
+                if (other != null && other.Pgid == me.Pid)
+                    answer = -Errno.EPERM;
+            }
+            if (answer > 0)
+            {
+                me.Sid = me.Pid;
+                me.Pgid = me.Pid;
             }
             _processes.Lock.Unlock();
-            return null; // not reached
+            return answer;
         }
 
         // tkill: the live thread with user-visible id `tid` in any process, or null.

@@ -256,6 +256,8 @@ namespace CosmosKernel.Scheduling
 
         public void Park() => Park(forUser: false);
 
+        public void ParkInterruptible() => Park(forUser: true);
+
         // forUser: a wait that only a program's action ends (a futex, a pipe, a child's
         // exit) and that ending the program ends too; the deadlock breaker may then
         // end the program. Every other wait (a FIFO mutex, a join) is the kernel's own.
@@ -582,7 +584,8 @@ namespace CosmosKernel.Scheduling
                 {
                     queue.Lock.Release();
                     if (!BreakDeadlock())
-                        Panic.Report("scheduler: every thread is blocked (a lost wake-up or a deadlock)");
+                        Panic.Report("scheduler: every thread is blocked (a lost wake-up or a deadlock); in a kernel wait: "
+                            + (_stuckInKernel == null ? "none" : "thread " + _stuckInKernel.Id.ToString() + " (" + _stuckInKernel.Name + ")"));
                     continue;
                 }
                 // Halt on the kernel's page table: a CPU that kept a process's loaded
@@ -702,13 +705,18 @@ namespace CosmosKernel.Scheduling
             {
                 KernelThread thread = threads[i];
                 if (thread != null && !thread.IsIdle && thread.State == KernelThread.ThreadState.Blocked && !thread.WaitsForUser)
+                {
                     kernelWait = true;
+                    _stuckInKernel = thread;
+                }
             }
             for (int cpu = cpus - 1; cpu >= 0; cpu--)
                 _queues[cpu].Lock.Release();
             _sleepersLock.Release();
             return !stillStuck || (!kernelWait && DeadlockBreaker());
         }
+
+        private KernelThread _stuckInKernel; // BreakDeadlock: a thread found in a kernel wait, for the panic
 
         // Installed by the process layer (BreakDeadlock); called on CPU 0's idle thread,
         // holding no lock (it must not sleep). Null: a deadlock panics.

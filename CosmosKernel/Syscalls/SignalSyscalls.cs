@@ -86,7 +86,7 @@ namespace CosmosKernel.Syscalls
         }
 
         // kill(pid, sig): pid > 0 that process; 0 the caller's process group; -1 every
-        // process but the caller and the first program; below -1 the group -pid. ESRCH
+        // process but the caller and pid 1; below -1 the group -pid. ESRCH
         // when nobody is there. Everyone is root here: no EPERM.
         private long Kill(long pid, long signal)
         {
@@ -102,8 +102,7 @@ namespace CosmosKernel.Syscalls
             }
             if (pid == int.MinValue || pid < int.MinValue)
                 return -Errno.ESRCH;
-            int group = pid == 0 ? _programs.Current.Pgid : pid == -1 ? 0 : (int)-pid;
-            Process[] targets = _programs.FindGroup(group);
+            Process[] targets = _programs.FindGroup(pid == 0 ? _programs.Current.Pgid : (int)-pid, everyone: pid == -1);
             for (int i = 0; i < targets.Length; i++)
                 _programs.SendSignal(targets[i], null, (int)signal);
             return targets.Length == 0 ? -Errno.ESRCH : 0;

@@ -146,10 +146,12 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Getrandom: return Getrandom(process, a0, a1, a2);
                 case SyscallNumbers.Sysinfo: return Sysinfo(process, a0);
                 case SyscallNumbers.Fork: return _programs.Fork(frame);
-                case SyscallNumbers.Wait4:
-                    if (a3 != 0)
-                        return -Errno.EINVAL; // no rusage
-                    return _programs.Wait((int)a0, a1, a2 > int.MaxValue ? -1 : (int)a2);
+                case SyscallNumbers.Wait4: return _programs.Wait((int)a0, a1, (int)a2, a3);
+                case SyscallNumbers.Getpgid: return _programs.GetPgid((int)a0, session: false);
+                case SyscallNumbers.Getpgrp: return _programs.GetPgid(0, session: false);
+                case SyscallNumbers.Getsid: return _programs.GetPgid((int)a0, session: true);
+                case SyscallNumbers.Setpgid: return _programs.SetPgid((int)a0, (int)a1);
+                case SyscallNumbers.Setsid: return _programs.SetSid();
                 case SyscallNumbers.CosmosSpawn: return Spawn(process, a0);
                 case SyscallNumbers.Futex: return Futex(process, a0, a1, a2, a3);
                 case SyscallNumbers.ClockGettime: return ClockGettime(process, a0, a1);

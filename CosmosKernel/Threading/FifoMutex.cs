@@ -107,6 +107,57 @@ namespace CosmosKernel.Threading
             }
         }
 
+        // Lock, on a program's behalf: false, without the mutex, once `who` is
+        // interrupted (its process ends, a signal for a handler came) before the mutex
+        // comes to it. The waiter leaves the queue then, and the order of the others
+        // stays. It sleeps without spinning, as a wait for a program (ParkInterruptible).
+        public bool LockInterruptible(IInterruptible who)
+        {
+            int me = _threads.CurrentThreadId;
+            ILockValidator validator = LockClasses.Validator;
+            if (validator != null)
+                validator.Acquiring(_class, LockKind.Sleeping);
+            _guard.Acquire();
+            if (_owner == me)
+            {
+                _guard.Release();
+                KernelAssert.Fail(_name + ": locked twice by thread " + me.ToString() + " (not reentrant)");
+            }
+            if (_owner != NoOwner)
+            {
+                ContendedAcquisitions++;
+                _waiters.Enqueue(me);
+                while (true)
+                {
+                    if (_owner == me)
+                        break;
+                    _guard.Release();
+                    bool interrupted = who.Interrupted;
+                    _guard.Acquire();
+                    if (_owner == me)
+                        break;
+                    if (interrupted)
+                    {
+                        _waiters.Remove(me);
+                        _guard.Release();
+                        return false;
+                    }
+                    _guard.Release();
+                    _threads.ParkInterruptible();
+                    _guard.Acquire();
+                }
+            }
+            else
+            {
+                _owner = me;
+                _grants++;
+            }
+            _guard.Release();
+            if (validator != null)
+                validator.Acquired(_class, LockKind.Sleeping);
+            return true;
+        }
+
         // The mutex if it is free now, without waiting (for a caller that must not
         // sleep: the scheduler's deadlock breaker, on an idle thread).
         public bool TryLock()

@@ -14,6 +14,11 @@ namespace CosmosKernel.Threading
         // wake-up between "decide to sleep" and "sleep" is never lost.
         void Park();
 
+        // Park, in a wait that only a program ends (its action, a signal, its end): the
+        // kernel's deadlock breaker may end the program then, where a kernel wait that
+        // never ends is the kernel's bug (Scheduling/Scheduler.Park(forUser)).
+        void ParkInterruptible();
+
         void Unpark(int threadId);
 
         // A point where another thread may run.

@@ -40,6 +40,22 @@ namespace CosmosKernel.Threading
             return id;
         }
 
+        // Take `threadId` out of the queue wherever it is (a waiter that gave up); the
+        // others keep their order. Whether it was there.
+        public bool Remove(int threadId)
+        {
+            for (int i = 0; i < _count; i++)
+            {
+                if (_ids[(_head + i) % _ids.Length] != threadId)
+                    continue;
+                for (int j = i; j < _count - 1; j++)
+                    _ids[(_head + j) % _ids.Length] = _ids[(_head + j + 1) % _ids.Length];
+                _count--;
+                return true;
+            }
+            return false;
+        }
+
         private void Grow()
         {
             var bigger = new int[_ids.Length * 2];
