@@ -3,9 +3,10 @@
 // siginfo a handler gets, the mask while it runs, registers and SSE state given back
 // by rt_sigreturn (after a syscall and after a timer interrupt on a spinning thread),
 // a SIGSEGV handler that reads si_addr and moves rip, sigaltstack, EINTR from a
-// blocked read, SA_RESETHAND and SA_NODEFER, default actions (in forked children: on
+// blocked read (and a restart with SA_RESTART), SA_RESETHAND and SA_NODEFER, default actions (in forked children: on
 // Linux this program is /init, which ignores signals it has no handler for), and a
-// handler that returns to a kernel address (killed with SIGSEGV, the kernel goes on).
+// handler that returns to a kernel address (killed with SIGSEGV, the kernel goes on),
+// and SIGPIPE from a write into a pipe without readers.
 #define _GNU_SOURCE // REG_RIP and friends
 #include <signal.h>
 #include <ucontext.h>
@@ -241,6 +242,15 @@ static void child_bad_sigreturn(void)
     sys2(NR(KILL), sys0(NR(GETPID)), ABI_SIGNALS_USR1);
     sys1(NR(EXIT_GROUP), 5); // not reached: the return to a kernel address is a SIGSEGV
 }
+static void child_writes_to_a_closed_pipe(void)
+{
+    int p[2];
+    sys1(NR(PIPE), p);
+    sys1(NR(CLOSE), p[0]);
+    sys3(NR(WRITE), p[1], "x", 1); // SIGPIPE's default ends it here
+    sys1(NR(EXIT_GROUP), 7);
+}
+
 static void child_unhandled_read_fault(void)
 {
     signal(SIGSEGV, SIG_DFL); // the parent's handler came along with fork
@@ -401,6 +411,24 @@ int main(void)
     check_long("its read returned EINTR", r.result, -ABI_ERRNO_EINTR);
     check_long("after the handler ran in it", seen.count == 1 && seen.tid == (unsigned long)r.tid, 1);
 
+    // The same with SA_RESTART: the handler runs and read goes on waiting, then
+    // returns the byte written after it.
+    struct worker r2 = { 0 };
+    r2.fd = fds[0];
+    r2.result = -12345;
+    check_long("a handler with SA_RESTART", install(SIGUSR1, set_flag, SA_RESTART, 0), 0);
+    seen.count = 0;
+    check("another reader thread starts", thread_start(&t, reader, &r2, 0) > 0);
+    wait_ready(&r2);
+    sleep_ms(50);
+    check_long("tgkill to the blocked reader", sys3(NR(TGKILL), my_pid, r2.tid, SIGUSR1), 0);
+    sleep_ms(50);
+    check_long("the handler ran in it", seen.count == 1 && seen.tid == (unsigned long)r2.tid, 1);
+    check_long("and its read is still waiting", __atomic_load_n(&r2.result, __ATOMIC_ACQUIRE), -12345);
+    check_long("a byte is written", sys3(NR(WRITE), fds[1], "y", 1), 1);
+    thread_join(&t);
+    check_long("the restarted read returns it", r2.result, 1);
+
     // Default actions, in forked children.
     int status = in_child(child_sigterm);
     check_long("SIGTERM by default ends the child", status & 0x7f, SIGTERM);
@@ -414,6 +442,22 @@ int main(void)
     check_long("without a handler, by SIGSEGV", status & 0x7f, SIGSEGV);
     status = in_child(child_bad_sigreturn);
     check_long("a handler that returns to a kernel address: SIGSEGV", status & 0x7f, SIGSEGV);
+
+    // A write into a pipe without readers: SIGPIPE (default: the end), or EPIPE and
+    // the handler.
+    status = in_child(child_writes_to_a_closed_pipe);
+    check_long("a write into a pipe without readers ends it by SIGPIPE", status & 0x7f, SIGPIPE);
+    int closed[2];
+    sys1(NR(PIPE), closed);
+    sys1(NR(CLOSE), closed[0]);
+    check_long("a SIGPIPE handler", install(SIGPIPE, record, 0, 0), 0);
+    seen.count = 0;
+    check_long("with it, the write answers EPIPE", sys3(NR(WRITE), closed[1], "x", 1), -ABI_ERRNO_EPIPE);
+    check_long("and the handler ran once, before write returned", seen.count, 1);
+    check_long("with SIGPIPE", seen.signo, SIGPIPE);
+    signal(SIGPIPE, SIG_IGN);
+    check_long("ignored, the write answers EPIPE", sys3(NR(WRITE), closed[1], "x", 1), -ABI_ERRNO_EPIPE);
+    sys1(NR(CLOSE), closed[1]);
 
     // A child blocked in read() is ended by SIGKILL and by SIGTERM from its parent.
     for (int round = 0; round < 2; round++) {

@@ -8,6 +8,11 @@ namespace CosmosKernel.Abi
         public const int ENOENT = 2;
         public const int ESRCH = 3;
         public const int EINTR = 4;
+        // Never seen by a program (Linux's include/linux/errno.h has it too): a wait that
+        // a signal interrupted answers it, and the way back to ring 3 makes it EINTR, or
+        // restarts the syscall when the handler has SA_RESTART or no handler runs
+        // (Processes/SignalDelivery).
+        public const int ERESTARTSYS = 512;
         public const int ENXIO = 6;
         public const int EBADF = 9;
         public const int ECHILD = 10;

@@ -48,7 +48,7 @@ namespace CosmosKernel.Files
         // A non-blocking call only tries its side's mutex: its holder may be sleeping
         // on an empty (or full) pipe, and this call must not wait for it (EAGAIN). A
         // blocking call waits for it as for the pipe itself: a signal or its process's
-        // end makes it give up (EINTR), and the deadlock breaker counts it as a wait
+        // end makes it give up (ERESTARTSYS: EINTR or a restart), and the deadlock breaker counts it as a wait
         // for a program (two readers of a pipe nobody writes once panicked the kernel).
         private readonly FifoMutex _readSide;
         private readonly FifoMutex _writeSide;
@@ -154,14 +154,14 @@ namespace CosmosKernel.Files
             return done;
         }
 
-        // Take a side for a call: 0, or -EAGAIN (non-blocking, held), or -EINTR (the
+        // Take a side for a call: 0, or -EAGAIN (non-blocking, held), or -ERESTARTSYS (the
         // caller was interrupted while it waited: the holder may sleep on an empty or
         // full pipe for ever, and a signal or the caller's end must still end the wait).
         private static long LockSide(FifoMutex side, IFileUser user, bool nonblocking)
         {
             if (nonblocking)
                 return side.TryLock() ? 0 : -Errno.EAGAIN;
-            return side.LockInterruptible(user) ? 0 : -Errno.EINTR;
+            return side.LockInterruptible(user) ? 0 : -Errno.ERESTARTSYS;
         }
 
         private static ulong Total(Iovec* segments, int count)
@@ -195,7 +195,7 @@ namespace CosmosKernel.Files
                 if (nonblocking || user.Interrupted)
                 {
                     _state.Release();
-                    return nonblocking ? -Errno.EAGAIN : -Errno.EINTR;
+                    return nonblocking ? -Errno.EAGAIN : -Errno.ERESTARTSYS;
                 }
                 SleepReleasing();
                 _state.Acquire();
@@ -259,7 +259,7 @@ namespace CosmosKernel.Files
                     if (user.Interrupted)
                     {
                         _state.Release();
-                        return done > 0 ? (long)done : -Errno.EINTR;
+                        return done > 0 ? (long)done : -Errno.ERESTARTSYS;
                     }
                     WakeAllLocked();
                     SleepReleasing();

@@ -46,7 +46,9 @@ namespace CosmosKernel.Processes
         public const ulong NoTimeout = ulong.MaxValue;
 
         // FUTEX_WAIT: sleep while *address == expected, until woken, the timeout (in
-        // ticks; NoTimeout) passes, or the process ends. 0, -EAGAIN, -ETIMEDOUT, -EINTR.
+        // ticks; NoTimeout) passes, or the process ends. 0, -EAGAIN, -ETIMEDOUT, or
+        // -ERESTARTSYS (a signal: EINTR, or a restart under SA_RESTART, which begins the
+        // timeout again where Linux would keep its end).
         // A zero timeout has passed already: the word is still checked (EAGAIN when it
         // changed), then ETIMEDOUT at once, as Linux (issue 16, item 8: it waited forever).
         public long Wait(AddressSpace space, ulong address, int expected, ulong timeoutTicks)
@@ -89,7 +91,7 @@ namespace CosmosKernel.Processes
             bool woken = Finish(slot, out bool cancelled);
             if (woken)
                 return 0;
-            return cancelled || (user != null && user.Interrupted) ? -Errno.EINTR : -Errno.ETIMEDOUT;
+            return cancelled || (user != null && user.Interrupted) ? -Errno.ERESTARTSYS : -Errno.ETIMEDOUT;
         }
 
         // Whether the waiter in `slot` was woken or cancelled.

@@ -319,7 +319,7 @@ namespace CosmosKernel.Processes
                 me.ChildWaiters.Remove(thread);
                 _processes.Lock.Unlock();
                 if (CurrentThread.Interrupted)
-                    return -Errno.EINTR;
+                    return -Errno.ERESTARTSYS;
             }
         }
 

@@ -120,16 +120,28 @@ namespace CosmosKernel.Processes
 
         // ---- the ways back to ring 3 -------------------------------------------------
 
-        // A syscall returns (SyscallTable.Dispatch, after its result is in the frame).
-        public static void AtSyscallReturn(SyscallFrame* frame)
+        // A syscall `number` returns (SyscallTable.Dispatch, after its result is in the
+        // frame). A wait a signal interrupted answered ERESTARTSYS: if the handler that
+        // runs now has SA_RESTART, or no handler runs, the syscall is made again (its
+        // number back in rax, rip back on the 2-byte syscall instruction: after the
+        // handler's rt_sigreturn, or at once); else the program sees EINTR. As Linux.
+        public static void AtSyscallReturn(SyscallFrame* frame, ulong number)
         {
             UserThread me = s_instance._programs.CurrentThread;
-            if (me == null || !HasDeliverable(me))
-                return;
-            UserRegisters registers = FromSyscall(frame);
-            if (s_instance.DeliverPending(me, ref registers, BelowFrame(frame)))
-                ToSyscall(registers, frame);
+            if (me != null && HasDeliverable(me))
+            {
+                UserRegisters registers = FromSyscall(frame);
+                if (s_instance.DeliverPending(me, ref registers, BelowFrame(frame), (long)number))
+                    ToSyscall(registers, frame);
+            }
+            if ((long)frame->Rax == -Errno.ERESTARTSYS)
+            {
+                frame->Rax = number;
+                frame->Rcx -= SyscallInstructionBytes;
+            }
         }
+
+        private const ulong SyscallInstructionBytes = 2; // 0f 05
 
         // The timer interrupted ring 3 (the scheduler's hook, after any preemption).
         private static void ReturningToUser(InterruptFrame* frame)
@@ -139,9 +151,11 @@ namespace CosmosKernel.Processes
             if (me == null || !HasDeliverable(me))
                 return;
             UserRegisters registers = FromInterrupt(frame);
-            if (s_instance.DeliverPending(me, ref registers, BelowFrame(frame)))
+            if (s_instance.DeliverPending(me, ref registers, BelowFrame(frame), NoSyscall))
                 ToInterrupt(registers, frame);
         }
+
+        private const long NoSyscall = -1;
 
         // A fault in ring 3 that the kernel does not resolve (SIGSEGV, SIGBUS, SIGILL,
         // SIGFPE): its handler runs, if the program has one and does not block the
@@ -158,7 +172,7 @@ namespace CosmosKernel.Processes
             action = me.Process.Actions.TakeForDelivery(signal);
             var fault = new Fault { Code = code, Address = address, Trapno = frame->Vector, Error = frame->ErrorCode };
             UserRegisters registers = FromInterrupt(frame);
-            if (!SetUpFrame(me, signal, action, ref registers, BelowFrame(frame), &fault, null))
+            if (!SetUpFrame(me, signal, action, ref registers, BelowFrame(frame), &fault, null, NoSyscall))
                 return false;
             ToInterrupt(registers, frame);
             return true;
@@ -173,7 +187,8 @@ namespace CosmosKernel.Processes
         // SendSignal left it pending), a handled one gets its frame and ends the look
         // (one handler per return; the next runs when that one's rt_sigreturn comes
         // back). True if the registers now enter a handler.
-        private bool DeliverPending(UserThread me, ref UserRegisters registers, SseState sse)
+        // `syscall`: the number of the syscall returning (NoSyscall for an interrupt).
+        private bool DeliverPending(UserThread me, ref UserRegisters registers, SseState sse, long syscall)
         {
             Process process = me.Process;
             while (true)
@@ -195,7 +210,7 @@ namespace CosmosKernel.Processes
                     return false;
                 }
                 var info = new Fault { Code = toThread ? Signals.SiTkill : Signals.SiUser, Address = (ulong)(uint)sender };
-                if (!SetUpFrame(me, signal, action, ref registers, sse, null, &info))
+                if (!SetUpFrame(me, signal, action, ref registers, sse, null, &info, syscall))
                 {
                     _programs.TerminateCurrent(Signals.Segv, "SIGSEGV: the frame for signal " + signal.ToString()
                         + "'s handler could not be written below rsp 0x" + registers.Rsp.ToString("X"));
@@ -223,10 +238,25 @@ namespace CosmosKernel.Processes
         // thread then blocks the handler's mask and, unless SA_NODEFER, the signal.
         // `fault` for a fault, else `sent` (Code: si_code, Address: the sender's pid).
         private bool SetUpFrame(UserThread me, int signal, SignalActions.Action action, ref UserRegisters registers,
-            SseState sse, Fault* fault, Fault* sent)
+            SseState sse, Fault* fault, Fault* sent, long syscall)
         {
             if ((action.Flags & Signals.SaRestorer) == 0 || action.Restorer == 0)
                 return false; // x86-64 Linux has no default restorer either
+            // A syscall the signal interrupted: made again after the handler (SA_RESTART),
+            // or EINTR.
+            if (syscall != NoSyscall && (long)registers.Rax == -Errno.ERESTARTSYS)
+            {
+                if ((action.Flags & Signals.SaRestart) != 0)
+                {
+                    registers.Rax = (ulong)syscall;
+                    registers.Rip -= SyscallInstructionBytes;
+                    registers.Rcx = registers.Rip; // as the syscall left it
+                }
+                else
+                {
+                    registers.Rax = unchecked((ulong)-Errno.EINTR);
+                }
+            }
             bool onAltStack = OnAltStack(me, registers.Rsp);
             ulong sp = registers.Rsp - RedZone;
             if ((action.Flags & Signals.SaOnstack) != 0 && me.AltStackSize != 0 && !onAltStack)
@@ -366,7 +396,7 @@ namespace CosmosKernel.Processes
             InterruptFrame resume = default;
             ToInterrupt(registers, &resume);
             _programs.EndThreadIfProcessExiting();
-            if (HasDeliverable(me) && DeliverPending(me, ref registers, InImage(image)))
+            if (HasDeliverable(me) && DeliverPending(me, ref registers, InImage(image), NoSyscall))
                 ToInterrupt(registers, &resume);
             Native.ResumeUserFull(&resume, image);
         }

@@ -108,6 +108,15 @@ namespace CosmosKernel.Syscalls
             return targets.Length == 0 ? -Errno.ESRCH : 0;
         }
 
+        // A write into a pipe without readers: EPIPE, and SIGPIPE to the writing thread,
+        // as Linux's pipe_write (it ends the program unless handled or ignored).
+        private long Sigpipe(Process process, long result)
+        {
+            if (result == -Errno.EPIPE)
+                _programs.SendSignal(process, _programs.CurrentThread, Signals.Pipe);
+            return result;
+        }
+
         // tgkill(tgid, tid, sig) and tkill(tid, sig): to one thread.
         private long Tgkill(long tgid, long tid, long signal, bool anyProcess)
         {

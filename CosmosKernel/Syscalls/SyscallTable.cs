@@ -88,7 +88,7 @@ namespace CosmosKernel.Syscalls
             }
             frame->Rax = (ulong)table.Handle(frame, number, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
             table._programs.EndThreadIfProcessExiting();
-            SignalDelivery.AtSyscallReturn(frame);
+            SignalDelivery.AtSyscallReturn(frame, number);
         }
 
         private long Handle(SyscallFrame* frame, ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
@@ -98,11 +98,11 @@ namespace CosmosKernel.Syscalls
                 return -Errno.EPERM;
             switch (number)
             {
-                case SyscallNumbers.Write: return Write(process, a0, a1, a2);
+                case SyscallNumbers.Write: return Sigpipe(process, Write(process, a0, a1, a2));
                 case SyscallNumbers.Read: return Read(process, a0, a1, a2);
                 case SyscallNumbers.Close: return process.Close(a0) ? 0 : -Errno.EBADF;
                 case SyscallNumbers.Readv: return Vectored(process, a0, a1, a2, write: false);
-                case SyscallNumbers.Writev: return Vectored(process, a0, a1, a2, write: true);
+                case SyscallNumbers.Writev: return Sigpipe(process, Vectored(process, a0, a1, a2, write: true));
                 case SyscallNumbers.Pread64: return Positional(process, a0, a1, a2, a3, write: false);
                 case SyscallNumbers.Pwrite64: return Positional(process, a0, a1, a2, a3, write: true);
                 case SyscallNumbers.Lseek: return Lseek(process, a0, a1, a2);
