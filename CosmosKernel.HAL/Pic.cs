@@ -20,6 +20,9 @@ namespace Cosmos.HAL
             Native.OutByte(0xA1, 0xFF);
         }
 
+        // The vector IRQ `irq` arrives on (RemapAndMaskAll: 32-47).
+        public static int Vector(int irq) => 32 + irq;
+
         public static void Unmask(int irq)
         {
             ushort port = irq < 8 ? (ushort)0x21 : (ushort)0xA1;

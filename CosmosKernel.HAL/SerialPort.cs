@@ -21,6 +21,24 @@ namespace Cosmos.HAL
 
         public void Write(byte value) => WriteRawByte(_base, value);
 
+        // Interrupt on a received byte (IRQ 4 for COM1): IER's "data available", and
+        // MCR's OUT2, which connects the UART's interrupt line to the 8259.
+        public static void EnableReceiveInterrupt(ushort basePort)
+        {
+            Native.OutByte((ushort)(basePort + 4), 0x0B); // DTR | RTS | OUT2
+            Native.OutByte((ushort)(basePort + 1), 0x01);
+        }
+
+        // A received byte, if one waits (LSR bit 0).
+        public static bool TryReceive(ushort basePort, out byte value)
+        {
+            value = 0;
+            if ((Native.InByte((ushort)(basePort + 5)) & 0x01) == 0)
+                return false;
+            value = Native.InByte(basePort);
+            return true;
+        }
+
         // To an initialised UART at `basePort`, without an instance (paths that must not
         // allocate). Bounded wait: a missing UART (real hardware without COM1) must not
         // hang boot.

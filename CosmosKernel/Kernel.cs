@@ -232,8 +232,13 @@ namespace CosmosKernel
             // The process layer, then the syscalls on top of it.
             var ramdisk = new Processes.Ramdisk(_boot.Modules);
             var futexes = new Processes.Futexes(scheduler, copier);
+            // The console's input side: the keyboard and COM1 type on one terminal
+            // (80x25: the VGA text screen's size; TIOCSWINSZ may say otherwise).
+            var terminal = new Files.Terminal(scheduler, copier, _console, 25, 80);
             _programs = new Processes.ProgramRunner(scheduler, vmm, copier, futexes, ramdisk,
-                new Processes.ProcessTable(scheduler, scheduler.ThreadLimit), _console);
+                new Processes.ProcessTable(scheduler, scheduler.ThreadLimit), _console, terminal);
+            terminal.Sessions = _programs;
+            Platform.ConsoleInput.Start(terminal, scheduler);
             var signals = new Processes.SignalDelivery(_programs, copier, scheduler);
             new Processes.UserFaults(_programs, signals); // user code's exceptions and page faults from here on
             new Syscalls.SyscallTable(_programs, signals, scheduler, vmm, copier, futexes, ramdisk, _lockStatistics, _labSyscalls, strategyFixed);

@@ -20,6 +20,7 @@ namespace CosmosKernel.Abi
         public const int ENOMEM = 12;
         public const int EACCES = 13;
         public const int EFAULT = 14;
+        public const int ENOTTY = 25;
         public const int EEXIST = 17;
         public const int ENODEV = 19;
         public const int EINVAL = 22;

@@ -16,7 +16,7 @@ namespace CosmosKernel.Abi
         public const ulong RtSigaction = 13, RtSigreturn = 15, Kill = 62, Sigaltstack = 131, Tkill = 200, Tgkill = 234;
         public const ulong Sysinfo = 99, Getuid = 102, Getgid = 104, Geteuid = 107, Getegid = 108, Getppid = 110, Getrandom = 318;
         public const ulong Lseek = 8, Pread64 = 17, Pwrite64 = 18, Readv = 19, Writev = 20;
-        public const ulong Dup = 32, Dup2 = 33, Fcntl = 72, Dup3 = 292;
+        public const ulong Dup = 32, Dup2 = 33, Fcntl = 72, Dup3 = 292, Ioctl = 16;
 
         // cosmos_vmm_info(struct cosmos_vmm_info* out): the user-copy strategy in use and
         // the frame and fault counters (layout: Abi/VmmInfo.cs).

@@ -4,8 +4,8 @@ using CosmosKernel.Memory.UserCopy;
 namespace CosmosKernel.Files
 {
     // The console: fds 0, 1, 2. Writes go to the screen and COM1 (Platform/KernelConsole,
-    // which the kernel's own messages share); there is no input device yet, so reads are
-    // at end of file. write(2) on several CPUs at once comes out whole, chunk by chunk:
+    // which the kernel's own messages share); reads and ioctls are the terminal's
+    // (Files/Terminal: the keyboard and COM1 type on it). write(2) on several CPUs at once comes out whole, chunk by chunk:
     // each chunk is copied in first (a user copy may sleep), then written in one piece.
     public sealed unsafe class ConsoleFile : OpenFile
     {
@@ -13,14 +13,19 @@ namespace CosmosKernel.Files
 
         private readonly UserCopier _copier;
         private readonly Platform.KernelConsole _console;
+        private readonly Terminal _terminal;
 
-        public ConsoleFile(UserCopier copier, Platform.KernelConsole console)
+        public ConsoleFile(UserCopier copier, Platform.KernelConsole console, Terminal terminal)
         {
             _copier = copier;
             _console = console;
+            _terminal = terminal;
         }
 
-        public override long Read(IFileUser user, ulong buffer, ulong count) => 0;
+        public override long Read(IFileUser user, ulong buffer, ulong count) => _terminal.Read(user, buffer, count, Nonblocking);
+
+        public override long Ioctl(IFileUser user, uint command, ulong argument)
+            => _terminal.Ioctl(user, user.Pid, user.Pgid, user.Sid, command, argument);
 
         // Linux's /dev/console, which init's 0, 1 and 2 are: opened O_RDWR, O_LARGEFILE.
         protected override ulong OpenedFlags => Abi.OpenFlags.Largefile;

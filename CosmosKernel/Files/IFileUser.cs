@@ -9,5 +9,11 @@ namespace CosmosKernel.Files
     public interface IFileUser : Threading.IInterruptible
     {
         AddressSpace Space { get; }
+
+        // Who it is, for the terminal's ioctls (the controlling terminal and its
+        // foreground group belong to a session).
+        int Pid { get; }
+        int Pgid { get; }
+        int Sid { get; }
     }
 }

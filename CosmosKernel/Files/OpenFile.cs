@@ -68,6 +68,9 @@ namespace CosmosKernel.Files
         // lseek: the new offset or -errno; ESPIPE for a file without one.
         public virtual long Seek(long offset, int whence) => -Errno.ESPIPE;
 
+        // ioctl: only a terminal has any (ENOTTY, as Linux answers a file that is none).
+        public virtual long Ioctl(IFileUser user, uint command, ulong argument) => -Errno.ENOTTY;
+
         // The status flags F_GETFL reports and F_SETFL changes: of the open file, so
         // shared by every descriptor dup or fork made of it (Linux's f_flags). Only
         // O_NONBLOCK and O_APPEND can change; OpenedFlags are the ones open(2) fixed.

@@ -75,6 +75,9 @@ namespace CosmosKernel.Processes
         }
 
         AddressSpace IFileUser.Space => Space;
+        int IFileUser.Pid => Pid;
+        int IFileUser.Pgid => System.Threading.Volatile.Read(ref Pgid);
+        int IFileUser.Sid => System.Threading.Volatile.Read(ref Sid);
 
         // The calling thread's wait should end: the process is ending, or a signal
         // for a handler is pending (UserThread.Interrupted).

@@ -22,7 +22,7 @@ namespace CosmosKernel.Processes
     // without a `this` (the scheduler starts threads with a bare entry point), so they
     // find the one instance through s_instance, set by the constructor and read by them
     // alone, as the Scheduler's own interrupt handlers do.
-    public sealed unsafe class ProgramRunner
+    public sealed unsafe class ProgramRunner : Terminal.ISessions
     {
 
         private static ProgramRunner s_instance;
@@ -33,7 +33,8 @@ namespace CosmosKernel.Processes
         private readonly Futexes _futexes;
         private readonly Ramdisk _ramdisk;
         private readonly ProcessTable _processes;
-        private readonly Platform.KernelConsole _console; // a new program's stdin, stdout, stderr
+        private readonly Platform.KernelConsole _console; // a new program's stdin, stdout, stderr: output
+        private readonly Terminal _terminal;              // and input
 
         // The process and thread running now (null process in a kernel thread).
         public Process Current => UserThread.Of(_scheduler.Current)?.Process;
@@ -43,8 +44,9 @@ namespace CosmosKernel.Processes
         public ProcessTable Processes => _processes;
 
         public ProgramRunner(Scheduler scheduler, Vmm vmm, Memory.UserCopy.UserCopier copier, Futexes futexes, Ramdisk ramdisk,
-            ProcessTable processes, Platform.KernelConsole console)
+            ProcessTable processes, Platform.KernelConsole console, Terminal terminal)
         {
+            _terminal = terminal;
             _processes = processes;
             _console = console;
             _scheduler = scheduler;
@@ -81,7 +83,7 @@ namespace CosmosKernel.Processes
             Native.WriteCr3(previousRoot != 0 ? previousRoot : previousCr3);
             var process = new Process(_processes.NextPid(), parentPid, module.Name, space);
             process.BrkStart = process.Brk = image.End;
-            process.OpenConsole(new ConsoleFile(_copier, _console));
+            process.OpenConsole(new ConsoleFile(_copier, _console, _terminal));
             string error = image.Error ?? (rsp == 0 ? "could not build the initial stack" : null);
             if (error == null)
             {
@@ -454,6 +456,30 @@ namespace CosmosKernel.Processes
             }
             _processes.Lock.Unlock();
             return process;
+        }
+
+        // ---- the terminal's sessions (Files/Terminal.ISessions) ----------------------------
+
+        // ^C and ^\ on the console: `signal` to its foreground group.
+        public void SignalGroup(int pgid, int signal)
+        {
+            Process[] targets = FindGroup(pgid, everyone: false);
+            for (int i = 0; i < targets.Length; i++)
+                SendSignal(targets[i], null, signal);
+        }
+
+        public bool GroupInSession(int pgid, int sid)
+        {
+            _processes.Lock.Lock();
+            bool found = false;
+            for (int i = 0; i < _processes.Capacity && !found; i++)
+            {
+                Process process = _processes.At(i);
+                found = process != null && process.State != Process.ProcessState.Zombie && (pgid < 0 || process.Pgid == pgid)
+                    && (sid == Terminal.AnySession || process.Sid == sid);
+            }
+            _processes.Lock.Unlock();
+            return found;
         }
 
         // kill's targets: the processes of group `pgid`, or with `everyone` every

@@ -26,6 +26,7 @@ namespace CosmosKernel.Scheduling
         public ulong StackBottom, StackTop;
         public bool Permit;        // Unpark came before Park (IThreadBackend semantics)
         public bool WaitsForUser;  // parked by Park(forUser: true): see Scheduler.BreakDeadlock
+        public bool WaitsForDevice; // parked by ParkForDevice: input from outside may come
         public int Joiner = -1;    // thread waiting in Join, or -1
         public bool IsIdle;        // a CPU's idle thread: never queued, runs when nothing else can
 

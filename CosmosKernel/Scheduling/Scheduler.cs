@@ -258,10 +258,14 @@ namespace CosmosKernel.Scheduling
 
         public void ParkInterruptible() => Park(forUser: true);
 
+        // A wait for the outside world (a key, a byte on COM1): the machine is not stuck
+        // while a program waits so, even if every thread is blocked (BreakDeadlock).
+        public void ParkForDevice() => Park(forUser: true, forDevice: true);
+
         // forUser: a wait that only a program's action ends (a futex, a pipe, a child's
         // exit) and that ending the program ends too; the deadlock breaker may then
         // end the program. Every other wait (a FIFO mutex, a join) is the kernel's own.
-        public void Park(bool forUser)
+        public void Park(bool forUser, bool forDevice = false)
         {
             bool on = InterruptsOn;
             Native.DisableInterrupts();
@@ -282,8 +286,10 @@ namespace CosmosKernel.Scheduling
                     Panic.Report("thread " + current.Id.ToString() + " parks holding a kernel spin lock");
                 current.State = KernelThread.ThreadState.Blocked;
                 current.WaitsForUser = forUser;
+                current.WaitsForDevice = forDevice;
                 SwitchLocked(null);
                 current.WaitsForUser = false;
+                current.WaitsForDevice = false;
             }
             if (on)
                 Native.EnableInterrupts();
@@ -375,11 +381,19 @@ namespace CosmosKernel.Scheduling
         private void PreemptUser(InterruptFrame* frame)
         {
             CountTicks();
+            if (Cpu.CurrentIndex == 0 && PollDevices != null)
+                PollDevices();
             BalanceAtTick();
             RunReadyThreads();
             if (ReturningToUser != null)
                 ReturningToUser(frame);
         }
+
+        // Device interrupts come to CPU 0 (the 8259s) and may find it in kernel code
+        // holding locks, so their handlers only keep what arrived; this hook, called on
+        // CPU 0 where it holds no lock (its idle loop, a tick that interrupted ring 3),
+        // wakes whoever handles it (Platform/ConsoleInput).
+        public delegate*<void> PollDevices;
 
         // Called before a preempted user thread goes back to ring 3 through `frame`,
         // holding no lock (the process layer ends threads of an exiting process there,
@@ -567,6 +581,8 @@ namespace CosmosKernel.Scheduling
             {
                 StartTimerIfDue(cpu);
                 CountTicks();
+                if (cpu == 0 && PollDevices != null)
+                    PollDevices(); // input that came while CPU 0 halted
                 bool sleepers = cpu == 0 && SomeoneSleeps(); // before the queue lock (the order)
                 queue.Lock.Acquire();
                 if (queue.Count > 0)
@@ -583,10 +599,13 @@ namespace CosmosKernel.Scheduling
                 if (cpu == 0 && !sleepers && NothingQueued() && AllOtherCpusHalted())
                 {
                     queue.Lock.Release();
-                    if (!BreakDeadlock())
+                    Stillness stillness = BreakDeadlock();
+                    if (stillness == Stillness.Stuck)
                         Panic.Report("scheduler: every thread is blocked (a lost wake-up or a deadlock); in a kernel wait: "
                             + (_stuckInKernel == null ? "none" : "thread " + _stuckInKernel.Id.ToString() + " (" + _stuckInKernel.Name + ")"));
-                    continue;
+                    if (stillness == Stillness.Changed)
+                        continue;
+                    queue.Lock.Acquire(); // waiting for input: halt until it comes
                 }
                 // Halt on the kernel's page table: a CPU that kept a process's loaded
                 // would be a target of every TLB shootdown in that process (MayCache),
@@ -682,29 +701,38 @@ namespace CosmosKernel.Scheduling
             return any;
         }
 
-        // Every thread is blocked and no timer will wake one. If each waits for a
-        // program (Park(forUser: true)), the programs deadlocked among themselves: Linux
-        // would leave them asleep, but here nothing (no signal, no shell) could ever end
-        // them and the machine would hang, so the hook the process layer installed ends
-        // some of them; true if it did, or if a thread became ready meanwhile. A thread
-        // in a kernel wait means a lost wake-up in the kernel: false, and the caller
-        // panics.
-        private bool BreakDeadlock()
+        // Every thread is blocked and no timer will wake one. A program that waits for
+        // input (ParkForDevice) is no deadlock, as a user may type: WaitsForInput, and
+        // CPU 0 halts until a key comes. If each waits for a program (Park(forUser:
+        // true)), the programs deadlocked among themselves: Linux would leave them
+        // asleep, but here nothing might ever end them and the machine would hang, so
+        // the hook the process layer installed ends some of them: Changed if it did, or
+        // if a thread became ready meanwhile. A thread in a kernel wait means a lost
+        // wake-up in the kernel: Stuck, and the caller panics.
+        private enum Stillness { Changed, WaitsForInput, Stuck }
+
+        private Stillness BreakDeadlock()
         {
             if (DeadlockBreaker == null)
-                return false;
+                return Stillness.Stuck;
             // Everything still, checked under every scheduler lock (in their order).
             int cpus = Volatile.Read(ref _cpuCount);
             _sleepersLock.Acquire();
             for (int cpu = 0; cpu < cpus; cpu++)
                 _queues[cpu].Lock.Acquire();
             bool stillStuck = NothingQueued() && !AnyoneSleeping() && AllOtherCpusHalted();
-            bool kernelWait = false;
+            bool kernelWait = false, inputWait = false;
             KernelThread[] threads = _threads;
             for (int i = 0; stillStuck && i < threads.Length; i++)
             {
                 KernelThread thread = threads[i];
-                if (thread != null && !thread.IsIdle && thread.State == KernelThread.ThreadState.Blocked && !thread.WaitsForUser)
+                if (thread == null || thread.IsIdle || thread.State != KernelThread.ThreadState.Blocked)
+                    continue;
+                if (thread.WaitsForDevice)
+                {
+                    inputWait |= thread.Owner != null; // a program waits for input (a driver thread always does)
+                }
+                else if (!thread.WaitsForUser)
                 {
                     kernelWait = true;
                     _stuckInKernel = thread;
@@ -713,7 +741,13 @@ namespace CosmosKernel.Scheduling
             for (int cpu = cpus - 1; cpu >= 0; cpu--)
                 _queues[cpu].Lock.Release();
             _sleepersLock.Release();
-            return !stillStuck || (!kernelWait && DeadlockBreaker());
+            if (!stillStuck)
+                return Stillness.Changed;
+            if (kernelWait)
+                return Stillness.Stuck;
+            if (inputWait)
+                return Stillness.WaitsForInput; // a user may type: nothing to break
+            return DeadlockBreaker() ? Stillness.Changed : Stillness.Stuck;
         }
 
         private KernelThread _stuckInKernel; // BreakDeadlock: a thread found in a kernel wait, for the panic

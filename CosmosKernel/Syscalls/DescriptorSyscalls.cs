@@ -4,7 +4,7 @@ using CosmosKernel.Processes;
 
 namespace CosmosKernel.Syscalls
 {
-    // Descriptors: dup, dup2, dup3, fcntl. A descriptor is a number in the process's
+    // Descriptors: ioctl, dup, dup2, dup3, fcntl. A descriptor is a number in the process's
     // file table (Processes/FileTable.cs) with its close-on-exec flag; the open file it
     // refers to carries the status flags (O_NONBLOCK, O_APPEND), shared by every
     // descriptor that refers to it. Descriptors are unsigned int, as Linux's
@@ -36,6 +36,18 @@ namespace CosmosKernel.Syscalls
             if (file == null)
                 return -Errno.EBADF;
             long result = FcntlOn(process, (uint)fd, file, (int)(uint)command, argument);
+            file.Release();
+            return result;
+        }
+
+        // ioctl: EBADF for a descriptor that is not open; the file's answer (ENOTTY from
+        // anything but the console's terminal).
+        private static long Ioctl(Process process, ulong fd, uint command, ulong argument)
+        {
+            OpenFile file = process.TakeFile((uint)fd);
+            if (file == null)
+                return -Errno.EBADF;
+            long result = file.Ioctl(process, command, argument);
             file.Release();
             return result;
         }

@@ -110,6 +110,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Dup2: return Dup2(process, a0, a1);
                 case SyscallNumbers.Dup3: return Dup3(process, a0, a1, a2);
                 case SyscallNumbers.Fcntl: return Fcntl(process, a0, a1, a2);
+                case SyscallNumbers.Ioctl: return Ioctl(process, a0, (uint)a1, a2);
                 case SyscallNumbers.Pipe: return Pipe(process, a0, 0);
                 case SyscallNumbers.Pipe2: return Pipe(process, a0, a1);
                 case SyscallNumbers.Mmap: return Mmap(process, a0, a1, a2, a3, a4, a5);
