@@ -23,6 +23,11 @@ public sealed record QemuOptions
     // Echo serial output to this writer as it arrives.
     public TextWriter? Echo { get; init; }
 
+    // Typed on the serial console, in order: each step's text is sent once the console
+    // shows its prompt (after the previous step was sent). What a test types into a
+    // program, as a user would at the keyboard.
+    public IReadOnlyList<TypingStep> Typing { get; init; } = [];
+
     public IReadOnlyList<string> ToArguments()
     {
         var args = new List<string>
@@ -48,3 +53,6 @@ public sealed record QemuOptions
         return args;
     }
 }
+
+// Once the serial console shows `Prompt` (after what was typed before), type `Text`.
+public sealed record TypingStep(string Prompt, string Text);

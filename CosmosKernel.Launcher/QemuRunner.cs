@@ -16,15 +16,17 @@ public static class QemuRunner
         if (!File.Exists(options.IsoPath))
             throw new LauncherSetupException($"no ISO at {options.IsoPath}: build it first with: dotnet build CosmosKernel -c Release");
         return RunAsync(options.ToArguments(), options.Timeout, options.Echo, BootResult.BannerMarker,
-            options.SkipBootMenu ? GrubCountdown : null, cancel);
+            options.SkipBootMenu ? GrubCountdown : null, cancel, options.Typing);
     }
 
     // Run QEMU with `arguments` until it exits or `timeout` passes (then it is killed),
     // collecting its serial console (stdout). `bannerMarker`: the result's TimeToBanner
     // is when it first appeared. `pressEnterOn`: press Enter once when it appears.
+    // `typing`: text to type on the serial console, each step once its prompt shows.
     public static async Task<BootResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, TextWriter? echo,
-        string bannerMarker, string? pressEnterOn, CancellationToken cancel = default)
+        string bannerMarker, string? pressEnterOn, CancellationToken cancel = default, IReadOnlyList<TypingStep>? typing = null)
     {
+        typing ??= [];
         var start = new ProcessStartInfo(QemuBinary)
         {
             RedirectStandardOutput = true,
@@ -49,6 +51,7 @@ public static class QemuRunner
         var log = new StringBuilder();
         TimeSpan? banner = null;
         bool enterPressed = false;
+        int typed = 0, typedFrom = 0; // steps typed; where in the log the next prompt is looked for
         var lockObject = new object();
         var screen = new TerminalEscapeFilter(); // the echo shows text, not GRUB's cursor moves
         Task readSerial = Task.Run(async () =>
@@ -66,6 +69,13 @@ public static class QemuRunner
                         enterPressed = true;
                         qemu.StandardInput.Write('\r');
                         qemu.StandardInput.Flush();
+                    }
+                    while (typed < typing.Count && text.IndexOf(typing[typed].Prompt, typedFrom, StringComparison.Ordinal) is int at && at >= 0)
+                    {
+                        typedFrom = at + typing[typed].Prompt.Length;
+                        qemu.StandardInput.Write(typing[typed].Text);
+                        qemu.StandardInput.Flush();
+                        typed++;
                     }
                     if (banner == null && text.Contains(bannerMarker))
                         banner = clock.Elapsed;

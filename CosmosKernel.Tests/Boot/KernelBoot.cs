@@ -11,7 +11,7 @@ public static class KernelBoot
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(120);
 
     public static BootResult Run(string kernelOptions, int cpus = 1, TimeSpan? timeout = null, string? iso = null, int memoryMiB = 256,
-        bool lockdep = true)
+        bool lockdep = true, IReadOnlyList<TypingStep>? typing = null)
     {
         if (lockdep)
             kernelOptions += " lockdep";
@@ -22,6 +22,7 @@ public static class KernelBoot
             MemoryMiB = memoryMiB,
             KernelOptions = kernelOptions,
             Timeout = timeout ?? DefaultTimeout,
+            Typing = typing ?? [],
         };
         BootResult result = QemuRunner.BootAsync(options).GetAwaiter().GetResult();
         TestContext.Out.WriteLine(result.Describe());
