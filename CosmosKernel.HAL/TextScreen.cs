@@ -25,6 +25,13 @@ namespace Cosmos.HAL
                 _column = 0;
                 return;
             }
+            if (c == '\b')
+            {
+                // Back one cell (the terminal's erase echoes "\b \b"), not past the line's start.
+                if (_column > 0)
+                    _column--;
+                return;
+            }
             DrawCell(_column, _row, c < 128 ? c : '?');
             if (++_column == Columns)
                 NewLine();
