@@ -51,6 +51,15 @@ int main(void)
     int fds[2];
     sys1(NR(PIPE), fds);
     check_long("TCGETS on a pipe", ioctl3(fds[0], TC(TCGETS), termios), -ABI_ERRNO_ENOTTY);
+    sys3(NR(WRITE), fds[1], "abc", 3);
+    available = -1;
+    check_long("FIONREAD on a pipe's read end", ioctl3(fds[0], TC(FIONREAD), &available), 0);
+    check_long("the bytes in it", available, 3);
+    available = -1;
+    check_long("and on its write end", ioctl3(fds[1], TC(FIONREAD), &available), 0);
+    check_long("the same", available, 3);
+    char drain[3];
+    sys3(NR(READ), fds[0], drain, 3);
     check_long("TCGETS on a closed descriptor", ioctl3(99, TC(TCGETS), termios), -ABI_ERRNO_EBADF);
     check_long("TCGETS into an unmapped page", ioctl3(0, TC(TCGETS), (void *)16), -ABI_ERRNO_EFAULT);
     check_long("TCSETS from an unmapped page", ioctl3(0, TC(TCSETS), (void *)16), -ABI_ERRNO_EFAULT);

@@ -172,6 +172,15 @@ namespace CosmosKernel.Files
             return total;
         }
 
+        // FIONREAD: the bytes in the pipe now, as an int at `address`.
+        public long ReportBytes(IFileUser user, ulong address)
+        {
+            _state.Acquire();
+            int bytes = _count;
+            _state.Release();
+            return _copier.CopyToUser(user.Space, address, (byte*)&bytes, 4) == 0 ? 0 : -Errno.EFAULT;
+        }
+
         // Whether `bytes` more fit now (the caller holds the write side: only a reader
         // can change that meanwhile, and only to more room).
         private bool HasRoomFor(ulong bytes)

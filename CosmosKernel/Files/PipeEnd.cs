@@ -24,6 +24,11 @@ namespace CosmosKernel.Files
 
         public override unsafe long WriteVector(IFileUser user, Abi.Iovec* segments, int count) => _pipe.WriteVector(user, segments, count, Nonblocking);
 
+        // FIONREAD: the bytes in the pipe, on either end, as Linux's pipe_ioctl; nothing
+        // else (ENOTTY).
+        public override unsafe long Ioctl(IFileUser user, uint command, ulong argument)
+            => command == Abi.Termios.Fionread ? _pipe.ReportBytes(user, argument) : -Abi.Errno.ENOTTY;
+
         protected override void Closed() => _pipe.CloseEnd(_writer);
     }
 }
