@@ -157,6 +157,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Futex: return Futex(process, a0, a1, a2, a3);
                 case SyscallNumbers.ClockGettime: return ClockGettime(process, a0, a1);
                 case SyscallNumbers.Nanosleep: return Nanosleep(process, a0);
+                case SyscallNumbers.ClockNanosleep: return ClockNanosleep(process, a0, a1, a2);
                 case SyscallNumbers.Uname: return Uname(process, a0);
                 case SyscallNumbers.Getcpu: return Getcpu(process, a0, a1);
                 case SyscallNumbers.ArchPrctl: return ArchPrctl(process, a0, a1);

@@ -7,7 +7,7 @@ using CosmosKernel.Processes;
 
 namespace CosmosKernel.Syscalls
 {
-    // Time: clock_gettime and nanosleep.
+    // Time: clock_gettime, nanosleep and clock_nanosleep.
     public sealed unsafe partial class SyscallTable
     {
         // CLOCK_REALTIME (there is no RTC reading yet: it counts from boot, like the
@@ -29,6 +29,45 @@ namespace CosmosKernel.Syscalls
             long nanoseconds = ReadTimespec(process, request);
             if (nanoseconds < 0)
                 return nanoseconds;
+            return SleepFor(nanoseconds);
+        }
+
+        // clock_nanosleep(clock, flags, request, remain): on CLOCK_REALTIME, _MONOTONIC or
+        // _BOOTTIME (all three count from boot here, as clock_gettime's), for a duration
+        // or until a deadline (TIMER_ABSTIME: one already past returns at once).
+        // EOPNOTSUPP for the CPU-time clocks (Linux's for the thread's; the kernel keeps
+        // no CPU times, so the process's too), EINVAL for another clock or flag. The
+        // time left is not written back.
+        private long ClockNanosleep(Process process, ulong clock, ulong flags, ulong request)
+        {
+            if (clock == ClockIds.ProcessCputime || clock == ClockIds.ThreadCputime)
+                return -Errno.EOPNOTSUPP;
+            if (clock != ClockIds.Realtime && clock != ClockIds.Monotonic && clock != ClockIds.Boottime)
+                return -Errno.EINVAL;
+            if ((flags & ~ClockIds.TimerAbstime) != 0)
+                return -Errno.EINVAL;
+            long nanoseconds = ReadTimespec(process, request);
+            if (nanoseconds < 0)
+                return nanoseconds;
+            if ((flags & ClockIds.TimerAbstime) != 0)
+            {
+                long now = (long)NowNanoseconds();
+                if (nanoseconds <= now)
+                    return 0;
+                nanoseconds -= now;
+            }
+            return SleepFor(nanoseconds);
+        }
+
+        private static ulong NowNanoseconds()
+        {
+            ulong perSecond = Pit.TscPerSecond == 0 ? 1000000000 : Pit.TscPerSecond;
+            ulong tsc = Native.ReadTimestampCounter();
+            return tsc / perSecond * 1000000000 + (tsc % perSecond) * 1000000000 / perSecond;
+        }
+
+        private long SleepFor(long nanoseconds)
+        {
             // A signal for a handler ends the sleep (its sender wakes us; a wake before
             // the sleep began counts too). The time left is not written back (rem).
             UserThread me = _programs.CurrentThread;
