@@ -546,6 +546,10 @@ static void fuzz_descriptors(struct rng *r, int me, int op)
     if (op == OP_FCNTL) {
         long command = below(r, 4) == 0 ? (long)(below(r, 2) ? next(r) : below(r, 1100)) : commands[below(r, COUNT(commands))];
         long argument = below(r, 2) ? (long)below(r, 64) : below(r, 2) ? (long)(ABI_OPEN_FLAGS_NONBLOCK | ABI_OPEN_FLAGS_APPEND) : (long)next(r);
+        // F_SETFL keeps O_NONBLOCK: the descriptor may be the console (or a dup of it),
+        // whose reads would otherwise wait for someone to type (chaos_child sets it).
+        if ((unsigned int)command == ABI_FCNTL_COMMANDS_SET_FL)
+            argument |= ABI_OPEN_FLAGS_NONBLOCK;
         int dups = (unsigned int)command == ABI_FCNTL_COMMANDS_DUP_FD || (unsigned int)command == ABI_FCNTL_COMMANDS_DUP_FD_CLOEXEC;
         fz(me, ABI_SYSCALL_NUMBERS_FCNTL, dups ? pick_fd_to_dup(r) : pick_fd(r), command, argument, 0, 0, 0);
         return;
@@ -1125,6 +1129,10 @@ static void map_or_die(unsigned long address, unsigned long length, long prot, l
 
 static void chaos_child(long round_ms)
 {
+    // The console (fds 0-2 and every dup of them share its open file) answers reads
+    // with EAGAIN instead of waiting for a user to type: a fuzzed read of it must not
+    // look like a stall.
+    sys3(ABI_SYSCALL_NUMBERS_FCNTL, 1, ABI_FCNTL_COMMANDS_SET_FL, ABI_OPEN_FLAGS_NONBLOCK);
     // The arena and the fixed zone (see the layout above); the shared page is the
     // parent's mapping, inherited.
     map_or_die(ZONE_BASE + SHARED_PAGES * PAGE, ZONE_SIZE - SHARED_PAGES * PAGE, ABI_PROT_NONE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS, -1, "mmap of the fixed zone");

@@ -210,6 +210,58 @@ namespace CosmosKernel.Memory
             return 0;
         }
 
+        // ---- madvise -------------------------------------------------------------
+
+        // madvise(address, length, advice), Linux's checks: EINVAL for an unaligned
+        // address or an unknown advice, 0 for a zero length; the hints change nothing;
+        // DONTNEED and FREE drop the pages of [address, address + length) that are
+        // mapped (a copy holding one is waited for, as munmap waits), and the regions
+        // stay: the next touch faults in a zero page, the file's page, or the shared
+        // object's. ENOMEM if part of the range has no mapping (after the rest is done).
+        public int Advise(ulong address, ulong length, int advice)
+        {
+            if (!Paging.IsPageAligned(address))
+                return -Errno.EINVAL;
+            bool drop = advice == Madvise.Dontneed || advice == Madvise.Free;
+            if (!drop && advice != Madvise.Normal && advice != Madvise.Random && advice != Madvise.Sequential
+                && advice != Madvise.Willneed && advice != Madvise.Hugepage && advice != Madvise.Nohugepage
+                && advice != Madvise.Dontdump && advice != Madvise.Dodump)
+                return -Errno.EINVAL;
+            if (length == 0)
+                return 0;
+            ulong size = Paging.PageUp(length);
+            if (size == 0 || address + size < address)
+                return -Errno.EINVAL;
+            ulong end = address + size; // past user space: no mapping there, ENOMEM
+            if (drop)
+                MmLock.LockWrite();
+            else
+                MmLock.LockRead();
+            if (drop)
+                WaitForCopyLockedPages(address, end);
+            ulong covered = address; // the range is mapped up to here
+            bool hole = false;
+            ulong* frames = stackalloc ulong[ReleaseBatchPages];
+            int pending = 0;
+            for (int i = _regions.IndexOfFirstEndingAfter(address); i < _regions.Count && _regions[i].Start < end; i++)
+            {
+                Region region = _regions[i];
+                hole |= region.Start > covered;
+                ulong from = region.Start > address ? region.Start : address;
+                ulong to = region.End < end ? region.End : end;
+                if (drop)
+                    ClearPages(from, to, frames, ref pending);
+                covered = to;
+            }
+            hole |= covered < end;
+            if (drop)
+                MmLock.UnlockWrite();
+            else
+                MmLock.UnlockRead();
+            FreeFrames(frames, pending); // shot down already: nobody reaches them
+            return hole ? -Errno.ENOMEM : 0;
+        }
+
         // Called with MmLock held for writing; may drop and retake it while waiting for
         // page locks.
         private void UnmapLocked(ulong start, ulong end)

@@ -118,6 +118,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Openat: return (long)a0 == OpenFlags.AtFdCwd ? Open(process, a1, a2) : -Errno.EBADF;
                 case SyscallNumbers.Munmap: return process.Space.Unmap(a0, a1);
                 case SyscallNumbers.Mprotect: return process.Space.Protect(a0, a1, (long)a2);
+                case SyscallNumbers.Madvise: return process.Space.Advise(a0, a1, (int)a2);
                 case SyscallNumbers.Brk: return Brk(process, a0);
                 case SyscallNumbers.Exit:
                     _programs.ExitThread((int)a0);
