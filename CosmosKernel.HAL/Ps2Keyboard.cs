@@ -18,11 +18,13 @@ namespace Cosmos.HAL
         private const string Plain = "\0\u001b1234567890-=\b\tqwertyuiop[]\r\0asdfghjkl;'`\0\\zxcvbnm,./\0*\0 ";
         private const string Shifted = "\0\u001b!@#$%^&*()_+\b\tQWERTYUIOP{}\r\0ASDFGHJKL:\"~\0|ZXCVBNM<>?\0*\0 ";
 
-        // The next scan code, if the controller has one.
+        // The next scan code, if the controller has one (a missing controller reads
+        // 0xFF: none).
         public static bool TryRead(out byte scanCode)
         {
             scanCode = 0;
-            if ((Native.InByte(StatusPort) & 0x01) == 0)
+            byte status = Native.InByte(StatusPort);
+            if (status == 0xFF || (status & 0x01) == 0)
                 return false;
             scanCode = Native.InByte(DataPort);
             return true;

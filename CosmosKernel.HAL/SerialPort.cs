@@ -29,11 +29,13 @@ namespace Cosmos.HAL
             Native.OutByte((ushort)(basePort + 1), 0x01);
         }
 
-        // A received byte, if one waits (LSR bit 0).
+        // A received byte, if one waits (LSR bit 0). A missing UART reads 0xFF
+        // everywhere: no byte (a PC without COM1 must not look like an endless stream).
         public static bool TryReceive(ushort basePort, out byte value)
         {
             value = 0;
-            if ((Native.InByte((ushort)(basePort + 5)) & 0x01) == 0)
+            byte status = Native.InByte((ushort)(basePort + 5));
+            if (status == 0xFF || (status & 0x01) == 0)
                 return false;
             value = Native.InByte(basePort);
             return true;

@@ -14,6 +14,9 @@ namespace CosmosKernel.Platform
     public static unsafe class ConsoleInput
     {
         private const int Com1Irq = 4;
+        // Bytes read per interrupt at most (the UART's FIFO holds 16): a device that
+        // misbehaves cannot keep CPU 0 in its handler.
+        private const int MaxBytesPerInterrupt = 64;
         private static Terminal s_terminal;
         private static Scheduler s_scheduler;
         private static int s_thread = -1;
@@ -28,8 +31,8 @@ namespace CosmosKernel.Platform
             scheduler.PollDevices = &Poll;
             Idt.SetHandler(Pic.Vector(Ps2Keyboard.Irq), &OnKeyboard);
             Idt.SetHandler(Pic.Vector(Com1Irq), &OnSerial);
-            while (Ps2Keyboard.TryRead(out _)) { } // what the firmware left
-            while (SerialPort.TryReceive(SerialPort.Com1, out _)) { }
+            for (int i = 0; i < MaxBytesPerInterrupt && Ps2Keyboard.TryRead(out _); i++) { } // what the firmware left
+            for (int i = 0; i < MaxBytesPerInterrupt && SerialPort.TryReceive(SerialPort.Com1, out _); i++) { }
             SerialPort.EnableReceiveInterrupt(SerialPort.Com1);
             Pic.Unmask(Ps2Keyboard.Irq);
             Pic.Unmask(Com1Irq);
@@ -37,7 +40,7 @@ namespace CosmosKernel.Platform
 
         private static void OnKeyboard(InterruptFrame* frame)
         {
-            while (Ps2Keyboard.TryRead(out byte scanCode))
+            for (int i = 0; i < MaxBytesPerInterrupt && Ps2Keyboard.TryRead(out byte scanCode); i++)
                 if (Ps2Keyboard.Translate(scanCode, out byte value))
                     s_terminal.Receive(value);
             Pic.EndOfInterrupt(Ps2Keyboard.Irq);
@@ -47,7 +50,7 @@ namespace CosmosKernel.Platform
 
         private static void OnSerial(InterruptFrame* frame)
         {
-            while (SerialPort.TryReceive(SerialPort.Com1, out byte value))
+            for (int i = 0; i < MaxBytesPerInterrupt && SerialPort.TryReceive(SerialPort.Com1, out byte value); i++)
                 s_terminal.Receive(value);
             Pic.EndOfInterrupt(Com1Irq);
             if (frame->FromUserMode)

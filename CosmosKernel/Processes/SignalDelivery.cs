@@ -42,7 +42,7 @@ namespace CosmosKernel.Processes
             | UserMode.RflagsSf | UserMode.RflagsZf | UserMode.RflagsAf | UserMode.RflagsPf | UserMode.RflagsCf;
 
         private const ulong RedZone = 128;       // below a program's stack pointer: its own (the ABI's red zone)
-        private const ulong UserEnd = 0x0000800000000000; // the first non-canonical address
+        private const ulong UserEnd = Memory.Paging.UserSpaceEnd; // no user mapping at or above it
 
         public SignalDelivery(ProgramRunner programs, UserCopier copier, Scheduling.Scheduler scheduler)
         {
