@@ -238,7 +238,7 @@ namespace CosmosKernel
             _programs = new Processes.ProgramRunner(scheduler, vmm, copier, futexes, ramdisk,
                 new Processes.ProcessTable(scheduler, scheduler.ThreadLimit), _console, terminal);
             terminal.Sessions = _programs;
-            Platform.ConsoleInput.Start(terminal, scheduler);
+            Files.ConsoleInput.Start(terminal, scheduler);
             var signals = new Processes.SignalDelivery(_programs, copier, scheduler);
             new Processes.UserFaults(_programs, signals); // user code's exceptions and page faults from here on
             new Syscalls.SyscallTable(_programs, signals, scheduler, vmm, copier, futexes, ramdisk, _lockStatistics, _labSyscalls, strategyFixed);

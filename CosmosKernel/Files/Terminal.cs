@@ -16,7 +16,7 @@ namespace CosmosKernel.Files
     // one with TIOCSCTTY, and then TIOCGPGRP/TIOCSPGRP read and move the foreground
     // group.
     //
-    // Bytes arrive in interrupt handlers on CPU 0 (Platform/ConsoleInput), which may
+    // Bytes arrive in interrupt handlers on CPU 0 (Files/ConsoleInput), which may
     // have interrupted kernel code holding any lock: Receive only puts them in a
     // lock-free ring (one producer: CPU 0's handlers, which do not nest; one consumer:
     // the terminal's kernel thread, which runs Process). Process and the readers

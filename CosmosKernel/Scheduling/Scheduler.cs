@@ -392,7 +392,7 @@ namespace CosmosKernel.Scheduling
         // Device interrupts come to CPU 0 (the 8259s) and may find it in kernel code
         // holding locks, so their handlers only keep what arrived; this hook, called on
         // CPU 0 where it holds no lock (its idle loop, a tick that interrupted ring 3),
-        // wakes whoever handles it (Platform/ConsoleInput).
+        // wakes whoever handles it (Files/ConsoleInput).
         public delegate*<void> PollDevices;
 
         // Called before a preempted user thread goes back to ring 3 through `frame`,

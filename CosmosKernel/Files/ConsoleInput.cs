@@ -1,8 +1,7 @@
 using Cosmos.HAL;
-using CosmosKernel.Files;
 using CosmosKernel.Scheduling;
 
-namespace CosmosKernel.Platform
+namespace CosmosKernel.Files
 {
     // Typing on the console: the PS/2 keyboard (IRQ 1) and COM1's receiver (IRQ 4), both
     // through the 8259s to CPU 0, feed one Terminal. The handlers may interrupt kernel
