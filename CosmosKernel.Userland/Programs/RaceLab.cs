@@ -137,7 +137,10 @@ namespace CosmosKernel.Userland.Programs
             if (Sys.Pipe(fds) != 0)
                 return tally;
             VmmInfo before, after;
-            Sys.GetVmmInfo(&before);
+            // Settled: the lab's own threads that just ended (contention, areas) give
+            // their kernel stacks back at their CPU's next switch; counted as they go,
+            // the count came out 12 frames "negative" on 4 CPUs (mmlock's first scenario).
+            Sys.GetSettledVmmInfo(&before, collect: false);
             long started = Sys.MonotonicNanoseconds();
             long child = Sys.Fork();
             if (child == 0)
@@ -153,8 +156,8 @@ namespace CosmosKernel.Userland.Programs
             int status = 0;
             if (child > 0)
                 Sys.Wait(child, out status);
-            Sys.GetVmmInfo(&after);
             tally.Milliseconds = (Sys.MonotonicNanoseconds() - started) / 1000000;
+            Sys.GetSettledVmmInfo(&after, collect: false);
             if (child > 0 && !Sys.Exited(status) && Sys.TermSignal(status) == 9)
                 tally.KernelOops = 1; // killed by a kernel oops before it could report
             else if (got != sizeof(Tally))

@@ -55,12 +55,12 @@ namespace CosmosKernel.Userland.Programs
         {
             Repeat(kind, WarmUp); // first uses that grow a table once (page tables, fd slots)
             VmmInfo before, after;
-            Settled(&before);
+            Sys.GetSettledVmmInfo(&before, collect: true);
             s_failures = 0;
             ulong start = Syscall.ReadTimestampCounter();
             Repeat(kind, Iterations);
             ulong cycles = Syscall.ReadTimestampCounter() - start;
-            Settled(&after);
+            Sys.GetSettledVmmInfo(&after, collect: true);
             long heap = (long)after.HeapLiveBytes - (long)before.HeapLiveBytes;
             long frames = (long)after.FramesUsed - (long)before.FramesUsed;
             long processes = (long)after.Processes - (long)before.Processes;
@@ -85,24 +85,6 @@ namespace CosmosKernel.Userland.Programs
                 + " double_frees=" + (after.DoubleFrees - before.DoubleFrees).ToString() + " failures=" + s_failures.ToString()
                 + " cycles_per_op=" + (cycles / Iterations).ToString());
             return back;
-        }
-
-        // The counters once the last thread's teardown is over. A thread that exited is
-        // off its kernel stack (64 KiB of frames) only at its CPU's next switch, after
-        // its tid word was cleared and its joiner woken, so the joiner can read the
-        // counters first. Read until the frame count is the same three times 2 ms apart
-        // (at most 100 reads): a leak stays, a teardown in progress does not.
-        private static void Settled(VmmInfo* info)
-        {
-            Sys.GetVmmInfoAfterCollection(info);
-            int same = 0;
-            for (int read = 0; read < 100 && same < 2; read++)
-            {
-                ulong frames = info->FramesUsed;
-                Sys.SleepNanoseconds(2_000_000);
-                Sys.GetVmmInfoAfterCollection(info);
-                same = info->FramesUsed == frames ? same + 1 : 0;
-            }
         }
 
         private static string Signed(long value) => value >= 0 ? "+" + value.ToString() : value.ToString();

@@ -141,6 +141,33 @@ namespace CosmosKernel.Userland.Runtime
         // 0 or -errno.
         public static long GetVmmInfoAfterCollection(VmmInfo* info) => Syscall.Invoke(SyscallNumbers.CosmosVmmInfo, (ulong)info, VmmInfo.CollectFlag);
 
+        // The counters once teardowns in progress are over. A thread that exited is off
+        // its kernel stack (64 KiB of frames) only at its CPU's next switch, after its
+        // tid word was cleared and its joiner woken, so the joiner can read the counters
+        // first. Read until the frame count is the same three times 2 ms apart (at most
+        // 100 reads): a leak stays, a teardown in progress does not. `collect`: after a
+        // heap collection each time (the lab and bench boots only).
+        public static void GetSettledVmmInfo(VmmInfo* info, bool collect)
+        {
+            Read(info, collect);
+            int same = 0;
+            for (int read = 0; read < 100 && same < 2; read++)
+            {
+                ulong frames = info->FramesUsed;
+                SleepNanoseconds(2_000_000);
+                Read(info, collect);
+                same = info->FramesUsed == frames ? same + 1 : 0;
+            }
+
+            static void Read(VmmInfo* info, bool collect)
+            {
+                if (collect)
+                    GetVmmInfoAfterCollection(info);
+                else
+                    GetVmmInfo(info);
+            }
+        }
+
         // Switch the kernel's user-copy strategy (cosmos_set_strategy): 0, or -EPERM
         // unless the kernel booted with the `lab` option, -Errno.EINVAL for an unknown name.
         public static long SetStrategy(string name)
