@@ -26,7 +26,10 @@ namespace CosmosKernel.Files
             s_scheduler = scheduler;
             s_thread = scheduler.Spawn(&Run, 0, "terminal");
             if (s_thread < 0)
-                return; // no thread: the console takes no input (the boot says nothing here: it has no room to fail)
+            {
+                System.Console.WriteLine("console: no thread for the terminal: typing is ignored");
+                return;
+            }
             scheduler.PollDevices = &Poll;
             Idt.SetHandler(Pic.Vector(Ps2Keyboard.Irq), &OnKeyboard);
             Idt.SetHandler(Pic.Vector(Com1Irq), &OnSerial);
