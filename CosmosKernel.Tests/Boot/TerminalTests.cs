@@ -19,7 +19,8 @@ public class TerminalTests
         [
             new TypingStep("typing: type a line", "hello\r"),
             new TypingStep("typing: got hello", "ab\u007f\u007fxy\r"),   // two erases: "xy"
-            new TypingStep("typing: got xy", "\u0004"),                    // ^D on an empty line
+            new TypingStep("typing: got xy", "gone\u0015kept\r"),          // ^U kills the line typed so far
+            new TypingStep("typing: got kept", "\u0004"),                  // ^D on an empty line
             new TypingStep("typing: raw mode", "q"),
             new TypingStep("typing: press ^C", "\u0003"),
         ]);
@@ -29,6 +30,7 @@ public class TerminalTests
         Assert.That(lines, Has.Member("typing: got hello"), "a line comes whole once Enter ends it\n" + log);
         Assert.That(lines, Has.Member("typing: got xy"), "DEL erases what was typed before the line is read\n" + log);
         Assert.That(lines, Has.No.Member("typing: got abxy"), log);
+        Assert.That(lines, Has.Member("typing: got kept"), "^U kills what was typed on the line\n" + log);
         Assert.That(lines, Has.Member("typing: end of file"), "^D on an empty line is end of file\n" + log);
         Assert.That(lines, Has.Member("typing: key 0x71"), "raw mode gives one key without Enter\n" + log);
         Assert.That(lines, Has.Some.Match(@"process \d+ \(typing\) killed by signal 2$"), "^C sends SIGINT to the foreground group\n" + log);

@@ -132,7 +132,8 @@ namespace CosmosKernel.Files
         // leave after _lock does (the console and the process table are not taken under it).
         private void Discipline(byte c)
         {
-            byte* echo = stackalloc byte[8];
+            const int EchoBytes = 3 * 256; // ^U's erasures of a line of up to 256 characters
+            byte* echo = stackalloc byte[EchoBytes];
             int echoLength = 0, signal = 0, group = 0;
             bool wake = false;
             _lock.Acquire();
@@ -164,7 +165,7 @@ namespace CosmosKernel.Files
                 }
                 else if (c == Control(Termios.Vkill) && c != 0)
                 {
-                    for (; _editLength > 0 && echoOn && echoLength + 3 <= 8; _editLength--)
+                    for (; _editLength > 0 && echoOn && echoLength + 3 <= EchoBytes; _editLength--)
                         echoLength += Erase(echo + echoLength);
                     _editLength = 0;
                 }
