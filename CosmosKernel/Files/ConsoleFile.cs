@@ -25,7 +25,7 @@ namespace CosmosKernel.Files
         public override long Read(IFileUser user, ulong buffer, ulong count) => _terminal.Read(user, buffer, count, Nonblocking);
 
         public override long Ioctl(IFileUser user, uint command, ulong argument)
-            => _terminal.Ioctl(user, user.Pid, user.Pgid, user.Sid, command, argument);
+            => _terminal.Ioctl(user, command, argument);
 
         // Linux's /dev/console, which init's 0, 1 and 2 are: opened O_RDWR, O_LARGEFILE.
         protected override ulong OpenedFlags => Abi.OpenFlags.Largefile;

@@ -43,7 +43,8 @@ namespace CosmosKernel.Files
         private readonly byte[] _raw = new byte[RawSize];
         private int _rawWritten, _rawTaken; // counts; the producer writes one, the consumer the other
 
-        // ---- the rest, under _lock (a leaf spin lock: nothing is taken under it) ----------
+        // ---- the rest, under _lock (a spin lock; only the run queues' locks are taken
+        // under it, by Unpark) ----------
         private readonly KernelSpinLock _lock = new KernelSpinLock("terminal");
         private const int InputSize = 4096;
         private readonly byte[] _input = new byte[InputSize]; // ready for read(): a ring
@@ -224,18 +225,14 @@ namespace CosmosKernel.Files
             return true;
         }
 
-        // Every sleeping reader looks again (without _lock: Unpark takes the scheduler's).
+        // Every sleeping reader looks again (Unpark takes a run queue's lock under
+        // _lock, as a pipe wakes its waiters under its state's lock).
         private void WakeReaders()
         {
-            int* ids = stackalloc int[16];
-            int n;
             _lock.Acquire();
-            n = _readers.Count < 16 ? _readers.Count : 16;
-            for (int i = 0; i < n; i++)
-                ids[i] = _readers[i];
+            for (int i = 0; i < _readers.Count; i++)
+                _scheduler.Unpark(_readers[i]);
             _lock.Release();
-            for (int i = 0; i < n; i++)
-                _scheduler.Unpark(ids[i]);
         }
 
         // ---- read ---------------------------------------------------------------------
@@ -331,8 +328,9 @@ namespace CosmosKernel.Files
         // The terminal's ioctls, Linux's errnos: ENOTTY for one it does not know, and for
         // the foreground group's when the caller's session does not have it as its
         // controlling terminal.
-        public long Ioctl(IFileUser user, int pid, int pgid, int sid, uint command, ulong argument)
+        public long Ioctl(IFileUser user, uint command, ulong argument)
         {
+            int pid = user.Pid, pgid = user.Pgid, sid = user.Sid;
             byte* data = stackalloc byte[Termios.Bytes];
             switch (command)
             {

@@ -409,7 +409,7 @@ namespace CosmosKernel.Processes
         public long Sigaltstack(ulong newAddress, ulong oldAddress, ulong userRsp)
         {
             UserThread me = _programs.CurrentThread;
-            AddressSpaceCopy copy = new AddressSpaceCopy(_copier, me.Process);
+            Memory.AddressSpace space = me.Process.Space;
             bool onStack = OnAltStack(me, userRsp);
             byte* old = stackalloc byte[Signals.StackTBytes];
             *(ulong*)old = me.AltStackBase;
@@ -419,7 +419,7 @@ namespace CosmosKernel.Processes
             if (newAddress != 0)
             {
                 byte* ss = stackalloc byte[Signals.StackTBytes];
-                if (!copy.From(ss, newAddress, Signals.StackTBytes))
+                if (_copier.CopyFromUser(space, ss, newAddress, Signals.StackTBytes) != 0)
                     return -Errno.EFAULT;
                 if (onStack)
                     return -Errno.EPERM;
@@ -442,25 +442,9 @@ namespace CosmosKernel.Processes
                     me.AltStackSize = size;
                 }
             }
-            if (oldAddress != 0 && !copy.To(oldAddress, old, Signals.StackTBytes))
+            if (oldAddress != 0 && _copier.CopyToUser(space, oldAddress, old, Signals.StackTBytes) != 0)
                 return -Errno.EFAULT;
             return 0;
-        }
-
-        // The calling process's user copies, shortened.
-        private readonly struct AddressSpaceCopy
-        {
-            private readonly UserCopier _copier;
-            private readonly Process _process;
-
-            public AddressSpaceCopy(UserCopier copier, Process process)
-            {
-                _copier = copier;
-                _process = process;
-            }
-
-            public bool From(byte* to, ulong address, int bytes) => _copier.CopyFromUser(_process.Space, to, address, (ulong)bytes) == 0;
-            public bool To(ulong address, byte* from, int bytes) => _copier.CopyToUser(_process.Space, address, from, (ulong)bytes) == 0;
         }
     }
 }

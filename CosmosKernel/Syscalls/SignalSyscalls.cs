@@ -100,8 +100,8 @@ namespace CosmosKernel.Syscalls
                 _programs.SendSignal(target, null, (int)signal);
                 return 0;
             }
-            if (pid == int.MinValue || pid < int.MinValue)
-                return -Errno.ESRCH;
+            if (pid <= int.MinValue)
+                return -Errno.ESRCH; // -INT_MIN is no process group
             Process[] targets = _programs.FindGroup(pid == 0 ? _programs.Current.Pgid : (int)-pid, everyone: pid == -1);
             for (int i = 0; i < targets.Length; i++)
                 _programs.SendSignal(targets[i], null, (int)signal);

@@ -16,11 +16,10 @@ namespace CosmosKernel.Syscalls
         {
             if (clock != ClockIds.Realtime && clock != ClockIds.Monotonic && clock != ClockIds.MonotonicRaw && clock != ClockIds.Boottime)
                 return -Errno.EINVAL;
-            ulong perSecond = Pit.TscPerSecond == 0 ? 1000000000 : Pit.TscPerSecond;
-            ulong tsc = Native.ReadTimestampCounter();
+            ulong now = NowNanoseconds();
             ulong* value = stackalloc ulong[2];
-            value[0] = tsc / perSecond;
-            value[1] = (tsc % perSecond) * 1000000000 / perSecond;
+            value[0] = now / 1000000000;
+            value[1] = now % 1000000000;
             return _copier.CopyToUser(process.Space, timespec, (byte*)value, 16) == 0 ? 0 : -Errno.EFAULT;
         }
 
