@@ -235,13 +235,14 @@ namespace CosmosKernel
             // The console's input side: the keyboard and COM1 type on one terminal
             // (80x25: the VGA text screen's size; TIOCSWINSZ may say otherwise).
             var terminal = new Files.Terminal(scheduler, copier, _console, 25, 80);
+            FileSystem.FileTree tree = BuildFileTree(scheduler, copier, vmm, ramdisk, terminal);
             _programs = new Processes.ProgramRunner(scheduler, vmm, copier, futexes, ramdisk,
-                new Processes.ProcessTable(scheduler, scheduler.ThreadLimit), _console, terminal);
+                new Processes.ProcessTable(scheduler, scheduler.ThreadLimit), _console, terminal, tree);
             terminal.Sessions = _programs;
             Files.ConsoleInput.Start(terminal, scheduler);
             var signals = new Processes.SignalDelivery(_programs, copier, scheduler);
             new Processes.UserFaults(_programs, signals); // user code's exceptions and page faults from here on
-            new Syscalls.SyscallTable(_programs, signals, scheduler, vmm, copier, futexes, ramdisk, _lockStatistics, _labSyscalls, strategyFixed);
+            new Syscalls.SyscallTable(_programs, signals, scheduler, vmm, copier, futexes, ramdisk, tree, _lockStatistics, _labSyscalls, strategyFixed);
             scheduler.StartTimer();
             string defaultProgram = _options.Has("bench") ? "bench" : _options.Has("lab") ? "racelab" : "init"; // init starts the others
             RunPrograms(_options.Get("run") ?? defaultProgram);
@@ -261,6 +262,29 @@ namespace CosmosKernel
             if (exitWhenDone)
                 QemuDebugExit.Exit(CrashReport.Oopses > 0 && !oopsesExpected ? ExitCrash
                     : _allPassed && _programsPassed ? ExitAllPassed : ExitSelfTestFailed);
+        }
+
+        // The file tree: the initramfs (the GRUB module named "initramfs", if there is
+        // one), the modules as /modules and /slow, /dev, /proc and /tmp.
+        private unsafe FileSystem.FileTree BuildFileTree(Scheduling.Scheduler scheduler, Memory.UserCopy.UserCopier copier,
+            Memory.Vmm vmm, Processes.Ramdisk ramdisk, Files.Terminal terminal)
+        {
+            var tree = new FileSystem.FileTree(scheduler, copier);
+            int entries = 0;
+            for (int i = 0; i < _boot.Modules.Length; i++)
+            {
+                if (_boot.Modules[i].Name != "initramfs")
+                    continue;
+                byte* data = (byte*)Multiboot2.PhysicalToVirtual(_boot.Modules[i].Start);
+                entries = FileSystem.Initramfs.Unpack(tree, data, _boot.Modules[i].End - _boot.Modules[i].Start);
+                if (entries < 0)
+                    Console.WriteLine("initramfs: not a cpio \"newc\" archive, or cut short: unpacked in part");
+            }
+            ramdisk.AddTo(tree);
+            FileSystem.StandardFiles.AddTo(tree, new Files.ConsoleDevice(copier, _console, terminal), copier, vmm, scheduler);
+            Console.WriteLine("files: " + (entries > 0 ? entries.ToString() + " entries from the initramfs, " : "no initramfs, ")
+                + _boot.Modules.Length.ToString() + " modules in /modules");
+            return tree;
         }
 
         // Run the named GRUB modules (comma-separated) one after another in ring 3.

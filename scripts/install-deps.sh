@@ -22,6 +22,7 @@ declare -A probes=(
     [binutils]="cmd:ld"
     [ovmf]="dir:/usr/share/OVMF"
     [musl-tools]="cmd:musl-gcc"
+    [cpio]="cmd:cpio"
 )
 
 missing=()

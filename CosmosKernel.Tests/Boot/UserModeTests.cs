@@ -118,12 +118,12 @@ public class ProgramNameTests
     public void AnUnknownProgramNameIsReported()
     {
         BootResult boot = KernelBoot.RunToExit("exit run=nosuchprogram");
-        // The message lists the GRUB modules, in grub.cfg's order (the last is the console font).
+        // The message lists the GRUB modules, in grub.cfg's order (the last two: the console font and the initramfs).
         string modules = string.Join(", ", File.ReadLines(Path.Combine(RepoPaths.Root, "CosmosKernel", "Boot", "grub.cfg"))
             .Select(line => line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(words => words.Length == 3 && words[0] == "module2")
             .Select(words => words[2]));
-        Assert.That(modules, Does.StartWith("hello, threads, init").And.EndWith(", font"), "grub.cfg's modules as this test reads them");
+        Assert.That(modules, Does.StartWith("hello, threads, init").And.EndWith(", font, initramfs"), "grub.cfg's modules as this test reads them");
         Assert.That(boot.Lines, Has.Some.StartsWith("init: no program named \"nosuchprogram\" (GRUB modules: " + modules + ")"));
         Assert.That(boot.KernelStatus, Is.EqualTo(1), "what was asked for did not run: a failure, not a success\n" + boot.Describe());
     }

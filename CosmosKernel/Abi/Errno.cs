@@ -21,6 +21,16 @@ namespace CosmosKernel.Abi
         public const int EACCES = 13;
         public const int EFAULT = 14;
         public const int ENOTTY = 25;
+        public const int EBUSY = 16;
+        public const int EXDEV = 18;
+        public const int ENOTDIR = 20;
+        public const int EISDIR = 21;
+        public const int EFBIG = 27;
+        public const int ENOSPC = 28;
+        public const int EMLINK = 31;
+        public const int ERANGE = 34;
+        public const int ENOTEMPTY = 39;
+        public const int ELOOP = 40;
         public const int EEXIST = 17;
         public const int ENODEV = 19;
         public const int EINVAL = 22;

@@ -7,7 +7,13 @@ namespace CosmosKernel.Abi
     // generated from it at build time (CosmosKernel.AbiHeaders).
     public static class SyscallNumbers
     {
-        public const ulong Open = 2, Openat = 257;
+        public const ulong Open = 2, Openat = 257, Creat = 85;
+        public const ulong Stat = 4, Fstat = 5, Lstat = 6, Newfstatat = 262, Statx = 332, Access = 21, Faccessat = 269, Faccessat2 = 439;
+        public const ulong Getcwd = 79, Chdir = 80, Fchdir = 81, Umask = 95, Getdents64 = 217;
+        public const ulong Mkdir = 83, Mkdirat = 258, Rmdir = 84, Unlink = 87, Unlinkat = 263;
+        public const ulong Rename = 82, Renameat = 264, Renameat2 = 316, Link = 86, Linkat = 265;
+        public const ulong Symlink = 88, Symlinkat = 266, Readlink = 89, Readlinkat = 267;
+        public const ulong Truncate = 76, Ftruncate = 77, Chmod = 90, Fchmod = 91, Fchmodat = 268;
         public const ulong Read = 0, Write = 1, Close = 3, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Pipe = 22, Pipe2 = 293;
         public const ulong SchedYield = 24, Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Exit = 60, Wait4 = 61;
         public const ulong Uname = 63, ArchPrctl = 158, Gettid = 186, Futex = 202, ClockGettime = 228, ExitGroup = 231, Getcpu = 309;

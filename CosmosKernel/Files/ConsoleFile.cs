@@ -30,6 +30,19 @@ namespace CosmosKernel.Files
         // Linux's /dev/console, which init's 0, 1 and 2 are: opened O_RDWR, O_LARGEFILE.
         protected override ulong OpenedFlags => Abi.OpenFlags.Largefile;
 
+        // A new program's console is Linux's /dev/console: crw------- 5:1.
+        public override void Describe(ref FileStatus status)
+        {
+            if (Origin != null)
+            {
+                Origin.Describe(ref status);
+                return;
+            }
+            status.Links = 1;
+            status.Mode = Abi.FileModes.CharDevice | 0x180;
+            status.SpecialDevice = FileStatus.DeviceNumber(5, 1);
+        }
+
         public override long Write(IFileUser user, ulong buffer, ulong count)
         {
             byte* chunk = stackalloc byte[Chunk];

@@ -68,6 +68,17 @@ namespace CosmosKernel.Files
         // lseek: the new offset or -errno; ESPIPE for a file without one.
         public virtual long Seek(long offset, int whence) => -Errno.ESPIPE;
 
+        // fstat: the node of the file tree it was opened from (set once, before a
+        // descriptor refers to it), or what the kind of file says of itself (a pipe, a
+        // new program's console).
+        public IStatusSource Origin;
+
+        public virtual void Describe(ref FileStatus status)
+        {
+            if (Origin != null)
+                Origin.Describe(ref status);
+        }
+
         // ioctl: only a terminal has any (ENOTTY, as Linux answers a file that is none).
         public virtual long Ioctl(IFileUser user, uint command, ulong argument) => -Errno.ENOTTY;
 

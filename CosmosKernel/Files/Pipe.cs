@@ -55,6 +55,10 @@ namespace CosmosKernel.Files
         private readonly Scheduler _scheduler;
         private readonly UserCopier _copier;
 
+        // The number fstat reports for both ends (pipefs's inode number): unique per pipe.
+        private static long s_nextInode;
+        public readonly ulong Inode = (ulong)System.Threading.Interlocked.Increment(ref s_nextInode);
+
         public Pipe(Scheduler scheduler, UserCopier copier)
         {
             _scheduler = scheduler;

@@ -29,6 +29,16 @@ namespace CosmosKernel.Files
         public override unsafe long Ioctl(IFileUser user, uint command, ulong argument)
             => command == Abi.Termios.Fionread ? _pipe.ReportBytes(user, argument) : -Abi.Errno.ENOTTY;
 
+        // A FIFO, read and write for its owner, on the pipe file system (Linux's pipefs),
+        // as Linux reports an unnamed pipe; both ends have the pipe's inode number.
+        public override void Describe(ref FileStatus status)
+        {
+            status.Device = FileStatus.PipeDevice;
+            status.Inode = _pipe.Inode;
+            status.Links = 1;
+            status.Mode = Abi.FileModes.Fifo | 0x180;
+        }
+
         protected override void Closed() => _pipe.CloseEnd(_writer);
     }
 }

@@ -71,6 +71,26 @@ namespace CosmosKernel.Memory
 
         public int RegionCount => _regions.Count;
 
+        // The regions as they are now, copied under MmLock (read): /proc/self/maps (the
+        // caller checks that the heap has room for RegionCount of them).
+        public RegionView[] DescribeRegions()
+        {
+            MmLock.LockRead();
+            int count = _regions.Count;
+            var views = new RegionView[count];
+            for (int i = 0; i < count; i++)
+            {
+                Region region = _regions[i];
+                views[i] = new RegionView
+                {
+                    Start = region.Start, End = region.End, Protection = region.Protection, Shared = region.Shared,
+                    Offset = region.File != null ? region.Offset : 0, FileName = region.File?.Name,
+                };
+            }
+            MmLock.UnlockRead();
+            return views;
+        }
+
         // At most this many regions per address space (Linux's default vm.max_map_count).
         public const int MaxRegions = 65530;
 

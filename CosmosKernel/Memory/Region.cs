@@ -81,4 +81,13 @@ namespace CosmosKernel.Memory
             SharedMemory = null;
         }
     }
+
+    // A copy of what a region is, for reports (AddressSpace.DescribeRegions).
+    public struct RegionView
+    {
+        public ulong Start, End, Offset;
+        public int Protection;
+        public bool Shared;
+        public string FileName; // null for anonymous memory
+    }
 }

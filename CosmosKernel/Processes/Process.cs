@@ -58,6 +58,12 @@ namespace CosmosKernel.Processes
         // Open files by descriptor.
         public readonly FileTable Files;
 
+        // Its working directory and file mode creation mask: any thread of the process
+        // may change them (chdir, umask); each is one aligned word, read and written
+        // whole (x86-64 makes that atomic); fork copies them.
+        public FileSystem.DirectoryNode Cwd;
+        public uint Umask = Abi.FileModes.DefaultUmask;
+
         // Signal dispositions, shared by its threads; signals sent to the process as a
         // whole (kill), taken by whichever thread does not block them (atomic bits).
         public readonly SignalActions Actions;

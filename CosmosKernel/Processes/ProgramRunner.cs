@@ -35,6 +35,7 @@ namespace CosmosKernel.Processes
         private readonly ProcessTable _processes;
         private readonly Platform.KernelConsole _console; // a new program's stdin, stdout, stderr: output
         private readonly Terminal _terminal;              // and input
+        private readonly FileSystem.FileTree _tree;       // a new program's working directory is its root
 
         // The process and thread running now (null process in a kernel thread).
         public Process Current => UserThread.Of(_scheduler.Current)?.Process;
@@ -44,8 +45,9 @@ namespace CosmosKernel.Processes
         public ProcessTable Processes => _processes;
 
         public ProgramRunner(Scheduler scheduler, Vmm vmm, Memory.UserCopy.UserCopier copier, Futexes futexes, Ramdisk ramdisk,
-            ProcessTable processes, Platform.KernelConsole console, Terminal terminal)
+            ProcessTable processes, Platform.KernelConsole console, Terminal terminal, FileSystem.FileTree tree)
         {
+            _tree = tree;
             _terminal = terminal;
             _processes = processes;
             _console = console;
@@ -83,6 +85,7 @@ namespace CosmosKernel.Processes
             Native.WriteCr3(previousRoot != 0 ? previousRoot : previousCr3);
             var process = new Process(_processes.NextPid(), parentPid, module.Name, space);
             process.BrkStart = process.Brk = image.End;
+            process.Cwd = _tree.Root;
             process.OpenConsole(new ConsoleFile(_copier, _console, _terminal));
             string error = image.Error ?? (rsp == 0 ? "could not build the initial stack" : null);
             if (error == null)
@@ -222,6 +225,8 @@ namespace CosmosKernel.Processes
             child.BrkStart = parent.BrkStart;
             child.Brk = brk;
             child.Files.CopyFrom(parent.Files);
+            child.Cwd = parent.Cwd;
+            child.Umask = parent.Umask;
             child.Actions.CopyFrom(parent.Actions); // handlers and mask as the parent's; nothing pending
             _processes.Lock.Lock();
             child.Pgid = parent.Pgid; // read under the lock: another thread may be in setpgid

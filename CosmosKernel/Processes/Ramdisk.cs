@@ -6,10 +6,10 @@ namespace CosmosKernel.Processes
     // The read-only files user space can open: the GRUB modules, as /modules/NAME (one
     // RamdiskFile per module, shared by every open and by the ELF loader, so its
     // page-load counter counts them all), and the same modules behind a slow backing
-    // store as /slow/NAME: the same bytes, but a page of a mapping takes
+    // store as /slow/NAME (files of the tree: AddTo): the same bytes, but a page of a mapping takes
     // SlowLoadMilliseconds to load (RamdiskFile.LoadLatencyMilliseconds: it models a
-    // disk; race-lab scenario 9 shows what a slow page-in holds up). There is no other
-    // file system yet. Made at boot; never changes after.
+    // disk; race-lab scenario 9 shows what a slow page-in holds up). Made at boot;
+    // never changes after.
     public sealed unsafe class Ramdisk
     {
         public const string Directory = "/modules/";
@@ -48,14 +48,20 @@ namespace CosmosKernel.Processes
             return null;
         }
 
-        // The file at `path` (/modules/NAME or /slow/NAME), or null.
-        public RamdiskFile Open(string path)
+        // The modules as read-only files of the tree: /modules/NAME, and /slow/NAME behind
+        // the slow store. A file's bytes are the module's, mapped through its
+        // RamdiskFile (so the page-load counters count every mapping).
+        public void AddTo(FileSystem.FileTree tree)
         {
-            if (path.Length > Directory.Length && path.Substring(0, Directory.Length) == Directory)
-                return Find(path.Substring(Directory.Length), _files);
-            if (path.Length > SlowDirectory.Length && path.Substring(0, SlowDirectory.Length) == SlowDirectory)
-                return Find(path.Substring(SlowDirectory.Length), _slowFiles);
-            return null;
+            FileSystem.DirectoryNode modules = tree.MakeDirectories(Directory);
+            FileSystem.DirectoryNode slow = tree.MakeDirectories(SlowDirectory);
+            for (int i = 0; i < _modules.Length; i++)
+            {
+                tree.Add(Directory + _modules[i].Name, new FileSystem.FileNode(tree.Threads, 0x16D, _files[i]) { ReadOnly = true });       // r-xr-xr-x
+                tree.Add(SlowDirectory + _modules[i].Name, new FileSystem.FileNode(tree.Threads, 0x16D, _slowFiles[i]) { ReadOnly = true });
+            }
+            modules.ReadOnly = true;
+            slow.ReadOnly = true;
         }
     }
 }

@@ -7,8 +7,9 @@ using CosmosKernel.Processes;
 
 namespace CosmosKernel.Syscalls
 {
-    // Files: read, write, readv, writev, pread64, pwrite64, lseek, pipe, open (close and
-    // the descriptor calls, dup and fcntl, go to the file table: DescriptorSyscalls.cs).
+    // Files: read, write, readv, writev, pread64, pwrite64, lseek, pipe (open and the
+    // other calls that take a path: PathSyscalls.cs; close and the descriptor calls,
+    // dup and fcntl, go to the file table: DescriptorSyscalls.cs).
     public sealed unsafe partial class SyscallTable
     {
         // read and write: the descriptor and its mode, then the whole user range (Linux's
@@ -198,25 +199,6 @@ namespace CosmosKernel.Syscalls
                 return -Errno.EFAULT;
             }
             return 0;
-        }
-
-        // open(path, flags): the GRUB modules as /modules/NAME (or /slow/NAME, Ramdisk), read-only.
-        private long Open(Process process, ulong pathAddress, ulong flags)
-        {
-            long error = StringFromUser(process, pathAddress, MaxStringFromUser, Errno.ENAMETOOLONG, out string path);
-            if (error != 0)
-                return error;
-            if ((flags & OpenFlags.AccessModeMask) != 0 || (flags & (OpenFlags.Create | OpenFlags.Truncate)) != 0)
-                return -Errno.EROFS;
-            Memory.RamdiskFile file = _ramdisk.Open(path);
-            if (file == null)
-                return -Errno.ENOENT;
-            if (OpenFile.Count + 1 > Limits.OpenFiles)
-                return -Errno.ENFILE;
-            if (!Platform.KernelHeap.HasRoom(Limits.FileBytes))
-                return -Errno.ENOMEM;
-            int fd = process.AddFile(new RamdiskFileHandle(file, _copier, _scheduler));
-            return fd < 0 ? -Errno.EMFILE : fd;
         }
     }
 }

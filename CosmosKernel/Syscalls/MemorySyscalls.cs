@@ -24,9 +24,12 @@ namespace CosmosKernel.Syscalls
             OpenFile file = process.TakeFile(fd);
             if (file == null)
                 return -Errno.EBADF;
-            long result = file is RamdiskFileHandle handle
-                ? process.Space.Map(address, length, (int)protection, (int)flags, handle.File, offset)
-                : -Errno.ENODEV; // pipes and the console do not map
+            // A file of the tree maps while its bytes are a boot module's (FileNode.Mapping);
+            // a file written since, pipes and devices do not (not done yet).
+            RamdiskFile mapping = (file as FileSystem.FileHandle)?.Node.Mapping;
+            long result = mapping != null && !file.Readable ? -Errno.EACCES // Linux: a mapping reads its file
+                : mapping != null ? process.Space.Map(address, length, (int)protection, (int)flags, mapping, offset)
+                : -Errno.ENODEV;
             file.Release();
             return result;
         }

@@ -30,6 +30,7 @@ namespace CosmosKernel.Syscalls
         private readonly Futexes _futexes;
         private readonly SignalDelivery _signals;
         private readonly Ramdisk _ramdisk;
+        private readonly FileSystem.FileTree _tree;
         private readonly LockStatistics _lockStatistics;
         private readonly Lab.DoubleFetchDemo _doubleFetch;   // these three: null without _labSyscalls
         private readonly Lab.CopyBenchmark _copyBenchmark;
@@ -43,8 +44,9 @@ namespace CosmosKernel.Syscalls
         private readonly bool _strategyFixed;
 
         public SyscallTable(ProgramRunner programs, SignalDelivery signals, Scheduler scheduler, Vmm vmm, Memory.UserCopy.UserCopier copier,
-            Futexes futexes, Ramdisk ramdisk, LockStatistics lockStatistics, bool labSyscalls, bool strategyFixed)
+            Futexes futexes, Ramdisk ramdisk, FileSystem.FileTree tree, LockStatistics lockStatistics, bool labSyscalls, bool strategyFixed)
         {
+            _tree = tree;
             _signals = signals;
             _lockStatistics = lockStatistics;
             _programs = programs;
@@ -114,8 +116,41 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Pipe: return Pipe(process, a0, 0);
                 case SyscallNumbers.Pipe2: return Pipe(process, a0, a1);
                 case SyscallNumbers.Mmap: return Mmap(process, a0, a1, a2, a3, a4, a5);
-                case SyscallNumbers.Open: return Open(process, a0, a1);
-                case SyscallNumbers.Openat: return (long)a0 == OpenFlags.AtFdCwd ? Open(process, a1, a2) : -Errno.EBADF;
+                case SyscallNumbers.Open: return Open(process, OpenFlags.AtFdCwd, a0, a1, a2);
+                case SyscallNumbers.Openat: return Open(process, (long)a0, a1, a2, a3);
+                case SyscallNumbers.Creat: return Open(process, OpenFlags.AtFdCwd, a0, OpenFlags.Create | OpenFlags.Truncate | 1, a1);
+                case SyscallNumbers.Mkdir: return Mkdir(process, OpenFlags.AtFdCwd, a0, a1);
+                case SyscallNumbers.Mkdirat: return Mkdir(process, (long)a0, a1, a2);
+                case SyscallNumbers.Rmdir: return Unlink(process, OpenFlags.AtFdCwd, a0, AtFlags.RemoveDir);
+                case SyscallNumbers.Unlink: return Unlink(process, OpenFlags.AtFdCwd, a0, 0);
+                case SyscallNumbers.Unlinkat: return Unlink(process, (long)a0, a1, a2);
+                case SyscallNumbers.Rename: return Rename(process, OpenFlags.AtFdCwd, a0, OpenFlags.AtFdCwd, a1, 0);
+                case SyscallNumbers.Renameat: return Rename(process, (long)a0, a1, (long)a2, a3, 0);
+                case SyscallNumbers.Renameat2: return Rename(process, (long)a0, a1, (long)a2, a3, a4);
+                case SyscallNumbers.Link: return Link(process, OpenFlags.AtFdCwd, a0, OpenFlags.AtFdCwd, a1, 0);
+                case SyscallNumbers.Linkat: return Link(process, (long)a0, a1, (long)a2, a3, a4);
+                case SyscallNumbers.Symlink: return Symlink(process, a0, OpenFlags.AtFdCwd, a1);
+                case SyscallNumbers.Symlinkat: return Symlink(process, a0, (long)a1, a2);
+                case SyscallNumbers.Readlink: return Readlink(process, OpenFlags.AtFdCwd, a0, a1, a2);
+                case SyscallNumbers.Readlinkat: return Readlink(process, (long)a0, a1, a2, a3);
+                case SyscallNumbers.Getcwd: return Getcwd(process, a0, a1);
+                case SyscallNumbers.Chdir: return Chdir(process, a0);
+                case SyscallNumbers.Fchdir: return Fchdir(process, a0);
+                case SyscallNumbers.Umask: return Umask(process, a0);
+                case SyscallNumbers.Access: return Access(process, OpenFlags.AtFdCwd, a0, a1, 0);
+                case SyscallNumbers.Faccessat: return Access(process, (long)a0, a1, a2, 0);
+                case SyscallNumbers.Faccessat2: return Access(process, (long)a0, a1, a2, a3);
+                case SyscallNumbers.Getdents64: return Getdents64(process, a0, a1, a2);
+                case SyscallNumbers.Truncate: return Truncate(process, a0, a1);
+                case SyscallNumbers.Ftruncate: return Ftruncate(process, a0, a1);
+                case SyscallNumbers.Chmod: return Chmod(process, OpenFlags.AtFdCwd, a0, a1, 0);
+                case SyscallNumbers.Fchmodat: return Chmod(process, (long)a0, a1, a2, 0);
+                case SyscallNumbers.Fchmod: return Fchmod(process, a0, a1);
+                case SyscallNumbers.Stat: return StatPath(process, OpenFlags.AtFdCwd, a0, a1, 0);
+                case SyscallNumbers.Lstat: return StatPath(process, OpenFlags.AtFdCwd, a0, a1, AtFlags.SymlinkNoFollow);
+                case SyscallNumbers.Newfstatat: return StatPath(process, (long)a0, a1, a2, a3);
+                case SyscallNumbers.Fstat: return Fstat(process, a0, a1);
+                case SyscallNumbers.Statx: return Statx(process, (long)a0, a1, a2, a3, a4);
                 case SyscallNumbers.Munmap: return process.Space.Unmap(a0, a1);
                 case SyscallNumbers.Mprotect: return process.Space.Protect(a0, a1, (long)a2);
                 case SyscallNumbers.Madvise: return process.Space.Advise(a0, a1, (int)a2);

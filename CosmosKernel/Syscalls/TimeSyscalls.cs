@@ -58,12 +58,7 @@ namespace CosmosKernel.Syscalls
             return SleepFor(nanoseconds);
         }
 
-        private static ulong NowNanoseconds()
-        {
-            ulong perSecond = Pit.TscPerSecond == 0 ? 1000000000 : Pit.TscPerSecond;
-            ulong tsc = Native.ReadTimestampCounter();
-            return tsc / perSecond * 1000000000 + (tsc % perSecond) * 1000000000 / perSecond;
-        }
+        private static ulong NowNanoseconds() => Platform.Clock.NowNanoseconds();
 
         private long SleepFor(long nanoseconds)
         {
