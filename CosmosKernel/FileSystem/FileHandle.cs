@@ -45,8 +45,12 @@ namespace CosmosKernel.FileSystem
             return result;
         }
 
+        // A read-only node open for writing is a /proc file's snapshot (the modules'
+        // files are EROFS at open): EINVAL, as Linux answers a file without a write.
         public override long Write(IFileUser user, ulong buffer, ulong count)
         {
+            if (Node.ReadOnly)
+                return -Errno.EINVAL;
             _position.Lock();
             ulong offset = _offset;
             long result = Node.Write(_copier, user, buffer, count, ref offset, Appending);
@@ -67,6 +71,8 @@ namespace CosmosKernel.FileSystem
 
         public override long WriteAt(IFileUser user, ulong buffer, ulong count, long offset)
         {
+            if (Node.ReadOnly)
+                return -Errno.EINVAL;
             ulong at = (ulong)offset;
             return Node.Write(_copier, user, buffer, count, ref at, Appending);
         }

@@ -43,11 +43,11 @@ namespace CosmosKernel.FileSystem
             _mapping = mapping;
         }
 
-        // A read-only snapshot holding `text` (one byte per character): what a /proc
+        // A snapshot holding `text`, read-only (one byte per character): what a /proc
         // file's open reads. The caller has checked that the heap has room.
         public static FileNode FromText(Threading.IThreadBackend threads, string text)
         {
-            var node = new FileNode(threads, 0x124);
+            var node = new FileNode(threads, 0x124) { ReadOnly = true };
             node._data = new byte[text.Length > 0 ? text.Length : 1];
             for (int i = 0; i < text.Length; i++)
                 node._data[i] = (byte)text[i];

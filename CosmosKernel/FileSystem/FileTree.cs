@@ -228,12 +228,12 @@ namespace CosmosKernel.FileSystem
                     file.Origin = device;
                     break;
                 case GeneratedNode generated:
-                    if (writable)
-                        return -Errno.EACCES;
+                    // Root may open it for writing, as on Linux; a write is EINVAL then
+                    // (the snapshot is read-only: FileHandle.Write).
                     string text = generated.Generate(user);
                     if (text == null || !Platform.KernelHeap.HasRoom((ulong)text.Length + Processes.Limits.FileBytes))
                         return -Errno.ENOMEM;
-                    file = new FileHandle(FileNode.FromText(_threads, text), _copier, _threads, true, false) { Origin = generated };
+                    file = new FileHandle(FileNode.FromText(_threads, text), _copier, _threads, readable, writable) { Origin = generated };
                     break;
                 default:
                     return -Errno.ENXIO;
