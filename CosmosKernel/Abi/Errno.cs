@@ -14,6 +14,8 @@ namespace CosmosKernel.Abi
         // (Processes/SignalDelivery).
         public const int ERESTARTSYS = 512;
         public const int ENXIO = 6;
+        public const int E2BIG = 7;
+        public const int ENOEXEC = 8;
         public const int EBADF = 9;
         public const int ECHILD = 10;
         public const int EAGAIN = 11;

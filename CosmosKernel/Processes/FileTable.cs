@@ -15,8 +15,7 @@ namespace CosmosKernel.Processes
     // Lock order: before the files' own locks (docs/architecture.md).
     //
     // Each descriptor also has its close-on-exec flag (FD_CLOEXEC): per descriptor, not
-    // per open file, so dup's copy starts without it. (No exec yet: the flag is kept,
-    // copied by fork and reported, as Linux does.)
+    // per open file, so dup's copy starts without it; execve closes those that have it.
     public sealed class FileTable
     {
         public const int DescriptorLimit = 1024;
@@ -169,6 +168,26 @@ namespace CosmosKernel.Processes
                 return false;
             file.Release();
             return true;
+        }
+
+        // execve: close every descriptor with FD_CLOEXEC (the files released after the
+        // lock, as Close does).
+        public void CloseOnExec()
+        {
+            _lock.Lock();
+            OpenFile[] closing = new OpenFile[_files.Length];
+            for (int fd = 0; fd < _files.Length; fd++)
+            {
+                if (_files[fd] != null && _closeOnExec[fd])
+                {
+                    closing[fd] = _files[fd];
+                    _files[fd] = null;
+                }
+            }
+            _lock.Unlock();
+            for (int fd = 0; fd < closing.Length; fd++)
+                if (closing[fd] != null)
+                    closing[fd].Release();
         }
 
         public void CloseAll()

@@ -7,7 +7,9 @@ namespace CosmosKernel.Processes
     // A user program: its address space, its threads (kernel threads that entered
     // ring 3, see Scheduling/KernelThread), its place in the process tree, and how it
     // ended. Its place in the tree, its threads and how it ended are guarded by the
-    // process table's lock (ProcessTable.Lock); Pid, Name and Space never change;
+    // process table's lock (ProcessTable.Lock); Pid never changes; Name and Space
+    // change only in execve, which only a process's one thread makes (so no other
+    // thread of it reads them meanwhile);
     // Exiting is written under that lock and read without it (atomically);
     // StacksPending is atomic; Brk is under BrkLock; Files has its own lock.
     public sealed class Process : IFileUser
@@ -17,8 +19,8 @@ namespace CosmosKernel.Processes
         public enum ProcessState { Alive, Zombie }
 
         public readonly int Pid;
-        public readonly string Name;
-        public readonly AddressSpace Space;
+        public string Name { get; private set; }
+        public AddressSpace Space { get; private set; }
         public bool Forked;              // a fork's copy, not a program started from its image (set before it runs)
         public ulong BrkStart;
         public ulong Brk;                // under BrkLock once the process runs
@@ -94,6 +96,14 @@ namespace CosmosKernel.Processes
                 UserThread me = UserThread.Of(Scheduling.Scheduler.CurrentOrNull);
                 return me != null && me.Process == this ? me.Interrupted : System.Threading.Volatile.Read(ref Exiting);
             }
+        }
+
+        // execve's point of no return: the new program's name and address space (the
+        // caller destroys the old one).
+        public void BecomeProgram(string name, AddressSpace space)
+        {
+            Name = name;
+            Space = space;
         }
 
         // stdin, stdout and stderr on the console (a new program).

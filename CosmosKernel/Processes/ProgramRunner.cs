@@ -22,7 +22,7 @@ namespace CosmosKernel.Processes
     // without a `this` (the scheduler starts threads with a bare entry point), so they
     // find the one instance through s_instance, set by the constructor and read by them
     // alone, as the Scheduler's own interrupt handlers do.
-    public sealed unsafe class ProgramRunner : Terminal.ISessions
+    public sealed unsafe partial class ProgramRunner : Terminal.ISessions
     {
 
         private static ProgramRunner s_instance;

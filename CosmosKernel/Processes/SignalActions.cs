@@ -49,6 +49,15 @@ namespace CosmosKernel.Processes
             return action;
         }
 
+        // execve: a handler's address means nothing in the new program, so each caught
+        // signal goes back to its default; ignored ones stay ignored (POSIX).
+        public void ResetForExec()
+        {
+            for (int signal = 1; signal <= Signals.Count; signal++)
+                if (Get(signal).Handler > Signals.Ignore)
+                    Set(signal, default);
+        }
+
         // fork: the child starts with the parent's dispositions.
         public void CopyFrom(SignalActions parent)
         {

@@ -183,6 +183,8 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Getrandom: return Getrandom(process, a0, a1, a2);
                 case SyscallNumbers.Sysinfo: return Sysinfo(process, a0);
                 case SyscallNumbers.Fork: return _programs.Fork(frame);
+                case SyscallNumbers.Execve: return Execve(process, frame, OpenFlags.AtFdCwd, a0, a1, a2, 0);
+                case SyscallNumbers.Execveat: return Execve(process, frame, (long)a0, a1, a2, a3, a4);
                 case SyscallNumbers.Wait4: return _programs.Wait((int)a0, a1, (int)a2, a3);
                 case SyscallNumbers.Getpgid: return _programs.GetPgid((int)a0, session: false);
                 case SyscallNumbers.Getpgrp: return _programs.GetPgid(0, session: false);
