@@ -24,6 +24,8 @@ namespace CosmosKernel.Files
 
         public override long Read(IFileUser user, ulong buffer, ulong count) => _terminal.Read(user, buffer, count, Nonblocking);
 
+        public override int Poll() => _terminal.Poll() | PollEvents.Out | PollEvents.WriteNormal;
+
         public override long Ioctl(IFileUser user, uint command, ulong argument)
             => _terminal.Ioctl(user, command, argument);
 

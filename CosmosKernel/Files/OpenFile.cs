@@ -79,6 +79,10 @@ namespace CosmosKernel.Files
                 Origin.Describe(ref status);
         }
 
+        // poll: what could be done now without waiting (Abi.PollEvents). A file that
+        // never waits is always ready both ways (Linux's DEFAULT_POLLMASK).
+        public virtual int Poll() => PollEvents.In | PollEvents.ReadNormal | PollEvents.Out | PollEvents.WriteNormal;
+
         // ioctl: only a terminal has any (ENOTTY, as Linux answers a file that is none).
         public virtual long Ioctl(IFileUser user, uint command, ulong argument) => -Errno.ENOTTY;
 

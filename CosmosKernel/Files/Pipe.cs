@@ -185,6 +185,31 @@ namespace CosmosKernel.Files
             return _copier.CopyToUser(user.Space, address, (byte*)&bytes, 4) == 0 ? 0 : -Errno.EFAULT;
         }
 
+        // poll, as Linux's pipe_poll: the read end is readable with bytes in the pipe and
+        // hung up once no writer is left; the write end is writable with room and in
+        // error once no reader is left.
+        public int Poll(bool writer)
+        {
+            _state.Acquire();
+            int events = 0;
+            if (writer)
+            {
+                if (_count < Capacity)
+                    events |= PollEvents.Out | PollEvents.WriteNormal;
+                if (_readers == 0)
+                    events |= PollEvents.Error;
+            }
+            else
+            {
+                if (_count > 0)
+                    events |= PollEvents.In | PollEvents.ReadNormal;
+                if (_writers == 0)
+                    events |= PollEvents.HangUp;
+            }
+            _state.Release();
+            return events;
+        }
+
         // Whether `bytes` more fit now (the caller holds the write side: only a reader
         // can change that meanwhile, and only to more room).
         private bool HasRoomFor(ulong bytes)

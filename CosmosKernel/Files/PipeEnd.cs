@@ -24,6 +24,8 @@ namespace CosmosKernel.Files
 
         public override unsafe long WriteVector(IFileUser user, Abi.Iovec* segments, int count) => _pipe.WriteVector(user, segments, count, Nonblocking);
 
+        public override int Poll() => _pipe.Poll(_writer);
+
         // FIONREAD: the bytes in the pipe, on either end, as Linux's pipe_ioctl; nothing
         // else (ENOTTY).
         public override unsafe long Ioctl(IFileUser user, uint command, ulong argument)

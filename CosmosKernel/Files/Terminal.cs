@@ -273,6 +273,17 @@ namespace CosmosKernel.Files
             }
         }
 
+        // poll: readable when a read would not wait (a whole line in canonical mode; in
+        // raw mode VMIN bytes, at least one, as Linux's n_tty_poll).
+        public int Poll()
+        {
+            _lock.Acquire();
+            int vmin = Control(Termios.Vmin);
+            bool readable = (Flag(Termios.Lflag) & Termios.Icanon) != 0 ? _lineCount > 0 : _count >= (vmin > 0 ? vmin : 1);
+            _lock.Release();
+            return readable ? PollEvents.In | PollEvents.ReadNormal : 0;
+        }
+
         // With _lock held: up to `max` bytes for a read into `to`, or -1 if it must wait.
         private int Take(byte* to, int max)
         {

@@ -182,6 +182,8 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Getegid: return 0; // root: the only user there is
                 case SyscallNumbers.Getrandom: return Getrandom(process, a0, a1, a2);
                 case SyscallNumbers.Sysinfo: return Sysinfo(process, a0);
+                case SyscallNumbers.Poll: return Poll(process, a0, a1, (long)a2);
+                case SyscallNumbers.Ppoll: return Ppoll(process, a0, a1, a2, a3, a4);
                 case SyscallNumbers.Fork: return _programs.Fork(frame);
                 case SyscallNumbers.Execve: return Execve(process, frame, OpenFlags.AtFdCwd, a0, a1, a2, 0);
                 case SyscallNumbers.Execveat: return Execve(process, frame, (long)a0, a1, a2, a3, a4);
