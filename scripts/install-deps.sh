@@ -23,6 +23,7 @@ declare -A probes=(
     [ovmf]="dir:/usr/share/OVMF"
     [musl-tools]="cmd:musl-gcc"
     [cpio]="cmd:cpio"
+    [busybox-static]="static:/bin/busybox"
 )
 
 missing=()
@@ -31,6 +32,8 @@ for package in "${!probes[@]}"; do
     case $probe in
         cmd:*) command -v "${probe#cmd:}" >/dev/null 2>&1 || missing+=("$package") ;;
         dir:*) [ -d "${probe#dir:}" ] || missing+=("$package") ;;
+        # a statically linked executable (Debian's dynamic busybox has the same path)
+        static:*) { [ -x "${probe#static:}" ] && ! LC_ALL=C ldd "${probe#static:}" >/dev/null 2>&1; } || missing+=("$package") ;;
     esac
 done
 

@@ -129,14 +129,15 @@ _start:
     EXPECT -ABI_ERRNO_EINVAL, ABI_SYSCALL_NUMBERS_COSMOS_BENCH, 2, r13, 0, 5, 0, 0                             ; unknown lock kind
     EXPECT 0, ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO, r13, 1, 0, 0, 0, 0                    ; the heap figures after a collection
 .lab_syscalls_done:
-    ; open (the GRUB modules, read-only) and mmap of what is not a file
+    ; open (the GRUB modules: a read-only part of the file tree) and mmap of what is not a file
     EXPECT -ABI_ERRNO_EFAULT, 2, 0, 0, 0, 0, 0, 0                                  ; open(NULL)
     EXPECT -ABI_ERRNO_EFAULT, 2, 0xFFFFFFFF80100000, 0, 0, 0, 0, 0                 ; path in the kernel
     lea r14, [rel no_such_file]
     EXPECT -ABI_ERRNO_ENOENT, 2, r14, 0, 0, 0, 0, 0                                ; no such module
     lea r14, [rel hello_file]
     EXPECT -ABI_ERRNO_EROFS, 2, r14, 1, 0, 0, 0, 0                                 ; O_WRONLY
-    EXPECT -ABI_ERRNO_EROFS, 2, r14, 0x40, 0, 0, 0, 0                              ; O_CREAT
+    lea r14, [rel no_such_file]
+    EXPECT -ABI_ERRNO_EROFS, 2, r14, 0x40, 0, 0, 0, 0                              ; O_CREAT of a new name in /modules
     EXPECT -ABI_ERRNO_EBADF, ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, 1, 2, 99, 0                        ; file mapping of an unknown fd
     EXPECT -ABI_ERRNO_ENODEV, ABI_SYSCALL_NUMBERS_MMAP, 0, 4096, 1, 2, 1, 0                        ; file mapping of the console
     ; unknown syscall numbers

@@ -455,7 +455,7 @@ enum {
     OP_READ, OP_WRITE, OP_OPEN, OP_OPENAT, OP_CLOSE, OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_BRK, OP_PIPE,
     OP_YIELD, OP_NANOSLEEP, OP_GETPID, OP_GETTID, OP_CLONE_BAD, OP_THREAD, OP_FORK, OP_WAIT4, OP_UNAME,
     OP_ARCH_PRCTL, OP_FUTEX, OP_CLOCK, OP_GETCPU, OP_VMM_INFO, OP_SPAWN, OP_SET_STRATEGY, OP_DOUBLE_FETCH,
-    OP_BENCH, OP_READV, OP_WRITEV, OP_PREAD, OP_PWRITE, OP_LSEEK, OP_DUP, OP_FCNTL, OP_UNKNOWN, OP_COUNT
+    OP_BENCH, OP_READV, OP_WRITEV, OP_PREAD, OP_PWRITE, OP_LSEEK, OP_DUP, OP_FCNTL, OP_PATHS, OP_POLL, OP_UNKNOWN, OP_COUNT
 };
 // How often each is picked (out of the sum).
 static const unsigned char op_weights[OP_COUNT] = {
@@ -465,7 +465,27 @@ static const unsigned char op_weights[OP_COUNT] = {
     [OP_UNAME] = 2, [OP_ARCH_PRCTL] = 2, [OP_FUTEX] = 4, [OP_CLOCK] = 2, [OP_GETCPU] = 2, [OP_VMM_INFO] = 2,
     [OP_SPAWN] = 1, [OP_SET_STRATEGY] = 1, [OP_DOUBLE_FETCH] = 2, [OP_BENCH] = 1, [OP_READV] = 3,
     [OP_WRITEV] = 3, [OP_PREAD] = 2, [OP_PWRITE] = 1, [OP_LSEEK] = 2, [OP_DUP] = 3, [OP_FCNTL] = 3,
-    [OP_UNKNOWN] = 4,
+    [OP_PATHS] = 4, [OP_POLL] = 1, [OP_UNKNOWN] = 4,
+};
+
+// Paths for the calls that take one: names in /fuzzroom (the working directory), the
+// dots, read-only and generated files, a device (and hostile pointers besides).
+static const char *const fuzz_paths[] = { "x", "y", "d", "d/x", "x/", "..", ".", "", "/fuzzroom/y", "/modules/fuzz",
+                                          "/modules", "/proc/self/maps", "/dev/null", "/dev/zero", "/" };
+
+static unsigned long fuzz_path(struct rng *r)
+{
+    return below(r, 3) == 0 ? hostile_ptr(r) : (unsigned long)fuzz_paths[below(r, sizeof fuzz_paths / sizeof fuzz_paths[0])];
+}
+
+// The file tree's calls with hostile and ordinary arguments (execve only with hostile
+// paths: an ordinary one would replace the fuzzing process).
+static const unsigned long path_calls[] = {
+    ABI_SYSCALL_NUMBERS_STAT, ABI_SYSCALL_NUMBERS_LSTAT, ABI_SYSCALL_NUMBERS_NEWFSTATAT, ABI_SYSCALL_NUMBERS_STATX,
+    ABI_SYSCALL_NUMBERS_MKDIR, ABI_SYSCALL_NUMBERS_UNLINK, ABI_SYSCALL_NUMBERS_RMDIR, ABI_SYSCALL_NUMBERS_RENAME,
+    ABI_SYSCALL_NUMBERS_LINK, ABI_SYSCALL_NUMBERS_SYMLINK, ABI_SYSCALL_NUMBERS_READLINK, ABI_SYSCALL_NUMBERS_ACCESS,
+    ABI_SYSCALL_NUMBERS_TRUNCATE, ABI_SYSCALL_NUMBERS_CHMOD, ABI_SYSCALL_NUMBERS_GETCWD, ABI_SYSCALL_NUMBERS_GETDENTS64,
+    ABI_SYSCALL_NUMBERS_FSTAT, ABI_SYSCALL_NUMBERS_FTRUNCATE, ABI_SYSCALL_NUMBERS_EXECVE, ABI_SYSCALL_NUMBERS_UMASK,
 };
 
 // Syscall numbers the kernel does not implement (nor, except the last group, Linux):
@@ -627,6 +647,45 @@ static void fuzz_one(struct rng *r, int me, int may_start_threads)
     case OP_CLOSE:
         fz(me, ABI_SYSCALL_NUMBERS_CLOSE, pick_fd(r), 0, 0, 0, 0, 0);
         break;
+    case OP_PATHS: {
+        unsigned long nr = path_calls[below(r, sizeof path_calls / sizeof path_calls[0])];
+        unsigned long a = fuzz_path(r), b = below(r, 2) ? fuzz_path(r) : hostile_ptr(r);
+        p = hostile_ptr(r);
+        switch (nr) {
+        case ABI_SYSCALL_NUMBERS_NEWFSTATAT:
+        case ABI_SYSCALL_NUMBERS_STATX:
+            fz(me, nr, below(r, 2) ? ABI_OPEN_FLAGS_AT_FD_CWD : pick_fd(r), a, below(r, 2) ? 0 : (long)next(r), p, p, 0);
+            break;
+        case ABI_SYSCALL_NUMBERS_GETDENTS64:
+        case ABI_SYSCALL_NUMBERS_FSTAT:
+        case ABI_SYSCALL_NUMBERS_FTRUNCATE:
+            fz(me, nr, pick_fd(r), p, hostile_len(r, p), 0, 0, 0);
+            break;
+        case ABI_SYSCALL_NUMBERS_EXECVE:
+            fz(me, nr, hostile_ptr(r), p, hostile_ptr(r), 0, 0, 0);
+            break;
+        case ABI_SYSCALL_NUMBERS_UMASK:
+            fz(me, nr, next(r) & 0777, 0, 0, 0, 0, 0); // the mode bits only: creations stay possible
+            break;
+        case ABI_SYSCALL_NUMBERS_TRUNCATE:
+            fz(me, nr, a, below(r, 2) ? below(r, 2 * PAGE) : (long)next(r), 0, 0, 0, 0);
+            break;
+        default: // (path, path or buffer or mode, length)
+            fz(me, nr, a, below(r, 2) ? b : p, hostile_len(r, p), 0, 0, 0);
+            break;
+        }
+        break;
+    }
+    case OP_POLL: {
+        static const long zero_time[2] = { 0, 0 }; // ppoll's: no timeout would be a wait without an end
+        p = hostile_ptr(r);
+        long timeout = below(r, 4) == 0 ? 1 + (long)below(r, 5) : 0; // never a wait without an end
+        if (below(r, 2))
+            fz(me, ABI_SYSCALL_NUMBERS_POLL, p, below(r, 8), timeout, 0, 0, 0);
+        else
+            fz(me, ABI_SYSCALL_NUMBERS_PPOLL, p, below(r, 8), (long)zero_time, below(r, 2) ? hostile_ptr(r) : 0, 8, 0);
+        break;
+    }
     case OP_MMAP: {
         long prot = below(r, 4) == 0 ? random_prot(r) : (long)below(r, 8);
         long type = below(r, 6) == 0 ? (long)below(r, 4) : below(r, 2) ? ABI_MAP_FLAGS_PRIVATE : ABI_MAP_FLAGS_SHARED;
@@ -1385,6 +1444,76 @@ static void scrub(void)
         sys4(ABI_SYSCALL_NUMBERS_WAIT4, pid, &status, 0, 0);
 }
 
+// ---- the file tree: what hostile paths make -------------------------------------------
+// open with O_CREAT and a hostile path (random bytes) makes files: in the working
+// directory, /fuzzroom, made before the baseline, or now and then in "/" (a path
+// that starts with a '/' byte). They are the kernel's to keep, not leaks: before the
+// heap is compared, every name made since the start goes.
+
+static char root_names[4096];   // "/"'s names at the start, each followed by a NUL
+static long root_names_length;
+
+// Call `each(directory fd, name)` for every name in the directory `fd` but . and ..
+static void each_name(long fd, void (*each)(long, const char *))
+{
+    static char records[2048];
+    long n;
+    while ((n = sys3(ABI_SYSCALL_NUMBERS_GETDENTS64, fd, records, sizeof records)) > 0)
+        for (long at = 0; at < n; at += *(unsigned short *)(records + at + ABI_DIRENT_RECORD_LENGTH)) {
+            const char *name = records + at + ABI_DIRENT_NAME;
+            if (!(name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))))
+                each(fd, name);
+        }
+}
+
+static void remember_root_name(long fd, const char *name)
+{
+    (void)fd;
+    for (unsigned long i = 0; i <= check_strlen(name) && root_names_length < (long)sizeof root_names; i++)
+        root_names[root_names_length++] = name[i];
+}
+
+static void remove_new_name(long fd, const char *name)
+{
+    for (long at = 0; at < root_names_length; at += (long)check_strlen(root_names + at) + 1) {
+        const char *old = root_names + at;
+        unsigned long i = 0;
+        while (old[i] && old[i] == name[i])
+            i++;
+        if (old[i] == name[i])
+            return; // there from the start
+    }
+    if (sys3(ABI_SYSCALL_NUMBERS_UNLINKAT, fd, name, 0) == -ABI_ERRNO_EISDIR)
+        sys3(ABI_SYSCALL_NUMBERS_UNLINKAT, fd, name, ABI_AT_FLAGS_REMOVE_DIR);
+}
+
+static void enter_room(void)
+{
+    long root = sys4(ABI_SYSCALL_NUMBERS_OPENAT, ABI_OPEN_FLAGS_AT_FD_CWD, "/", ABI_OPEN_FLAGS_DIRECTORY, 0);
+    each_name(root, remember_root_name);
+    sys1(ABI_SYSCALL_NUMBERS_CLOSE, root);
+    if (sys2(ABI_SYSCALL_NUMBERS_MKDIR, "/fuzzroom", 0755) == 0)
+        remember_root_name(0, "fuzzroom");
+    if (sys1(ABI_SYSCALL_NUMBERS_CHDIR, "/fuzzroom") != 0)
+        say("fuzz: no /fuzzroom: files that hostile paths make will count as leaks");
+}
+
+// Every name made since enter_room: all of /fuzzroom's (it started empty) and the
+// new ones in "/".
+static void tidy_tree(void)
+{
+    long room = sys4(ABI_SYSCALL_NUMBERS_OPENAT, ABI_OPEN_FLAGS_AT_FD_CWD, "/fuzzroom", ABI_OPEN_FLAGS_DIRECTORY, 0);
+    long saved = root_names_length;
+    root_names_length = 0;
+    if (room >= 0)
+        each_name(room, remove_new_name);
+    root_names_length = saved;
+    sys1(ABI_SYSCALL_NUMBERS_CLOSE, room);
+    long root = sys4(ABI_SYSCALL_NUMBERS_OPENAT, ABI_OPEN_FLAGS_AT_FD_CWD, "/", ABI_OPEN_FLAGS_DIRECTORY, 0);
+    each_name(root, remove_new_name);
+    sys1(ABI_SYSCALL_NUMBERS_CLOSE, root);
+}
+
 static long info(struct abi_vmm_info *v, int collect) { return sys2(ABI_SYSCALL_NUMBERS_COSMOS_VMM_INFO, v, collect); }
 
 // Wait until the kernel holds as many processes and threads as at the baseline (the
@@ -1445,6 +1574,7 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
     // shared pages (main touched the image and the stack: prefault).
     round_seed = 0;
     kill_round = 0;
+    enter_room();
     for (unsigned long i = 0; i < sizeof *sh; i++)
         ((volatile char *)sh)[i] = 0;
     char one[64];
@@ -1605,6 +1735,7 @@ static __attribute__((noinline)) int fuzz_main(int argc, char **argv)
 
     // Everything a round made must be gone: the children ended, their threads switched
     // away; then the frames, and the heap after a collection, are what they were.
+    tidy_tree();
     int settled = stalls == 0 && settle(&base, &now, 15000);
     struct abi_vmm_info after;
     if (info(&after, heap_checked) != 0)

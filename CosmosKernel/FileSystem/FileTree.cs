@@ -300,6 +300,7 @@ namespace CosmosKernel.FileSystem
                     : trailingSlash ? -Errno.ENOENT
                     : parent.Removed ? -Errno.ENOENT
                     : parent.ReadOnly ? -Errno.EROFS
+                    : node.ReadOnly ? -Errno.EXDEV // the modules' part is another file system to a link
                     : Place(parent, name, node);
             if (result == 0)
             {
