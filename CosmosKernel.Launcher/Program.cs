@@ -16,9 +16,10 @@ var gdb = new Option<bool>("--gdb") { Description = "wait for gdb on localhost:1
 var noPlugs = new Option<bool>("--no-plugs") { Description = "boot artifacts/no-plugs/CosmosKernel.iso, the kernel built with -p:CosmosPlugs=false (the Cosmos layer's defaults)" };
 var bootSmp = new Option<int>("--smp") { Description = "virtual CPUs", DefaultValueFactory = _ => 1 };
 var runs = new Option<int>("--runs") { Description = "number of boots", DefaultValueFactory = _ => 5 };
+var shell = new Option<bool>("--shell") { Description = "boot to busybox's /bin/sh with a prompt (run=/usr/bin/setsid:-c:/bin/sh); headless, what is typed here goes to the kernel's terminal over the serial line" };
 var keepMenu = new Option<bool>("--keep-menu") { Description = "wait out GRUB's menu countdown (2 s) as a person at the screen would, instead of pressing Enter at once" };
 
-var run = new Command("run", "Boot artifacts/CosmosKernel.iso in QEMU") { smp, memory, kernelOptions, headless, timeout, uefi, gdb, noPlugs };
+var run = new Command("run", "Boot artifacts/CosmosKernel.iso in QEMU") { smp, memory, kernelOptions, headless, timeout, uefi, gdb, noPlugs, shell };
 run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
 {
     if (Launcher.CheckMachine(parse.GetValue(smp), parse.GetValue(memory)) is string wrong)
@@ -28,6 +29,9 @@ run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
     }
     bool display = !parse.GetValue(headless) && Environment.GetEnvironmentVariable("DISPLAY") is { Length: > 0 };
     string extra = parse.GetValue(kernelOptions) ?? "";
+    bool toShell = parse.GetValue(shell);
+    if (toShell)
+        extra = (QemuOptions.ShellOptions + " " + extra).Trim();
     if (!display)
     {
         // Headless, options go through fw_cfg and replace the GRUB menu's default entry:
@@ -43,7 +47,8 @@ run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
         MemoryMiB = parse.GetValue(memory),
         KernelOptions = extra,
         Display = display,
-        Timeout = display ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(parse.GetValue(timeout)),
+        Timeout = display || toShell ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(parse.GetValue(timeout)),
+        ForwardInput = toShell && !display,
         UefiFirmware = parse.GetValue(uefi) ? Firmware.FindOvmf() : null,
         WaitForGdb = parse.GetValue(gdb),
         SkipBootMenu = !display,

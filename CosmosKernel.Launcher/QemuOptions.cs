@@ -28,6 +28,16 @@ public sealed record QemuOptions
     // program, as a user would at the keyboard.
     public IReadOnlyList<TypingStep> Typing { get; init; } = [];
 
+    // The kernel options that boot to the shell: busybox's setsid makes a session whose
+    // controlling terminal is the console (-c), so the shell has job control and ^C
+    // reaches the program in the foreground; then it runs /bin/sh (the GRUB entry
+    // "CosmosKernel shell" has the same).
+    public const string ShellOptions = "run=/usr/bin/setsid:-c:/bin/sh";
+
+    // What is typed on this terminal goes to the serial console (run --shell, headless):
+    // a user types on the kernel's terminal as on a serial line.
+    public bool ForwardInput { get; init; }
+
     public IReadOnlyList<string> ToArguments()
     {
         var args = new List<string>

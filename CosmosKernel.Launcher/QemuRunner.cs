@@ -16,7 +16,7 @@ public static class QemuRunner
         if (!File.Exists(options.IsoPath))
             throw new LauncherSetupException($"no ISO at {options.IsoPath}: build it first with: dotnet build CosmosKernel -c Release");
         return RunAsync(options.ToArguments(), options.Timeout, options.Echo, BootResult.BannerMarker,
-            options.SkipBootMenu ? GrubCountdown : null, cancel, options.Typing);
+            options.SkipBootMenu ? GrubCountdown : null, cancel, options.Typing, options.ForwardInput);
     }
 
     // Run QEMU with `arguments` until it exits or `timeout` passes (then it is killed),
@@ -24,7 +24,8 @@ public static class QemuRunner
     // is when it first appeared. `pressEnterOn`: press Enter once when it appears.
     // `typing`: text to type on the serial console, each step once its prompt shows.
     public static async Task<BootResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, TextWriter? echo,
-        string bannerMarker, string? pressEnterOn, CancellationToken cancel = default, IReadOnlyList<TypingStep>? typing = null)
+        string bannerMarker, string? pressEnterOn, CancellationToken cancel = default, IReadOnlyList<TypingStep>? typing = null,
+        bool forwardInput = false)
     {
         typing ??= [];
         var start = new ProcessStartInfo(QemuBinary)
@@ -84,6 +85,25 @@ public static class QemuRunner
             }
         });
         Task<string> readErrors = qemu.StandardError.ReadToEndAsync(CancellationToken.None);
+        if (forwardInput)
+        {
+            // This terminal's bytes to the serial line as they come (run.sh puts the
+            // terminal in raw mode, so ^C and each key go to the kernel's terminal).
+            _ = Task.Run(async () =>
+            {
+                var keys = new byte[256];
+                using Stream input = Console.OpenStandardInput();
+                int read;
+                while ((read = await input.ReadAsync(keys, CancellationToken.None)) > 0 && !qemu.HasExited)
+                {
+                    lock (lockObject)
+                    {
+                        qemu.StandardInput.BaseStream.Write(keys, 0, read);
+                        qemu.StandardInput.BaseStream.Flush();
+                    }
+                }
+            });
+        }
 
         bool timedOut = false;
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))

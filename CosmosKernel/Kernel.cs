@@ -49,6 +49,7 @@ namespace CosmosKernel
         private Scheduling.LockStatistics _lockStatistics;
 
         private readonly Multiboot2 _boot;
+        private FileSystem.FileTree _tree; // built once the scheduler runs; run=/PATH looks programs up in it
         private readonly Cosmos.System.KernelOptions _options;
         private readonly Platform.KernelConsole _console;
         private bool _allPassed = true;
@@ -236,6 +237,7 @@ namespace CosmosKernel
             // (80x25: the VGA text screen's size; TIOCSWINSZ may say otherwise).
             var terminal = new Files.Terminal(scheduler, copier, _console, 25, 80);
             FileSystem.FileTree tree = BuildFileTree(scheduler, copier, vmm, ramdisk, terminal);
+            _tree = tree;
             _programs = new Processes.ProgramRunner(scheduler, vmm, copier, futexes, ramdisk,
                 new Processes.ProcessTable(scheduler, scheduler.ThreadLimit), _console, terminal, tree);
             terminal.Sessions = _programs;
@@ -307,6 +309,11 @@ namespace CosmosKernel
                 if (name.Length == 0)
                     continue;
                 bool found = false;
+                if (name[0] == '/')
+                {
+                    RunFile(name, argv, alone);
+                    continue;
+                }
                 for (int i = 0; i < _boot.Modules.Length && !found; i++)
                 {
                     if (_boot.Modules[i].Name != name)
@@ -325,6 +332,33 @@ namespace CosmosKernel
                     _programsPassed = false;
                 }
             }
+        }
+
+        // run=/PATH: a program in the file tree (/bin/sh, a busybox applet), its argv[0]
+        // the path, as a shell gives it.
+        private void RunFile(string path, string[] argv, bool alone)
+        {
+            string error = _tree.Lookup(_tree.Root, path, true, out FileSystem.Node node) != 0 ? "no such file"
+                : !(node is FileSystem.FileNode file) ? "not a regular file"
+                : (node.Mode & Abi.FileModes.AnyExecute) == 0 ? "not executable"
+                : file.Mapping == null ? "written since boot (not mappable yet)" : null;
+            Processes.Process process = null;
+            if (error == null)
+            {
+                Console.WriteLine("init: running " + path);
+                int slash = path.Length - 1;
+                while (path[slash] != '/')
+                    slash--;
+                process = _programs.Spawn(((FileSystem.FileNode)node).Mapping, path.Substring(slash + 1), 0, argv);
+            }
+            else
+            {
+                Console.WriteLine("init: cannot run " + path + ": " + error);
+            }
+            if (process == null)
+                _programsPassed = false;
+            else if (_programs.WaitAndReap(process) != 0 && (_labSyscalls || alone))
+                _programsPassed = false;
         }
 
         // "NAME:ARG1:ARG2" -> { NAME, ARG1, ARG2 }: argv[0] is the module name, as for a

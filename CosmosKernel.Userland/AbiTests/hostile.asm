@@ -87,7 +87,7 @@ _start:
     EXPECT -ABI_ERRNO_EAGAIN, 202, r13, 0, 1, 0, 0, 0                              ; value differs: no sleep
     EXPECT -ABI_ERRNO_ENOSYS, 202, r13, 99, 0, 0, 0, 0                             ; unknown futex operation
     EXPECT -ABI_ERRNO_EINVAL, 56, 0x10000, r13, 0, 0, 0, 0                         ; CLONE_THREAD without CLONE_VM
-    EXPECT -ABI_ERRNO_ENOSYS, 56, 17, 0, 0, 0, 0, 0                                ; fork-like clone: not yet
+    EXPECT -ABI_ERRNO_ENOSYS, 56, 17 | 0x400, 0, 0, 0, 0, 0                        ; a new process sharing the file table: not done
     EXPECT -ABI_ERRNO_EINVAL, 56, 0x10900, 0, 0, 0, 0, 0                           ; thread without a stack
     ; read, close, pipe
     EXPECT -ABI_ERRNO_EBADF, 0, 99, r13, 1, 0, 0, 0                                ; read from an unknown fd

@@ -7,8 +7,14 @@ namespace CosmosKernel.Userland.Programs
     // folder, add it here, and add a module2 line to grub.cfg (docs/userland.md).
     public static class ProgramTable
     {
+        // `name` is argv[0]: a shell gives the path it ran (/bin/hello), the kernel the
+        // module's name; the program is the last name either way.
         public static int Run(string name, string[] args)
         {
+            int slash = name.Length - 1;
+            while (slash >= 0 && name[slash] != '/')
+                slash--;
+            name = name.Substring(slash + 1);
             if (name == "hello")
                 return Hello.Main(args);
             if (name == "threads")

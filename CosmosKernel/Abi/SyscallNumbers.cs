@@ -16,6 +16,7 @@ namespace CosmosKernel.Abi
         public const ulong Truncate = 76, Ftruncate = 77, Chmod = 90, Fchmod = 91, Fchmodat = 268;
         public const ulong Read = 0, Write = 1, Close = 3, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, Pipe = 22, Pipe2 = 293;
         public const ulong Execve = 59, Execveat = 322, Poll = 7, Ppoll = 271;
+        public const ulong Getrlimit = 97, Setrlimit = 160, Prlimit64 = 302, Prctl = 157, Time = 201, Rseq = 334;
         public const ulong SchedYield = 24, Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Exit = 60, Wait4 = 61;
         public const ulong Uname = 63, ArchPrctl = 158, Gettid = 186, Futex = 202, ClockGettime = 228, ExitGroup = 231, Getcpu = 309;
         public const ulong RtSigprocmask = 14, SetTidAddress = 218, SetRobustList = 273;

@@ -601,8 +601,11 @@ namespace CosmosKernel.FileSystem
         }
 
         // `node` as `path` (absolute), its directories made where missing; an entry of
-        // that name is replaced. False where a name on the way is no directory.
-        public bool Add(string path, Node node)
+        // that name is replaced (kept, with `keepExisting`). False where a name on the way
+        // is no directory, or the name was kept.
+        public bool AddIfMissing(string path, Node node) => Add(path, node, keepExisting: true);
+
+        public bool Add(string path, Node node, bool keepExisting = false)
         {
             int slash = path.Length - 1;
             while (slash > 0 && path[slash] != '/')
@@ -613,7 +616,7 @@ namespace CosmosKernel.FileSystem
             string name = path.Substring(slash + 1);
             _lock.Lock();
             Node old = parent.Find(name);
-            bool placed = old == null || !old.IsDirectory;
+            bool placed = old == null || (!old.IsDirectory && !keepExisting);
             if (old != null && placed)
                 parent.Remove(name);
             if (placed)

@@ -7,9 +7,9 @@ namespace CosmosKernel.Processes
     // A user program: its address space, its threads (kernel threads that entered
     // ring 3, see Scheduling/KernelThread), its place in the process tree, and how it
     // ended. Its place in the tree, its threads and how it ended are guarded by the
-    // process table's lock (ProcessTable.Lock); Pid never changes; Name and Space
-    // change only in execve, which only a process's one thread makes (so no other
-    // thread of it reads them meanwhile);
+    // process table's lock (ProcessTable.Lock); Pid never changes; Space changes only
+    // in execve, which only a process's one thread makes (so no other thread of it
+    // reads it meanwhile); Name in execve and prctl (a reference, read whole);
     // Exiting is written under that lock and read without it (atomically);
     // StacksPending is atomic; Brk is under BrkLock; Files has its own lock.
     public sealed class Process : IFileUser
@@ -105,6 +105,9 @@ namespace CosmosKernel.Processes
             Name = name;
             Space = space;
         }
+
+        // prctl(PR_SET_NAME): a new name for reports (a reference, written whole).
+        public void Rename(string name) => Name = name;
 
         // stdin, stdout and stderr on the console (a new program).
         public void OpenConsole(OpenFile console)

@@ -66,12 +66,15 @@ namespace CosmosKernel.Processes
         // and arguments (argv[0] first; null: just the module's name).
         // Null when it could not start (the reason is printed).
         public Process Spawn(Multiboot2.Module module, int parentPid, string[] argv = null)
+            => Spawn(_ramdisk.Find(module.Name), module.Name, parentPid, argv);
+
+        // Start the program in `file` (a module's, or a file of the tree's) as `name`.
+        public Process Spawn(RamdiskFile file, string name, int parentPid, string[] argv = null)
         {
-            RamdiskFile file = _ramdisk.Find(module.Name);
             AddressSpace space = AddressSpace.Create(_vmm);
             if (space == null)
             {
-                Console.WriteLine("exec " + module.Name + ": out of memory");
+                Console.WriteLine("exec " + name + ": out of memory");
                 return null;
             }
             // Copies into the new space need it loaded, across any switch on the way.
@@ -79,11 +82,11 @@ namespace CosmosKernel.Processes
             ulong previousRoot = _scheduler.SwitchAddressSpace(space.Table.Root);
             ElfImage image = ElfImage.Load(file, space, _copier);
             ulong rsp = image.Error == null
-                ? UserStack.Build(space, _copier, image, argv ?? new[] { module.Name }, new[] { "HOME=/", "TERM=cosmos" }, Native.ReadTimestampCounter())
+                ? UserStack.Build(space, _copier, image, argv ?? new[] { name }, new[] { "HOME=/", "TERM=cosmos" }, Native.ReadTimestampCounter())
                 : 0;
             _scheduler.SwitchAddressSpace(previousRoot);
             Native.WriteCr3(previousRoot != 0 ? previousRoot : previousCr3);
-            var process = new Process(_processes.NextPid(), parentPid, module.Name, space);
+            var process = new Process(_processes.NextPid(), parentPid, name, space);
             process.BrkStart = process.Brk = image.End;
             process.Cwd = _tree.Root;
             process.OpenConsole(new ConsoleFile(_copier, _console, _terminal));
@@ -102,7 +105,7 @@ namespace CosmosKernel.Processes
             }
             if (error != null)
             {
-                Console.WriteLine("exec " + module.Name + ": " + error);
+                Console.WriteLine("exec " + name + ": " + error);
                 process.CloseAll();
                 space.Destroy();
                 return null;
@@ -206,7 +209,11 @@ namespace CosmosKernel.Processes
 
         // fork: a copy-on-write copy of the calling process whose one thread returns from
         // the same syscall with 0. Returns the child's pid or -errno.
-        public long Fork(SyscallFrame* frame)
+        // clone without CLONE_VM is a fork with extras: the child's stack (0: the
+        // parent's rsp), its TLS base, and its CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID
+        // words (0: none), which live in the child's memory: the child writes its tid
+        // there itself, on its first return to ring 3 (as Linux's schedule_tail).
+        public long Fork(SyscallFrame* frame, ulong stack = 0, ulong fs = ulong.MaxValue, ulong setChildTid = 0, ulong clearChildTid = 0)
         {
             Process parent = Current;
             if (_processes.Count >= _processes.Limit) // checked again under the lock (Add)
@@ -234,7 +241,7 @@ namespace CosmosKernel.Processes
             UserThread thread = null;
             if (_processes.Add(child))
             {
-                thread = StartThreadLocked(child, &ResumeChild, 0, 0, Native.ReadMsr(UserMode.MsrFsBase), start: false);
+                thread = StartThreadLocked(child, &ResumeChild, 0, 0, fs != ulong.MaxValue ? fs : Native.ReadMsr(UserMode.MsrFsBase), start: false);
                 if (thread == null)
                     _processes.Remove(child);
             }
@@ -247,7 +254,11 @@ namespace CosmosKernel.Processes
             }
             var registers = new ChildRegisters { Frame = *frame };
             registers.Frame.Rax = 0;
+            if (stack != 0)
+                registers.Frame.Rsp = stack;
             thread.ChildRegisters = registers;
+            thread.SetChildTid = setChildTid;
+            thread.ClearChildTid = clearChildTid;
             thread.SignalMask = CurrentThread.SignalMask;
             thread.AltStackBase = CurrentThread.AltStackBase;
             thread.AltStackSize = CurrentThread.AltStackSize;
@@ -258,6 +269,11 @@ namespace CosmosKernel.Processes
         private static void ResumeChild(ulong unused)
         {
             UserThread me = UserThread.Of(s_instance._scheduler.Current);
+            if (me.SetChildTid != 0)
+            {
+                int tid = me.Tid; // a bad address is the child's own loss, as on Linux
+                s_instance._copier.CopyToUser(me.Process.Space, me.SetChildTid, (byte*)&tid, 4);
+            }
             ChildRegisters registers = me.ChildRegisters;
             SyscallFrame frame = registers.Frame; // onto this stack; the collector takes the heap copy
             me.ChildRegisters = null;

@@ -62,6 +62,11 @@ namespace CosmosKernel.Processes
             }
             modules.ReadOnly = true;
             slow.ReadOnly = true;
+            // Each program as a command in /bin, unless the initramfs has that name
+            // (busybox's init and tty keep theirs: the modules stay in /modules).
+            for (int i = 0; i < _modules.Length; i++)
+                if (_modules[i].Name != "font" && _modules[i].Name != "initramfs")
+                    tree.AddIfMissing("/bin/" + _modules[i].Name, new FileSystem.SymlinkNode(Directory + _modules[i].Name));
         }
     }
 }

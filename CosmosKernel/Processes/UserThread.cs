@@ -15,6 +15,7 @@ namespace CosmosKernel.Processes
         public ulong Rflags;               // RFLAGS it enters ring 3 with
         public int Tid;                    // the thread id user space sees (gettid)
         public ulong ClearChildTid;        // CLONE_CHILD_CLEARTID, set_tid_address: zeroed and futex-woken at exit
+        public ulong SetChildTid;          // a forking clone's CLONE_CHILD_SETTID: written by the child as it first enters ring 3
         public ulong RobustList;           // set_robust_list's head (kept, not walked at exit)
         // Signals (Processes/SignalDelivery.cs). The mask is written by the thread itself
         // only; Pending bits are set by senders and taken by the thread, atomically.

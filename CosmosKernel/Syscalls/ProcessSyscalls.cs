@@ -15,8 +15,10 @@ namespace CosmosKernel.Syscalls
         // the child returns from the syscall on `stack` with rax = 0 and, as on Linux,
         // every other register of the caller (musl's clone stub finds the thread's
         // function in r9), RFLAGS sanitised (interrupts on, IOPL 0). CLONE_DETACHED is
-        // accepted and ignored, as Linux does. A clone that makes a new process: use
-        // fork (clone answers ENOSYS).
+        // accepted and ignored, as Linux does. Without CLONE_VM a clone is a fork (what
+        // glibc's fork calls) with a stack, TLS and tid words of its own; sharing the file
+        // table or the working directory with a new process (CLONE_FILES, CLONE_FS
+        // without CLONE_VM) and vfork are not done: ENOSYS.
         private const ulong CloneThreadFlags = CloneFlags.Vm | CloneFlags.Thread | CloneFlags.Sighand;
         private const ulong CloneKnown = CloneFlags.Vm | CloneFlags.Fs | CloneFlags.Files | CloneFlags.Sighand | CloneFlags.Thread
             | CloneFlags.SysVSem | CloneFlags.SetTls | CloneFlags.ParentSetTid | CloneFlags.ChildClearTid | CloneFlags.ChildSetTid
@@ -24,6 +26,8 @@ namespace CosmosKernel.Syscalls
 
         private long Clone(Process process, SyscallFrame* frame, ulong flags, ulong stack, ulong parentTid, ulong childTid, ulong tls)
         {
+            if ((flags & (CloneFlags.Vm | CloneFlags.Thread | CloneFlags.Sighand)) == 0)
+                return ForkingClone(process, frame, flags, stack, parentTid, childTid, tls);
             if ((flags & CloneThreadFlags) != CloneThreadFlags)
                 return (flags & CloneFlags.Thread) != 0 ? -Errno.EINVAL : -Errno.ENOSYS;
             if ((flags & ~(CloneKnown | CloneFlags.ExitSignalMask)) != 0)
@@ -50,6 +54,25 @@ namespace CosmosKernel.Syscalls
                 _copier.CopyToUser(process.Space, childTid, (byte*)&tid, 4);
             _programs.Start(child);
             return tid;
+        }
+
+        private const ulong ForkKnown = CloneFlags.SetTls | CloneFlags.ParentSetTid | CloneFlags.ChildClearTid | CloneFlags.ChildSetTid
+            | CloneFlags.Detached | CloneFlags.ExitSignalMask;
+
+        private long ForkingClone(Process process, SyscallFrame* frame, ulong flags, ulong stack, ulong parentTid, ulong childTid, ulong tls)
+        {
+            if ((flags & ~ForkKnown) != 0)
+                return -Errno.ENOSYS;
+            if ((flags & CloneFlags.SetTls) != 0 && tls >= Paging.UserSpaceEnd)
+                return -Errno.EPERM;
+            long pid = _programs.Fork(frame, stack, (flags & CloneFlags.SetTls) != 0 ? tls : ulong.MaxValue,
+                (flags & CloneFlags.ChildSetTid) != 0 ? childTid : 0, (flags & CloneFlags.ChildClearTid) != 0 ? childTid : 0);
+            if (pid > 0 && (flags & CloneFlags.ParentSetTid) != 0)
+            {
+                int tid = (int)pid;
+                _copier.CopyToUser(process.Space, parentTid, (byte*)&tid, 4);
+            }
+            return pid;
         }
 
         // set_tid_address(int* tidptr): the word zeroed and futex-woken when the calling

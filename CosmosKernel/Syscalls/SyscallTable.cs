@@ -182,6 +182,14 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Getegid: return 0; // root: the only user there is
                 case SyscallNumbers.Getrandom: return Getrandom(process, a0, a1, a2);
                 case SyscallNumbers.Sysinfo: return Sysinfo(process, a0);
+                case SyscallNumbers.Prlimit64: return Prlimit(process, (int)a0, a1, a2, a3);
+                case SyscallNumbers.Getrlimit: return Prlimit(process, 0, a0, 0, a1);
+                case SyscallNumbers.Setrlimit: return Prlimit(process, 0, a0, a1, 0);
+                case SyscallNumbers.Prctl: return Prctl(process, (int)a0, a1);
+                case SyscallNumbers.Time: return Time(process, a0);
+                // A kernel built without CONFIG_RSEQ answers ENOSYS, silently, and so
+                // does this one: C libraries register rseq at start and go on without.
+                case SyscallNumbers.Rseq: return -Errno.ENOSYS;
                 case SyscallNumbers.Poll: return Poll(process, a0, a1, (long)a2);
                 case SyscallNumbers.Ppoll: return Ppoll(process, a0, a1, a2, a3, a4);
                 case SyscallNumbers.Fork: return _programs.Fork(frame);

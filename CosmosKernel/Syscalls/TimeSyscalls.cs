@@ -58,6 +58,15 @@ namespace CosmosKernel.Syscalls
             return SleepFor(nanoseconds);
         }
 
+        // time(tloc): seconds of CLOCK_REALTIME, also written to tloc when it is not NULL.
+        private long Time(Process process, ulong address)
+        {
+            long seconds = (long)(NowNanoseconds() / 1000000000);
+            if (address != 0 && _copier.CopyToUser(process.Space, address, (byte*)&seconds, 8) != 0)
+                return -Errno.EFAULT;
+            return seconds;
+        }
+
         private static ulong NowNanoseconds() => Platform.Clock.NowNanoseconds();
 
         private long SleepFor(long nanoseconds)
