@@ -18,8 +18,8 @@ echo "[run] booting artifacts/CosmosKernel.iso"
 if [[ " $* " == *" --shell "* ]] && [ -t 0 ] && { [ -z "${DISPLAY:-}" ] || [[ " $* " == *" --headless "* ]]; }; then
     saved=$(stty -g)
     trap 'stty "$saved"' EXIT
-    stty raw -echo
-    dotnet run --project CosmosKernel.Launcher -c Release --no-build -- run "$@"
+    stty raw -echo opost onlcr
+    dotnet run --project CosmosKernel.Launcher -c Release -- run "$@"
     exit $?
 fi
 exec dotnet run --project CosmosKernel.Launcher -c Release -- run "$@"
