@@ -133,6 +133,9 @@ int main(void)
     close_(fd);
     fd = open3("a", WRONLY | O(TRUNCATE), 0);
     check_long("O_TRUNC empties it", stat_("a") == 0 ? st.size : -1, 0);
+    sys4(NR(PWRITE64), fd, "abc", 3, 0);
+    close_(open3("a", RDONLY | O(TRUNCATE), 0));
+    check_long("O_RDONLY|O_TRUNC empties it too (Linux)", stat_("a") == 0 ? st.size : -1, 0);
     check_long("read from a write-only descriptor: EBADF", sys3(NR(READ), fd, buffer, 1), E(EBADF));
     close_(fd);
     fd = open3("a", WRONLY | O(APPEND), 0);

@@ -215,7 +215,9 @@ namespace CosmosKernel.FileSystem
                     file = new DirectoryHandle(directory, _threads);
                     break;
                 case FileNode regular:
-                    if ((flags & OpenFlags.Truncate) != 0 && writable)
+                    // O_TRUNC empties the file even when opened read-only, as Linux does
+                    // for a caller allowed to write it (root: always).
+                    if ((flags & OpenFlags.Truncate) != 0)
                     {
                         long truncated = regular.Truncate(0);
                         if (truncated != 0)
