@@ -184,14 +184,15 @@ namespace CosmosKernel.FileSystem
                 return exclusive ? -Errno.EEXIST : -Errno.ENOENT; // a dangling link: not followed to make its target (not done)
             if (parent.ReadOnly)
                 return -Errno.EROFS;
-            if (!Platform.KernelHeap.HasRoom(Processes.Limits.FileBytes))
+            if (!Platform.KernelHeap.HasRoom(OpenFile.HeapBytes))
                 return -Errno.ENOSPC;
             node = new FileNode(_threads, permissions);
             parent.Add(name, node);
             return 0;
         }
 
-        // What Linux's may_open and do_open check of the node found, then its open file.
+        // What Linux's may_open and do_open check of the node found, then its open file
+        // (the caller checked the open-file limit: ENFILE).
         private long OpenNode(Node node, ulong flags, IFileUser user, out OpenFile file)
         {
             file = null;
@@ -205,9 +206,7 @@ namespace CosmosKernel.FileSystem
                 return -Errno.EISDIR;
             if (node.ReadOnly && node is FileNode && (writable || (flags & OpenFlags.Truncate) != 0))
                 return -Errno.EROFS;
-            if (OpenFile.Count + 1 > Processes.Limits.OpenFiles)
-                return -Errno.ENFILE;
-            if (!Platform.KernelHeap.HasRoom(Processes.Limits.FileBytes))
+            if (!Platform.KernelHeap.HasRoom(OpenFile.HeapBytes))
                 return -Errno.ENOMEM;
             switch (node)
             {
@@ -233,7 +232,7 @@ namespace CosmosKernel.FileSystem
                     // Root may open it for writing, as on Linux; a write is EINVAL then
                     // (the snapshot is read-only: FileHandle.Write).
                     string text = generated.Generate(user);
-                    if (text == null || !Platform.KernelHeap.HasRoom((ulong)text.Length + Processes.Limits.FileBytes))
+                    if (text == null || !Platform.KernelHeap.HasRoom((ulong)text.Length + OpenFile.HeapBytes))
                         return -Errno.ENOMEM;
                     file = new FileHandle(FileNode.FromText(_threads, text), _copier, _threads, readable, writable) { Origin = generated };
                     break;
@@ -255,7 +254,7 @@ namespace CosmosKernel.FileSystem
                 result = IsDots(name) || parent.Find(name) != null ? -Errno.EEXIST
                     : parent.Removed ? -Errno.ENOENT
                     : parent.ReadOnly ? -Errno.EROFS
-                    : !Platform.KernelHeap.HasRoom(Processes.Limits.FileBytes) ? -Errno.ENOSPC
+                    : !Platform.KernelHeap.HasRoom(OpenFile.HeapBytes) ? -Errno.ENOSPC
                     : AddDirectoryLocked(parent, name, permissions);
             _lock.Unlock();
             return result;
@@ -279,7 +278,7 @@ namespace CosmosKernel.FileSystem
                     : trailingSlash ? -Errno.ENOENT
                     : parent.Removed ? -Errno.ENOENT
                     : parent.ReadOnly ? -Errno.EROFS
-                    : !Platform.KernelHeap.HasRoom(Processes.Limits.FileBytes) ? -Errno.ENOSPC
+                    : !Platform.KernelHeap.HasRoom(OpenFile.HeapBytes) ? -Errno.ENOSPC
                     : Place(parent, name, new SymlinkNode(target));
             _lock.Unlock();
             return result;

@@ -19,6 +19,10 @@ namespace CosmosKernel.Files
 
         protected OpenFile() => System.Threading.Interlocked.Increment(ref s_count);
 
+        // What an open file (or a node of the file tree) takes from the kernel heap,
+        // roughly: the heap admission check's size (Processes/Limits.FileBytes).
+        public const ulong HeapBytes = 512;
+
         public int References => System.Threading.Volatile.Read(ref _references);
 
         public void AddReference() => System.Threading.Interlocked.Increment(ref _references);

@@ -43,6 +43,6 @@ namespace CosmosKernel.Processes
         public const ulong ThreadBytes = 1024;
         public const ulong ProcessBytes = 8 * 1024;
         public const ulong RegionBytes = 256;
-        public const ulong FileBytes = 512;
+        public const ulong FileBytes = Files.OpenFile.HeapBytes;
     }
 }

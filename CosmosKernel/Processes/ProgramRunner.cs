@@ -431,6 +431,7 @@ namespace CosmosKernel.Processes
                     _futexes.Cancel(taker.Kernel.Id);
                     _scheduler.Wake(taker.Kernel.Id);
                     _scheduler.Unpark(taker.Kernel.Id);
+                    _scheduler.Nudge(taker.Kernel.Id); // running in ring 3 elsewhere: its handler runs now
                 }
             }
             _processes.Lock.Unlock();
@@ -671,6 +672,7 @@ namespace CosmosKernel.Processes
                     _futexes.Cancel(id);
                     _scheduler.Wake(id);
                     _scheduler.Unpark(id);
+                    _scheduler.Nudge(id); // running in ring 3 elsewhere: it ends now
                 }
             }
         }

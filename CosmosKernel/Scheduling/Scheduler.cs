@@ -374,7 +374,36 @@ namespace CosmosKernel.Scheduling
                 s_instance.PreemptUser(frame);
         }
 
-        private static void OnReschedule(InterruptFrame* frame) => LocalApic.EndOfInterrupt();
+        // A reschedule IPI wakes a halted CPU. One that interrupted ring 3 lets a thread
+        // just queued here run now rather than at the next tick (10 ms), and goes back
+        // to ring 3 through the process layer's hook, which delivers a signal sent
+        // meanwhile (Nudge). Like the ticks, it takes the scheduler's locks only from ring 3.
+        private static void OnReschedule(InterruptFrame* frame)
+        {
+            LocalApic.EndOfInterrupt();
+            if (frame->FromUserMode)
+                s_instance.PreemptForWake(frame);
+        }
+
+        private void PreemptForWake(InterruptFrame* frame)
+        {
+            RunReadyThreads();
+            if (ReturningToUser != null)
+                ReturningToUser(frame);
+        }
+
+        // Thread `id` may be running on another CPU: interrupt that CPU, so the thread
+        // sees what was just made pending for it (a signal, its process's end) at once,
+        // not at that CPU's next tick.
+        public void Nudge(int id)
+        {
+            KernelThread thread = id >= 0 && id < _threads.Length ? _threads[id] : null;
+            if (thread == null)
+                return;
+            int cpu = Volatile.Read(ref thread.Cpu);
+            if (cpu != Cpu.CurrentIndex && cpu >= 0 && cpu < Volatile.Read(ref _cpuCount) && _running[cpu] == thread)
+                LocalApic.SendInterrupt(Cpu.Block(cpu)->ApicId, RescheduleVector);
+        }
 
         // The tick interrupted ring 3 (this CPU holds no lock): count the ticks, wake
         // sleepers, and let a ready thread have the CPU.
@@ -1004,8 +1033,11 @@ namespace CosmosKernel.Scheduling
 
         // New work on CPU `cpu`'s queue: if that CPU is halted, interrupt it so it looks;
         // if it is busy (this CPU is, too), interrupt a halted one, which takes the work
-        // (Steal). After the queue's count changed: a full fence, then the flags (the
-        // halting CPU does the same the other way round, IdleLoop).
+        // (Steal); with none halted, interrupt the busy one itself, which lets the new
+        // thread run at once if it was in ring 3 (OnReschedule) instead of at its next
+        // tick. Work queued on this CPU waits for its next switch or tick. After the
+        // queue's count changed: a full fence, then the flags (the halting CPU does the
+        // same the other way round, IdleLoop).
         private void Kick(int cpu)
         {
             Interlocked.MemoryBarrier();
@@ -1018,6 +1050,8 @@ namespace CosmosKernel.Scheduling
             for (int other = 0; other < cpus; other++)
                 if (other != me && other != cpu && WakeIfHalted(other))
                     return;
+            if (cpu != me)
+                LocalApic.SendInterrupt(Cpu.Block(cpu)->ApicId, RescheduleVector);
         }
 
         private bool WakeIfHalted(int cpu)

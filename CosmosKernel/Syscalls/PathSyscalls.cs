@@ -77,6 +77,8 @@ namespace CosmosKernel.Syscalls
             long error = PathAt(process, dirfd, pathAddress, false, out DirectoryNode start, out string path);
             if (error != 0)
                 return error;
+            if (OpenFile.Count + 1 > Limits.OpenFiles)
+                return -Errno.ENFILE;
             uint permissions = (uint)mode & FileModes.PermissionMask & ~process.Umask;
             error = _tree.Open(start, path, flags, permissions, process, out OpenFile file);
             if (error != 0)
