@@ -259,6 +259,7 @@ int main(void)
     check_long("a directory into itself: EINVAL", sys2(NR(RENAME), "d", "d/inside"), E(EINVAL));
     check_long("a directory over a non-empty one: ENOTEMPTY", sys2(NR(RENAME), "d", "l"), E(ENOTEMPTY));
     check_long("rename of .: EBUSY", sys2(NR(RENAME), ".", "x"), E(EBUSY));
+    check_long("rename of a mount point (/proc): EBUSY", sys2(NR(RENAME), "/proc", "/fstest/p"), E(EBUSY));
     check_long("a directory to a new name", sys2(NR(RENAME), "d", "d2"), 0);
     check_long("renameat2 RENAME_NOREPLACE onto a name: EEXIST", sys(NR(RENAMEAT2), CWD, (long)"d2", CWD, (long)"l", ABI_AT_FLAGS_RENAME_NO_REPLACE, 0),
         E(EEXIST));

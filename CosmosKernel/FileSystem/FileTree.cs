@@ -363,6 +363,8 @@ namespace CosmosKernel.FileSystem
             var directory = node as DirectoryNode;
             if (directory == null)
                 return -Errno.ENOTDIR;
+            if (directory.MountPoint)
+                return -Errno.EBUSY;
             if (!directory.IsEmpty)
                 return -Errno.ENOTEMPTY;
             DetachDirectoryLocked(parent, name, directory);
@@ -406,6 +408,9 @@ namespace CosmosKernel.FileSystem
             Node node = oldParent.Find(oldName);
             if (node == null)
                 return -Errno.ENOENT;
+            Node target = newParent.Find(newName);
+            if (node.MountPoint || (target != null && target.MountPoint))
+                return -Errno.EBUSY;
             if (!node.IsDirectory && (oldSlash || newSlash))
                 return -Errno.ENOTDIR;
             Node replaced = newParent.Find(newName);

@@ -23,6 +23,9 @@ namespace CosmosKernel.FileSystem
         // read-only mount): anything that would change it or its entries is EROFS.
         // Set before the node is placed; never changes.
         public bool ReadOnly;
+        // Where Linux would have a mount (/modules, /slow, /dev, /proc): it cannot be
+        // renamed, replaced or removed (EBUSY). Set at boot; never changes.
+        public bool MountPoint;
 
         protected Node(uint mode)
         {

@@ -30,7 +30,11 @@ namespace CosmosKernel.FileSystem
                 + (region.Shared ? "s" : "p");
             string line = region.Start.ToString("x") + "-" + region.End.ToString("x") + " " + permissions + " "
                 + region.Offset.ToString("x8") + " 00:00 0";
-            return region.FileName == null ? line + "\n" : line + "                          /modules/" + region.FileName + "\n";
+            if (region.FileName == null)
+                return line + "\n";
+            // A module's file is named after the module; an initramfs file by its path.
+            string path = region.FileName.Length > 0 && region.FileName[0] == '/' ? region.FileName : "/modules/" + region.FileName;
+            return line + "                          " + path + "\n";
         }
     }
 

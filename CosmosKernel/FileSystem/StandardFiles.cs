@@ -16,9 +16,24 @@ namespace CosmosKernel.FileSystem
             tree.Add("/proc/meminfo", new MeminfoFile(vmm));
             tree.Add("/proc/cpuinfo", new CpuinfoFile(scheduler));
             tree.Add("/proc/self/maps", new MapsFile());
+            // /dev and /proc are read-only here (Linux's devtmpfs is writable; its nodes
+            // cannot leave it either way), and, as mounts on Linux, cannot be renamed or
+            // removed.
+            SealDirectory(tree.MakeDirectories("/dev"));
+            SealDirectory(tree.MakeDirectories("/proc"));
+            SealDirectory(tree.MakeDirectories("/proc/self"));
             DirectoryNode temporary = tree.MakeDirectories("/tmp");
             if (temporary != null)
                 temporary.Mode = Abi.FileModes.Directory | 0x3FF; // 01777
+        }
+
+        // Made at boot, before any program runs: no lock is needed yet.
+        private static void SealDirectory(DirectoryNode directory)
+        {
+            if (directory == null)
+                return;
+            directory.ReadOnly = true;
+            directory.MountPoint = true;
         }
     }
 }

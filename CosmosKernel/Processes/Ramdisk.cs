@@ -60,8 +60,8 @@ namespace CosmosKernel.Processes
                 tree.Add(Directory + _modules[i].Name, new FileSystem.FileNode(tree.Threads, 0x16D, _files[i]) { ReadOnly = true });       // r-xr-xr-x
                 tree.Add(SlowDirectory + _modules[i].Name, new FileSystem.FileNode(tree.Threads, 0x16D, _slowFiles[i]) { ReadOnly = true });
             }
-            modules.ReadOnly = true;
-            slow.ReadOnly = true;
+            modules.ReadOnly = modules.MountPoint = true; // as a read-only mount: EROFS, EBUSY
+            slow.ReadOnly = slow.MountPoint = true;
             // Each program as a command in /bin, unless the initramfs has that name
             // (busybox's init and tty keep theirs: the modules stay in /modules).
             for (int i = 0; i < _modules.Length; i++)
