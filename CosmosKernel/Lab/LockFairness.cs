@@ -22,6 +22,11 @@ namespace CosmosKernel.Lab
         public const int Threads = 4;
         public const int Rounds = 100;
         public const ulong HoldsPerSecond = 20000; // each hold lasts at least 50 us
+        // A run ends after this long even if not every round was made (Acquisitions says
+        // how many were): each hold yields, so on CPUs that many ring-3 threads share
+        // each round waits behind their ticks, and a run measured the fuzzer's 20 s
+        // watchdog out (twice in issue 13's session). Unloaded, a run takes milliseconds.
+        public const ulong RunLimitSeconds = 5;
 
         private readonly Scheduler _scheduler;
         private readonly UserCopier _copier;
@@ -38,7 +43,8 @@ namespace CosmosKernel.Lab
         private static SpinLock s_spin;
         private static int s_kind;
         private static long s_granted;             // acquisitions so far (under the lock)
-        private static long* s_waits;              // Threads * Rounds wait times
+        private static long* s_waits;              // the wait of each acquisition (under the lock)
+        private static ulong s_deadline;           // TSC: the run's end at the latest
         private static long s_worstOvertaken;
         private static int s_workers, s_started;   // the start line: workers made, workers there
         private static Scheduler s_scheduler;        // the workers' scheduler (set by Run)
@@ -65,6 +71,7 @@ namespace CosmosKernel.Lab
             s_kind = (int)kind;
             s_granted = 0;
             s_worstOvertaken = 0;
+            s_deadline = Native.ReadTimestampCounter() + Pit.TscPerSecond * RunLimitSeconds;
             if (s_waits == null)
                 s_waits = (long*)Internal.Runtime.RuntimeHeap.AllocateRaw(Threads * Rounds * sizeof(long));
             // Made first, then started, and they wait at a start line for each other: a
@@ -90,7 +97,9 @@ namespace CosmosKernel.Lab
                 if (ids[t] >= 0)
                     scheduler.Join(ids[t]);
 
-            int count = Threads * Rounds;
+            int count = (int)s_granted;
+            if (count == 0)
+                s_waits[count++] = 0; // no acquisition at all: nothing to report but zeros
             Sort(s_waits, count);
             LockFairnessResult result;
             result.Acquisitions = s_granted;
@@ -111,9 +120,9 @@ namespace CosmosKernel.Lab
         {
             var scheduler = s_scheduler;
             Interlocked.Increment(ref s_started);
-            while (Volatile.Read(ref s_started) < s_workers && !Volatile.Read(ref s_caller.Exiting))
+            while (Volatile.Read(ref s_started) < s_workers && !Volatile.Read(ref s_caller.Exiting) && !Expired())
                 scheduler.Yield();
-            for (int round = 0; round < Rounds && !Volatile.Read(ref s_caller.Exiting); round++)
+            for (int round = 0; round < Rounds && !Volatile.Read(ref s_caller.Exiting) && !Expired(); round++)
             {
                 long before = Volatile.Read(ref s_granted);
                 ulong start = Native.ReadTimestampCounter();
@@ -127,7 +136,7 @@ namespace CosmosKernel.Lab
                     s_spin.Acquire();
                     overtaken = s_granted - before; // a spin lock has no arrival: from the call
                 }
-                s_waits[(int)index * Rounds + round] = (long)(Native.ReadTimestampCounter() - start);
+                s_waits[s_granted] = (long)(Native.ReadTimestampCounter() - start);
                 if (overtaken > s_worstOvertaken)
                     s_worstOvertaken = overtaken;
                 s_granted++;
@@ -147,6 +156,8 @@ namespace CosmosKernel.Lab
                 // the lock to the first of them.
             }
         }
+
+        private static bool Expired() => Native.ReadTimestampCounter() >= s_deadline;
 
         private static void Sort(long* values, int count)
         {
