@@ -271,7 +271,7 @@ namespace CosmosKernel
         private unsafe FileSystem.FileTree BuildFileTree(Scheduling.Scheduler scheduler, Memory.UserCopy.UserCopier copier,
             Memory.Vmm vmm, Processes.Ramdisk ramdisk, Files.Terminal terminal)
         {
-            var tree = new FileSystem.FileTree(scheduler, copier);
+            var tree = new FileSystem.FileTree(vmm, copier);
             int entries = 0;
             for (int i = 0; i < _boot.Modules.Length; i++)
             {
@@ -338,10 +338,12 @@ namespace CosmosKernel
         // the path, as a shell gives it.
         private void RunFile(string path, string[] argv, bool alone)
         {
-            string error = _tree.Lookup(_tree.Root, path, true, out FileSystem.Node node) != 0 ? "no such file"
-                : !(node is FileSystem.FileNode file) ? "not a regular file"
-                : (node.Mode & Abi.FileModes.AnyExecute) == 0 ? "not executable"
-                : file.Mapping == null ? "written since boot (not mappable yet)" : null;
+            long found = _tree.LookupFile(_tree.Root, path, true, out FileSystem.FileNode file);
+            var image = default(Memory.FileBacking);
+            string error = found == -Abi.Errno.ENOENT ? "no such file"
+                : found != 0 ? "not a regular file"
+                : (file.Mode & Abi.FileModes.AnyExecute) == 0 ? "not executable"
+                : file.Backing(shared: false, writable: false, out image) != 0 ? "out of memory" : null;
             Processes.Process process = null;
             if (error == null)
             {
@@ -349,12 +351,13 @@ namespace CosmosKernel
                 int slash = path.Length - 1;
                 while (path[slash] != '/')
                     slash--;
-                process = _programs.Spawn(((FileSystem.FileNode)node).Mapping, path.Substring(slash + 1), 0, argv);
+                process = _programs.Spawn(image, path.Substring(slash + 1), 0, argv);
             }
             else
             {
                 Console.WriteLine("init: cannot run " + path + ": " + error);
             }
+            file?.Unhold();
             if (process == null)
                 _programsPassed = false;
             else if (_programs.WaitAndReap(process) != 0 && (_labSyscalls || alone))

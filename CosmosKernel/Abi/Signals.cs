@@ -29,7 +29,7 @@ namespace CosmosKernel.Abi
         // si_code: sent by kill, by tgkill/tkill; a fault's cause.
         public const int SiUser = 0, SiTkill = -6, SiKernel = 0x80;
         public const int SegvMaperr = 1, SegvAccerr = 2;
-        public const int BusAdraln = 1, IllIllopn = 2, FpeIntdiv = 1, FpeFltinv = 7;
+        public const int BusAdraln = 1, BusAdrerr = 2, IllIllopn = 2, FpeIntdiv = 1, FpeFltinv = 7;
         public const int SiginfoBytes = 128;
         // Where siginfo's fields are: si_signo, si_errno, si_code, then a union at 16
         // (si_pid and si_uid for kill; si_addr for a fault).

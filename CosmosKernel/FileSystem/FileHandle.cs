@@ -27,6 +27,10 @@ namespace CosmosKernel.FileSystem
             _position = new Threading.FifoMutex(threads, 4, "file position");
         }
 
+        // The open file takes over the hold the tree took for it (FileTree.Open); it
+        // gives it back when the last descriptor closes.
+        protected override void Closed() => Node.Unhold();
+
         public override bool Readable => _readable;
         public override bool Writable => _writable;
 

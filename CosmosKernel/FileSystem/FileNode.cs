@@ -6,69 +6,121 @@ using CosmosKernel.Memory.UserCopy;
 namespace CosmosKernel.FileSystem
 {
     // A regular file's bytes, in memory (tmpfs). A file unpacked from the initramfs or
-    // made from a GRUB module starts on the boot module's own bytes (no copy) and can
-    // be mapped (Mapping); its first write or truncate copies it into a heap array
-    // that it grows by doubling, and from then on it is a heap file that mmap does not
-    // map (not done yet: its bytes can move when it grows).
+    // made from a GRUB module starts on the boot module's own bytes (no copy), which a
+    // private mapping or an exec maps. Its first write or truncate, or a shared
+    // mapping, copies them into pages of its own (a MemoryObject, in frames: Linux's
+    // shmem); every other file has such pages from the start. Those pages are what
+    // read and write copy to and from, what a MAP_SHARED mapping maps (so a write(2)
+    // shows in the mapping at once, and a store through the mapping in the next
+    // read(2)), and what a private mapping or an exec copies each page from on first
+    // touch.
+    //
+    // Lifetime: _holds counts the file's name (one hold while Links > 0), each open
+    // file (FileHandle) and each exec loading it. The last one to go gives the pages
+    // back (a mapping keeps its own count on them: the bytes live on in it). Holds are
+    // taken under the tree's lock, where Links is stable, so none is taken after the
+    // last went.
     //
     // _lock (a FIFO mutex: it is held across user copies, which can sleep in a fault)
-    // guards _data, _external and _size. Lock order: after the open file's position
-    // lock (FileHandle), before the address space's locks (a copy's faults); the
-    // tree's lock is never held while taking it.
+    // guards _pages, _module and _size. Lock order: after the open file's position
+    // lock (FileHandle), before the address space's locks (a copy's faults) and the
+    // pages' spin lock; the tree's lock is never held while taking it.
     public sealed unsafe class FileNode : Node
     {
         // The most a file may hold (Linux's tmpfs has no such limit below the memory it
-        // may use; a heap array's length is an int): EFBIG past it.
+        // may use): EFBIG past it.
         public const ulong MaxBytes = 1UL << 30;
+        private const ulong MaxPages = MaxBytes >> Paging.PageShift;
 
+        private readonly Vmm _vmm;
         private readonly Threading.FifoMutex _lock;
-        private byte[] _data;      // the bytes once written; null before
-        private byte* _external;   // the boot module's bytes before the first write
+        private MemoryObject _pages;  // the bytes, once the file has pages of its own; null before
+        private RamdiskFile _module;  // the boot module's bytes before that; null after
         private ulong _size;
-        private RamdiskFile _mapping;
+        private int _holds;           // atomic
 
-        public FileNode(Threading.IThreadBackend threads, uint permissions) : base(FileModes.Regular | (permissions & FileModes.PermissionMask))
+        public FileNode(Vmm vmm, uint permissions) : base(FileModes.Regular | (permissions & FileModes.PermissionMask))
         {
-            _lock = new Threading.FifoMutex(threads, 4, "file data");
+            _vmm = vmm;
+            _lock = new Threading.FifoMutex(vmm.Threads, 4, "file data");
             Links = 1;
+            _holds = 1; // the name's
+            _pages = new MemoryObject(vmm, MaxPages, 0);
+            _pages.Retain();
         }
 
-        // A file on a boot module's bytes: mapped through `mapping` (a module's own
-        // RamdiskFile, so its page-load counter and latency are the module's) until
-        // the first write.
-        public FileNode(Threading.IThreadBackend threads, uint permissions, RamdiskFile mapping) : this(threads, permissions)
+        // A file on a boot module's bytes (a module's own RamdiskFile, so its page-load
+        // counter and latency are the module's) until it gets pages of its own.
+        public FileNode(Vmm vmm, uint permissions, RamdiskFile module) : base(FileModes.Regular | (permissions & FileModes.PermissionMask))
         {
-            _external = mapping.Data;
-            _size = mapping.Length;
-            _mapping = mapping;
+            _vmm = vmm;
+            _lock = new Threading.FifoMutex(vmm.Threads, 4, "file data");
+            Links = 1;
+            _holds = 1;
+            _module = module;
+            _size = module.Length;
         }
 
-        // A snapshot holding `text`, read-only (one byte per character): what a /proc
-        // file's open reads. The caller has checked that the heap has room.
-        public static FileNode FromText(Threading.IThreadBackend threads, string text)
+        // A snapshot holding `text` (one byte per character), read-only and nameless:
+        // what a /proc file's open reads. Its one hold is the open file's. Null when no
+        // frame is left for it.
+        public static FileNode FromText(Vmm vmm, string text)
         {
-            var node = new FileNode(threads, 0x124) { ReadOnly = true };
-            node._data = new byte[text.Length > 0 ? text.Length : 1];
-            for (int i = 0; i < text.Length; i++)
-                node._data[i] = (byte)text[i];
+            var node = new FileNode(vmm, 0x124) { ReadOnly = true };
+            node.Links = 0;
+            for (int start = 0; start < text.Length; start += (int)Paging.PageSize)
+            {
+                ulong frame = node._pages.MapPage((ulong)start >> Paging.PageShift, growing: true);
+                if (frame == FrameAllocator.NoFrame)
+                {
+                    node.Unhold();
+                    return null;
+                }
+                byte* page = vmm.Physical.Map(frame);
+                for (int i = start; i < text.Length && i < start + (int)Paging.PageSize; i++)
+                    page[i - start] = (byte)text[i];
+                vmm.Frames.Free(frame);
+            }
             node._size = (ulong)text.Length;
+            node._pages.SetLimit(Paging.PageUp(node._size) >> Paging.PageShift);
             return node;
         }
 
         public override ulong Size => System.Threading.Volatile.Read(ref _size);
 
-        // What mmap maps: the boot module's bytes while the file has not been written;
-        // null after (ENODEV).
-        public RamdiskFile Mapping
+        // ---- lifetime ---------------------------------------------------------------
+
+        // One more user of the file (an open file, an exec). The caller holds the tree's
+        // lock, or a hold already.
+        public void Hold() => System.Threading.Interlocked.Increment(ref _holds);
+
+        // A user is done; the last gives the pages back.
+        public void Unhold()
         {
-            get
-            {
-                _lock.Lock();
-                RamdiskFile mapping = _data == null ? _mapping : null;
-                _lock.Unlock();
-                return mapping;
-            }
+            if (System.Threading.Interlocked.Decrement(ref _holds) == 0 && _pages != null)
+                _pages.Release();
         }
+
+        // Links fell to 0 (the tree's lock is held): the name's hold goes.
+        protected override void LastNameGone() => Unhold();
+
+        // ---- mapping ----------------------------------------------------------------
+
+        // What mmap or exec maps (the caller holds the file): the file's pages, or the
+        // boot module's bytes while it has none. A shared mapping of a writable file
+        // gives it pages first (so both see the same bytes). 0, or -ENOSPC.
+        public long Backing(bool shared, bool writable, out FileBacking backing)
+        {
+            _lock.Lock();
+            long result = shared && !ReadOnly ? MakePagesLocked() : 0;
+            backing = _pages != null
+                ? new FileBacking { Pages = _pages, Writable = writable, Length = _size }
+                : FileBacking.Of(_module);
+            _lock.Unlock();
+            return result;
+        }
+
+        // ---- read and write ---------------------------------------------------------
 
         // Bytes from `offset` into the user buffer: how many (0 at or past the end), or
         // -EFAULT when none could be copied.
@@ -85,24 +137,36 @@ namespace CosmosKernel.FileSystem
             if (offset >= _size || count == 0)
                 return 0;
             ulong length = count < _size - offset ? count : _size - offset;
-            ulong notCopied;
-            if (_data == null)
+            ulong copied = 0;
+            if (_pages == null)
             {
-                notCopied = copier.CopyToUser(user.Space, buffer, _external + offset, length);
+                copied = length - copier.CopyToUser(user.Space, buffer, _module.Data + offset, length);
             }
             else
             {
-                fixed (byte* data = &_data[0])
-                    notCopied = copier.CopyToUser(user.Space, buffer, data + offset, length);
+                while (copied < length)
+                {
+                    ulong at = offset + copied;
+                    ulong inPage = at & Paging.PageMask;
+                    ulong chunk = Paging.PageSize - inPage < length - copied ? Paging.PageSize - inPage : length - copied;
+                    ulong frame = _pages.FindPage(at >> Paging.PageShift);
+                    ulong missed = frame == FrameAllocator.NoFrame
+                        ? copier.ClearUser(user.Space, buffer + copied, chunk) // a hole reads as zeros
+                        : copier.CopyToUser(user.Space, buffer + copied, _vmm.Physical.Map(frame) + inPage, chunk);
+                    if (frame != FrameAllocator.NoFrame)
+                        _vmm.Frames.Free(frame);
+                    copied += chunk - missed;
+                    if (missed != 0)
+                        break;
+                }
             }
-            ulong copied = length - notCopied;
             AccessTime = Platform.Clock.NowNanoseconds();
             return copied > 0 ? (long)copied : -Errno.EFAULT;
         }
 
         // Bytes from the user buffer at `offset` (append: at the end, which the caller
         // learns through `offset`). How many, -EFAULT when none could be copied,
-        // -EFBIG past MaxBytes, -ENOSPC when the heap has no room.
+        // -EFBIG past MaxBytes, -ENOSPC when no frame is left.
         public long Write(UserCopier copier, IFileUser user, ulong buffer, ulong count, ref ulong offset, bool append)
         {
             _lock.Lock();
@@ -119,24 +183,42 @@ namespace CosmosKernel.FileSystem
                 return 0;
             if (offset >= MaxBytes)
                 return -Errno.EFBIG;
+            long error = MakePagesLocked();
+            if (error != 0)
+                return error;
             ulong length = count < MaxBytes - offset ? count : MaxBytes - offset;
-            long room = MakeRoomLocked(offset + length);
-            if (room < 0)
-                return room;
-            ulong notCopied;
-            fixed (byte* data = &_data[0])
+            ulong copied = 0;
+            error = -Errno.EFAULT;
+            while (copied < length)
             {
-                notCopied = copier.CopyFromUser(user.Space, data + offset, buffer, length);
-                // Bytes a failed copy left past what counts: zero, so that a later write
-                // further on does not show them in the gap.
-                for (ulong i = length - notCopied; i < length && offset + i >= _size; i++)
-                    data[offset + i] = 0;
+                ulong at = offset + copied;
+                ulong inPage = at & Paging.PageMask;
+                ulong chunk = Paging.PageSize - inPage < length - copied ? Paging.PageSize - inPage : length - copied;
+                ulong frame = _pages.MapPage(at >> Paging.PageShift, growing: true);
+                if (frame == FrameAllocator.NoFrame)
+                {
+                    error = -Errno.ENOSPC;
+                    break;
+                }
+                byte* page = _vmm.Physical.Map(frame);
+                ulong missed = copier.CopyFromUser(user.Space, page + inPage, buffer + copied, chunk);
+                // Bytes a failed copy may have left past the end: zero, as the rest of
+                // the file's last page is, so that a later write further on does not
+                // show them in the gap.
+                for (ulong i = chunk - missed; i < chunk && at + i >= _size; i++)
+                    page[inPage + i] = 0;
+                _vmm.Frames.Free(frame);
+                copied += chunk - missed;
+                if (missed != 0)
+                    break;
             }
-            ulong copied = length - notCopied;
             if (copied == 0)
-                return -Errno.EFAULT;
+                return error;
             if (offset + copied > _size)
+            {
                 System.Threading.Volatile.Write(ref _size, offset + copied);
+                _pages.SetLimit(Paging.PageUp(_size) >> Paging.PageShift);
+            }
             Touch();
             return (long)copied;
         }
@@ -148,65 +230,55 @@ namespace CosmosKernel.FileSystem
             if (size > MaxBytes)
                 return -Errno.EFBIG;
             _lock.Lock();
-            long result = 0;
-            if (size > _size)
-            {
-                result = MakeRoomLocked(size);
-            }
-            else if (size < _size)
-            {
-                if (_data == null)
-                    result = MakeRoomLocked(size);
-                if (result == 0)
-                    ZeroLocked(size, _size); // so that growing again shows zeros
-            }
+            long result = MakePagesLocked();
             if (result == 0)
             {
+                if (size < _size && (size & Paging.PageMask) != 0)
+                {
+                    // The rest of the new last page reads as zeros, in a mapping too, and
+                    // when the file grows again.
+                    ulong frame = _pages.FindPage(size >> Paging.PageShift);
+                    if (frame != FrameAllocator.NoFrame)
+                    {
+                        byte* page = _vmm.Physical.Map(frame);
+                        for (ulong i = size & Paging.PageMask; i < Paging.PageSize; i++)
+                            page[i] = 0;
+                        _vmm.Frames.Free(frame);
+                    }
+                }
                 System.Threading.Volatile.Write(ref _size, size);
+                _pages.SetLimit(Paging.PageUp(size) >> Paging.PageShift); // pages past it go
                 Touch();
             }
             _lock.Unlock();
             return result;
         }
 
-        // Zero the heap array's bytes [from, to) (those it has).
-        private void ZeroLocked(ulong from, ulong to)
+        // Pages of the file's own, copied from the boot module's bytes if it has none
+        // yet: 0 or -ENOSPC (the file stays on the module's bytes).
+        private long MakePagesLocked()
         {
-            ulong end = to < (ulong)_data.Length ? to : (ulong)_data.Length;
-            for (ulong i = from; i < end; i++)
-                _data[i] = 0;
-        }
-
-        // A heap array of at least `size` bytes holding the file (bytes past _size
-        // zero): 0 or -ENOSPC.
-        private long MakeRoomLocked(ulong size)
-        {
-            ulong capacity = _data == null ? 0 : (ulong)_data.Length;
-            if (_data != null && size <= capacity)
+            if (_pages != null)
                 return 0;
-            ulong grown = capacity * 2 > size ? capacity * 2 : size;
-            if (grown < 64)
-                grown = 64;
-            if (grown > MaxBytes)
-                grown = MaxBytes;
-            if (!Platform.KernelHeap.HasRoom(grown))
-                return -Errno.ENOSPC;
-            var data = new byte[grown];
-            ulong kept = _size < grown ? _size : grown; // a truncate may shrink a module's file
-            fixed (byte* to = &data[0])
+            var pages = new MemoryObject(_vmm, MaxPages, Paging.PageUp(_size) >> Paging.PageShift);
+            pages.Retain();
+            for (ulong at = 0; at < _size; at += Paging.PageSize)
             {
-                if (_data != null)
+                ulong frame = pages.MapPage(at >> Paging.PageShift);
+                if (frame == FrameAllocator.NoFrame)
                 {
-                    fixed (byte* from = &_data[0])
-                        Cosmos.HAL.Native.Memcpy(to, from, kept);
+                    pages.Release();
+                    return -Errno.ENOSPC;
                 }
-                else if (_external != null)
-                {
-                    Cosmos.HAL.Native.Memcpy(to, _external, kept);
-                }
+                ulong chunk = _size - at < Paging.PageSize ? _size - at : Paging.PageSize;
+                byte* page = _vmm.Physical.Map(frame);
+                for (ulong i = 0; i < chunk; i++)
+                    page[i] = _module.Data[at + i];
+                _vmm.Frames.Free(frame);
             }
-            _data = data;
-            _external = null;
+            // Mappings of the module's bytes keep them (their pages are copies already).
+            _pages = pages;
+            _module = null;
             return 0;
         }
     }

@@ -24,16 +24,19 @@ namespace CosmosKernel.FileSystem
         private readonly Threading.FifoMutex _lock;
         private readonly Threading.IThreadBackend _threads;
         private readonly UserCopier _copier;
+        private readonly Memory.Vmm _vmm;
 
-        public FileTree(Threading.IThreadBackend threads, UserCopier copier)
+        public FileTree(Memory.Vmm vmm, UserCopier copier)
         {
-            _threads = threads;
+            _vmm = vmm;
+            _threads = vmm.Threads;
             _copier = copier;
-            _lock = new Threading.FifoMutex(threads, 4, "file tree");
+            _lock = new Threading.FifoMutex(_threads, 4, "file tree");
             Root = new DirectoryNode(0x1ED, null, ""); // drwxr-xr-x
         }
 
         public Threading.IThreadBackend Threads => _threads;
+        public Memory.Vmm Vmm => _vmm;
 
         // ---- walking paths (under _lock) ----------------------------------------
 
@@ -145,6 +148,23 @@ namespace CosmosKernel.FileSystem
             return result;
         }
 
+        // The regular file at `path`, held (FileNode.Hold; the caller unholds it): what
+        // an exec loads. 0, or -errno (EACCES: not a regular file).
+        public long LookupFile(DirectoryNode start, string path, bool follow, out FileNode file)
+        {
+            _lock.Lock();
+            int hops = 0;
+            long result = WalkLocked(start, path, follow, ref hops, out Node node);
+            file = result == 0 ? node as FileNode : null;
+            if (result == 0 && node is SymlinkNode)
+                result = -Errno.ELOOP;
+            else if (result == 0 && file == null)
+                result = -Errno.EACCES;
+            file?.Hold();
+            _lock.Unlock();
+            return result;
+        }
+
         // ---- open ---------------------------------------------------------------
 
         // open(2)'s walk and creation: the node `path` names, made first (a regular file
@@ -164,10 +184,17 @@ namespace CosmosKernel.FileSystem
                 result = CreateFileLocked(start, path, permissions, exclusive, out node);
             else if (result == 0 && exclusive)
                 result = -Errno.EEXIST;
+            // A regular file is held from here (under _lock, where its name is sure to
+            // be there still): its open file takes the hold over, or it goes again.
+            var regular = result == 0 ? node as FileNode : null;
+            regular?.Hold();
             _lock.Unlock();
             if (result != 0)
                 return result;
-            return OpenNode(node, flags, user, out file);
+            result = OpenNode(node, flags, user, out file);
+            if (result != 0)
+                regular?.Unhold();
+            return result;
         }
 
         private long CreateFileLocked(DirectoryNode start, string path, uint permissions, bool exclusive, out Node node)
@@ -186,7 +213,7 @@ namespace CosmosKernel.FileSystem
                 return -Errno.EROFS;
             if (!Platform.KernelHeap.HasRoom(OpenFile.HeapBytes))
                 return -Errno.ENOSPC;
-            node = new FileNode(_threads, permissions);
+            node = new FileNode(_vmm, permissions);
             parent.Add(name, node);
             return 0;
         }
@@ -234,7 +261,10 @@ namespace CosmosKernel.FileSystem
                     string text = generated.Generate(user);
                     if (text == null || !Platform.KernelHeap.HasRoom((ulong)text.Length + OpenFile.HeapBytes))
                         return -Errno.ENOMEM;
-                    file = new FileHandle(FileNode.FromText(_threads, text), _copier, _threads, readable, writable) { Origin = generated };
+                    FileNode snapshot = FileNode.FromText(_vmm, text);
+                    if (snapshot == null)
+                        return -Errno.ENOMEM;
+                    file = new FileHandle(snapshot, _copier, _threads, readable, writable) { Origin = generated };
                     break;
                 default:
                     return -Errno.ENXIO;
@@ -344,7 +374,7 @@ namespace CosmosKernel.FileSystem
             if (trailingSlash)
                 return -Errno.ENOTDIR;
             parent.Remove(name);
-            node.Links--;
+            node.DropLink();
             node.ChangeTime = Platform.Clock.NowNanoseconds();
             return 0;
         }
@@ -438,7 +468,7 @@ namespace CosmosKernel.FileSystem
                 else
                 {
                     newParent.Remove(newName);
-                    replaced.Links--;
+                    replaced.DropLink();
                 }
             }
             oldParent.Remove(oldName);

@@ -43,6 +43,16 @@ namespace CosmosKernel.FileSystem
         // st_rdev: a device node's number, 0 for the others.
         public virtual ulong SpecialDevice => 0;
 
+        // One directory entry naming it is gone (the tree's lock is held).
+        public void DropLink()
+        {
+            if (--Links == 0)
+                LastNameGone();
+        }
+
+        // No name is left: a regular file lets go of its name's hold (FileNode).
+        protected virtual void LastNameGone() { }
+
         public void Touch() => ModifyTime = ChangeTime = Platform.Clock.NowNanoseconds();
 
         public void Describe(ref FileStatus status)

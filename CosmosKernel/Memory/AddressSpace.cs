@@ -17,10 +17,10 @@ namespace CosmosKernel.Memory
     //      _pageTableLock: threads in different areas of the process fault in
     //      parallel, as with Linux's mmap_lock taken for reading. munmap, mprotect and
     //      fork drop it while they wait for a page lock, then retake it and look again.
-    //   3. a SharedAnonymousMemory's spin lock: its page index and region count. Taken
+    //   3. a MemoryObject's spin lock: its page index and owner count. Taken
     //      under the MmLock of any space mapping the object (faults, region copies,
-    //      splits and drops); several spaces' MmLocks may each take it, never two
-    //      objects' locks at once.
+    //      splits and drops), or under a file's lock (FileNode's reads and writes);
+    //      several spaces' MmLocks may each take it, never two objects' locks at once.
     //   4. _pageTableLock: a spin lock (Linux's page_table_lock) that readers of MmLock
     //      take to make a page table, to install a PTE or to change one (each rechecks
     //      the entry it read first: another reader may have got there), and the pin
@@ -84,7 +84,7 @@ namespace CosmosKernel.Memory
                 views[i] = new RegionView
                 {
                     Start = region.Start, End = region.End, Protection = region.Protection, Shared = region.Shared,
-                    Offset = region.File != null ? region.Offset : 0, FileName = region.File?.Name,
+                    Offset = region.Name != null ? region.Offset : 0, FileName = region.Name,
                 };
             }
             MmLock.UnlockRead();
@@ -102,16 +102,19 @@ namespace CosmosKernel.Memory
         // depends on the backing. (Linux finds MAP_FIXED_NOREPLACE's EEXIST and a
         // missing gap before the last group; we do those under MmLock, after it.)
         public long Map(ulong address, ulong length, int protection, int flags, RamdiskFile file, ulong fileOffset)
+            => Map(address, length, protection, flags, FileBacking.Of(file), fileOffset);
+
+        public long Map(ulong address, ulong length, int protection, int flags, FileBacking file, ulong fileOffset)
         {
             if (!Paging.IsPageAligned(fileOffset))
                 return -Errno.EINVAL; // x86's mmap checks this first, for anonymous mappings too
             bool anonymous = (flags & MapFlags.Anonymous) != 0;
             if (anonymous)
             {
-                file = null;
+                file = default;
                 fileOffset = 0;
             }
-            else if (file == null)
+            else if (file.IsNone)
             {
                 return -Errno.EBADF;
             }
@@ -130,7 +133,7 @@ namespace CosmosKernel.Memory
                 if (address < Paging.UserSpaceStart)
                     return -Errno.EPERM;
             }
-            if (file != null && !RamdiskFile.CanMap(fileOffset, size))
+            if (!file.IsNone && !RamdiskFile.CanMap(fileOffset, size))
                 return -Errno.EOVERFLOW;
             // As Linux: the type is MAP_SHARED, MAP_PRIVATE or MAP_SHARED_VALIDATE; other
             // unknown flags are ignored, except under MAP_SHARED_VALIDATE.
@@ -140,8 +143,8 @@ namespace CosmosKernel.Memory
             if (type == 0)
                 return -Errno.EINVAL;
             bool shared = type != MapFlags.Private;
-            if (file != null && shared && (protection & Prot.Write) != 0)
-                return -Errno.EACCES; // ramdisk files are read-only
+            if (!file.IsNone && shared && !file.Writable && (protection & Prot.Write) != 0)
+                return -Errno.EACCES; // the file is not open for writing (a boot module's bytes never are)
 
             MmLock.LockWrite();
             // Linux's vm.max_map_count: a process cannot fill the kernel with regions.
@@ -175,8 +178,12 @@ namespace CosmosKernel.Memory
             }
             // Shared anonymous memory gets its object now (no frame yet: pages come on
             // first touch); the region's count is its only owner so far.
-            SharedAnonymousMemory sharedMemory = shared && anonymous ? new SharedAnonymousMemory(_vmm, size >> Paging.PageShift) : null;
-            _regions.Insert(new Region(start, start + size, protection, shared, file, sharedMemory, fileOffset));
+            MemoryObject memoryObject = shared && anonymous ? new MemoryObject(_vmm, size >> Paging.PageShift) : file.Pages;
+            _regions.Insert(new Region(start, start + size, protection, shared, file.Module, memoryObject, fileOffset)
+            {
+                MayWrite = !shared || anonymous || file.Writable,
+                Name = file.Name,
+            });
             MmLock.UnlockWrite();
             return (long)start;
         }
@@ -441,7 +448,7 @@ namespace CosmosKernel.Memory
             for (int i = _regions.IndexOfFirstEndingAfter(address); i < _regions.Count && _regions[i].Start < end; i++)
             {
                 Region region = _regions[i];
-                if (region.Shared && region.File != null && (protection & Prot.Write) != 0)
+                if (region.Shared && !region.MayWrite && (protection & Prot.Write) != 0)
                 {
                     MmLock.UnlockWrite();
                     return -Errno.EACCES;
@@ -654,15 +661,31 @@ namespace CosmosKernel.Memory
         // (another reader may have mapped the page meanwhile: then ours goes back).
         private FaultResult MapNewPage(Region region, ulong page, ulong* entry, ulong pte, ref ulong spare, ref FileLoad load, bool loadOutsideLock)
         {
-            bool fromFile = region.File != null && region.SharedMemory == null;
+            bool fromModule = region.File != null;
+            bool anonymous = !fromModule && region.Object == null;
             ulong frame;
-            if (region.SharedMemory != null)
+            if (region.Object != null && region.Shared)
             {
-                frame = region.SharedMemory.MapPage(region.OffsetOf(page) >> Paging.PageShift); // zeroed on its first touch by anyone
+                frame = region.Object.MapPage(region.OffsetOf(page) >> Paging.PageShift); // zeroed on its first touch by anyone
+                if (frame == MemoryObject.BeyondEnd)
+                    return FaultResult.BeyondEndOfFile;
             }
-            else if (fromFile)
+            else if (region.Object != null)
+            {
+                // A private mapping of a file's pages: a copy of the page as it is now.
+                frame = spare != FrameAllocator.NoFrame ? spare : _vmm.Frames.Allocate(zero: false);
+                spare = FrameAllocator.NoFrame;
+                if (frame != FrameAllocator.NoFrame && !region.Object.CopyPage(region.OffsetOf(page) >> Paging.PageShift, frame))
+                {
+                    _vmm.Frames.Free(frame);
+                    return FaultResult.BeyondEndOfFile;
+                }
+            }
+            else if (fromModule)
             {
                 ulong offset = region.OffsetOf(page);
+                if (offset >= Paging.PageUp(region.File.Length))
+                    return FaultResult.BeyondEndOfFile;
                 if (load.Frame != FrameAllocator.NoFrame && load.File == region.File && load.Offset == offset)
                 {
                     frame = load.Frame; // read outside MmLock, and the region still maps that page
@@ -701,13 +724,13 @@ namespace CosmosKernel.Memory
             if (!installed)
             {
                 // Another thread's fault mapped it first: the access is retried on its page.
-                if (!fromFile && region.SharedMemory == null && spare == FrameAllocator.NoFrame)
+                if (anonymous && spare == FrameAllocator.NoFrame)
                     spare = frame; // still zeroed: the caller's next demand-zero fault, or freed
                 else
                     _vmm.Frames.Free(frame);
                 return FaultResult.Resolved;
             }
-            if (fromFile)
+            if (fromModule || (region.Object != null && !region.Shared))
                 System.Threading.Interlocked.Increment(ref FileLoadFaults);
             else
                 System.Threading.Interlocked.Increment(ref DemandZeroFaults);

@@ -11,5 +11,8 @@ namespace CosmosKernel.Memory
         BadAddress,
         // No frame for the page.
         OutOfMemory,
+        // A file mapping's page lies wholly past the end of its file: SIGBUS (BUS_ADRERR)
+        // for user mode, EFAULT for the kernel, as Linux.
+        BeyondEndOfFile,
     }
 }

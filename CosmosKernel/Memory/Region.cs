@@ -3,35 +3,40 @@ using CosmosKernel.Abi;
 namespace CosmosKernel.Memory
 {
     // A contiguous, page-aligned range of an address space with one protection and
-    // one backing: private anonymous (zero-filled on first touch), shared anonymous
-    // (the pages of a SharedAnonymousMemory object) or a ramdisk file (loaded on first
-    // touch). Private regions are copy-on-write after fork; shared regions keep the
-    // same frames in parent and child.
+    // one backing: private anonymous (zero-filled on first touch), a MemoryObject
+    // (shared anonymous memory or a tree file's pages: shared, its frames are mapped;
+    // private, each page is copied on first touch), or a boot module's bytes
+    // (RamdiskFile, copied on first touch). Private regions are copy-on-write after
+    // fork; shared regions keep the same frames in parent and child.
     //
     // Owned by its AddressSpace and guarded by that address space's MmLock. A region
-    // holds one count on its shared object from its constructor until Drop.
+    // holds one count on its object from its constructor until Drop.
     public sealed class Region
     {
         public ulong Start;
         public ulong End;          // exclusive
         public int Protection;     // Prot bits
         public bool Shared;
-        public RamdiskFile File;   // null for anonymous memory
-        public SharedAnonymousMemory SharedMemory; // MAP_SHARED|MAP_ANONYMOUS only; null after Drop
-        public ulong Offset;       // where Start lies in the file or the shared object
+        public RamdiskFile File;   // a boot module's bytes; null otherwise
+        public MemoryObject Object; // shared anonymous memory or a file's pages; null otherwise, and after Drop
+        public ulong Offset;       // where Start lies in the file or the object
+        // A shared file mapping whose file was not open for writing cannot become
+        // writable (mprotect: EACCES), as Linux's VM_MAYWRITE.
+        public bool MayWrite = true;
+        public string Name;        // the file's name for /proc/self/maps; null for anonymous memory
 
         public Region(ulong start, ulong end, int protection, bool shared, RamdiskFile file,
-            SharedAnonymousMemory sharedMemory, ulong offset)
+            MemoryObject memoryObject, ulong offset)
         {
             Start = start;
             End = end;
             Protection = protection;
             Shared = shared;
             File = file;
-            SharedMemory = sharedMemory;
+            Object = memoryObject;
             Offset = offset;
-            if (sharedMemory != null)
-                sharedMemory.Retain();
+            if (memoryObject != null)
+                memoryObject.Retain();
         }
 
         public ulong Length => End - Start;
@@ -53,8 +58,8 @@ namespace CosmosKernel.Memory
         // The part of this region from `at` on, as a new region; this one ends at `at`.
         public Region SplitAt(ulong at)
         {
-            bool backed = File != null || SharedMemory != null;
-            var tail = new Region(at, End, Protection, Shared, File, SharedMemory, backed ? OffsetOf(at) : 0);
+            bool backed = File != null || Object != null;
+            var tail = new Region(at, End, Protection, Shared, File, Object, backed ? OffsetOf(at) : 0) { MayWrite = MayWrite, Name = Name };
             End = at;
             return tail;
         }
@@ -70,15 +75,46 @@ namespace CosmosKernel.Memory
             return flags;
         }
 
-        public Region Clone() => new Region(Start, End, Protection, Shared, File, SharedMemory, Offset);
+        public Region Clone() => new Region(Start, End, Protection, Shared, File, Object, Offset) { MayWrite = MayWrite, Name = Name };
 
         // The address space no longer holds this region (its pages are already
-        // unmapped): give back the count on the shared object, once.
+        // unmapped): give back the count on the object, once.
         public void Drop()
         {
-            if (SharedMemory != null)
-                SharedMemory.Release();
-            SharedMemory = null;
+            if (Object != null)
+                Object.Release();
+            Object = null;
+        }
+    }
+
+    // What a file mapping maps: a boot module's bytes (Module) or a tree file's pages
+    // (Pages), and whether the file is open for writing (a shared mapping of it may be
+    // writable only then).
+    public struct FileBacking
+    {
+        public RamdiskFile Module;
+        public MemoryObject Pages;
+        public bool Writable;
+        public string Name;
+        public ulong Length;   // the file's size when it was looked at
+
+        public bool IsNone => Module == null && Pages == null;
+
+        public static FileBacking Of(RamdiskFile module)
+            => new FileBacking { Module = module, Name = module?.Name, Length = module == null ? 0 : module.Length };
+
+        // `count` bytes from `offset` (below Length - count) into kernel memory.
+        public unsafe void Read(ulong offset, byte* destination, ulong count)
+        {
+            if (Module != null)
+            {
+                for (ulong i = 0; i < count; i++)
+                    destination[i] = Module.Data[offset + i];
+            }
+            else
+            {
+                Pages.Read(offset, destination, count);
+            }
         }
     }
 

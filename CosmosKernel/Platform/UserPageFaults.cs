@@ -95,7 +95,7 @@ namespace CosmosKernel.Platform
                 frame->Rip = s_fixup; // returns rcx, the bytes not copied
                 return;
             }
-            CrashReport.Report(frame, "kernel-mode fault on user address 0x" + address.ToString("X") + " with no recovery (" + (result == FaultResult.BadAddress ? "not mapped" : "out of memory") + ")");
+            CrashReport.Report(frame, "kernel-mode fault on user address 0x" + address.ToString("X") + " with no recovery (" + (result == FaultResult.BadAddress ? "not mapped" : result == FaultResult.BeyondEndOfFile ? "past the end of its file" : "out of memory") + ")");
             if (s_processes == null || !s_processes.RunsProcess)
                 CrashReport.Stop();
             CrashReport.Oopses++;

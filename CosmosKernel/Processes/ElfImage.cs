@@ -11,6 +11,7 @@ namespace CosmosKernel.Processes
     public sealed unsafe class ElfImage
     {
         public const ulong HeaderSize = 64;
+        private const ulong ProgramHeaderBytes = 56; // the fields read of each (Elf64_Phdr)
         private const uint PtLoad = 1;
         private const uint FlagExecute = 1, FlagWrite = 2, FlagRead = 4;
 
@@ -23,10 +24,16 @@ namespace CosmosKernel.Processes
 
         // Null Error on success. Errors are a message, never a panic: the file is user data.
         public static ElfImage Load(RamdiskFile file, AddressSpace space, Memory.UserCopy.UserCopier copier)
+            => Load(FileBacking.Of(file), space, copier);
+
+        public static ElfImage Load(FileBacking file, AddressSpace space, Memory.UserCopy.UserCopier copier)
         {
             var image = new ElfImage();
-            byte* data = file.Data;
-            if (file.Length < HeaderSize || data[0] != 0x7F || data[1] != (byte)'E' || data[2] != (byte)'L' || data[3] != (byte)'F')
+            byte* data = stackalloc byte[(int)HeaderSize];
+            if (file.Length < HeaderSize)
+                return image.Fail("not an ELF file");
+            file.Read(0, data, HeaderSize);
+            if (data[0] != 0x7F || data[1] != (byte)'E' || data[2] != (byte)'L' || data[3] != (byte)'F')
                 return image.Fail("not an ELF file");
             if (data[4] != 2 || data[5] != 1)
                 return image.Fail("not a little-endian 64-bit ELF");
@@ -38,13 +45,14 @@ namespace CosmosKernel.Processes
             ulong phoff = *(ulong*)(data + 32);
             image.ProgramHeaderSize = *(ushort*)(data + 54);
             image.ProgramHeaderCount = *(ushort*)(data + 56);
-            if (image.ProgramHeaderSize < 56 || phoff > file.Length
+            if (image.ProgramHeaderSize < ProgramHeaderBytes || phoff > file.Length
                 || image.ProgramHeaderCount * image.ProgramHeaderSize > file.Length - phoff)
                 return image.Fail("program headers out of bounds");
 
+            byte* header = stackalloc byte[(int)ProgramHeaderBytes];
             for (ulong i = 0; i < image.ProgramHeaderCount; i++)
             {
-                byte* header = data + phoff + i * image.ProgramHeaderSize;
+                file.Read(phoff + i * image.ProgramHeaderSize, header, ProgramHeaderBytes);
                 if (*(uint*)header != PtLoad)
                     continue;
                 string error = image.MapSegment(header, file, space, copier, phoff);
@@ -58,7 +66,7 @@ namespace CosmosKernel.Processes
             return image;
         }
 
-        private string MapSegment(byte* header, RamdiskFile file, AddressSpace space, Memory.UserCopy.UserCopier copier, ulong phoff)
+        private string MapSegment(byte* header, FileBacking file, AddressSpace space, Memory.UserCopy.UserCopier copier, ulong phoff)
         {
             uint flags = *(uint*)(header + 4);
             ulong offset = *(ulong*)(header + 8);

@@ -15,7 +15,7 @@ namespace CosmosKernel.Processes
     // directory, umask, signal mask and pending signals, as on Linux.
     public sealed unsafe partial class ProgramRunner
     {
-        public long Exec(SyscallFrame* frame, RamdiskFile file, string name, string[] argv, string[] envp)
+        public long Exec(SyscallFrame* frame, FileBacking file, string name, string[] argv, string[] envp)
         {
             UserThread me = CurrentThread;
             Process process = me.Process;

@@ -66,10 +66,10 @@ namespace CosmosKernel.Processes
         // and arguments (argv[0] first; null: just the module's name).
         // Null when it could not start (the reason is printed).
         public Process Spawn(Multiboot2.Module module, int parentPid, string[] argv = null)
-            => Spawn(_ramdisk.Find(module.Name), module.Name, parentPid, argv);
+            => Spawn(FileBacking.Of(_ramdisk.Find(module.Name)), module.Name, parentPid, argv);
 
         // Start the program in `file` (a module's, or a file of the tree's) as `name`.
-        public Process Spawn(RamdiskFile file, string name, int parentPid, string[] argv = null)
+        public Process Spawn(FileBacking file, string name, int parentPid, string[] argv = null)
         {
             AddressSpace space = AddressSpace.Create(_vmm);
             if (space == null)

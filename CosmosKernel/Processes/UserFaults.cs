@@ -60,6 +60,13 @@ namespace CosmosKernel.Processes
                 System.Threading.Interlocked.Increment(ref UserPageFaults.ResolvedFaults);
                 return;
             }
+            // A file mapping's page past the file's end: SIGBUS, as Linux.
+            if (result == FaultResult.BeyondEndOfFile)
+            {
+                if (_signals.DeliverFault(frame, Signals.Bus, Signals.BusAdrerr, address))
+                    return;
+                _programs.Kill(Signals.Bus, frame, "SIGBUS: access to 0x" + address.ToString("X") + " past the end of its mapped file");
+            }
             // The program's SIGSEGV handler, if it has one; else Kill, which does not return.
             if (result != FaultResult.OutOfMemory
                 && _signals.DeliverFault(frame, Signals.Segv, SegvCode(process.Space, address), address))

@@ -25,17 +25,22 @@ namespace CosmosKernel.Syscalls
             long error = PathAt(process, dirfd, pathAddress, false, out DirectoryNode start, out string path);
             if (error != 0)
                 return error;
-            error = _tree.Lookup(start, path, (flags & AtFlags.SymlinkNoFollow) == 0, out Node node);
+            error = _tree.LookupFile(start, path, (flags & AtFlags.SymlinkNoFollow) == 0, out FileNode file);
             if (error != 0)
                 return error;
-            if (node is SymlinkNode)
-                return -Errno.ELOOP;
-            var file = node as FileNode;
-            if (file == null || (node.Mode & FileModes.AnyExecute) == 0)
+            // Held until the new image maps it (its regions then keep its pages).
+            error = ExecFile(process, frame, file, path, argvAddress, envpAddress);
+            file.Unhold();
+            return error;
+        }
+
+        private long ExecFile(Process process, SyscallFrame* frame, FileNode file, string path, ulong argvAddress, ulong envpAddress)
+        {
+            if ((file.Mode & FileModes.AnyExecute) == 0)
                 return -Errno.EACCES;
-            RamdiskFile image = file.Mapping;
-            if (image == null)
-                return -Errno.ENOEXEC; // not done: a file written since boot cannot be mapped
+            long error = file.Backing(shared: false, writable: false, out FileBacking image);
+            if (error != 0)
+                return error;
             int total = 0;
             string[] envp = null;
             error = StringsFromUser(process, argvAddress, ref total, out string[] argv);

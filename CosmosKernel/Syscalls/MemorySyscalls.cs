@@ -24,12 +24,20 @@ namespace CosmosKernel.Syscalls
             OpenFile file = process.TakeFile(fd);
             if (file == null)
                 return -Errno.EBADF;
-            // A file of the tree maps while its bytes are a boot module's (FileNode.Mapping);
-            // a file written since, pipes and devices do not (not done yet).
-            RamdiskFile mapping = (file as FileSystem.FileHandle)?.Node.Mapping;
-            long result = mapping != null && !file.Readable ? -Errno.EACCES // Linux: a mapping reads its file
-                : mapping != null ? process.Space.Map(address, length, (int)protection, (int)flags, mapping, offset)
-                : -Errno.ENODEV;
+            // A regular file of the tree maps (FileNode.Backing); pipes, devices and
+            // directories do not.
+            var handle = file as FileSystem.FileHandle;
+            long result = handle == null ? -Errno.ENODEV
+                : !file.Readable ? -Errno.EACCES // Linux: a mapping reads its file
+                : 0;
+            if (result == 0)
+            {
+                int type = (int)flags & MapFlags.TypeMask;
+                bool shared = type == MapFlags.Shared || type == MapFlags.SharedValidate;
+                result = handle.Node.Backing(shared, file.Writable, out FileBacking backing);
+                if (result == 0)
+                    result = process.Space.Map(address, length, (int)protection, (int)flags, backing, offset);
+            }
             file.Release();
             return result;
         }

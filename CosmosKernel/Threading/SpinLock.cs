@@ -5,7 +5,7 @@ namespace CosmosKernel.Threading
     // A test-and-set lock for short critical sections that never block. Hold it for a
     // few instructions, never while parking; most users are leaf locks and take no
     // other lock. The exception documents its place in the order
-    // (SharedAnonymousMemory takes the frame allocator's lock inside its own).
+    // (MemoryObject takes the frame allocator's lock inside its own).
     // Contended, it pauses (the holder runs on another CPU: holders never sleep), and
     // only after SpinsBeforeYield tries lets another thread run here (a holder that
     // switched away, which only the lab's fairness demo does on purpose). Switching at

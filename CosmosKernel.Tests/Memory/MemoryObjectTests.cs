@@ -8,7 +8,7 @@ namespace CosmosKernel.Tests.Memory;
 // first touched after fork, by either process, is the same page for both; the object
 // lives while any region maps it and then gives every frame back.
 [TestFixture]
-public unsafe class SharedAnonymousMemoryTests : VmmTestBase
+public unsafe class MemoryObjectTests : VmmTestBase
 {
     private const int SharedAnon = MapFlags.Shared | MapFlags.Anonymous;
 
@@ -115,7 +115,7 @@ public unsafe class SharedAnonymousMemoryTests : VmmTestBase
 // Parent and child touch the same untouched shared page at the same time, on two
 // simulated CPUs, over many interleavings: both must end up with the same frame.
 [TestFixture]
-public unsafe class SharedAnonymousMemoryRaceTests
+public unsafe class MemoryObjectRaceTests
 {
     [Test]
     public void TwoProcessesFaultingTheSamePageAtOnceGetOnePage()
