@@ -977,6 +977,32 @@ static int fuzzer(void *arg, unsigned long entry_rflags)
 
 // ---- the attackers ------------------------------------------------------------------
 
+// mremap over the arena: grow or shrink [p, p + n) in place, move it (its pages with
+// it) to another place in the arena over what is there, with MREMAP_DONTUNMAP now and
+// then, or with a target the kernel must refuse. Never a move the kernel places (it
+// could land anywhere in this program).
+static void attack_mremap(struct rng *r, unsigned long p, unsigned long n)
+{
+    unsigned long end = CHAOS_BASE + CHAOS_PAGES * PAGE;
+    unsigned long q, m;
+    switch (below(r, 4)) {
+    case 0: // in place
+        fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MREMAP, p, n, 1 + below(r, end - p), 0, 0, 0);
+        break;
+    case 1: case 2: // moved within the arena
+        chaos_range(r, &q, &m);
+        if (below(r, 4) == 0 && n <= end - q)
+            fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MREMAP, p, n, n, ABI_MREMAP_FLAGS_MAY_MOVE | ABI_MREMAP_FLAGS_FIXED | ABI_MREMAP_FLAGS_DONT_UNMAP, q, 0);
+        else
+            fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MREMAP, p, n, 1 + below(r, end - q), ABI_MREMAP_FLAGS_MAY_MOVE | ABI_MREMAP_FLAGS_FIXED, q, 0);
+        break;
+    default: // a target no move may reach, or flags it must refuse
+        bad_range(r, &q, &m);
+        fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MREMAP, p, n, m, below(r, 2) ? ABI_MREMAP_FLAGS_MAY_MOVE | ABI_MREMAP_FLAGS_FIXED : (long)next(r) | ABI_MREMAP_FLAGS_FIXED, q, 0);
+        break;
+    }
+}
+
 // Over the arena: unmap, re-protect, map anonymous (private, shared) or file pages
 // (some past the file's end) over any range, and now and then restore A or D.
 static int attacker_ad(void *arg, unsigned long entry_rflags)
@@ -985,7 +1011,8 @@ static int attacker_ad(void *arg, unsigned long entry_rflags)
     while (!load(&stop)) {
         unsigned long p, n;
         chaos_range(&r, &p, &n);
-        switch (below(&r, 8)) {
+        switch (below(&r, 10)) {
+        case 8: case 9: attack_mremap(&r, p, n); break;
         case 0: case 1: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MUNMAP, p, n, 0, 0, 0, 0); break;
         case 2: case 3: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MPROTECT, p, n, below(&r, 8), 0, 0, 0); break;
         case 4: fz(T_ATTACK_AD, ABI_SYSCALL_NUMBERS_MMAP, p, n, ABI_PROT_READ | ABI_PROT_WRITE, ABI_MAP_FLAGS_PRIVATE | ABI_MAP_FLAGS_ANONYMOUS | ABI_MAP_FLAGS_FIXED, -1, 0); break;

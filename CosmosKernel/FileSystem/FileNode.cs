@@ -33,27 +33,30 @@ namespace CosmosKernel.FileSystem
         private const ulong MaxPages = MaxBytes >> Paging.PageShift;
 
         private readonly Vmm _vmm;
+        private readonly PageBudget _budget; // the file tree's: all files' pages together
         private readonly Threading.FifoMutex _lock;
         private MemoryObject _pages;  // the bytes, once the file has pages of its own; null before
         private RamdiskFile _module;  // the boot module's bytes before that; null after
         private ulong _size;
         private int _holds;           // atomic
 
-        public FileNode(Vmm vmm, uint permissions) : base(FileModes.Regular | (permissions & FileModes.PermissionMask))
+        public FileNode(Vmm vmm, PageBudget budget, uint permissions) : base(FileModes.Regular | (permissions & FileModes.PermissionMask))
         {
             _vmm = vmm;
+            _budget = budget;
             _lock = new Threading.FifoMutex(vmm.Threads, 4, "file data");
             Links = 1;
             _holds = 1; // the name's
-            _pages = new MemoryObject(vmm, MaxPages, 0);
+            _pages = new MemoryObject(vmm, MaxPages, 0, budget);
             _pages.Retain();
         }
 
         // A file on a boot module's bytes (a module's own RamdiskFile, so its page-load
         // counter and latency are the module's) until it gets pages of its own.
-        public FileNode(Vmm vmm, uint permissions, RamdiskFile module) : base(FileModes.Regular | (permissions & FileModes.PermissionMask))
+        public FileNode(Vmm vmm, PageBudget budget, uint permissions, RamdiskFile module) : base(FileModes.Regular | (permissions & FileModes.PermissionMask))
         {
             _vmm = vmm;
+            _budget = budget;
             _lock = new Threading.FifoMutex(vmm.Threads, 4, "file data");
             Links = 1;
             _holds = 1;
@@ -64,9 +67,9 @@ namespace CosmosKernel.FileSystem
         // A snapshot holding `text` (one byte per character), read-only and nameless:
         // what a /proc file's open reads. Its one hold is the open file's. Null when no
         // frame is left for it.
-        public static FileNode FromText(Vmm vmm, string text)
+        public static FileNode FromText(Vmm vmm, PageBudget budget, string text)
         {
-            var node = new FileNode(vmm, 0x124) { ReadOnly = true };
+            var node = new FileNode(vmm, budget, 0x124) { ReadOnly = true };
             node.Links = 0;
             for (int start = 0; start < text.Length; start += (int)Paging.PageSize)
             {
@@ -144,7 +147,7 @@ namespace CosmosKernel.FileSystem
             }
             else
             {
-                while (copied < length)
+                while (copied < length && !user.Ending) // see IFileUser.Ending
                 {
                     ulong at = offset + copied;
                     ulong inPage = at & Paging.PageMask;
@@ -161,7 +164,9 @@ namespace CosmosKernel.FileSystem
                 }
             }
             AccessTime = Platform.Clock.NowNanoseconds();
-            return copied > 0 ? (long)copied : -Errno.EFAULT;
+            if (copied > 0)
+                return (long)copied;
+            return user.Ending ? -Errno.EINTR : -Errno.EFAULT;
         }
 
         // Bytes from the user buffer at `offset` (append: at the end, which the caller
@@ -191,6 +196,11 @@ namespace CosmosKernel.FileSystem
             error = -Errno.EFAULT;
             while (copied < length)
             {
+                if (user.Ending)
+                {
+                    error = -Errno.EINTR; // what is copied stays; the process will not see the answer
+                    break;
+                }
                 ulong at = offset + copied;
                 ulong inPage = at & Paging.PageMask;
                 ulong chunk = Paging.PageSize - inPage < length - copied ? Paging.PageSize - inPage : length - copied;
@@ -260,7 +270,7 @@ namespace CosmosKernel.FileSystem
         {
             if (_pages != null)
                 return 0;
-            var pages = new MemoryObject(_vmm, MaxPages, Paging.PageUp(_size) >> Paging.PageShift);
+            var pages = new MemoryObject(_vmm, MaxPages, Paging.PageUp(_size) >> Paging.PageShift, _budget);
             pages.Retain();
             for (ulong at = 0; at < _size; at += Paging.PageSize)
             {

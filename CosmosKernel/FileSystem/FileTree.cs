@@ -32,11 +32,16 @@ namespace CosmosKernel.FileSystem
             _threads = vmm.Threads;
             _copier = copier;
             _lock = new Threading.FifoMutex(_threads, 4, "file tree");
+            Pages = new Memory.PageBudget((long)(vmm.Frames.FreeFrames / 2));
             Root = new DirectoryNode(0x1ED, null, ""); // drwxr-xr-x
         }
 
         public Threading.IThreadBackend Threads => _threads;
         public Memory.Vmm Vmm => _vmm;
+
+        // What all files' pages count against: half of the frames there were at boot,
+        // as Linux's tmpfs default; a write past it is ENOSPC.
+        public readonly Memory.PageBudget Pages;
 
         // ---- walking paths (under _lock) ----------------------------------------
 
@@ -213,7 +218,7 @@ namespace CosmosKernel.FileSystem
                 return -Errno.EROFS;
             if (!Platform.KernelHeap.HasRoom(OpenFile.HeapBytes))
                 return -Errno.ENOSPC;
-            node = new FileNode(_vmm, permissions);
+            node = new FileNode(_vmm, Pages, permissions);
             parent.Add(name, node);
             return 0;
         }
@@ -261,7 +266,7 @@ namespace CosmosKernel.FileSystem
                     string text = generated.Generate(user);
                     if (text == null || !Platform.KernelHeap.HasRoom((ulong)text.Length + OpenFile.HeapBytes))
                         return -Errno.ENOMEM;
-                    FileNode snapshot = FileNode.FromText(_vmm, text);
+                    FileNode snapshot = FileNode.FromText(_vmm, Pages, text);
                     if (snapshot == null)
                         return -Errno.ENOMEM;
                     file = new FileHandle(snapshot, _copier, _threads, readable, writable) { Origin = generated };

@@ -60,7 +60,7 @@ namespace CosmosKernel.FileSystem
                     return directory != null;
                 case FileModes.Regular:
                     var file = new RamdiskFile(path, bytes, size);
-                    return tree.Add(path, new FileNode(tree.Vmm, permissions, file));
+                    return tree.Add(path, new FileNode(tree.Vmm, tree.Pages, permissions, file));
                 case FileModes.Symlink:
                     return size > 0 && size < FileModes.PathMax && tree.Add(path, new SymlinkNode(Name(bytes, (int)size)));
                 default:

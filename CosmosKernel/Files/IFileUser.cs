@@ -15,5 +15,11 @@ namespace CosmosKernel.Files
         int Pid { get; }
         int Pgid { get; }
         int Sid { get; }
+
+        // Its process is ending (exit_group, a fatal signal): a long copy to or from a
+        // file stops between pages, as Linux's fatal_signal_pending() check does, so a
+        // write of a gigabyte does not hold up the end of its process. A signal for a
+        // handler does not stop it (a regular file's write is never short for that).
+        bool Ending { get; }
     }
 }

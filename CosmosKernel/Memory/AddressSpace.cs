@@ -289,6 +289,186 @@ namespace CosmosKernel.Memory
             return hole ? -Errno.ENOMEM : 0;
         }
 
+        // ---- mremap --------------------------------------------------------------
+
+        // mremap(address, oldLength, newLength, flags, newAddress) with Linux 6.1's
+        // checks in its order (mm/mremap.c), which programs can observe: the flags, the
+        // address's alignment, a zero new length (EINVAL); no mapping at the address
+        // (EFAULT); then a shrink unmaps the tail in place; a growth extends the mapping
+        // in place when [address, address + oldLength) ends where its mapping ends and
+        // nothing lies after it, else (MREMAP_MAYMOVE) moves it, else ENOMEM.
+        // MREMAP_FIXED moves it to newAddress (unmapping what was there),
+        // MREMAP_DONTUNMAP moves the pages and leaves the old range mapped and empty.
+        // An old length of 0 on a shared mapping makes a second mapping of the same
+        // pages (Linux's "duplicate"); on a private one it is EINVAL.
+        //
+        // A move takes the page-table entries along (the frames, their reference
+        // counts, copy-on-write state and dirty bits do not change) and shoots the old
+        // range down: the bytes are never copied. Pages a user copy holds locked are
+        // waited for first, as munmap waits (their unlock finds them where they were).
+        public long Remap(ulong address, ulong oldLength, ulong newLength, ulong flags, ulong newAddress)
+        {
+            bool mayMove = (flags & MremapFlags.MayMove) != 0;
+            bool fixedAddress = (flags & MremapFlags.Fixed) != 0;
+            bool keepOld = (flags & MremapFlags.DontUnmap) != 0;
+            if ((flags & ~MremapFlags.Known) != 0 || (fixedAddress && !mayMove))
+                return -Errno.EINVAL;
+            if (keepOld && (!mayMove || oldLength != newLength))
+                return -Errno.EINVAL;
+            if (!Paging.IsPageAligned(address))
+                return -Errno.EINVAL;
+            ulong oldSize = Paging.PageUp(oldLength); // wraps to 0 as Linux's PAGE_ALIGN
+            ulong newSize = Paging.PageUp(newLength);
+            if (newSize == 0)
+                return -Errno.EINVAL;
+            MmLock.LockWrite();
+            // Wait for copy-locked pages in both ranges first; everything after runs
+            // with MmLock held throughout, so no page gets copy-locked meanwhile.
+            ulong targetStart = Paging.PageDown(newAddress);
+            while (true)
+            {
+                WaitForCopyLockedPages(address, Clamp(address, oldSize));
+                if (!fixedAddress || SkipPageLockWaitsForTesting || FindCopyLockedPage(targetStart, Clamp(targetStart, newSize)) == 0)
+                    break;
+                WaitForCopyLockedPages(targetStart, Clamp(targetStart, newSize)); // dropped MmLock: look at both again
+            }
+            long result = RemapLocked(address, oldSize, newSize, mayMove, fixedAddress, keepOld, newAddress);
+            MmLock.UnlockWrite();
+            return result;
+        }
+
+        // The end of [start, start + size) cut at the end of user space (no wrap).
+        private static ulong Clamp(ulong start, ulong size)
+        {
+            if (start >= Paging.UserSpaceEnd)
+                return start;
+            return size > Paging.UserSpaceEnd - start ? Paging.UserSpaceEnd : start + size;
+        }
+
+        private long RemapLocked(ulong address, ulong oldSize, ulong newSize, bool mayMove, bool fixedAddress, bool keepOld, ulong newAddress)
+        {
+            if (_regions.Find(address) == null)
+                return -Errno.EFAULT;
+            if (fixedAddress || keepOld)
+            {
+                // Linux's mremap_to: the target's checks, then the target cleared and
+                // the old range cut to the new length, then the move.
+                if (!Paging.IsPageAligned(newAddress))
+                    return -Errno.EINVAL;
+                if (newSize > Paging.UserSpaceEnd || newAddress > Paging.UserSpaceEnd - newSize)
+                    return -Errno.EINVAL;
+                if (address + oldSize > newAddress && newAddress + newSize > address)
+                    return -Errno.EINVAL; // the two ranges overlap
+                if (_regions.Count + 2 >= MaxRegions - 3)
+                    return -Errno.ENOMEM;
+                if (fixedAddress && newAddress < Paging.UserSpaceStart)
+                    return -Errno.EPERM; // as mmap's MAP_FIXED there
+                if (fixedAddress)
+                    UnmapLocked(newAddress, newAddress + newSize);
+                if (oldSize > newSize)
+                {
+                    UnmapLocked(address + newSize, Clamp(address, oldSize));
+                    oldSize = newSize;
+                }
+                long error = CheckResize(address, oldSize, newSize, keepOld, out Region region);
+                if (error != 0)
+                    return error;
+                ulong target = fixedAddress ? newAddress : FindGapFor(newAddress, newSize);
+                return target == 0 ? -Errno.ENOMEM : Move(region, address, oldSize, target, newSize, keepOld);
+            }
+            if (oldSize >= newSize)
+            {
+                // Shrinking (or the same length): the tail goes as munmap would take it.
+                if (oldSize > newSize)
+                {
+                    ulong end = address + oldSize;
+                    if (end < address || end > Paging.UserSpaceEnd)
+                        return -Errno.EINVAL; // munmap's check
+                    UnmapLocked(address + newSize, end);
+                }
+                return (long)address;
+            }
+            long check = CheckResize(address, oldSize, newSize, false, out Region grown);
+            if (check != 0)
+                return check;
+            ulong newEnd = address + newSize;
+            if (address + oldSize == grown.End && newEnd > address && newEnd <= Paging.UserSpaceEnd
+                && !_regions.Overlaps(grown.End, newEnd))
+            {
+                grown.End = newEnd; // grows in place: the new pages fault in as the rest do
+                return (long)address;
+            }
+            if (!mayMove)
+                return -Errno.ENOMEM;
+            if (_regions.Count + 2 >= MaxRegions - 3)
+                return -Errno.ENOMEM;
+            ulong moved = FindGapFor(0, newSize);
+            return moved == 0 ? -Errno.ENOMEM : Move(grown, address, oldSize, moved, newSize, false);
+        }
+
+        // Linux's vma_to_resize: the mapping at `address` must hold the whole old range.
+        private long CheckResize(ulong address, ulong oldSize, ulong newSize, bool keepOld, out Region region)
+        {
+            region = _regions.Find(address);
+            if (region == null)
+                return -Errno.EFAULT;
+            if (oldSize == 0 && !region.Shared)
+                return -Errno.EINVAL; // a "duplicate" of private memory would share nothing
+            if (oldSize > region.End - address)
+                return -Errno.EFAULT; // the range runs past its mapping
+            if (newSize != oldSize && (region.File != null || region.Object != null)
+                && region.OffsetOf(address) + newSize < region.OffsetOf(address))
+                return -Errno.EINVAL; // the file offset would wrap
+            return 0;
+        }
+
+        private ulong FindGapFor(ulong hint, ulong size)
+        {
+            ulong start = _regions.FindGap(Paging.PageDown(hint), size, Paging.UserSpaceStart, Paging.UserSpaceEnd);
+            if (start == 0 && hint != 0)
+                start = _regions.FindGap(Paging.UserSpaceStart, size, Paging.UserSpaceStart, Paging.UserSpaceEnd);
+            return start;
+        }
+
+        // Move the pages of [address, address + oldSize) (all in `region`) to a new
+        // region [target, target + newSize) with the same backing and protection, then
+        // drop the old range (unless keepOld). The target range is free.
+        private long Move(Region region, ulong address, ulong oldSize, ulong target, ulong newSize, bool keepOld)
+        {
+            bool backed = region.File != null || region.Object != null;
+            var moved = new Region(target, target + newSize, region.Protection, region.Shared, region.File, region.Object,
+                backed ? region.OffsetOf(address) : 0) { MayWrite = region.MayWrite, Name = region.Name };
+            ulong end = address + oldSize;
+            // The target's page tables first, so that running out of memory changes nothing.
+            ulong page = address;
+            ulong* entry;
+            for (; Table.NextMapped(ref page, end) != null; page += Paging.PageSize)
+            {
+                if (Table.Walk(target + (page - address), create: true) == null)
+                {
+                    moved.Drop();
+                    return -Errno.ENOMEM;
+                }
+            }
+            bool any = false;
+            page = address;
+            for (; (entry = Table.NextMapped(ref page, end)) != null; page += Paging.PageSize)
+            {
+                SharedAccess.Before();
+                ulong old = (ulong)System.Threading.Interlocked.Exchange(ref *(long*)entry, 0);
+                ulong* destination = Table.Walk(target + (page - address), create: false);
+                SharedAccess.Before();
+                *destination = old;
+                any = true;
+            }
+            if (any)
+                _vmm.Tlb.InvalidateRange(this, address, end); // before anyone may reuse the old range
+            if (!keepOld && oldSize > 0)
+                UnmapLocked(address, end); // its pages are gone already: only the region goes
+            _regions.Insert(moved);
+            return (long)target;
+        }
+
         // Called with MmLock held for writing; may drop and retake it while waiting for
         // page locks.
         private void UnmapLocked(ulong start, ulong end)

@@ -37,6 +37,7 @@ namespace CosmosKernel.Memory
         private readonly int _levels; // 1: up to 512 pages, 2: 256 Ki pages, ...
         private ulong _root;          // the top table's frame; 0 until the first touch
         private int _owners;
+        private readonly PageBudget _budget; // what its pages count against (a file's: the file tree's); null: none
 
         // The most pages the object can ever hold (its index's size).
         public readonly ulong Pages;
@@ -54,8 +55,10 @@ namespace CosmosKernel.Memory
         public const ulong BeyondEnd = ulong.MaxValue;
 
         // `limit`: where the file's end is (ulong.MaxValue: `pages`, shared anonymous memory).
-        public MemoryObject(Vmm vmm, ulong pages, ulong limit = ulong.MaxValue)
+        // `budget`: what its pages count against (null: only free memory limits them).
+        public MemoryObject(Vmm vmm, ulong pages, ulong limit = ulong.MaxValue, PageBudget budget = null)
         {
+            _budget = budget;
             _memory = vmm.Physical;
             _frames = vmm.Frames;
             _lock = new Threading.SpinLock(vmm.Threads, "memory object");
@@ -85,6 +88,7 @@ namespace CosmosKernel.Memory
             if (last)
             {
                 _root = 0;
+                _budget?.GiveBack(ResidentPages);
                 ResidentPages = 0;
             }
             _lock.Release();
@@ -158,6 +162,7 @@ namespace CosmosKernel.Memory
                     _frames.Free(*slot);
                     *slot = 0;
                     ResidentPages--;
+                    _budget?.GiveBack(1);
                 }
                 index++;
             }
@@ -218,9 +223,15 @@ namespace CosmosKernel.Memory
                 {
                     // A new table below, or on the last level the page itself: zeroed
                     // either way (an empty table; the page's first contents).
+                    if (level == 0 && _budget != null && !_budget.TryTake())
+                        return FrameAllocator.NoFrame; // the group's pages are all taken
                     ulong frame = _frames.Allocate(zero: true);
                     if (frame == FrameAllocator.NoFrame)
+                    {
+                        if (level == 0)
+                            _budget?.GiveBack(1);
                         return FrameAllocator.NoFrame;
+                    }
                     *slot = frame;
                     if (level == 0)
                         ResidentPages++;

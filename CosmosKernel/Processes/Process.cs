@@ -87,6 +87,8 @@ namespace CosmosKernel.Processes
         int IFileUser.Pgid => System.Threading.Volatile.Read(ref Pgid);
         int IFileUser.Sid => System.Threading.Volatile.Read(ref Sid);
 
+        bool IFileUser.Ending => System.Threading.Volatile.Read(ref Exiting);
+
         // The calling thread's wait should end: the process is ending, or a signal
         // for a handler is pending (UserThread.Interrupted).
         bool Threading.IInterruptible.Interrupted

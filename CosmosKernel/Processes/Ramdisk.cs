@@ -57,8 +57,8 @@ namespace CosmosKernel.Processes
             FileSystem.DirectoryNode slow = tree.MakeDirectories(SlowDirectory);
             for (int i = 0; i < _modules.Length; i++)
             {
-                tree.Add(Directory + _modules[i].Name, new FileSystem.FileNode(tree.Vmm, 0x16D, _files[i]) { ReadOnly = true });       // r-xr-xr-x
-                tree.Add(SlowDirectory + _modules[i].Name, new FileSystem.FileNode(tree.Vmm, 0x16D, _slowFiles[i]) { ReadOnly = true });
+                tree.Add(Directory + _modules[i].Name, new FileSystem.FileNode(tree.Vmm, tree.Pages, 0x16D, _files[i]) { ReadOnly = true });       // r-xr-xr-x
+                tree.Add(SlowDirectory + _modules[i].Name, new FileSystem.FileNode(tree.Vmm, tree.Pages, 0x16D, _slowFiles[i]) { ReadOnly = true });
             }
             modules.ReadOnly = modules.MountPoint = true; // as a read-only mount: EROFS, EBUSY
             slow.ReadOnly = slow.MountPoint = true;

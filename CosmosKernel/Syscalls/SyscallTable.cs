@@ -154,6 +154,7 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.Munmap: return process.Space.Unmap(a0, a1);
                 case SyscallNumbers.Mprotect: return process.Space.Protect(a0, a1, (long)a2);
                 case SyscallNumbers.Madvise: return process.Space.Advise(a0, a1, (int)a2);
+                case SyscallNumbers.Mremap: return process.Space.Remap(a0, a1, a2, a3, a4);
                 case SyscallNumbers.Brk: return Brk(process, a0);
                 case SyscallNumbers.Exit:
                     _programs.ExitThread((int)a0);
