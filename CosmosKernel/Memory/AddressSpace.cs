@@ -166,10 +166,7 @@ namespace CosmosKernel.Memory
             }
             else
             {
-                ulong hint = Paging.PageDown(address);
-                start = _regions.FindGap(hint, size, Paging.UserSpaceStart, Paging.UserSpaceEnd);
-                if (start == 0 && hint != 0)
-                    start = _regions.FindGap(Paging.UserSpaceStart, size, Paging.UserSpaceStart, Paging.UserSpaceEnd);
+                start = FindGapFor(address, size);
                 if (start == 0)
                 {
                     MmLock.UnlockWrite();
