@@ -57,7 +57,11 @@ public unsafe class AddressSpaceTests : VmmTestBase
             Assert.That(Space.Map(0, ulong.MaxValue - 100, Prot.Read, MapFlags.Private, file, 0xFFFFFFFFFFFFF000), Is.EqualTo(-Errno.ENOMEM), "a length that wraps is found first");
             long last = Space.Map(0, 4096, Prot.Read, MapFlags.Private, file, 0x7FFFFFFFFFFFE000);
             Assert.That(last, Is.GreaterThan(0), "the last page that fits");
-            Assert.That(Read((ulong)last), Is.EqualTo(0), "past the end of the file: zero");
+            Assert.That(Machine.UserRead((ulong)last, out _), Is.False, "a page wholly past the end of the file: SIGBUS, as Linux");
+            Assert.That(Machine.UserBusErrors, Is.EqualTo(1), "counted as a bus error, not a segfault");
+            long first = Space.Map(0, 4096, Prot.Read, MapFlags.Private, file, 0);
+            Assert.That(Read((ulong)first + 2), Is.EqualTo(3), "the file's last byte");
+            Assert.That(Read((ulong)first + 3), Is.EqualTo(0), "past the end within the last page: zero");
         }
         AssertCleanShutdown();
     }

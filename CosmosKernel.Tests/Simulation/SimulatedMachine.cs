@@ -30,6 +30,7 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
     public int KernelPanics;
     public string? FirstPanic;
     public int UserSegfaults;
+    public int UserBusErrors;
     public long Shootdowns;
 
     // Test hook: drop every TLB shootdown (to prove the checks can see that class of bug).
@@ -183,7 +184,8 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
     // ---- user-mode accesses (a simulated user thread touching its memory) ------------
 
     // Read or write one byte as user code does: faults go to the VMM, which resolves
-    // them, makes us wait for a copy-locked page, or kills the thread (SIGSEGV).
+    // them, makes us wait for a copy-locked page, or kills the thread (SIGSEGV, or
+    // SIGBUS past the end of a mapped file). Only those two results are retried.
     public bool UserAccess(ulong va, Access access, ref byte value)
     {
         SimulatedCpu cpu = CurrentCpu;
@@ -200,11 +202,13 @@ public sealed unsafe class SimulatedMachine : IDisposable, ITlbShootdown, IUserM
             }
             cpu.Invalidate(Paging.PageDown(va)); // a faulting access drops its TLB entry
             FaultResult result = cpu.Space!.HandleFault(va, access, userMode: true);
-            if (result == FaultResult.BadAddress || result == FaultResult.OutOfMemory)
-            {
+            if (result == FaultResult.Resolved || result == FaultResult.WaitedForPageLock)
+                continue;
+            if (result == FaultResult.BeyondEndOfFile)
+                UserBusErrors++;
+            else
                 UserSegfaults++;
-                return false;
-            }
+            return false;
         }
     }
 
