@@ -5,7 +5,7 @@ namespace CosmosKernel.Abi
     public static class ClockIds
     {
         public const ulong Realtime = 0;
-        public const ulong ProcessCputime = 2, ThreadCputime = 3; // not kept here
+        public const ulong ProcessCputime = 2, ThreadCputime = 3; // sampled at each timer tick
         public const ulong Monotonic = 1;
         public const ulong MonotonicRaw = 4;
         public const ulong Boottime = 7;

@@ -20,7 +20,7 @@ namespace CosmosKernel.Abi
         public const ulong SchedYield = 24, Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Exit = 60, Wait4 = 61;
         public const ulong Uname = 63, ArchPrctl = 158, Gettid = 186, Futex = 202, ClockGettime = 228, ExitGroup = 231, Getcpu = 309;
         public const ulong RtSigprocmask = 14, SetTidAddress = 218, SetRobustList = 273;
-        public const ulong ClockNanosleep = 230, Madvise = 28, Mremap = 25;
+        public const ulong ClockNanosleep = 230, ClockGetres = 229, Times = 100, Getrusage = 98, Madvise = 28, Mremap = 25;
         public const ulong Setpgid = 109, Getpgrp = 111, Setsid = 112, Getpgid = 121, Getsid = 124;
         public const ulong RtSigaction = 13, RtSigreturn = 15, Kill = 62, Sigaltstack = 131, Tkill = 200, Tgkill = 234;
         public const ulong Sysinfo = 99, Getuid = 102, Getgid = 104, Geteuid = 107, Getegid = 108, Getppid = 110, Getrandom = 318;

@@ -48,6 +48,9 @@ namespace CosmosKernel.Processes
         // Whether the process is ending (exit_group, a fatal signal: its threads end at
         // their next return to user mode). Written under the lock, read without it.
         public bool Exiting;
+        // CPU time of its threads that ended (its live threads keep their own), and of
+        // the children it reaped with wait4, theirs included (Linux's cutime, cstime).
+        public CpuTimes EndedThreadTimes, ReapedChildTimes;
 
         // ---- atomic ----
         // Threads that ended whose kernel stacks are not back yet (a stack goes back

@@ -8,9 +8,9 @@ namespace CosmosKernel.Processes
     // Lock: a FIFO mutex, "process table" (Linux's tasklist_lock). It guards the table
     // and, in every Process, what ties processes and threads together: ParentPid,
     // State, ExitStatus, KilledBySignal, LiveThreads, ThreadIds, ExitWaiter,
-    // ChildWaiters, and the writes of Exiting. Every method below but NextPid, Count and
-    // the fields' racy reads (getppid, cosmos_vmm_info) is called with it held. Held
-    // for bookkeeping only: never across a user copy, a park, or an address space's
+    // ChildWaiters, EndedThreadTimes, ReapedChildTimes, and the writes of Exiting.
+    // Every method below but NextPid, Count and the fields' racy reads (getppid,
+    // cosmos_vmm_info) is called with it held. Held for bookkeeping only: never across a user copy, a park, or an address space's
     // teardown (ProgramRunner does those outside it). Order: after an address space's
     // MmLock and the file tables are released (taken with none of them held); the
     // scheduler's locks, the futex table's, the kernel stacks' and the heap's may be

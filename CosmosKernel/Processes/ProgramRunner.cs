@@ -280,13 +280,52 @@ namespace CosmosKernel.Processes
             Native.ResumeUser(&frame);
         }
 
+        // ---- CPU times ----------------------------------------------------------------------
+
+        // A process's CPU time so far: its ended threads' and its live threads'.
+        public CpuTimes TimesOf(Process process)
+        {
+            _processes.Lock.Lock();
+            CpuTimes times = process.EndedThreadTimes;
+            for (int i = 0; i < process.ThreadIds.Count; i++)
+                times = times + CpuTimes.Of(_scheduler.Thread(process.ThreadIds[i]));
+            _processes.Lock.Unlock();
+            return times;
+        }
+
+        // The CPU time of the children the process reaped (theirs included).
+        public CpuTimes ChildTimesOf(Process process)
+        {
+            _processes.Lock.Lock();
+            CpuTimes times = process.ReapedChildTimes;
+            _processes.Lock.Unlock();
+            return times;
+        }
+
+        // struct rusage with these times in ru_utime and ru_stime. The other fields are
+        // 0: the kernel counts no faults, context switches or resident-set peaks per
+        // process. False: the address is not writable (EFAULT).
+        public bool CopyRusageToUser(AddressSpace space, ulong address, CpuTimes times)
+        {
+            const int Words = (int)(Rusage.Bytes / 8);
+            long* usage = stackalloc long[Words];
+            for (int i = 0; i < Words; i++)
+                usage[i] = 0;
+            usage[0] = times.UserNanoseconds / 1000000000;
+            usage[1] = times.UserNanoseconds % 1000000000 / 1000;
+            usage[2] = times.SystemNanoseconds / 1000000000;
+            usage[3] = times.SystemNanoseconds % 1000000000 / 1000;
+            return _copier.CopyToUser(space, address, (byte*)usage, Rusage.Bytes) == 0;
+        }
+
         // ---- wait4 ---------------------------------------------------------------------------
 
         // wait4(pid, status, options, rusage): pid > 0 that child, -1 any, 0 any in the
         // caller's process group, below -1 any in group -pid. No child here is ever
         // stopped or continued, so WUNTRACED and WCONTINUED report nothing more; __WCLONE
         // without __WALL finds no child (fork's children signal SIGCHLD). The rusage is
-        // written as zeros: the kernel keeps no CPU times per process yet.
+        // the child's CPU times with those of the children it reaped, as Linux's; the
+        // reaper adds them to its own children's times (getrusage RUSAGE_CHILDREN, times).
         public long Wait(int pid, ulong statusAddress, int options, ulong rusageAddress)
         {
             Process me = Current;
@@ -306,18 +345,22 @@ namespace CosmosKernel.Processes
                 if (zombie != null)
                 {
                     int status = zombie.WaitStatus;
+                    CpuTimes times = zombie.EndedThreadTimes + zombie.ReapedChildTimes; // final: it is a zombie
                     _processes.Lock.Unlock();
                     // The status is copied before the zombie is reaped (a bad address
                     // leaves it to a later wait4), outside the lock: a user copy may sleep.
                     if (statusAddress != 0 && _copier.CopyToUser(me.Space, statusAddress, (byte*)&status, 4) != 0)
                         return -Errno.EFAULT;
-                    if (rusageAddress != 0 && _copier.ClearUser(me.Space, rusageAddress, WaitStatus.RusageBytes) != 0)
+                    if (rusageAddress != 0 && !CopyRusageToUser(me.Space, rusageAddress, times))
                         return -Errno.EFAULT;
                     WaitForThreadStacks(zombie);
                     _processes.Lock.Lock();
                     bool reaped = _processes.Find(zombie.Pid) == zombie; // or another thread of ours reaped it meanwhile
                     if (reaped)
+                    {
                         _processes.Remove(zombie);
+                        me.ReapedChildTimes = me.ReapedChildTimes + times;
+                    }
                     _processes.Lock.Unlock();
                     if (reaped)
                         return zombie.Pid;
@@ -697,6 +740,8 @@ namespace CosmosKernel.Processes
             bool last = --process.LiveThreads == 0;
             if (last && status != NoStatus && !process.Exiting)
                 process.ExitStatus = status;
+            if (!last) // the last thread's time runs on through EndProcess, which adds it
+                process.EndedThreadTimes = process.EndedThreadTimes + CpuTimes.Of(me.Kernel);
             _processes.Lock.Unlock();
             if (last)
                 EndProcess(process);
@@ -736,6 +781,7 @@ namespace CosmosKernel.Processes
                 if (child.State == Process.ProcessState.Zombie && child.ExitWaiter < 0)
                     _processes.Remove(child);
             }
+            process.EndedThreadTimes = process.EndedThreadTimes + CpuTimes.Of(_scheduler.Current);
             process.State = Process.ProcessState.Zombie;
             if (process.ExitWaiter >= 0)
                 _scheduler.Unpark(process.ExitWaiter);

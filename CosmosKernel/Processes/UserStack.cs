@@ -12,7 +12,7 @@ namespace CosmosKernel.Processes
         public const ulong Top = 0x00007FFFFFFFE000;
         public const ulong Size = 256 * 1024;
 
-        private const ulong AtNull = 0, AtPhdr = 3, AtPhent = 4, AtPhnum = 5, AtPagesz = 6, AtEntry = 9, AtRandom = 25;
+        private const ulong AtNull = 0, AtPhdr = 3, AtPhent = 4, AtPhnum = 5, AtPagesz = 6, AtEntry = 9, AtClktck = 17, AtRandom = 25;
 
         // Returns the initial rsp, or 0 if the stack could not be set up.
         public static ulong Build(AddressSpace space, Memory.UserCopy.UserCopier copier, ElfImage image, string[] argv, string[] envp, ulong randomSeed)
@@ -36,7 +36,7 @@ namespace CosmosKernel.Processes
             if (copier.CopyToUser(space, random, (byte*)randomBytes, 16) != 0)
                 return 0;
 
-            const int AuxPairs = 7;
+            const int AuxPairs = 8;
             ulong words = 1 + (ulong)argv.Length + 1 + (ulong)envp.Length + 1 + AuxPairs * 2;
             at = (at - words * 8) & ~15UL;
             ulong* table = stackalloc ulong[(int)words];
@@ -54,6 +54,7 @@ namespace CosmosKernel.Processes
             table[w++] = AtPagesz; table[w++] = Paging.PageSize;
             table[w++] = AtEntry; table[w++] = image.Entry;
             table[w++] = AtRandom; table[w++] = random;
+            table[w++] = AtClktck; table[w++] = (ulong)Abi.Rusage.UserHz;
             table[w++] = AtNull; table[w++] = 0;
             if (copier.CopyToUser(space, at, (byte*)table, words * 8) != 0)
                 return 0;

@@ -35,6 +35,10 @@ namespace CosmosKernel.Scheduling
         // (LockStatistics: any lock found held; Platform/KernelTlbShootdown).
         public long LockWaits, LockWaitCycles;
         public long ShootdownRounds, ShootdownWaitCycles;
+        // CPU time: timer ticks (1 / Scheduler.TickHz s) that found it running in ring 3
+        // or in the kernel (Scheduler.ChargeTick). Written only by the CPU running it;
+        // others read them racily (whole 64-bit words: getrusage, times).
+        public long UserTicks, SystemTicks;
 
         // The user copy this thread is inside (Platform/UserPageFaults): per thread, since
         // a fault in the copy may sleep (on a page lock) while other copies run.

@@ -360,6 +360,7 @@ namespace CosmosKernel.Scheduling
         {
             Pit.EndOfInterrupt();
             s_instance._timerInterrupts[Cpu.CurrentIndex]++;
+            s_instance.ChargeTick(frame->FromUserMode);
             Interlocked.Increment(ref s_instance._pendingTicks);
             if (frame->FromUserMode)
                 s_instance.PreemptUser(frame);
@@ -370,8 +371,25 @@ namespace CosmosKernel.Scheduling
         {
             LocalApic.EndOfInterrupt();
             s_instance._timerInterrupts[Cpu.CurrentIndex]++;
+            s_instance.ChargeTick(frame->FromUserMode);
             if (frame->FromUserMode)
                 s_instance.PreemptUser(frame);
+        }
+
+        // CPU time is sampled, as Linux's tick accounting does: every CPU's timer
+        // charges one tick to the thread it interrupted, user time if that was ring 3,
+        // system time if ring 0 (its syscall, fault, or the scheduler working for it).
+        // An idle CPU's ticks go to nobody. Only this CPU writes its running thread's
+        // counters, so plain increments do.
+        private void ChargeTick(bool userMode)
+        {
+            KernelThread current = Current;
+            if (current == null || current.IsIdle)
+                return;
+            if (userMode)
+                current.UserTicks++;
+            else
+                current.SystemTicks++;
         }
 
         // A reschedule IPI wakes a halted CPU. One that interrupted ring 3 lets a thread

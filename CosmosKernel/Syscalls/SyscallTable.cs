@@ -205,6 +205,9 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.CosmosSpawn: return Spawn(process, a0);
                 case SyscallNumbers.Futex: return Futex(process, a0, a1, a2, a3);
                 case SyscallNumbers.ClockGettime: return ClockGettime(process, a0, a1);
+                case SyscallNumbers.ClockGetres: return ClockGetres(process, a0, a1);
+                case SyscallNumbers.Times: return Times(process, a0);
+                case SyscallNumbers.Getrusage: return Getrusage(process, (int)a0, a1);
                 case SyscallNumbers.Nanosleep: return Nanosleep(process, a0);
                 case SyscallNumbers.ClockNanosleep: return ClockNanosleep(process, a0, a1, a2);
                 case SyscallNumbers.Uname: return Uname(process, a0);

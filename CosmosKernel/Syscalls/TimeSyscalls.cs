@@ -7,20 +7,49 @@ using CosmosKernel.Processes;
 
 namespace CosmosKernel.Syscalls
 {
-    // Time: clock_gettime, nanosleep and clock_nanosleep.
+    // Time: clock_gettime, clock_getres, nanosleep and clock_nanosleep (the CPU-time
+    // clocks and times/getrusage: CpuTimeSyscalls.cs).
     public sealed unsafe partial class SyscallTable
     {
         // CLOCK_REALTIME (there is no RTC reading yet: it counts from boot, like the
-        // monotonic clocks), CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_BOOTTIME.
+        // monotonic clocks), CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_BOOTTIME, and
+        // the process's and the thread's CPU time.
         private long ClockGettime(Process process, ulong clock, ulong timespec)
         {
-            if (clock != ClockIds.Realtime && clock != ClockIds.Monotonic && clock != ClockIds.MonotonicRaw && clock != ClockIds.Boottime)
+            long now;
+            if (IsWallClock(clock))
+                now = (long)NowNanoseconds();
+            else if (clock == ClockIds.ProcessCputime || clock == ClockIds.ThreadCputime)
+                now = CpuClockNanoseconds(process, clock);
+            else
                 return -Errno.EINVAL;
-            ulong now = NowNanoseconds();
-            ulong* value = stackalloc ulong[2];
-            value[0] = now / 1000000000;
-            value[1] = now % 1000000000;
-            return _copier.CopyToUser(process.Space, timespec, (byte*)value, 16) == 0 ? 0 : -Errno.EFAULT;
+            return CopyTimespecToUser(process, timespec, now);
+        }
+
+        // clock_getres(clock, res): 1 ns for the clocks read from the TSC (as Linux's
+        // high-resolution clocks), a timer tick for the sampled CPU-time clocks. A
+        // NULL res only checks the clock.
+        private long ClockGetres(Process process, ulong clock, ulong timespec)
+        {
+            long resolution;
+            if (IsWallClock(clock))
+                resolution = 1;
+            else if (clock == ClockIds.ProcessCputime || clock == ClockIds.ThreadCputime)
+                resolution = CpuTimes.NanosecondsPerTick;
+            else
+                return -Errno.EINVAL;
+            return timespec == 0 ? 0 : CopyTimespecToUser(process, timespec, resolution);
+        }
+
+        private static bool IsWallClock(ulong clock)
+            => clock == ClockIds.Realtime || clock == ClockIds.Monotonic || clock == ClockIds.MonotonicRaw || clock == ClockIds.Boottime;
+
+        private long CopyTimespecToUser(Process process, ulong address, long nanoseconds)
+        {
+            long* value = stackalloc long[2];
+            value[0] = nanoseconds / 1000000000;
+            value[1] = nanoseconds % 1000000000;
+            return _copier.CopyToUser(process.Space, address, (byte*)value, 16) == 0 ? 0 : -Errno.EFAULT;
         }
 
         private long Nanosleep(Process process, ulong request)
@@ -33,21 +62,23 @@ namespace CosmosKernel.Syscalls
 
         // clock_nanosleep(clock, flags, request, remain): on CLOCK_REALTIME, _MONOTONIC or
         // _BOOTTIME (all three count from boot here, as clock_gettime's), for a duration
-        // or until a deadline (TIMER_ABSTIME: one already past returns at once).
-        // EOPNOTSUPP for the CPU-time clocks (Linux's for the thread's; the kernel keeps
-        // no CPU times, so the process's too), EINVAL for another clock or flag. The
-        // time left is not written back.
+        // or until a deadline (TIMER_ABSTIME: one already past returns at once); on the
+        // process's CPU-time clock, until its other threads used that much CPU time
+        // (CpuTimeSyscalls.cs). EOPNOTSUPP for the thread's CPU-time clock (Linux's),
+        // EINVAL for another clock or flag. The time left is not written back.
         private long ClockNanosleep(Process process, ulong clock, ulong flags, ulong request)
         {
-            if (clock == ClockIds.ProcessCputime || clock == ClockIds.ThreadCputime)
+            if (clock == ClockIds.ThreadCputime)
                 return -Errno.EOPNOTSUPP;
-            if (clock != ClockIds.Realtime && clock != ClockIds.Monotonic && clock != ClockIds.Boottime)
+            if (clock != ClockIds.Realtime && clock != ClockIds.Monotonic && clock != ClockIds.Boottime && clock != ClockIds.ProcessCputime)
                 return -Errno.EINVAL;
             if ((flags & ~ClockIds.TimerAbstime) != 0)
                 return -Errno.EINVAL;
             long nanoseconds = ReadTimespec(process, request);
             if (nanoseconds < 0)
                 return nanoseconds;
+            if (clock == ClockIds.ProcessCputime)
+                return SleepOnProcessCpuClock(process, nanoseconds, (flags & ClockIds.TimerAbstime) != 0);
             if ((flags & ClockIds.TimerAbstime) != 0)
             {
                 long now = (long)NowNanoseconds();
