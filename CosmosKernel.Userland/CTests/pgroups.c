@@ -90,7 +90,7 @@ int main(void)
     check_long("wait4(0) still finds it running", sys4(NR(WAIT4), 0, &status, ABI_WAIT_STATUS_NO_HANG, 0), 0);
 
     // The third child ends by its status when the pipe's last writer closes; wait4(0)
-    // reaps it and writes a zeroed rusage.
+    // reaps it and writes its rusage (cputime.c checks the times in it).
     sys1(NR(CLOSE), fds[1]);
     unsigned long usage[18];
     for (int i = 0; i < 18; i++)
