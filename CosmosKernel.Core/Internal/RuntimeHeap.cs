@@ -98,9 +98,12 @@ namespace Internal.Runtime
             ulong total = RoundUp(size + 8);
             Lock();
             EnsureInitialized();
+            // What TakeBlock would use: the exact size class (a bigger class's block is
+            // never split for a smaller object), the large list, the bump space.
             bool found = (ulong)(s_end - s_next) >= total;
-            for (ulong sizeClass = total / Granule - 1; !found && sizeClass < SizeClasses; sizeClass++)
-                found = s_freeLists[sizeClass] != null && (sizeClass + 1) * Granule >= total;
+            ulong sizeClass = total / Granule - 1;
+            if (!found && sizeClass < SizeClasses)
+                found = s_freeLists[sizeClass] != null;
             for (byte* block = s_largeBlocks; !found && block != null; block = *(byte**)(block + LinkOffset))
                 found = SizeOf(block) >= total;
             Unlock();
@@ -169,9 +172,25 @@ namespace Internal.Runtime
             return Allocate(type, type->BaseSize + (ulong)type->ComponentSize * (ulong)length, length);
         }
 
+        // new byte[length], or null when no block fits even after a collection, where
+        // `new` ends in a panic. For a buffer whose size a program decides (a pipe's
+        // ring): a check first (HasBlockFor) and `new` after it would race with another
+        // CPU taking the same block.
+        public static byte[] TryNewByteArray(int length)
+        {
+            if (length < 0)
+                return null;
+            MethodTable* type = s_byteArrayType;
+            if (type == null)
+                s_byteArrayType = type = new byte[0].GetMethodTable(); // any CPU may: all write the same
+            return (byte[])Allocate(type, type->BaseSize + (ulong)type->ComponentSize * (ulong)length, length, mayFail: true);
+        }
+
+        private static MethodTable* s_byteArrayType; // byte[]'s, from the first call (no static constructor here)
+
         // An object of `size` bytes (its header word included); arrays and strings
-        // also get their length.
-        private static object Allocate(MethodTable* type, ulong size, int length)
+        // also get their length. Out of heap: a panic, or null when `mayFail`.
+        private static object Allocate(MethodTable* type, ulong size, int length, bool mayFail = false)
         {
             ulong total = RoundUp(size);
             if (total < size)
@@ -191,6 +210,8 @@ namespace Internal.Runtime
             if (block == null)
             {
                 Unlock();
+                if (mayFail)
+                    return null;
                 OutOfMemory(total);
             }
             SetHeader(block, total, KindObject);

@@ -360,7 +360,9 @@ namespace CosmosKernel.Files
             int size = SizeFor((ulong)oldCount + wanted);
             _writerCopying = true;
             _state.Release();
-            byte[] made = Platform.KernelHeap.HasRoom((ulong)size) ? new byte[size] : null;
+            // HasRoom keeps the heap's reserve; the allocation itself may still find no
+            // block (another CPU took it meanwhile): then the ring stays as it is.
+            byte[] made = Platform.KernelHeap.HasRoom((ulong)size) ? Internal.Runtime.RuntimeHeap.TryNewByteArray(size) : null;
             if (made != null && oldCount > 0)
                 CopyRing(old, oldHead, oldCount, made);
             _state.Acquire();
