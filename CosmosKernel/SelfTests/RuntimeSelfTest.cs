@@ -144,6 +144,10 @@ namespace CosmosKernel.SelfTests
             s_escaped = new byte[64]; // stored in a static: the JIT may put a non-escaping array on the stack
             t.Check(Internal.Runtime.RuntimeHeap.BytesAllocated > before && s_escaped.Length == 64, "heap counts allocations");
 
+            t.Check(Internal.Runtime.RuntimeHeap.TryNewByteArray(int.MaxValue) == null, "a fallible array bigger than the heap: null, not a panic");
+            byte[] fits = Internal.Runtime.RuntimeHeap.TryNewByteArray(100);
+            t.Check(fits != null && fits.Length == 100 && fits[0] == 0 && fits[99] == 0, "a fallible array that fits: zeroed, its length");
+
             t.PrintSummary();
             return t.AllPassed;
         }

@@ -61,9 +61,9 @@ namespace CosmosKernel.Syscalls
                 byte* onStack = stackalloc byte[PollfdsOnStack * PollEvents.PollfdBytes];
                 return PollIn(process, fds, onStack, n, bytes, timeout);
             }
-            if (!Platform.KernelHeap.HasRoom(bytes))
+            byte[] array = Platform.KernelHeap.HasRoom(bytes) ? Internal.Runtime.RuntimeHeap.TryNewByteArray((int)bytes) : null;
+            if (array == null)
                 return -Errno.ENOMEM;
-            var array = new byte[bytes];
             fixed (byte* pollfds = &array[0])
                 return PollIn(process, fds, pollfds, n, bytes, timeout);
         }
