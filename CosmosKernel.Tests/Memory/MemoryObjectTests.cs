@@ -110,6 +110,42 @@ public unsafe class MemoryObjectTests : VmmTestBase
         RunIn(Space);
         AssertCleanShutdown();
     }
+
+    // A file that shrinks (ftruncate) unmaps its pages past the new end from every
+    // mapping in every address space, private copies of them too (Linux's truncate,
+    // through its reverse map), so a touch there is a bus error; the pages before the
+    // end stay; no frame is leaked. Without the reverse map the old pages stayed mapped.
+    [Test]
+    public void AShrinkingFileUnmapsItsPagesPastTheEndFromEveryMapping()
+    {
+        var file = new MemoryObject(Machine.Vmm, 16, limit: 4);
+        file.Retain(); // the file's own count, as its node holds
+        var backing = new FileBacking { Pages = file, Writable = true, Name = "f", Length = 4 * 4096 };
+        long shared = Space.Map(0, 4 * 4096, RW, MapFlags.Shared, backing, 0);
+        long copied = Space.Map(0, 4 * 4096, RW, MapFlags.Private, backing, 0);
+        Assert.That(shared, Is.GreaterThan(0));
+        Assert.That(copied, Is.GreaterThan(0));
+        ulong s = (ulong)shared, p = (ulong)copied;
+        Write(s + 4096, 5);
+        Write(s + 3 * 4096, 7);
+        Write(p + 3 * 4096, 9); // a private copy of the last page
+        AddressSpace child = Space.CloneForFork()!;
+        RunIn(child);
+        Assert.That(Read(s + 3 * 4096), Is.EqualTo(7), "the child maps the page too");
+
+        file.SetLimit(2);
+
+        Assert.That(Machine.UserRead(s + 3 * 4096, out _), Is.False, "the child's shared mapping: unmapped, past the end");
+        RunIn(Space);
+        Assert.That(Machine.UserRead(s + 3 * 4096, out _), Is.False, "the parent's shared mapping");
+        Assert.That(Machine.UserRead(p + 3 * 4096, out _), Is.False, "the parent's private copy");
+        Assert.That(Machine.UserBusErrors, Is.EqualTo(3), "bus errors, not segfaults");
+        Assert.That(Read(s + 4096), Is.EqualTo(5), "a page before the end keeps its bytes");
+        child.Destroy();
+        file.Release();
+        AssertCleanShutdown();
+    }
+
 }
 
 // Parent and child touch the same untouched shared page at the same time, on two

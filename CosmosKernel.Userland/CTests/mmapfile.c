@@ -121,7 +121,21 @@ static void shared_and_private(void)
     check_long("as zeros", wide[3 * PAGE], 0);
     wide[3 * PAGE + 1] = 'T';
     check_long("a store there reaches the file", file_byte(fd, 3 * PAGE + 1), 'T');
-    check_long("ftruncate to 1 page and 50 bytes", sys2(NR(FTRUNCATE), fd, PAGE + 50), 0);
+    char *priv = (char *)map(4 * PAGE, RW, PRIVATE, fd, 0);
+    check("a private mapping of it", (long)priv > 0);
+    priv[3 * PAGE + 2] = 'P';
+    check_long("its own copy of the fourth page", priv[3 * PAGE + 1], 'T');
+    // Another process cuts the file: the pages past the new end leave every mapping
+    // (Linux's truncate unmaps them, private copies too), so a touch is SIGBUS.
+    long cutter = sys0(NR(FORK));
+    if (cutter == 0)
+        sys1(NR(EXIT_GROUP), sys2(NR(FTRUNCATE), fd, PAGE + 50) == 0 ? 0 : 1);
+    check_long("a child's ftruncate to 1 page and 50 bytes", sys4(NR(WAIT4), cutter, &status, 0, 0) == cutter ? status : -1, 0);
+    check_long("a page mapped before the cut, now past the end: SIGBUS", bus_on_read(wide + 3 * PAGE), 1);
+    check_hex("  at that address", probe_address, (unsigned long)(wide + 3 * PAGE));
+    check_long("the private copy of one: SIGBUS too", bus_on_read(priv + 3 * PAGE), 1);
+    check_long("the page before the end still reads", bus_on_read(wide + PAGE + 10), 0);
+    check_long("munmap of the private mapping", sys2(NR(MUNMAP), priv, 4 * PAGE), 0);
     check_long("the file's size follows", sys3(NR(LSEEK), fd, 0, 2), PAGE + 50);
     char *after = (char *)map(4 * PAGE, RW, SHARED, fd, 0);
     check("a new mapping after it", (long)after > 0);

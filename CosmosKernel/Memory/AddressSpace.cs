@@ -176,7 +176,7 @@ namespace CosmosKernel.Memory
             // Shared anonymous memory gets its object now (no frame yet: pages come on
             // first touch); the region's count is its only owner so far.
             MemoryObject memoryObject = shared && anonymous ? new MemoryObject(_vmm, size >> Paging.PageShift) : file.Pages;
-            _regions.Insert(new Region(start, start + size, protection, shared, file.Module, memoryObject, fileOffset)
+            _regions.Insert(new Region(this, start, start + size, protection, shared, file.Module, memoryObject, fileOffset)
             {
                 MayWrite = !shared || anonymous || file.Writable,
                 Name = file.Name,
@@ -433,7 +433,7 @@ namespace CosmosKernel.Memory
         private long Move(Region region, ulong address, ulong oldSize, ulong target, ulong newSize, bool keepOld)
         {
             bool backed = region.File != null || region.Object != null;
-            var moved = new Region(target, target + newSize, region.Protection, region.Shared, region.File, region.Object,
+            var moved = new Region(this, target, target + newSize, region.Protection, region.Shared, region.File, region.Object,
                 backed ? region.OffsetOf(address) : 0) { MayWrite = region.MayWrite, Name = region.Name };
             ulong end = address + oldSize;
             // The target's page tables first, so that running out of memory changes nothing.
@@ -587,6 +587,53 @@ namespace CosmosKernel.Memory
                 }
             }
             return 0;
+        }
+
+        // ---- a file that shrank ----------------------------------------------------
+
+        // The object's pages from `index` on lie past its file's end now: unmap them in
+        // every region of this space that maps the object, shared or private (a private
+        // copy of such a page goes too, as Linux's truncate: unmap_mapping_range with
+        // even_cows), so the next touch faults and gets SIGBUS. Pages a user copy holds
+        // locked are waited for first, as munmap waits. MemoryObject.SetLimit calls it
+        // with the file's lock held, which comes before MmLock.
+        public void UnmapObjectPagesFrom(MemoryObject memoryObject, ulong index)
+        {
+            MmLock.LockWrite();
+            while (!SkipPageLockWaitsForTesting)
+            {
+                ulong locked = 0;
+                for (int i = 0; i < _regions.Count && locked == 0; i++)
+                    if (ObjectPagesFrom(_regions[i], memoryObject, index, out ulong from))
+                        locked = FindCopyLockedPage(from, _regions[i].End);
+                if (locked == 0)
+                    break;
+                System.Threading.Interlocked.Increment(ref PageLockWaits);
+                MmLock.UnlockWrite();
+                PageLocks.WaitUntilUnlocked(locked);
+                MmLock.LockWrite(); // the regions may have changed: look again
+            }
+            ulong* frames = stackalloc ulong[ReleaseBatchPages];
+            int pending = 0;
+            for (int i = 0; i < _regions.Count; i++)
+                if (ObjectPagesFrom(_regions[i], memoryObject, index, out ulong from))
+                    ClearPages(from, _regions[i].End, frames, ref pending);
+            MmLock.UnlockWrite();
+            FreeFrames(frames, pending); // shot down already
+        }
+
+        // Whether `region` maps pages of `memoryObject` from `index` on, and from which
+        // address.
+        private static bool ObjectPagesFrom(Region region, MemoryObject memoryObject, ulong index, out ulong from)
+        {
+            from = 0;
+            if (region.Object != memoryObject)
+                return false;
+            ulong first = region.Offset >> Paging.PageShift;
+            if (first + (region.Length >> Paging.PageShift) <= index)
+                return false;
+            from = index <= first ? region.Start : region.Start + ((index - first) << Paging.PageShift);
+            return true;
         }
 
         // ---- mprotect --------------------------------------------------------------
@@ -1022,7 +1069,7 @@ namespace CosmosKernel.Memory
             for (int i = 0; i < _regions.Count && ok; i++)
             {
                 Region region = _regions[i];
-                child._regions.Insert(region.Clone());
+                child._regions.Insert(region.CloneInto(child));
                 ulong page = region.Start;
                 ulong* entry;
                 for (; ok && (entry = Table.NextMapped(ref page, region.End)) != null; page += Paging.PageSize)

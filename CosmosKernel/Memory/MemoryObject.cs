@@ -15,7 +15,9 @@ namespace CosmosKernel.Memory
     //
     // Ownership: each owner holds one count (Retain, Release): each Region mapping the
     // object (from its constructor until the address space drops it), and a file's
-    // node while the file has a name or an open file. The object holds one reference
+    // node while the file has a name or an open file. A region's count also names its
+    // address space: the reverse map (Linux's i_mmap), through which a file that
+    // shrinks unmaps its pages past the new end from every mapping (SetLimit). The object holds one reference
     // on each of its frames; each PTE mapping one holds another (MapPage takes it;
     // unmapping the PTE frees it), and so does a file's read or write while it copies
     // (FindPage). The last Release gives back the object's references and its tables,
@@ -23,10 +25,12 @@ namespace CosmosKernel.Memory
     // later. A Retain after that finds an empty object (holes only): no frame is ever
     // used after it was freed.
     //
-    // Lock: _lock, a spin lock, guards the tree, _owners and ResidentPages. Taken with
-    // the MmLock of some address space mapping the object held, or a file's lock (never
-    // released across a sleep); the frame allocator's lock is taken inside it. Order:
-    // MmLock or the file's lock -> this -> FrameAllocator.
+    // Lock: _lock, a spin lock, guards the tree, _owners, the reverse map and
+    // ResidentPages. Taken with the MmLock of some address space mapping the object
+    // held, or a file's lock (never released across a sleep); the frame allocator's
+    // lock is taken inside it. Order: MmLock or the file's lock -> this ->
+    // FrameAllocator. Nothing is allocated from the heap under it (the arrays of the
+    // reverse map are made before it is taken).
     public sealed unsafe class MemoryObject
     {
         private const int BitsPerLevel = 9;
@@ -37,6 +41,10 @@ namespace CosmosKernel.Memory
         private readonly int _levels; // 1: up to 512 pages, 2: 256 Ki pages, ...
         private ulong _root;          // the top table's frame; 0 until the first touch
         private int _owners;
+        // The reverse map: the address spaces with regions mapping the object (a slot
+        // may be empty) and how many regions each has.
+        private AddressSpace[] _mappers;
+        private int[] _mapperRegions;
         private readonly PageBudget _budget; // what its pages count against (a file's: the file tree's); null: none
 
         // The most pages the object can ever hold (its index's size).
@@ -71,18 +79,94 @@ namespace CosmosKernel.Memory
 
         public ulong Limit => System.Threading.Volatile.Read(ref _limit);
 
-        public void Retain()
+        // One more owner: a region of `mapper` (null: the file's node).
+        public void Retain(AddressSpace mapper = null)
         {
-            _lock.Acquire();
-            _owners++;
-            _lock.Release();
+            while (true)
+            {
+                _lock.Acquire();
+                if (mapper == null || AddMapperLocked(mapper))
+                {
+                    _owners++;
+                    _lock.Release();
+                    return;
+                }
+                int slots = _mappers == null ? 4 : _mappers.Length * 2;
+                _lock.Release();
+                var mappers = new AddressSpace[slots];
+                var regions = new int[slots];
+                _lock.Acquire();
+                if (_mappers == null || _mappers.Length < slots)
+                {
+                    for (int i = 0; _mappers != null && i < _mappers.Length; i++)
+                    {
+                        mappers[i] = _mappers[i];
+                        regions[i] = _mapperRegions[i];
+                    }
+                    _mappers = mappers;
+                    _mapperRegions = regions;
+                }
+                _lock.Release();
+            }
         }
 
-        // An owner lets go (a region's PTEs are already gone). When no owner is left,
-        // nothing can reach the object again, and its frames and tables go.
-        public void Release()
+        // Count a region of `mapper`; false when the reverse map is full.
+        private bool AddMapperLocked(AddressSpace mapper)
+        {
+            int free = -1;
+            for (int i = 0; _mappers != null && i < _mappers.Length; i++)
+            {
+                if (_mappers[i] == mapper)
+                {
+                    _mapperRegions[i]++;
+                    return true;
+                }
+                if (_mappers[i] == null && free < 0)
+                    free = i;
+            }
+            if (free < 0)
+                return false;
+            _mappers[free] = mapper;
+            _mapperRegions[free] = 1;
+            return true;
+        }
+
+        // The address spaces mapping the object now: a copy, whose MmLocks the caller
+        // takes after this lock is let go. A space may unmap or end meanwhile; then it
+        // has no region of the object left, which the caller finds.
+        public AddressSpace[] Mappers()
+        {
+            while (true)
+            {
+                _lock.Acquire();
+                int slots = _mappers == null ? 0 : _mappers.Length;
+                _lock.Release();
+                var copy = new AddressSpace[slots];
+                _lock.Acquire();
+                bool same = (_mappers == null ? 0 : _mappers.Length) == slots;
+                for (int i = 0; same && i < slots; i++)
+                    copy[i] = _mappers[i];
+                _lock.Release();
+                if (same)
+                    return copy;
+            }
+        }
+
+        // An owner lets go (a region's PTEs are already gone; `mapper`: its address
+        // space, null for the file's node). When no owner is left, nothing can reach the
+        // object again, and its frames and tables go.
+        public void Release(AddressSpace mapper = null)
         {
             _lock.Acquire();
+            for (int i = 0; mapper != null && i < _mappers.Length; i++)
+            {
+                if (_mappers[i] == mapper)
+                {
+                    if (--_mapperRegions[i] == 0)
+                        _mappers[i] = null;
+                    break;
+                }
+            }
             bool last = --_owners == 0;
             ulong root = _root;
             if (last)
@@ -141,9 +225,21 @@ namespace CosmosKernel.Memory
         }
 
         // A file's size changed: pages from `limit` on are past its end. When it shrank,
-        // the object drops its pages from there (a mapping that has one mapped keeps it
-        // until unmapped: not done, Linux unmaps them).
+        // the object drops its pages from there, and every mapping of them unmaps them
+        // (private copies too), so a touch there is SIGBUS, as on Linux. Called with the
+        // file's lock held: no write moves the limit meanwhile.
         public void SetLimit(ulong limit)
+        {
+            ulong old = Limit;
+            DropPagesFrom(limit);
+            if (limit >= old)
+                return;
+            AddressSpace[] mappers = Mappers();
+            for (int i = 0; i < mappers.Length; i++)
+                mappers[i]?.UnmapObjectPagesFrom(this, limit);
+        }
+
+        private void DropPagesFrom(ulong limit)
         {
             _lock.Acquire();
             ulong old = _limit;

@@ -10,7 +10,8 @@ namespace CosmosKernel.Memory
     // fork; shared regions keep the same frames in parent and child.
     //
     // Owned by its AddressSpace and guarded by that address space's MmLock. A region
-    // holds one count on its object from its constructor until Drop.
+    // holds one count on its object from its constructor until Drop, which also puts
+    // its address space in the object's reverse map (MemoryObject.Mappers).
     public sealed class Region
     {
         public ulong Start;
@@ -24,10 +25,12 @@ namespace CosmosKernel.Memory
         // writable (mprotect: EACCES), as Linux's VM_MAYWRITE.
         public bool MayWrite = true;
         public string Name;        // the file's name for /proc/self/maps; null for anonymous memory
+        public readonly AddressSpace Owner; // the address space it is part of
 
-        public Region(ulong start, ulong end, int protection, bool shared, RamdiskFile file,
+        public Region(AddressSpace owner, ulong start, ulong end, int protection, bool shared, RamdiskFile file,
             MemoryObject memoryObject, ulong offset)
         {
+            Owner = owner;
             Start = start;
             End = end;
             Protection = protection;
@@ -36,7 +39,7 @@ namespace CosmosKernel.Memory
             Object = memoryObject;
             Offset = offset;
             if (memoryObject != null)
-                memoryObject.Retain();
+                memoryObject.Retain(owner);
         }
 
         public ulong Length => End - Start;
@@ -59,7 +62,7 @@ namespace CosmosKernel.Memory
         public Region SplitAt(ulong at)
         {
             bool backed = File != null || Object != null;
-            var tail = new Region(at, End, Protection, Shared, File, Object, backed ? OffsetOf(at) : 0) { MayWrite = MayWrite, Name = Name };
+            var tail = new Region(Owner, at, End, Protection, Shared, File, Object, backed ? OffsetOf(at) : 0) { MayWrite = MayWrite, Name = Name };
             End = at;
             return tail;
         }
@@ -75,14 +78,15 @@ namespace CosmosKernel.Memory
             return flags;
         }
 
-        public Region Clone() => new Region(Start, End, Protection, Shared, File, Object, Offset) { MayWrite = MayWrite, Name = Name };
+        // The same range and backing in another address space (fork's child).
+        public Region CloneInto(AddressSpace owner) => new Region(owner, Start, End, Protection, Shared, File, Object, Offset) { MayWrite = MayWrite, Name = Name };
 
         // The address space no longer holds this region (its pages are already
         // unmapped): give back the count on the object, once.
         public void Drop()
         {
             if (Object != null)
-                Object.Release();
+                Object.Release(Owner);
             Object = null;
         }
     }
