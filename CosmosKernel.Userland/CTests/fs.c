@@ -346,6 +346,19 @@ int main(void)
     check("/proc/self/maps lists the new mapping", n > 0 && contains(text, n, line.text + 2));
     check("with rw-p", n > 0 && contains(text, n, "rw-p"));
     close_(fd);
+    // A file's mapping is named by its absolute path (as it was at mmap: an unlink
+    // after it does not add Linux's " (deleted)" here; not checked).
+    long file = open3("/fstest/./mapped", RDWR | O(CREATE), 0644);
+    check_long("a file to map", put(file, "abc"), 3);
+    char *filemap = (char *)sys6(NR(MMAP), 0, 4096, ABI_PROT_READ, ABI_MAP_FLAGS_SHARED, file, 0);
+    check("mapped", (long)filemap > 0);
+    fd = open3("/proc/self/maps", RDONLY, 0);
+    n = sys3(NR(READ), fd, text, sizeof text - 1);
+    check("/proc/self/maps names the file's mapping by its path", n > 0 && contains(text, n, " /fstest/mapped\n"));
+    close_(fd);
+    check_long("unlink the mapped file", sys1(NR(UNLINK), "/fstest/mapped"), 0);
+    sys2(NR(MUNMAP), filemap, 4096);
+    close_(file);
     fd = open3("/proc/self/maps", WRONLY, 0);
     check("root may open /proc/self/maps for writing", fd >= 0);
     check_long("but not write it: EINVAL", put(fd, "x"), E(EINVAL));

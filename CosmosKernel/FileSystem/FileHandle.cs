@@ -12,6 +12,11 @@ namespace CosmosKernel.FileSystem
     public sealed class FileHandle : OpenFile
     {
         public readonly FileNode Node;
+        // Where it was opened: the directory and the name there (what /proc/self/maps
+        // shows for a mapping of it: FileTree.MappedName). Null for a /proc snapshot,
+        // or when the path's last step was a symbolic link.
+        public DirectoryNode OpenedIn;
+        public string OpenedAs;
         private readonly UserCopier _copier;
         private readonly Threading.FifoMutex _position;
         private readonly bool _readable, _writable;

@@ -193,10 +193,19 @@ namespace CosmosKernel.FileSystem
             // be there still): its open file takes the hold over, or it goes again.
             var regular = result == 0 ? node as FileNode : null;
             regular?.Hold();
+            DirectoryNode openedIn = null;
+            string openedAs = null;
+            if (regular != null && (ParentLocked(start, path, out openedIn, out openedAs, out _) != 0 || openedIn.Find(openedAs) != regular))
+                openedIn = null; // reached through a symbolic link: no name to show
             _lock.Unlock();
             if (result != 0)
                 return result;
             result = OpenNode(node, flags, user, out file);
+            if (result == 0 && file is FileHandle handle && handle.Node == regular && openedIn != null)
+            {
+                handle.OpenedIn = openedIn;
+                handle.OpenedAs = openedAs;
+            }
             if (result != 0)
                 regular?.Unhold();
             return result;
@@ -526,6 +535,23 @@ namespace CosmosKernel.FileSystem
                 return -Errno.EINVAL;
             target = link.Target;
             return 0;
+        }
+
+        // The name /proc/self/maps shows for a mapping of `file` made now: the absolute
+        // path it was opened by, with " (deleted)" when that name is gone (unlinked,
+        // or its directory removed), as Linux's. Null when it has none
+        // (FileHandle.OpenedIn). The region keeps the name it got at mmap: not done,
+        // Linux's follows a later rename or unlink.
+        public string MappedName(FileHandle file)
+        {
+            if (file.OpenedIn == null)
+                return null;
+            long removed = PathOf(file.OpenedIn, out string directory);
+            _lock.Lock();
+            bool gone = removed != 0 || file.OpenedIn.Find(file.OpenedAs) != file.Node;
+            _lock.Unlock();
+            string path = (directory == "/" ? "" : directory) + "/" + file.OpenedAs;
+            return gone ? path + " (deleted)" : path;
         }
 
         // getcwd: the path from the root to `directory`; ENOENT once it was removed.

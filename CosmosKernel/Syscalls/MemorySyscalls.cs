@@ -35,6 +35,7 @@ namespace CosmosKernel.Syscalls
                 int type = (int)flags & MapFlags.TypeMask;
                 bool shared = type == MapFlags.Shared || type == MapFlags.SharedValidate;
                 result = handle.Node.Backing(shared, file.Writable, out FileBacking backing);
+                backing.Name = _tree.MappedName(handle) ?? backing.Name;
                 if (result == 0)
                     result = process.Space.Map(address, length, (int)protection, (int)flags, backing, offset);
             }
