@@ -42,6 +42,7 @@ static inline long sys(long nr, long a0, long a1, long a2, long a3, long a4, lon
 #define sys2(nr, a, b) sys(nr, (long)(a), (long)(b), 0, 0, 0, 0)
 #define sys3(nr, a, b, c) sys(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #define sys4(nr, a, b, c, d) sys(nr, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define sys5(nr, a, b, c, d, e) sys(nr, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 #define sys6(nr, a, b, c, d, e, f) sys(nr, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 
 

@@ -322,6 +322,37 @@ int main(void)
     check_long("access X_OK now", sys2(NR(ACCESS), "masked", 1), 0);
     check_long("faccessat from the working directory", sys4(NR(FACCESSAT), CWD, "masked", 1, 0), 0);
 
+    // O_TMPFILE: an unnamed file in a directory, which linkat(AT_EMPTY_PATH) may name.
+    long tmp = open3("/fstest", O(TMP_FILE) | RDWR, 0600);
+    check("O_TMPFILE in a directory", tmp >= 0);
+    check_long("  takes bytes", put(tmp, "hidden"), 6);
+    check_long("  has no link", sys2(NR(FSTAT), tmp, &st) == 0 ? (long)st.links : -1, 0);
+    check_long("  is a regular file", (long)(st.mode & 0170000), 0100000);
+    check_long("linkat(AT_EMPTY_PATH) names it", sys5(NR(LINKAT), tmp, "", CWD, "/fstest/named", ABI_AT_FLAGS_EMPTY_PATH), 0);
+    check_long("  one link now", sys2(NR(FSTAT), tmp, &st) == 0 ? (long)st.links : -1, 1);
+    fd = open3("/fstest/named", RDONLY, 0);
+    check_long("  its name reads its bytes", sys3(NR(READ), fd, buffer, 16), 6);
+    check("  the same bytes", same(buffer, "hidden", 6));
+    close_(fd);
+    check_long("a second name for it", sys5(NR(LINKAT), tmp, "", CWD, "/fstest/named2", ABI_AT_FLAGS_EMPTY_PATH), 0);
+    check_long("unlink both", sys1(NR(UNLINK), "/fstest/named") | sys1(NR(UNLINK), "/fstest/named2"), 0);
+    check_long("unnamed again, it cannot be named: ENOENT", sys5(NR(LINKAT), tmp, "", CWD, "/fstest/named", ABI_AT_FLAGS_EMPTY_PATH), E(ENOENT));
+    close_(tmp);
+    tmp = open3("/fstest", O(TMP_FILE) | O(EXCLUSIVE) | WRONLY, 0600);
+    check("O_TMPFILE | O_EXCL", tmp >= 0);
+    check_long("  can never be named: ENOENT", sys5(NR(LINKAT), tmp, "", CWD, "/fstest/named", ABI_AT_FLAGS_EMPTY_PATH), E(ENOENT));
+    close_(tmp);
+    check_long("O_TMPFILE read-only: EINVAL", open3("/fstest", O(TMP_FILE) | RDONLY, 0600), E(EINVAL));
+    check_long("O_TMPFILE with O_CREAT: EINVAL", open3("/fstest", O(TMP_FILE) | O(CREATE) | RDWR, 0600), E(EINVAL));
+    check_long("O_TMPFILE of a missing directory: ENOENT", open3("/fstest/nowhere", O(TMP_FILE) | RDWR, 0600), E(ENOENT));
+    fd = open3("/fstest/plain", RDWR | O(CREATE), 0644);
+    check_long("O_TMPFILE of a regular file: ENOTDIR", open3("/fstest/plain", O(TMP_FILE) | RDWR, 0600), E(ENOTDIR));
+    check_long("an unlinked file's descriptor", sys1(NR(UNLINK), "/fstest/plain"), 0);
+    check_long("  cannot be named again: ENOENT", sys5(NR(LINKAT), fd, "", CWD, "/fstest/plain", ABI_AT_FLAGS_EMPTY_PATH), E(ENOENT));
+    close_(fd);
+    check_long("linkat with an empty path and no AT_EMPTY_PATH: ENOENT", sys5(NR(LINKAT), CWD, "", CWD, "/fstest/x", 0), E(ENOENT));
+    check_long("linkat(AT_EMPTY_PATH) of a directory: EPERM", sys5(NR(LINKAT), CWD, "", CWD, "/fstest/x", ABI_AT_FLAGS_EMPTY_PATH), E(EPERM));
+
     // Devices.
     fd = open3("/dev/null", RDWR, 0);
     check_long("/dev/null takes every byte", put(fd, "gone"), 4);

@@ -39,6 +39,9 @@ namespace CosmosKernel.FileSystem
         private RamdiskFile _module;  // the boot module's bytes before that; null after
         private ulong _size;
         private int _holds;           // atomic
+        // An O_TMPFILE file opened without O_EXCL, not yet named: linkat may give it a
+        // name (FileTree.LinkNode). Under the tree's lock.
+        public bool Linkable;
 
         public FileNode(Vmm vmm, PageBudget budget, uint permissions) : base(FileModes.Regular | (permissions & FileModes.PermissionMask))
         {

@@ -178,8 +178,10 @@ namespace CosmosKernel.FileSystem
         public long Open(DirectoryNode start, string path, ulong flags, uint permissions, IFileUser user, out OpenFile file)
         {
             file = null;
-            if ((flags & OpenFlags.TmpFile) == OpenFlags.TmpFile || (flags & OpenFlags.Path) != 0)
-                return -Errno.EOPNOTSUPP; // not done: O_TMPFILE, O_PATH
+            if ((flags & OpenFlags.TmpFile) == OpenFlags.TmpFile)
+                return OpenTemporary(start, path, flags, permissions, out file);
+            if ((flags & OpenFlags.Path) != 0)
+                return -Errno.EOPNOTSUPP; // not done: O_PATH
             bool create = (flags & OpenFlags.Create) != 0;
             bool exclusive = create && (flags & OpenFlags.Exclusive) != 0;
             _lock.Lock();
@@ -229,6 +231,40 @@ namespace CosmosKernel.FileSystem
                 return -Errno.ENOSPC;
             node = new FileNode(_vmm, Pages, permissions);
             parent.Add(name, node);
+            return 0;
+        }
+
+        // O_TMPFILE: an unnamed regular file in the directory `path` names, open for
+        // writing (O_WRONLY or O_RDWR; O_CREAT with it is EINVAL, as Linux's). Its one
+        // hold is the open file's, so it goes with the last descriptor, unless
+        // linkat(fd, "", dir, name, AT_EMPTY_PATH) names it first, which O_EXCL forbids
+        // (Linux's I_LINKABLE: LinkNode).
+        private long OpenTemporary(DirectoryNode start, string path, ulong flags, uint permissions, out OpenFile file)
+        {
+            file = null;
+            ulong access = flags & OpenFlags.AccessModeMask;
+            if ((access != 1 && access != 2) || (flags & OpenFlags.Create) != 0)
+                return -Errno.EINVAL;
+            _lock.Lock();
+            int hops = 0;
+            long result = WalkLocked(start, path, true, ref hops, out Node node);
+            var directory = node as DirectoryNode;
+            if (result == 0)
+                result = directory == null ? -Errno.ENOTDIR
+                    : directory.Removed ? -Errno.ENOENT
+                    : directory.ReadOnly ? -Errno.EROFS
+                    : !Platform.KernelHeap.HasRoom(OpenFile.HeapBytes) ? -Errno.ENOSPC
+                    : 0;
+            FileNode made = null;
+            if (result == 0)
+            {
+                made = new FileNode(_vmm, Pages, permissions) { Links = 0, Linkable = (flags & OpenFlags.Exclusive) == 0 };
+            }
+            _lock.Unlock();
+            if (result != 0)
+                return result;
+            file = new FileHandle(made, _copier, _threads, access == 2, true);
+            file.SetStatusFlags(flags & ~OpenFlags.TmpFile);
             return 0;
         }
 
@@ -334,24 +370,19 @@ namespace CosmosKernel.FileSystem
             _lock.Lock();
             int hops = 0;
             long result = WalkLocked(oldStart, oldPath, follow, ref hops, out Node node);
-            DirectoryNode parent = null;
-            string name = null;
-            bool trailingSlash = false;
             if (result == 0)
-                result = ParentLocked(newStart, newPath, out parent, out name, out trailingSlash);
-            if (result == 0)
-                result = node.IsDirectory ? -Errno.EPERM
-                    : IsDots(name) || parent.Find(name) != null ? -Errno.EEXIST
-                    : trailingSlash ? -Errno.ENOENT
-                    : parent.Removed ? -Errno.ENOENT
-                    : parent.ReadOnly ? -Errno.EROFS
-                    : node.ReadOnly ? -Errno.EXDEV // the modules' part is another file system to a link
-                    : Place(parent, name, node);
-            if (result == 0)
-            {
-                node.Links++;
-                node.ChangeTime = Platform.Clock.NowNanoseconds();
-            }
+                result = LinkLocked(node, newStart, newPath);
+            _lock.Unlock();
+            return result;
+        }
+
+        // linkat(fd, "", ..., AT_EMPTY_PATH): a new name for the file behind a
+        // descriptor; one without a name left is ENOENT, unless it is an O_TMPFILE file
+        // opened without O_EXCL, which this names once (Linux's I_LINKABLE).
+        public long LinkNode(Node node, DirectoryNode newStart, string newPath)
+        {
+            _lock.Lock();
+            long result = LinkLocked(node, newStart, newPath);
             _lock.Unlock();
             return result;
         }
@@ -359,6 +390,34 @@ namespace CosmosKernel.FileSystem
         private static long Place(DirectoryNode parent, string name, Node node)
         {
             parent.Add(name, node);
+            return 0;
+        }
+
+        private long LinkLocked(Node node, DirectoryNode newStart, string newPath)
+        {
+            long result = ParentLocked(newStart, newPath, out DirectoryNode parent, out string name, out bool trailingSlash);
+            if (result != 0)
+                return result;
+            var regular = node as FileNode;
+            bool unnamed = node.Links == 0;
+            result = node.IsDirectory ? -Errno.EPERM
+                : unnamed && (regular == null || !regular.Linkable) ? -Errno.ENOENT
+                : IsDots(name) || parent.Find(name) != null ? -Errno.EEXIST
+                : trailingSlash ? -Errno.ENOENT
+                : parent.Removed ? -Errno.ENOENT
+                : parent.ReadOnly ? -Errno.EROFS
+                : node.ReadOnly ? -Errno.EXDEV // the modules' part is another file system to a link
+                : 0;
+            if (result != 0)
+                return result;
+            Place(parent, name, node);
+            if (unnamed)
+            {
+                regular.Hold(); // the names' hold, which the last name gone gives back
+                regular.Linkable = false;
+            }
+            node.Links++;
+            node.ChangeTime = Platform.Clock.NowNanoseconds();
             return 0;
         }
 

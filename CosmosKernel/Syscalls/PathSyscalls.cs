@@ -113,17 +113,25 @@ namespace CosmosKernel.Syscalls
             return error != 0 ? error : _tree.Rename(oldStart, oldPath, newStart, newPath, (int)flags);
         }
 
-        // link, linkat (AT_SYMLINK_FOLLOW follows a last link of the old path; AT_EMPTY_PATH
-        // is not done: EINVAL with the unknown flags).
+        // link, linkat (AT_SYMLINK_FOLLOW follows a last link of the old path;
+        // AT_EMPTY_PATH with an empty old path names the file behind oldDirfd, an
+        // O_TMPFILE file too: FileTree.LinkNode).
         private long Link(Process process, long oldDirfd, ulong oldAddress, long newDirfd, ulong newAddress, ulong flags)
         {
-            if ((flags & ~(ulong)AtFlags.SymlinkFollow) != 0)
+            if ((flags & ~(ulong)(AtFlags.SymlinkFollow | AtFlags.EmptyPath)) != 0)
                 return -Errno.EINVAL;
-            long error = PathAt(process, oldDirfd, oldAddress, false, out DirectoryNode oldStart, out string oldPath);
+            bool emptyAllowed = (flags & AtFlags.EmptyPath) != 0;
+            long error = PathFromUser(process, oldAddress, emptyAllowed, out string oldPath);
+            if (error != 0)
+                return error;
+            Node node = null;
+            DirectoryNode oldStart = null;
+            error = oldPath.Length == 0 ? NodeOf(process, oldDirfd, out node) : StartDirectory(process, oldDirfd, oldPath, out oldStart);
             if (error != 0)
                 return error;
             error = PathAt(process, newDirfd, newAddress, false, out DirectoryNode newStart, out string newPath);
             return error != 0 ? error
+                : node != null ? _tree.LinkNode(node, newStart, newPath)
                 : _tree.MakeLink(oldStart, oldPath, (flags & AtFlags.SymlinkFollow) != 0, newStart, newPath);
         }
 
