@@ -353,6 +353,55 @@ int main(void)
     check_long("linkat with an empty path and no AT_EMPTY_PATH: ENOENT", sys5(NR(LINKAT), CWD, "", CWD, "/fstest/x", 0), E(ENOENT));
     check_long("linkat(AT_EMPTY_PATH) of a directory: EPERM", sys5(NR(LINKAT), CWD, "", CWD, "/fstest/x", ABI_AT_FLAGS_EMPTY_PATH), E(EPERM));
 
+    // O_PATH: a descriptor that names a node, for fstat, fchdir and the *at calls only.
+    fd = open3("/fstest/pathfile", RDWR | O(CREATE), 0644);
+    check_long("a file for O_PATH", put(fd, "xyz"), 3);
+    close_(fd);
+    long dirpath = open3("/fstest", O(PATH) | O(DIRECTORY), 0);
+    check("O_PATH | O_DIRECTORY of a directory", dirpath >= 0);
+    check_long("  getdents64 on it: EBADF", sys3(NR(GETDENTS64), dirpath, buffer, sizeof buffer), E(EBADF));
+    check_long("  fstat works", sys2(NR(FSTAT), dirpath, &st), 0);
+    check_long("  a directory", (long)(st.mode & 0170000), 0040000);
+    check_long("  newfstatat relative to it", sys4(NR(NEWFSTATAT), dirpath, "pathfile", &st, 0) == 0 ? st.size : -1, 3);
+    fd = sys4(NR(OPENAT), dirpath, "pathfile", RDONLY, 0);
+    check_long("  openat relative to it reads", sys3(NR(READ), fd, buffer, 8), 3);
+    close_(fd);
+    check("  F_GETFL says O_PATH", (sys2(NR(FCNTL), dirpath, ABI_FCNTL_COMMANDS_GET_FL) & O(PATH)) != 0);
+    check_long("  F_SETFL: EBADF", sys3(NR(FCNTL), dirpath, ABI_FCNTL_COMMANDS_SET_FL, O(NONBLOCK)), E(EBADF));
+    long copy = sys1(NR(DUP), dirpath);
+    check("  dup works", copy >= 0);
+    close_(copy);
+    long here = open3(".", O(PATH) | O(DIRECTORY), 0);
+    check_long("  fchdir into it", sys1(NR(FCHDIR), dirpath), 0);
+    check_long("  the working directory is it", sys2(NR(STAT), "pathfile", &st) == 0 ? st.size : -1, 3);
+    check_long("  and back through an O_PATH descriptor of \".\"", sys1(NR(FCHDIR), here), 0);
+    close_(here);
+    close_(dirpath);
+    long filepath = open3("/fstest/pathfile", O(PATH) | RDWR, 0);
+    check("O_PATH of a file (the access mode is ignored)", filepath >= 0);
+    check_long("  read: EBADF", sys3(NR(READ), filepath, buffer, 1), E(EBADF));
+    check_long("  write: EBADF", put(filepath, "a"), E(EBADF));
+    check_long("  lseek: EBADF", sys3(NR(LSEEK), filepath, 0, 0), E(EBADF));
+    check_long("  ftruncate: EBADF", sys2(NR(FTRUNCATE), filepath, 0), E(EBADF));
+    check_long("  mmap: EBADF", sys6(NR(MMAP), 0, 4096, ABI_PROT_READ, ABI_MAP_FLAGS_PRIVATE, filepath, 0), E(EBADF));
+    check_long("  fstat gives its size", sys2(NR(FSTAT), filepath, &st) == 0 ? st.size : -1, 3);
+    check_long("  as a directory for openat: ENOTDIR", sys4(NR(OPENAT), filepath, "x", RDONLY, 0), E(ENOTDIR));
+    check_long("  fchdir: ENOTDIR", sys1(NR(FCHDIR), filepath), E(ENOTDIR));
+    close_(filepath);
+    check_long("O_PATH | O_DIRECTORY of a file: ENOTDIR", open3("/fstest/pathfile", O(PATH) | O(DIRECTORY), 0), E(ENOTDIR));
+    check_long("O_PATH | O_CREAT makes nothing: ENOENT", open3("/fstest/nothere", O(PATH) | O(CREATE), 0644), E(ENOENT));
+    check_long("a link to the file", sys2(NR(SYMLINK), "pathfile", "/fstest/pathlink"), 0);
+    long linkpath = open3("/fstest/pathlink", O(PATH) | O(NO_FOLLOW), 0);
+    check("O_PATH | O_NOFOLLOW of a symbolic link", linkpath >= 0);
+    check_long("  is the link itself", sys2(NR(FSTAT), linkpath, &st) == 0 ? (long)(st.mode & 0170000) : -1, 0120000);
+    close_(linkpath);
+    long nullpath = open3("/dev/null", O(PATH), 0);
+    check_long("O_PATH of /dev/null: a character device", sys2(NR(FSTAT), nullpath, &st) == 0 ? (long)(st.mode & 0170000) : -1, 0020000);
+    check_long("  that cannot be written: EBADF", put(nullpath, "a"), E(EBADF));
+    close_(nullpath);
+    sys1(NR(UNLINK), "/fstest/pathlink");
+    sys1(NR(UNLINK), "/fstest/pathfile");
+
     // Devices.
     fd = open3("/dev/null", RDWR, 0);
     check_long("/dev/null takes every byte", put(fd, "gone"), 4);

@@ -181,7 +181,7 @@ namespace CosmosKernel.FileSystem
             if ((flags & OpenFlags.TmpFile) == OpenFlags.TmpFile)
                 return OpenTemporary(start, path, flags, permissions, out file);
             if ((flags & OpenFlags.Path) != 0)
-                return -Errno.EOPNOTSUPP; // not done: O_PATH
+                return OpenPath(start, path, flags, out file);
             bool create = (flags & OpenFlags.Create) != 0;
             bool exclusive = create && (flags & OpenFlags.Exclusive) != 0;
             _lock.Lock();
@@ -232,6 +232,25 @@ namespace CosmosKernel.FileSystem
             node = new FileNode(_vmm, Pages, permissions);
             parent.Add(name, node);
             return 0;
+        }
+
+        // O_PATH: a descriptor naming the node `path` leads to, a symbolic link itself
+        // under O_NOFOLLOW; O_DIRECTORY still asks for a directory (ENOTDIR). Every other
+        // flag is ignored, as Linux's (O_CREAT makes nothing).
+        private long OpenPath(DirectoryNode start, string path, ulong flags, out OpenFile file)
+        {
+            file = null;
+            _lock.Lock();
+            int hops = 0;
+            long result = WalkLocked(start, path, (flags & OpenFlags.NoFollow) == 0, ref hops, out Node node);
+            _lock.Unlock();
+            if (result == 0 && (flags & OpenFlags.Directory) != 0 && !node.IsDirectory)
+                result = -Errno.ENOTDIR;
+            if (result == 0 && !Platform.KernelHeap.HasRoom(OpenFile.HeapBytes))
+                result = -Errno.ENOMEM;
+            if (result == 0)
+                file = new PathHandle(node);
+            return result;
         }
 
         // O_TMPFILE: an unnamed regular file in the directory `path` names, open for

@@ -30,6 +30,9 @@ namespace CosmosKernel.Files
         // Whether it was opened for reading, for writing: read and write answer EBADF
         // otherwise, before they look at the buffer (Linux's FMODE_READ, FMODE_WRITE).
         public virtual bool Readable => true;
+        // An O_PATH descriptor (FileSystem/PathHandle): only the calls that take a
+        // descriptor as a name get it (Process.TakeDescriptor); the rest see EBADF.
+        public virtual bool PathOnly => false;
         public virtual bool Writable => true;
 
         // Bytes read or written, or -errno. The caller has checked the mode and that the

@@ -124,7 +124,24 @@ namespace CosmosKernel.Processes
         }
 
         // The file at fd with a reference for the caller (OpenFile.Release when done), or null.
-        public OpenFile TakeFile(ulong fd) => Files.Take(fd);
+        // The open file behind `fd` for reading, writing, mapping, polling or any other
+        // use of the file itself (a reference the caller releases), or null (EBADF):
+        // also for an O_PATH descriptor, which opens nothing.
+        public OpenFile TakeFile(ulong fd)
+        {
+            OpenFile file = Files.Take(fd);
+            if (file != null && file.PathOnly)
+            {
+                file.Release();
+                return null;
+            }
+            return file;
+        }
+
+        // The open file behind `fd`, an O_PATH one too: for the calls that use a
+        // descriptor as a name (fstat, fchdir, a *at call's directory, fcntl's
+        // descriptor commands).
+        public OpenFile TakeDescriptor(ulong fd) => Files.Take(fd);
 
         // The lowest free descriptor for `file`, or -EMFILE.
         public int AddFile(OpenFile file, bool closeOnExec = false) => Files.Add(file, closeOnExec);

@@ -32,10 +32,11 @@ namespace CosmosKernel.Syscalls
         // EINVAL for a command the kernel does not know.
         private static long Fcntl(Process process, ulong fd, ulong command, ulong argument)
         {
-            OpenFile file = process.TakeFile((uint)fd);
+            OpenFile file = process.TakeDescriptor((uint)fd);
             if (file == null)
                 return -Errno.EBADF;
-            long result = FcntlOn(process, (uint)fd, file, (int)(uint)command, argument);
+            long result = file.PathOnly && !DescriptorCommand((int)(uint)command) ? -Errno.EBADF
+                : FcntlOn(process, (uint)fd, file, (int)(uint)command, argument);
             file.Release();
             return result;
         }
@@ -51,6 +52,11 @@ namespace CosmosKernel.Syscalls
             file.Release();
             return result;
         }
+
+        // What an O_PATH descriptor allows (Linux's fcntl without FMODE_PATH's EBADF).
+        private static bool DescriptorCommand(int command)
+            => command == FcntlCommands.DupFd || command == FcntlCommands.DupFdCloexec
+                || command == FcntlCommands.GetFd || command == FcntlCommands.SetFd || command == FcntlCommands.GetFl;
 
         private static long FcntlOn(Process process, uint fd, OpenFile file, int command, ulong argument)
         {

@@ -51,16 +51,17 @@ namespace CosmosKernel.Syscalls
             start = process.Cwd;
             if ((path.Length > 0 && path[0] == '/') || (int)dirfd == (int)OpenFlags.AtFdCwd)
                 return 0;
-            OpenFile file = process.TakeFile((uint)dirfd);
+            OpenFile file = process.TakeDescriptor((uint)dirfd);
             if (file == null)
                 return -Errno.EBADF;
-            var directory = file as DirectoryHandle;
+            start = DirectoryOf(file);
             file.Release();
-            if (directory == null)
-                return -Errno.ENOTDIR;
-            start = directory.Directory;
-            return 0;
+            return start == null ? -Errno.ENOTDIR : 0;
         }
+
+        // The directory an open directory or an O_PATH descriptor of one names, or null.
+        private static DirectoryNode DirectoryOf(OpenFile file)
+            => file is DirectoryHandle handle ? handle.Directory : (file as PathHandle)?.Node as DirectoryNode;
 
         // The path and its start directory, both checked: 0 or -errno.
         private long PathAt(Process process, long dirfd, ulong address, bool emptyAllowed, out DirectoryNode start, out string path)
@@ -193,12 +194,12 @@ namespace CosmosKernel.Syscalls
 
         private static long Fchdir(Process process, ulong fd)
         {
-            OpenFile file = process.TakeFile((uint)fd);
+            OpenFile file = process.TakeDescriptor((uint)fd);
             if (file == null)
                 return -Errno.EBADF;
-            var directory = file as DirectoryHandle;
+            DirectoryNode directory = DirectoryOf(file);
             file.Release();
-            return directory == null ? -Errno.ENOTDIR : ChangeDirectory(process, directory.Directory);
+            return directory == null ? -Errno.ENOTDIR : ChangeDirectory(process, directory);
         }
 
         private static long ChangeDirectory(Process process, Node node)
@@ -259,7 +260,7 @@ namespace CosmosKernel.Syscalls
             node = (int)dirfd == (int)OpenFlags.AtFdCwd ? process.Cwd : null;
             if (node != null)
                 return 0;
-            OpenFile file = process.TakeFile((uint)dirfd);
+            OpenFile file = process.TakeDescriptor((uint)dirfd);
             if (file == null)
                 return -Errno.EBADF;
             node = file.Origin as Node;

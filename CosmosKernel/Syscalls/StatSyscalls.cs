@@ -53,7 +53,7 @@ namespace CosmosKernel.Syscalls
         private static long DescribeDescriptor(Process process, ulong fd, out FileStatus status)
         {
             status = default;
-            OpenFile file = process.TakeFile((uint)fd);
+            OpenFile file = process.TakeDescriptor((uint)fd);
             if (file == null)
                 return -Errno.EBADF;
             file.Describe(ref status);
