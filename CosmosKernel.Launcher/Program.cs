@@ -47,7 +47,9 @@ run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
         MemoryMiB = parse.GetValue(memory),
         KernelOptions = extra,
         Display = display,
-        Timeout = display || toShell ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(parse.GetValue(timeout)),
+        // No timeout with a person at the window, at the shell or at gdb (a debugging
+        // session lasts as long as it lasts).
+        Timeout = display || toShell || parse.GetValue(gdb) ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(parse.GetValue(timeout)),
         ForwardInput = toShell && !display,
         UefiFirmware = parse.GetValue(uefi) ? Firmware.FindOvmf() : null,
         WaitForGdb = parse.GetValue(gdb),

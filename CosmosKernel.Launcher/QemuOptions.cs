@@ -14,8 +14,10 @@ public sealed record QemuOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
     // UEFI firmware (OVMF) instead of BIOS.
     public string? UefiFirmware { get; init; }
-    // Wait for gdb on tcp::1234 before running.
+    // Wait for gdb on tcp::GdbPort before running.
     public bool WaitForGdb { get; init; }
+    public const int DefaultGdbPort = 1234;
+    public int GdbPort { get; init; } = DefaultGdbPort;
     // Press Enter in GRUB's menu (over the serial line) as soon as it shows, so the boot
     // does not wait out the countdown meant for a person at the screen: the default entry
     // runs, and the options come through fw_cfg anyway. Off for a boot with a window.
@@ -59,7 +61,7 @@ public sealed record QemuOptions
         if (UefiFirmware != null)
             args.AddRange(["-drive", $"if=pflash,format=raw,readonly=on,file={UefiFirmware}"]);
         if (WaitForGdb)
-            args.AddRange(["-s", "-S"]);
+            args.AddRange(["-gdb", "tcp:127.0.0.1:" + GdbPort, "-S"]);
         return args;
     }
 }

@@ -24,6 +24,7 @@ declare -A probes=(
     [musl-tools]="cmd:musl-gcc"
     [cpio]="cmd:cpio"
     [busybox-static]="static:/bin/busybox"
+    [gdb]="cmd:gdb"
 )
 
 missing=()
