@@ -30,6 +30,10 @@ run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
     bool display = !parse.GetValue(headless) && Environment.GetEnvironmentVariable("DISPLAY") is { Length: > 0 };
     string extra = parse.GetValue(kernelOptions) ?? "";
     bool toShell = parse.GetValue(shell);
+    // COSMOS_GDB=1 is --gdb for an IDE's launch profile (CosmosKernel/Properties/
+    // launchSettings.json): F5 runs `dotnet run --project CosmosKernel`, whose run
+    // command is the launcher, and dotnet run does not pass a profile's arguments on.
+    bool waitForGdb = parse.GetValue(gdb) || Environment.GetEnvironmentVariable("COSMOS_GDB") == "1";
     if (toShell)
         extra = (QemuOptions.ShellOptions + " " + extra).Trim();
     if (!display)
@@ -49,14 +53,14 @@ run.SetAction(async (parse, cancel) => await Launcher.Guard(async () =>
         Display = display,
         // No timeout with a person at the window, at the shell or at gdb (a debugging
         // session lasts as long as it lasts).
-        Timeout = display || toShell || parse.GetValue(gdb) ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(parse.GetValue(timeout)),
+        Timeout = display || toShell || waitForGdb ? TimeSpan.FromDays(1) : TimeSpan.FromSeconds(parse.GetValue(timeout)),
         ForwardInput = toShell && !display,
         UefiFirmware = parse.GetValue(uefi) ? Firmware.FindOvmf() : null,
-        WaitForGdb = parse.GetValue(gdb),
+        WaitForGdb = waitForGdb,
         SkipBootMenu = !display,
         Echo = Console.Out,
     };
-    Console.WriteLine($"launcher: booting {options.IsoPath} in QEMU ({options.Cpus} CPU, {options.MemoryMiB} MiB, TCG{(display ? ", window" : ", headless")}{(options.WaitForGdb ? ", waiting for gdb on :1234" : "")})");
+    Console.WriteLine($"launcher: booting {options.IsoPath} in QEMU ({options.Cpus} CPU, {options.MemoryMiB} MiB, TCG{(display ? ", window" : ", headless")}{(options.WaitForGdb ? ", waiting for gdb on :" + options.GdbPort : "")})");
     BootResult result = await QemuRunner.BootAsync(options, cancel);
     Console.WriteLine();
     if (result.Crash is CrashReport crash)

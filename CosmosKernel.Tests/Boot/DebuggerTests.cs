@@ -53,6 +53,38 @@ public class DebuggerTests
         Assert.That(result.KernelStatus, Is.EqualTo(0), result.Describe());
     }
 
+    // The IDE's second launch profile (what Visual Studio and Rider run for it) boots
+    // QEMU waiting for gdb on :1234. Its --gdb used to be dropped by dotnet run, and
+    // the kernel booted without waiting.
+    [Test]
+    public void TheLaunchProfileForGdbWaitsForIt()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        foreach (string argument in new[] { "run", "--project", "CosmosKernel", "-c", "Release", "--no-build",
+                     "--launch-profile", "CosmosKernel in QEMU, waiting for gdb on :1234" })
+            start.ArgumentList.Add(argument);
+        using Process launcher = Process.Start(start) ?? throw new AssertionException("dotnet did not start");
+        try
+        {
+            var said = new List<string>();
+            Task<string?> next = launcher.StandardOutput.ReadLineAsync();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            while (!said.Any(l => l.StartsWith("launcher: booting", StringComparison.Ordinal)) && next.Wait(deadline - DateTime.UtcNow) && next.Result != null)
+            {
+                said.Add(next.Result);
+                next = launcher.StandardOutput.ReadLineAsync();
+            }
+            string booting = said.FirstOrDefault(l => l.StartsWith("launcher: booting", StringComparison.Ordinal)) ?? "";
+            Assert.That(booting, Does.Contain("waiting for gdb on :1234"), string.Join("\n", said));
+            WaitForListener(QemuOptions.DefaultGdbPort); // QEMU's stub answers there
+        }
+        finally
+        {
+            launcher.Kill(entireProcessTree: true);
+            launcher.WaitForExit();
+        }
+    }
+
     private static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
