@@ -208,8 +208,8 @@ namespace CosmosKernel.Syscalls
                 case SyscallNumbers.ClockGetres: return ClockGetres(process, a0, a1);
                 case SyscallNumbers.Times: return Times(process, a0);
                 case SyscallNumbers.Getrusage: return Getrusage(process, (int)a0, a1);
-                case SyscallNumbers.Nanosleep: return Nanosleep(process, a0);
-                case SyscallNumbers.ClockNanosleep: return ClockNanosleep(process, a0, a1, a2);
+                case SyscallNumbers.Nanosleep: return Nanosleep(process, a0, a1);
+                case SyscallNumbers.ClockNanosleep: return ClockNanosleep(process, a0, a1, a2, a3);
                 case SyscallNumbers.Uname: return Uname(process, a0);
                 case SyscallNumbers.Getcpu: return Getcpu(process, a0, a1);
                 case SyscallNumbers.ArchPrctl: return ArchPrctl(process, a0, a1);

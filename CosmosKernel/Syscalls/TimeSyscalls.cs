@@ -52,12 +52,25 @@ namespace CosmosKernel.Syscalls
             return _copier.CopyToUser(process.Space, address, (byte*)value, 16) == 0 ? 0 : -Errno.EFAULT;
         }
 
-        private long Nanosleep(Process process, ulong request)
+        private long Nanosleep(Process process, ulong request, ulong remain)
         {
             long nanoseconds = ReadTimespec(process, request);
             if (nanoseconds < 0)
                 return nanoseconds;
-            return SleepFor(nanoseconds);
+            return SleepWritingRemain(process, nanoseconds, remain);
+        }
+
+        // A relative sleep; when a signal's handler ends it (EINTR), the time left goes
+        // to `remain` if it is not NULL (EFAULT if it cannot), as Linux's nanosleep and
+        // relative clock_nanosleep do.
+        private long SleepWritingRemain(Process process, long nanoseconds, ulong remain)
+        {
+            long end = (long)NowNanoseconds() + nanoseconds;
+            long result = SleepFor(nanoseconds);
+            if (result != -Errno.EINTR || remain == 0)
+                return result;
+            long left = end - (long)NowNanoseconds();
+            return CopyTimespecToUser(process, remain, left > 0 ? left : 0) == 0 ? result : -Errno.EFAULT;
         }
 
         // clock_nanosleep(clock, flags, request, remain): on CLOCK_REALTIME, _MONOTONIC or
@@ -65,8 +78,9 @@ namespace CosmosKernel.Syscalls
         // or until a deadline (TIMER_ABSTIME: one already past returns at once); on the
         // process's CPU-time clock, until its other threads used that much CPU time
         // (CpuTimeSyscalls.cs). EOPNOTSUPP for the thread's CPU-time clock (Linux's),
-        // EINVAL for another clock or flag. The time left is not written back.
-        private long ClockNanosleep(Process process, ulong clock, ulong flags, ulong request)
+        // EINVAL for another clock or flag. The time left of a relative sleep a signal
+        // ended goes to `remain`.
+        private long ClockNanosleep(Process process, ulong clock, ulong flags, ulong request, ulong remain)
         {
             if (clock == ClockIds.ThreadCputime)
                 return -Errno.EOPNOTSUPP;
@@ -84,9 +98,9 @@ namespace CosmosKernel.Syscalls
                 long now = (long)NowNanoseconds();
                 if (nanoseconds <= now)
                     return 0;
-                nanoseconds -= now;
+                return SleepFor(nanoseconds - now);
             }
-            return SleepFor(nanoseconds);
+            return SleepWritingRemain(process, nanoseconds, remain);
         }
 
         // time(tloc): seconds of CLOCK_REALTIME, also written to tloc when it is not NULL.
@@ -103,7 +117,7 @@ namespace CosmosKernel.Syscalls
         private long SleepFor(long nanoseconds)
         {
             // A signal for a handler ends the sleep (its sender wakes us; a wake before
-            // the sleep began counts too). The time left is not written back (rem).
+            // the sleep began counts too).
             UserThread me = _programs.CurrentThread;
             _scheduler.ForgetEarlierWake();
             if (!me.Interrupted)
