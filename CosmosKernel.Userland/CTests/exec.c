@@ -71,10 +71,60 @@ static int child(int argc, char **argv, char **envp)
     return check_done();
 }
 
+// The program a thread of a three-thread process became: argv = { path,
+// "exec-threads", pid, a spinning thread's tid, a waiting thread's tid }. Linux's
+// execve ended the process's other threads (de_thread) and gave the caller the pid.
+static int threads_child(int argc, char **argv)
+{
+    check_begin("exec-threads");
+    check_long("argc", argc, 5);
+    long pid = number(argv[2]);
+    check_long("the same pid", sys0(NR(GETPID)), pid);
+    check_long("the thread that called execve has the pid as its tid", sys0(NR(GETTID)), pid);
+    check_long("the thread spinning in ring 3 is gone", sys3(NR(TGKILL), pid, number(argv[3]), 0), E(ESRCH));
+    check_long("the thread waiting on a futex is gone", sys3(NR(TGKILL), pid, number(argv[4]), 0), E(ESRCH));
+    return check_done();
+}
+
+static volatile int futex_word;
+static volatile int spinner_tid, exec_arguments_ready;
+static const char *exec_self;
+static char exec_pid_text[24], exec_spinner_text[24], exec_waiter_text[24];
+
+static int spin_forever(void *arg, unsigned long rflags)
+{
+    (void)arg; (void)rflags;
+    spinner_tid = (int)sys0(NR(GETTID));
+    for (;;)
+        __asm__ volatile("pause");
+    return 0;
+}
+
+static int wait_forever(void *arg, unsigned long rflags)
+{
+    (void)arg; (void)rflags;
+    for (;;)
+        sys4(NR(FUTEX), &futex_word, ABI_FUTEX_OPS_WAIT, 0, 0);
+    return 0;
+}
+
+static int exec_from_thread(void *arg, unsigned long rflags)
+{
+    (void)arg; (void)rflags;
+    while (!__atomic_load_n(&exec_arguments_ready, __ATOMIC_ACQUIRE))
+        sys0(NR(SCHED_YIELD));
+    char *child_argv[] = { (char *)exec_self, "exec-threads", exec_pid_text, exec_spinner_text, exec_waiter_text, 0 };
+    sys3(NR(EXECVE), exec_self, child_argv, 0);
+    sys1(NR(EXIT_GROUP), 98); // execve failed
+    return 0;
+}
+
 int main(int argc, char **argv, char **envp)
 {
     if (argc >= 2 && streq(argv[1], "exec-child"))
         return child(argc, argv, envp);
+    if (argc >= 2 && streq(argv[1], "exec-threads"))
+        return threads_child(argc, argv);
     check_begin("exec");
     const char *self = sys2(NR(ACCESS), "/init", 0) == 0 ? "/init" : "/modules/exec";
     char *no_args[] = { "x", 0 };
@@ -118,5 +168,26 @@ int main(int argc, char **argv, char **envp)
     int status = -1;
     sys4(NR(WAIT4), child_pid, &status, 0, 0);
     check_long("the new program passed its checks (exit status 0)", status, 0);
+
+    // execve from one thread of three: the others end, the caller takes the pid.
+    exec_self = self;
+    long threaded = sys0(NR(FORK));
+    if (threaded == 0) {
+        static struct thread spinner, waiter, execer;
+        thread_start(&spinner, spin_forever, 0, 0);
+        long waiter_tid = thread_start(&waiter, wait_forever, 0, 0);
+        while (!__atomic_load_n(&spinner_tid, __ATOMIC_ACQUIRE))
+            sys0(NR(SCHED_YIELD));
+        digits(exec_pid_text, sys0(NR(GETPID)));
+        digits(exec_spinner_text, spinner_tid);
+        digits(exec_waiter_text, waiter_tid);
+        thread_start(&execer, exec_from_thread, 0, 0);
+        __atomic_store_n(&exec_arguments_ready, 1, __ATOMIC_RELEASE);
+        for (;;) // the main thread waits too: execve ends it
+            sys4(NR(FUTEX), &futex_word, ABI_FUTEX_OPS_WAIT, 0, 0);
+    }
+    status = -1;
+    check_long("a three-thread child whose second thread calls execve", sys4(NR(WAIT4), threaded, &status, 0, 0), threaded);
+    check_long("  the new program passed its checks (exit status 0)", status, 0);
     return check_done();
 }

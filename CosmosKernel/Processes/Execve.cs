@@ -12,18 +12,15 @@ namespace CosmosKernel.Processes
     // its alternate signal stack, TLS and clear-tid word, and the syscall returns to
     // the new program's entry with its initial stack (argv, envp, auxv) and every
     // other register zero. It keeps its pid, parent, group, session, working
-    // directory, umask, signal mask and pending signals, as on Linux.
+    // directory, umask, signal mask and pending signals, as on Linux. A process with
+    // several threads loses all but the caller once the new image is built (Linux's
+    // de_thread: ProgramRunner.EndOtherThreads), and the caller takes the pid as tid.
     public sealed unsafe partial class ProgramRunner
     {
         public long Exec(SyscallFrame* frame, FileBacking file, string name, string[] argv, string[] envp)
         {
             UserThread me = CurrentThread;
             Process process = me.Process;
-            _processes.Lock.Lock();
-            int threads = process.LiveThreads;
-            _processes.Lock.Unlock();
-            if (threads > 1)
-                return -Errno.EAGAIN; // not done: ending the other threads first (Linux's de_thread)
             if (!Platform.KernelHeap.HasRoom(Limits.ProcessBytes))
                 return -Errno.ENOMEM;
             AddressSpace space = AddressSpace.Create(_vmm);
@@ -40,6 +37,13 @@ namespace CosmosKernel.Processes
                 space.Destroy();
                 return image.Error != null ? -Errno.ENOEXEC : -Errno.ENOMEM;
             }
+            if (!EndOtherThreads(me))
+            {
+                // The process is ending, or so is this thread: nothing of the new image stays.
+                _scheduler.SwitchAddressSpace(oldRoot);
+                space.Destroy();
+                return -Errno.EINTR;
+            }
 
             // The point of no return.
             AddressSpace old = process.Space;
@@ -55,7 +59,7 @@ namespace CosmosKernel.Processes
             me.Kernel.FsBase = 0;
             Native.WriteMsr(UserMode.MsrFsBase, 0);
             // The old space goes once no CPU runs on it: this one left it above, and
-            // this was its only thread (the others' CPUs switched away when it last ran there).
+            // this is its only thread now (the others' CPUs switch away as they end).
             for (int cpu = 0; cpu < _scheduler.CpuCount; cpu++)
                 while (_scheduler.MayCache(cpu, old.Table.Root))
                     _scheduler.Yield();

@@ -90,7 +90,16 @@ namespace CosmosKernel.Processes
         int IFileUser.Pgid => System.Threading.Volatile.Read(ref Pgid);
         int IFileUser.Sid => System.Threading.Volatile.Read(ref Sid);
 
-        bool IFileUser.Ending => System.Threading.Volatile.Read(ref Exiting);
+        // A long file copy of the calling thread stops: the process is ending, or the
+        // thread is (another thread's execve).
+        bool IFileUser.Ending
+        {
+            get
+            {
+                UserThread me = UserThread.Of(Scheduling.Scheduler.CurrentOrNull);
+                return me != null && me.Process == this ? me.Ending : System.Threading.Volatile.Read(ref Exiting);
+            }
+        }
 
         // The calling thread's wait should end: the process is ending, or a signal
         // for a handler is pending (UserThread.Interrupted).

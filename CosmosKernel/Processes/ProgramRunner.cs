@@ -692,13 +692,55 @@ namespace CosmosKernel.Processes
             return ended;
         }
 
-        // Called on the way back to ring 3 (syscall return, preemption), holding no lock.
+        // Called on the way back to ring 3 (syscall return, preemption), holding no lock:
+        // the thread ends if its process is ending or another thread's execve ended it.
         public void EndThreadIfProcessExiting()
         {
-            Process process = Current;
-            if (process == null || !System.Threading.Volatile.Read(ref process.Exiting))
+            UserThread me = CurrentThread;
+            if (me == null || !me.Ending)
                 return;
             EndCurrentThread(NoStatus);
+        }
+
+        // execve's de_thread (Linux's name): every other thread of the caller's process
+        // ends (at its next way back to ring 3; its waits are cut short, as at the
+        // process's end), and the caller waits until they have; then it takes the pid
+        // as its tid, as Linux's execve gives the caller the group leader's. False when
+        // the process began to end meanwhile (exit_group, a fatal signal), or another
+        // thread's execve ends the caller: its execve fails, and it ends on its way out.
+        private bool EndOtherThreads(UserThread me)
+        {
+            Process process = me.Process;
+            _processes.Lock.Lock();
+            bool going = !me.Ending;
+            for (int i = 0; going && i < process.ThreadIds.Count; i++)
+            {
+                int id = process.ThreadIds[i];
+                UserThread other = UserThread.Of(_scheduler.Thread(id));
+                if (other == me || other == null)
+                    continue;
+                System.Threading.Volatile.Write(ref other.EndedByExec, true);
+                _futexes.Cancel(id);
+                _scheduler.Wake(id);
+                _scheduler.Unpark(id);
+                _scheduler.Nudge(id); // running in ring 3 elsewhere: it ends now
+            }
+            _processes.Lock.Unlock();
+            while (going)
+            {
+                _processes.Lock.Lock();
+                bool alone = process.LiveThreads == 1;
+                going = !me.Ending;
+                _processes.Lock.Unlock();
+                if (alone)
+                    break;
+                if (going)
+                    _scheduler.Sleep(1); // a tick: the others end as they next run
+            }
+            if (!going)
+                return false;
+            me.Tid = process.Pid;
+            return true;
         }
 
         // Mark the process as ending and wake its sleeping threads so they notice. With

@@ -30,11 +30,19 @@ namespace CosmosKernel.Processes
             Process = process;
         }
 
-        // Whether a wait for a program's action should end now: the process is ending,
+        // Set by another thread's execve (Linux's de_thread): this thread ends at its
+        // next way back to ring 3, as at its process's end, and its waits end now.
+        // Written under the process table's lock, read without it.
+        public bool EndedByExec;
+
+        // Whether this thread is to end: its process is ending, or another thread's
+        // execve ends it.
+        public bool Ending => System.Threading.Volatile.Read(ref Process.Exiting) || System.Threading.Volatile.Read(ref EndedByExec);
+
+        // Whether a wait for a program's action should end now: the thread is ending,
         // or a signal that a handler will take is pending here (the wait returns EINTR,
         // and the handler runs on the way back to ring 3).
-        public bool Interrupted => System.Threading.Volatile.Read(ref Process.Exiting)
-            || ((Pending.Bits | Process.Pending.Bits) & ~SignalMask) != 0;
+        public bool Interrupted => Ending || ((Pending.Bits | Process.Pending.Bits) & ~SignalMask) != 0;
 
         // Its kernel stack is back (Scheduler.FinishSwitch): the process's memory is all
         // back once every thread's is (ProgramRunner waits for that before reaping).
