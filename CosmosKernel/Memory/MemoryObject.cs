@@ -17,7 +17,8 @@ namespace CosmosKernel.Memory
     // object (from its constructor until the address space drops it), and a file's
     // node while the file has a name or an open file. A region's count also names its
     // address space: the reverse map (Linux's i_mmap), through which a file that
-    // shrinks unmaps its pages past the new end from every mapping (SetLimit). The object holds one reference
+    // shrinks unmaps its pages past the new end from every mapping (SetLimit).
+    // The object holds one reference
     // on each of its frames; each PTE mapping one holds another (MapPage takes it;
     // unmapping the PTE frees it), and so does a file's read or write while it copies
     // (FindPage). The last Release gives back the object's references and its tables,

@@ -470,12 +470,7 @@ namespace CosmosKernel.Processes
             {
                 (thread != null ? thread.Pending : target.Pending).Add(signal, sender);
                 if (!blocked && taker.Kernel.Id != _scheduler.Current.Id)
-                {
-                    _futexes.Cancel(taker.Kernel.Id);
-                    _scheduler.Wake(taker.Kernel.Id);
-                    _scheduler.Unpark(taker.Kernel.Id);
-                    _scheduler.Nudge(taker.Kernel.Id); // running in ring 3 elsewhere: its handler runs now
-                }
+                    Alert(taker.Kernel.Id); // its handler runs now
             }
             _processes.Lock.Unlock();
         }
@@ -720,10 +715,7 @@ namespace CosmosKernel.Processes
                 if (other == me || other == null)
                     continue;
                 System.Threading.Volatile.Write(ref other.EndedByExec, true);
-                _futexes.Cancel(id);
-                _scheduler.Wake(id);
-                _scheduler.Unpark(id);
-                _scheduler.Nudge(id); // running in ring 3 elsewhere: it ends now
+                Alert(id);
             }
             _processes.Lock.Unlock();
             while (going)
@@ -753,13 +745,19 @@ namespace CosmosKernel.Processes
             {
                 int id = process.ThreadIds[i];
                 if (id != _scheduler.Current.Id)
-                {
-                    _futexes.Cancel(id);
-                    _scheduler.Wake(id);
-                    _scheduler.Unpark(id);
-                    _scheduler.Nudge(id); // running in ring 3 elsewhere: it ends now
-                }
+                    Alert(id);
             }
+        }
+
+        // Thread `id` has news (a signal for its handler, or it is to end): cut its wait
+        // short (futex, sleep, park), or interrupt it where it runs in ring 3 on another
+        // CPU, so that it looks now.
+        private void Alert(int id)
+        {
+            _futexes.Cancel(id);
+            _scheduler.Wake(id);
+            _scheduler.Unpark(id);
+            _scheduler.Nudge(id);
         }
 
         // End the calling thread, with no lock held. `status`: the process's exit
