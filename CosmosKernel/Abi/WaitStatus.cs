@@ -13,6 +13,8 @@ namespace CosmosKernel.Abi
         public const ulong RusageBytes = 144; // struct rusage
 
         public static int FromExit(int status) => (status & 0xFF) << 8;
+        public static int FromStop(int signal) => (signal << 8) | 0x7F; // WIFSTOPPED, WSTOPSIG
+        public const int ContinuedStatus = 0xFFFF;                       // WIFCONTINUED
         public static bool Exited(int status) => (status & 0x7F) == 0;
         public static int ExitCode(int status) => (status >> 8) & 0xFF;
         public static int TermSignal(int status) => status & 0x7F;

@@ -142,9 +142,9 @@ namespace CosmosKernel.Files
             bool echoOn = (lflag & Termios.Echo) != 0;
             if (c == '\r' && (iflag & Termios.Icrnl) != 0)
                 c = (byte)'\n';
-            if ((lflag & Termios.Isig) != 0 && (c == Control(Termios.Vintr) || c == Control(Termios.Vquit)) && c != 0)
+            if ((lflag & Termios.Isig) != 0 && (c == Control(Termios.Vintr) || c == Control(Termios.Vquit) || c == Control(Termios.Vsusp)) && c != 0)
             {
-                signal = c == Control(Termios.Vintr) ? Signals.Int : Signals.Quit;
+                signal = c == Control(Termios.Vintr) ? Signals.Int : c == Control(Termios.Vquit) ? Signals.Quit : Signals.Tstp;
                 group = _sessionSid == NoSession ? -1 : _foregroundPgid;
                 _editLength = 0; // Linux flushes what was typed
                 if (echoOn)

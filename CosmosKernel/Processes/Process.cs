@@ -48,6 +48,13 @@ namespace CosmosKernel.Processes
         // Whether the process is ending (exit_group, a fatal signal: its threads end at
         // their next return to user mode). Written under the lock, read without it.
         public bool Exiting;
+        // Job control: stopped by SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU (StopSignal) until
+        // SIGCONT; its threads wait in StoppedThreads on their way back to ring 3. What
+        // the parent's wait4 has yet to hear: a stop (WUNTRACED), a continue (WCONTINUED).
+        public bool Stopped;             // written under the lock, read without it too
+        public int StopSignal;
+        public bool StopUnreported, ContinueUnreported;
+        public readonly ThreadIdSet StoppedThreads = new ThreadIdSet();
         // CPU time of its threads that ended (its live threads keep their own), and of
         // the children it reaped with wait4, theirs included (Linux's cutime, cstime).
         public CpuTimes EndedThreadTimes, ReapedChildTimes;

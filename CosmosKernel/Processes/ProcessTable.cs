@@ -8,7 +8,9 @@ namespace CosmosKernel.Processes
     // Lock: a FIFO mutex, "process table" (Linux's tasklist_lock). It guards the table
     // and, in every Process, what ties processes and threads together: ParentPid,
     // State, ExitStatus, KilledBySignal, LiveThreads, ThreadIds, ExitWaiter,
-    // ChildWaiters, EndedThreadTimes, ReapedChildTimes, and the writes of Exiting.
+    // ChildWaiters, EndedThreadTimes, ReapedChildTimes, the job-control state
+    // (Stopped, StopSignal, the unreported stop and continue, StoppedThreads), and the
+    // writes of Exiting.
     // Every method below but NextPid, Count and the fields' racy reads (getppid,
     // cosmos_vmm_info) is called with it held. Held for bookkeeping only: never across a user copy, a park, or an address space's
     // teardown (ProgramRunner does those outside it). Order: after an address space's
@@ -94,6 +96,21 @@ namespace CosmosKernel.Processes
                 if (p != null && p.ParentPid == parent && (pid <= 0 || p.Pid == pid) && (pgid == AnyGroup || p.Pgid == pgid)
                     && (!zombieOnly || p.State == Process.ProcessState.Zombie)
                     && (!liveOnly || p.State != Process.ProcessState.Zombie))
+                    return p;
+            }
+            return null;
+        }
+
+        // A live child (as FindChild picks them) with a stop (`stops`) or a continue
+        // (`continues`) its parent's wait4 has not heard of, or null.
+        public Process FindChildToReport(int parent, int pid, int pgid, bool stops, bool continues)
+        {
+            for (int i = 0; i < _processes.Length; i++)
+            {
+                Process p = _processes[i];
+                if (p != null && p.ParentPid == parent && (pid <= 0 || p.Pid == pid) && (pgid == AnyGroup || p.Pgid == pgid)
+                    && p.State != Process.ProcessState.Zombie
+                    && ((stops && p.StopUnreported) || (continues && p.ContinueUnreported)))
                     return p;
             }
             return null;

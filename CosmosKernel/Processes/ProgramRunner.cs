@@ -321,8 +321,8 @@ namespace CosmosKernel.Processes
         // ---- wait4 ---------------------------------------------------------------------------
 
         // wait4(pid, status, options, rusage): pid > 0 that child, -1 any, 0 any in the
-        // caller's process group, below -1 any in group -pid. No child here is ever
-        // stopped or continued, so WUNTRACED and WCONTINUED report nothing more; __WCLONE
+        // caller's process group, below -1 any in group -pid. WUNTRACED reports a child's
+        // stop, WCONTINUED its continuing, each once (the child stays); __WCLONE
         // without __WALL finds no child (fork's children signal SIGCHLD). The rusage is
         // the child's CPU times with those of the children it reaped, as Linux's; the
         // reaper adds them to its own children's times (getrusage RUSAGE_CHILDREN, times).
@@ -365,6 +365,23 @@ namespace CosmosKernel.Processes
                     if (reaped)
                         return zombie.Pid;
                     continue;
+                }
+                Process changed = cloneOnly ? null : _processes.FindChildToReport(me.Pid, pid, pgid,
+                    stops: (options & WaitStatus.Untraced) != 0, continues: (options & WaitStatus.Continued) != 0);
+                if (changed != null)
+                {
+                    bool stop = changed.StopUnreported && (options & WaitStatus.Untraced) != 0;
+                    int status = stop ? WaitStatus.FromStop(changed.StopSignal) : WaitStatus.ContinuedStatus;
+                    if (stop)
+                        changed.StopUnreported = false;
+                    else
+                        changed.ContinueUnreported = false;
+                    _processes.Lock.Unlock();
+                    if (statusAddress != 0 && _copier.CopyToUser(me.Space, statusAddress, (byte*)&status, 4) != 0)
+                        return -Errno.EFAULT;
+                    if (rusageAddress != 0 && !CopyRusageToUser(me.Space, rusageAddress, TimesOf(changed)))
+                        return -Errno.EFAULT;
+                    return changed.Pid;
                 }
                 long answer = cloneOnly || _processes.FindChild(me.Pid, pid, zombieOnly: false, pgid: pgid) == null ? -Errno.ECHILD
                     : (options & WaitStatus.NoHang) != 0 ? 0 : 1;
@@ -458,15 +475,30 @@ namespace CosmosKernel.Processes
             }
             SignalActions.Action action = target.Actions.Get(signal);
             ulong bit = PendingSignals.Bit(signal);
+            if (signal == Signals.Cont)
+            {
+                DropPendingLocked(target, StopSignalBits);
+                ContinueLocked(target); // whatever SIGCONT's action
+            }
+            else if (SignalDelivery.DefaultStops(signal))
+            {
+                DropPendingLocked(target, PendingSignals.Bit(Signals.Cont));
+            }
             UserThread taker = thread ?? ThreadNotBlocking(target, bit);
             bool blocked = taker == null || (taker.SignalMask & bit) != 0;
             bool byDefault = action.Handler == Signals.Default;
-            if (signal == Signals.Kill || (byDefault && SignalDelivery.DefaultIsFatal(signal) && !blocked))
+            bool fatal = byDefault && SignalDelivery.DefaultIsFatal(signal);
+            if (signal == Signals.Kill || (fatal && !blocked && !target.Stopped))
             {
                 target.KilledBySignal = signal;
                 BeginProcessExit(target);
             }
-            else if (blocked || (action.Handler != Signals.Ignore && !byDefault))
+            else if (byDefault && SignalDelivery.DefaultStops(signal) && !blocked)
+            {
+                StopLocked(target, signal);
+            }
+            else if (blocked || fatal || (action.Handler != Signals.Ignore && !byDefault))
+                // (fatal here: the process is stopped; it ends once SIGCONT wakes it)
             {
                 (thread != null ? thread.Pending : target.Pending).Add(signal, sender);
                 if (!blocked && taker.Kernel.Id != _scheduler.Current.Id)
@@ -687,15 +719,130 @@ namespace CosmosKernel.Processes
             return ended;
         }
 
-        // Called on the way back to ring 3 (syscall return, preemption), holding no lock:
-        // the thread ends if its process is ending or another thread's execve ended it.
-        public void EndThreadIfProcessExiting()
+        // Called on the way back to ring 3 (syscall return, preemption, a fault),
+        // holding no lock: the thread ends if its process is ending or another thread's
+        // execve ended it; it waits here while its process is stopped.
+        public void BeforeReturnToUser()
         {
             UserThread me = CurrentThread;
-            if (me == null || !me.Ending)
+            if (me == null)
                 return;
-            EndCurrentThread(NoStatus);
+            if (!me.Ending && System.Threading.Volatile.Read(ref me.Process.Stopped))
+                WaitWhileStopped(me);
+            if (me.Ending)
+                EndCurrentThread(NoStatus);
         }
+
+        // Parked until SIGCONT continues the process (Continue unparks the stopped
+        // threads) or the thread is to end (Alert unparks every thread).
+        private void WaitWhileStopped(UserThread me)
+        {
+            Process process = me.Process;
+            int id = me.Kernel.Id;
+            while (true)
+            {
+                _processes.Lock.Lock();
+                bool stay = process.Stopped && !me.Ending;
+                if (stay)
+                    process.StoppedThreads.Add(id);
+                _processes.Lock.Unlock();
+                if (!stay)
+                    return;
+                _scheduler.Park(forUser: true);
+                _processes.Lock.Lock();
+                process.StoppedThreads.Remove(id);
+                _processes.Lock.Unlock();
+            }
+        }
+
+        // ---- job control: stop and continue ----------------------------------------------
+
+        // A stop signal's default action (SIGSTOP always; SIGTSTP, SIGTTIN, SIGTTOU left
+        // to it): the process stops. Its threads running in ring 3 are interrupted and
+        // wait on their way back (BeforeReturnToUser); one in a wait stops when the wait
+        // ends. The parent's wait4(WUNTRACED) hears of it once. In an orphaned process
+        // group only SIGSTOP stops. Not done: the SIGCHLD Linux sends the parent
+        // (CLD_STOPPED).
+        public void Stop(Process process, int signal)
+        {
+            _processes.Lock.Lock();
+            StopLocked(process, signal);
+            _processes.Lock.Unlock();
+        }
+
+        private void StopLocked(Process process, int signal)
+        {
+            if (process.Stopped || process.Exiting)
+                return;
+            if (signal != Signals.Stop && IsOrphanedGroupLocked(process.Pgid))
+                return; // dropped, as Linux's do_signal_stop does
+            process.Stopped = true;
+            process.StopSignal = signal;
+            process.StopUnreported = true;
+            process.ContinueUnreported = false;
+            for (int i = 0; i < process.ThreadIds.Count; i++)
+                if (process.ThreadIds[i] != _scheduler.Current.Id)
+                    _scheduler.Nudge(process.ThreadIds[i]); // running in ring 3 elsewhere: it stops now
+            WakeParentWaiters(process);
+        }
+
+        // SIGCONT, whatever its action: a stopped process goes on, and its parent's
+        // wait4(WCONTINUED) hears of it once.
+        private void ContinueLocked(Process process)
+        {
+            if (!process.Stopped)
+                return;
+            process.Stopped = false;
+            process.StopUnreported = false;
+            process.ContinueUnreported = true;
+            for (int i = 0; i < process.StoppedThreads.Count; i++)
+                _scheduler.Unpark(process.StoppedThreads[i]);
+            WakeParentWaiters(process);
+        }
+
+        // The parent's threads in wait4 look again (a child ended, stopped or went on).
+        private void WakeParentWaiters(Process child)
+        {
+            Process parent = child.ParentPid == 0 ? null : _processes.Find(child.ParentPid);
+            if (parent != null)
+                for (int i = 0; i < parent.ChildWaiters.Count; i++)
+                    _scheduler.Unpark(parent.ChildWaiters[i]);
+        }
+
+        // Whether process group `pgid` is orphaned: no member has its parent in another
+        // group of the same session (Linux's will_become_orphaned_pgrp, without its
+        // exception for a parent that is init). A stop signal left to its default is
+        // dropped there: no shell would continue what it stopped. SIGSTOP is not.
+        private bool IsOrphanedGroupLocked(int pgid)
+        {
+            for (int slot = 0; slot < _processes.Capacity; slot++)
+            {
+                Process member = _processes.At(slot);
+                if (member == null || member.Pgid != pgid || member.State == Process.ProcessState.Zombie)
+                    continue;
+                Process parent = member.ParentPid == 0 ? null : _processes.Find(member.ParentPid);
+                if (parent != null && parent.Pgid != pgid && parent.Sid == member.Sid)
+                    return false;
+            }
+            return true;
+        }
+
+        // A pending signal of `bits` leaves the process and its threads (SIGCONT drops
+        // pending stops; a stop drops a pending SIGCONT, as Linux's prepare_signal).
+        private void DropPendingLocked(Process process, ulong bits)
+        {
+            for (int signal = 1; signal <= 64; signal++)
+            {
+                if ((bits & PendingSignals.Bit(signal)) == 0)
+                    continue;
+                process.Pending.Take(signal, out _);
+                for (int i = 0; i < process.ThreadIds.Count; i++)
+                    UserThread.Of(_scheduler.Thread(process.ThreadIds[i]))?.Pending.Take(signal, out _);
+            }
+        }
+
+        private static readonly ulong StopSignalBits = PendingSignals.Bit(Signals.Stop) | PendingSignals.Bit(Signals.Tstp)
+            | PendingSignals.Bit(Signals.Ttin) | PendingSignals.Bit(Signals.Ttou);
 
         // execve's de_thread (Linux's name): every other thread of the caller's process
         // ends (at its next way back to ring 3; its waits are cut short, as at the
@@ -825,11 +972,8 @@ namespace CosmosKernel.Processes
             process.State = Process.ProcessState.Zombie;
             if (process.ExitWaiter >= 0)
                 _scheduler.Unpark(process.ExitWaiter);
-            Process parent = process.ParentPid == 0 ? null : _processes.Find(process.ParentPid);
-            if (parent != null)
-                for (int i = 0; i < parent.ChildWaiters.Count; i++)
-                    _scheduler.Unpark(parent.ChildWaiters[i]);
-            if (parent == null && process.ExitWaiter < 0)
+            WakeParentWaiters(process);
+            if ((process.ParentPid == 0 || _processes.Find(process.ParentPid) == null) && process.ExitWaiter < 0)
                 _processes.Remove(process); // nobody will reap it
             _processes.Lock.Unlock();
         }

@@ -146,7 +146,7 @@ namespace CosmosKernel.Processes
         // The timer interrupted ring 3 (the scheduler's hook, after any preemption).
         private static void ReturningToUser(InterruptFrame* frame)
         {
-            s_instance._programs.EndThreadIfProcessExiting();
+            s_instance._programs.BeforeReturnToUser();
             UserThread me = s_instance._programs.CurrentThread;
             if (me == null || !HasDeliverable(me))
                 return;
@@ -202,6 +202,14 @@ namespace CosmosKernel.Processes
                 if (!(toThread ? me.Pending : process.Pending).Take(signal, out int sender))
                     continue; // another thread of the process took it
                 SignalActions.Action action = process.Actions.TakeForDelivery(signal);
+                if (action.Handler == Signals.Default && DefaultStops(signal))
+                {
+                    // Blocked when it was sent: it stops the process now, and this
+                    // thread waits here until SIGCONT (or ends, if killed meanwhile).
+                    _programs.Stop(process, signal);
+                    _programs.BeforeReturnToUser();
+                    continue;
+                }
                 if (action.Handler == Signals.Ignore || (action.Handler == Signals.Default && !DefaultIsFatal(signal)))
                     continue;
                 if (action.Handler == Signals.Default)
@@ -221,13 +229,16 @@ namespace CosmosKernel.Processes
         }
 
         // What a signal nobody handles does: end the process, except the ones Linux
-        // ignores by default and the stopping ones (nothing stops a process here).
+        // ignores by default and the stopping ones (they stop it: DefaultStops).
         public static bool DefaultIsFatal(int signal) => signal switch
         {
             Signals.Chld or Signals.Cont or Signals.Urg or Signals.Winch => false,
             Signals.Stop or Signals.Tstp or Signals.Ttin or Signals.Ttou => false,
             _ => true,
         };
+
+        public static bool DefaultStops(int signal)
+            => signal == Signals.Stop || signal == Signals.Tstp || signal == Signals.Ttin || signal == Signals.Ttou;
 
         // ---- the frame ------------------------------------------------------------------
 
@@ -395,7 +406,7 @@ namespace CosmosKernel.Processes
 
             InterruptFrame resume = default;
             ToInterrupt(registers, &resume);
-            _programs.EndThreadIfProcessExiting();
+            _programs.BeforeReturnToUser();
             if (HasDeliverable(me) && DeliverPending(me, ref registers, InImage(image), NoSyscall))
                 ToInterrupt(registers, &resume);
             Native.ResumeUserFull(&resume, image);

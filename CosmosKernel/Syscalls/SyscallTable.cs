@@ -89,7 +89,7 @@ namespace CosmosKernel.Syscalls
                 return;
             }
             frame->Rax = (ulong)table.Handle(frame, number, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
-            table._programs.EndThreadIfProcessExiting();
+            table._programs.BeforeReturnToUser();
             SignalDelivery.AtSyscallReturn(frame, number);
         }
 
