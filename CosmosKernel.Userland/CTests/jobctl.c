@@ -2,7 +2,8 @@
 // ^Z, fg and bg need): SIGSTOP and SIGTSTP stop a child, wait4(WUNTRACED) reports it
 // once, a stopped child runs no more, SIGCONT continues it and wait4(WCONTINUED)
 // reports that once; a handled SIGTSTP does not stop; a process may stop itself;
-// SIGKILL ends a stopped child, SIGTERM only once it is continued. Counts are compared, never timed: a child
+// SIGKILL ends a stopped child, SIGTERM only once it is continued; SIGCHLD tells the
+// parent of each change (SA_NOCLDSTOP: of the end only). Counts are compared, never timed: a child
 // spinning in ring 3 counts in shared memory.
 //
 // The checks run in a child that leads a new session, as a shell does, and each job
@@ -44,6 +45,17 @@ static long spinning_child(void)
 }
 
 static void on_tstp(int signal) { (void)signal; shared[1] = 1; }
+
+static volatile int chld_count;
+static void on_chld(int signal) { (void)signal; chld_count++; }
+
+// Until the SIGCHLD handler ran since `seen` (at most 2 s): whether it did.
+static int chld_after(int seen)
+{
+    for (int i = 0; i < 200 && chld_count == seen; i++)
+        sleep_ms(10);
+    return chld_count != seen;
+}
 
 static int shell(void);
 
@@ -139,6 +151,35 @@ static int shell(void)
     check_long("SIGKILL to the stopped child", sys2(NR(KILL), child, ABI_SIGNALS_KILL), 0);
     check_long("  ends it", sys4(NR(WAIT4), child, &status, 0, 0), child);
     check_long("  WTERMSIG", WIFSIGNALED(status) ? WTERMSIG(status) : -1, ABI_SIGNALS_KILL);
+
+    // SIGCHLD tells the parent of a child's stop, continuing and end; under
+    // SA_NOCLDSTOP only of its end.
+    struct sigaction sc = { 0 };
+    sc.sa_handler = on_chld;
+    sc.sa_flags = SA_RESTART;
+    sigaction(SIGCHLD, &sc, 0);
+    child = spinning_child();
+    int seen = chld_count;
+    sys2(NR(KILL), child, ABI_SIGNALS_STOP);
+    sys4(NR(WAIT4), child, &status, ABI_WAIT_STATUS_UNTRACED, 0);
+    check("SIGCHLD when a child stops", chld_after(seen));
+    seen = chld_count;
+    sys2(NR(KILL), child, ABI_SIGNALS_CONT);
+    check("SIGCHLD when it goes on", chld_after(seen));
+    sys4(NR(WAIT4), child, &status, ABI_WAIT_STATUS_CONTINUED, 0);
+    sc.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    sigaction(SIGCHLD, &sc, 0);
+    sys2(NR(KILL), child, ABI_SIGNALS_STOP);
+    sys4(NR(WAIT4), child, &status, ABI_WAIT_STATUS_UNTRACED, 0);
+    sleep_ms(100);
+    seen = chld_count;
+    sleep_ms(100);
+    check("none for a stop under SA_NOCLDSTOP", chld_count == seen);
+    sys2(NR(KILL), child, ABI_SIGNALS_KILL);
+    check("SIGCHLD when it ends", chld_after(seen));
+    check_long("  reaped", sys4(NR(WAIT4), child, &status, 0, 0), child);
+    sc.sa_handler = SIG_DFL;
+    sigaction(SIGCHLD, &sc, 0);
 
     // An orphaned process group (its one member's parent ended): SIGTSTP left to its
     // default is dropped there, as Linux does, so nothing stops with no shell to

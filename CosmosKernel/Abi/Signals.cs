@@ -21,7 +21,7 @@ namespace CosmosKernel.Abi
         // sa_handler's two special values.
         public const ulong Default = 0, Ignore = 1;
         // sa_flags.
-        public const ulong SaSiginfo = 4, SaOnstack = 0x08000000, SaRestart = 0x10000000,
+        public const ulong SaNocldstop = 1, SaSiginfo = 4, SaOnstack = 0x08000000, SaRestart = 0x10000000,
             SaNodefer = 0x40000000, SaResethand = 0x80000000, SaRestorer = 0x04000000;
         // struct sigaction as the kernel takes it (x86-64): handler, flags, restorer, mask.
         public const int SigactionBytes = 32;

@@ -475,10 +475,12 @@ namespace CosmosKernel.Processes
             }
             SignalActions.Action action = target.Actions.Get(signal);
             ulong bit = PendingSignals.Bit(signal);
+            Process notify = null; // the parent, when the target stopped or went on
             if (signal == Signals.Cont)
             {
                 DropPendingLocked(target, StopSignalBits);
-                ContinueLocked(target); // whatever SIGCONT's action
+                if (ContinueLocked(target)) // whatever SIGCONT's action
+                    notify = ParentToNotifyLocked(target, stopOrContinue: true);
             }
             else if (SignalDelivery.DefaultStops(signal))
             {
@@ -495,7 +497,8 @@ namespace CosmosKernel.Processes
             }
             else if (byDefault && SignalDelivery.DefaultStops(signal) && !blocked)
             {
-                StopLocked(target, signal);
+                if (StopLocked(target, signal))
+                    notify = ParentToNotifyLocked(target, stopOrContinue: true);
             }
             else if (blocked || fatal || (action.Handler != Signals.Ignore && !byDefault))
                 // (fatal here: the process is stopped; it ends once SIGCONT wakes it)
@@ -505,6 +508,8 @@ namespace CosmosKernel.Processes
                     Alert(taker.Kernel.Id); // its handler runs now
             }
             _processes.Lock.Unlock();
+            if (notify != null)
+                SendSignal(notify, null, Signals.Chld);
         }
 
         // The first thread of `process` that does not block the signal `bit`, or null.
@@ -766,16 +771,19 @@ namespace CosmosKernel.Processes
         public void Stop(Process process, int signal)
         {
             _processes.Lock.Lock();
-            StopLocked(process, signal);
+            Process parent = StopLocked(process, signal) ? ParentToNotifyLocked(process, stopOrContinue: true) : null;
             _processes.Lock.Unlock();
+            if (parent != null)
+                SendSignal(parent, null, Signals.Chld);
         }
 
-        private void StopLocked(Process process, int signal)
+        // True if the process stopped now.
+        private bool StopLocked(Process process, int signal)
         {
             if (process.Stopped || process.Exiting)
-                return;
+                return false;
             if (signal != Signals.Stop && IsOrphanedGroupLocked(process.Pgid))
-                return; // dropped, as Linux's do_signal_stop does
+                return false; // dropped, as Linux's do_signal_stop does
             process.Stopped = true;
             process.StopSignal = signal;
             process.StopUnreported = true;
@@ -784,20 +792,37 @@ namespace CosmosKernel.Processes
                 if (process.ThreadIds[i] != _scheduler.Current.Id)
                     _scheduler.Nudge(process.ThreadIds[i]); // running in ring 3 elsewhere: it stops now
             WakeParentWaiters(process);
+            return true;
         }
 
         // SIGCONT, whatever its action: a stopped process goes on, and its parent's
-        // wait4(WCONTINUED) hears of it once.
-        private void ContinueLocked(Process process)
+        // wait4(WCONTINUED) hears of it once. True if it was stopped.
+        private bool ContinueLocked(Process process)
         {
             if (!process.Stopped)
-                return;
+                return false;
             process.Stopped = false;
             process.StopUnreported = false;
             process.ContinueUnreported = true;
             for (int i = 0; i < process.StoppedThreads.Count; i++)
                 _scheduler.Unpark(process.StoppedThreads[i]);
             WakeParentWaiters(process);
+            return true;
+        }
+
+        // The parent to send SIGCHLD when `child` ended, or stopped or went on
+        // (`stopOrContinue`: not if the parent's SIGCHLD action has SA_NOCLDSTOP), as
+        // Linux's do_notify_parent and do_notify_parent_cldstop; null for none (a
+        // process the kernel started). Sent after the table's lock is let go. Its
+        // si_code is SI_USER from the child's pid, not Linux's CLD_* (not done).
+        private Process ParentToNotifyLocked(Process child, bool stopOrContinue)
+        {
+            Process parent = child.ParentPid == 0 ? null : _processes.Find(child.ParentPid);
+            if (parent == null || parent.State == Process.ProcessState.Zombie)
+                return null;
+            if (stopOrContinue && (parent.Actions.Get(Signals.Chld).Flags & Signals.SaNocldstop) != 0)
+                return null;
+            return parent;
         }
 
         // The parent's threads in wait4 look again (a child ended, stopped or went on).
@@ -937,7 +962,8 @@ namespace CosmosKernel.Processes
 
         // The last thread is ending: free the address space (from the kernel's page
         // table; this thread runs on its kernel stack), report, become a zombie, and
-        // wake whoever waits. Children are orphaned; zombie children are dropped.
+        // wake whoever waits, then send the parent SIGCHLD. Children are orphaned;
+        // zombie children are dropped.
         private void EndProcess(Process process)
         {
             process.CloseAll(); // before the address space: a pipe end may wake a reader
@@ -970,12 +996,15 @@ namespace CosmosKernel.Processes
             }
             process.EndedThreadTimes = process.EndedThreadTimes + CpuTimes.Of(_scheduler.Current);
             process.State = Process.ProcessState.Zombie;
+            Process notify = ParentToNotifyLocked(process, stopOrContinue: false);
             if (process.ExitWaiter >= 0)
                 _scheduler.Unpark(process.ExitWaiter);
             WakeParentWaiters(process);
             if ((process.ParentPid == 0 || _processes.Find(process.ParentPid) == null) && process.ExitWaiter < 0)
                 _processes.Remove(process); // nobody will reap it
             _processes.Lock.Unlock();
+            if (notify != null)
+                SendSignal(notify, null, Signals.Chld); // its SIGCHLD (fork's exit signal)
         }
     }
 }
