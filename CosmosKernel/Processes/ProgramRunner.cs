@@ -501,8 +501,8 @@ namespace CosmosKernel.Processes
                     notify = ParentToNotifyLocked(target, stopOrContinue: true);
             }
             else if (blocked || fatal || (action.Handler != Signals.Ignore && !byDefault))
-                // (fatal here: the process is stopped; it ends once SIGCONT wakes it)
             {
+                // (Fatal here: the process is stopped; it ends once SIGCONT wakes it.)
                 (thread != null ? thread.Pending : target.Pending).Add(signal, sender);
                 if (!blocked && taker.Kernel.Id != _scheduler.Current.Id)
                     Alert(taker.Kernel.Id); // its handler runs now
