@@ -40,27 +40,29 @@ public class ShellTests
     // Job control as a shell user has it: ^Z stops the program in the foreground
     // (SIGTSTP to its group; the shell hears of it through SIGCHLD and wait4 with
     // WUNTRACED), the shell takes commands meanwhile, `fg` continues it (SIGCONT) in the
-    // foreground again, and ^C ends it. /bin/sleep, not sleep: busybox runs a bare
-    // `sleep` inside the shell's own process (a NOFORK applet): no job to stop.
+    // foreground again, and ^C ends it. The job prints a line itself before it sleeps,
+    // so ^Z comes once it runs in the foreground (typed the moment the shell starts it,
+    // ^Z would race with the shell making its group the terminal's foreground). A bare
+    // `sleep` would run inside the shell's own process (busybox's NOFORK applets): no job.
     [Test]
     public void CtrlZStopsAProgramAndFgContinuesIt()
     {
         BootResult boot = KernelBoot.Run("exit " + QemuOptions.ShellOptions, 2, typing:
         [
-            new TypingStep("# ", "echo go-$((3+4)); /bin/sleep 100\r"),
-            new TypingStep("go-7", "\u001a"),
+            new TypingStep("# ", "/bin/sh -c 'echo in-$((3+4)); exec /bin/sleep 100'\r"),
+            new TypingStep("in-7", "\u001a"),
             new TypingStep("Stopped", "echo stopped-$((2*4))\r"),
             new TypingStep("stopped-8", "fg\r"),
-            new TypingStep("/bin/sleep 100", "\u0003"),
+            new TypingStep("exec /bin/sleep 100", "\u0003"),
             new TypingStep("# ", "echo back-$((4+5))\r"),
             new TypingStep("back-9", "exit\r"),
         ]);
         string log = boot.Describe();
         List<string> lines = boot.Lines.Select(l => l.Trim()).ToList();
         Assert.That(boot.Crash, Is.Null, log);
-        Assert.That(lines, Has.Some.Match(@"\[1\]\+\s+Stopped\s+/bin/sleep 100$"), "^Z stopped sleep and the shell said so\n" + log);
-        Assert.That(lines, Has.Member("stopped-8"), "the shell took commands while sleep was stopped\n" + log);
-        Assert.That(lines, Has.Member("back-9"), "fg brought sleep back, ^C ended it, the shell went on\n" + log);
+        Assert.That(lines, Has.Some.Match(@"\[1\]\+\s+Stopped\s+/bin/sh -c"), "^Z stopped the job and the shell said so\n" + log);
+        Assert.That(lines, Has.Member("stopped-8"), "the shell took commands while the job was stopped\n" + log);
+        Assert.That(lines, Has.Member("back-9"), "fg brought the job back, ^C ended it, the shell went on\n" + log);
         Assert.That(boot.TimedOut, Is.False, "exit ends the shell and the boot\n" + log);
         Assert.That(boot.KernelStatus, Is.EqualTo(0), log);
     }
