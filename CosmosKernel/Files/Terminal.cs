@@ -363,7 +363,14 @@ namespace CosmosKernel.Files
                     if (command == Termios.Tcsetsf)
                         FlushInput();
                     else if (wasCanonical && (Flag(Termios.Lflag) & Termios.Icanon) == 0)
-                        _lineCount = 0; // raw now: what was typed is all readable as it is
+                    {
+                        // Raw now: what was typed is all readable as it is, the line
+                        // still being edited too (Linux's n_tty keeps it: busybox's
+                        // shell switches to raw mode after its prompt, and a command
+                        // typed ahead of that lost its first characters).
+                        Commit();
+                        _lineCount = 0;
+                    }
                     _lock.Release();
                     WakeReaders(); // a reader may find enough under the new rules
                     return 0;
