@@ -817,7 +817,7 @@ namespace CosmosKernel.Processes
         // si_code is SI_USER from the child's pid, not Linux's CLD_* (not done).
         private Process ParentToNotifyLocked(Process child, bool stopOrContinue)
         {
-            Process parent = child.ParentPid == 0 ? null : _processes.Find(child.ParentPid);
+            Process parent = ParentOfLocked(child);
             if (parent == null || parent.State == Process.ProcessState.Zombie)
                 return null;
             if (stopOrContinue && (parent.Actions.Get(Signals.Chld).Flags & Signals.SaNocldstop) != 0)
@@ -825,10 +825,13 @@ namespace CosmosKernel.Processes
             return parent;
         }
 
+        // The process's parent, or null (started by the kernel, or orphaned).
+        private Process ParentOfLocked(Process child) => child.ParentPid == 0 ? null : _processes.Find(child.ParentPid);
+
         // The parent's threads in wait4 look again (a child ended, stopped or went on).
         private void WakeParentWaiters(Process child)
         {
-            Process parent = child.ParentPid == 0 ? null : _processes.Find(child.ParentPid);
+            Process parent = ParentOfLocked(child);
             if (parent != null)
                 for (int i = 0; i < parent.ChildWaiters.Count; i++)
                     _scheduler.Unpark(parent.ChildWaiters[i]);
@@ -1000,7 +1003,7 @@ namespace CosmosKernel.Processes
             if (process.ExitWaiter >= 0)
                 _scheduler.Unpark(process.ExitWaiter);
             WakeParentWaiters(process);
-            if ((process.ParentPid == 0 || _processes.Find(process.ParentPid) == null) && process.ExitWaiter < 0)
+            if (ParentOfLocked(process) == null && process.ExitWaiter < 0)
                 _processes.Remove(process); // nobody will reap it
             _processes.Lock.Unlock();
             if (notify != null)
